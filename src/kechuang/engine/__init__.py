@@ -1,0 +1,1 @@
+"""Pure computations: no Django imports, ever. Frames in, frames out."""
