@@ -1,0 +1,36 @@
+"""The one place that decides what a user may see and change.
+
+Every view, API endpoint, export and CLI path that touches scoped rows asks here:
+
+- ``visible(user, resource, queryset)`` → the rows the user may see;
+- ``changeable(user, resource, queryset)`` → the rows the user may change;
+- ``can_view`` / ``can_change`` / ``can_create`` for single objects or kinds;
+- ``menu(user)`` → the navigation entries the user may use.
+
+The rules are a table (policy.py): role × resource → scope kind; resources.py says, for each
+resource, what a scope kind means as a row filter.
+"""
+
+from kechuang.access.decide import (
+    AccessDenied,
+    can_change,
+    can_create,
+    can_view,
+    changeable,
+    deny_unless,
+    menu,
+    scope_kind,
+    visible,
+)
+
+__all__ = [
+    "AccessDenied",
+    "can_change",
+    "can_create",
+    "can_view",
+    "changeable",
+    "deny_unless",
+    "menu",
+    "scope_kind",
+    "visible",
+]

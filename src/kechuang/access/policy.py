@@ -1,0 +1,92 @@
+"""Role × resource → scope kind, for viewing and for changing.
+
+Scope kinds: ``all``; ``own_region`` (rows of the user's town or area); ``own_region_and_city``
+(also the city-wide rows); ``own_department`` (rows the user's department owns or leads);
+``own_enterprise`` (the user's own enterprise); ``own_org`` (rows of the user's organisation).
+A role that is not listed for a resource gets nothing.
+"""
+
+from __future__ import annotations
+
+ADMIN = "city_admin"
+BUREAU = "bureau_staff"
+DEPT = "dept_reporter"
+TOWN = "town_admin"
+ENTERPRISE = "enterprise_user"
+BANK = "bank_user"
+UNIVERSITY = "university_user"
+LEADER = "leader"
+
+ALL_ROLES = (ADMIN, BUREAU, DEPT, TOWN, ENTERPRISE, BANK, UNIVERSITY, LEADER)
+_PLAN_READERS = {ADMIN: "all", BUREAU: "all", DEPT: "all", TOWN: "all", LEADER: "all"}
+
+# resource → {"view": {role: scope}, "change": {role: scope}}
+POLICY: dict[str, dict[str, dict[str, str]]] = {
+    # 规划监测
+    "plan": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all"}},
+    "indicator": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all"}},
+    "observation": {
+        "view": {**_PLAN_READERS, TOWN: "own_region_and_city"},
+        "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department", TOWN: "own_region"},
+    },
+    "task": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
+    "task_report": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
+    # 企业培育
+    "enterprise": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            DEPT: "all",
+            LEADER: "all",
+            TOWN: "own_region",
+            ENTERPRISE: "own_enterprise",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", DEPT: "all"},
+    },
+    "ruleset": {
+        "view": {ADMIN: "all", BUREAU: "all", DEPT: "all", TOWN: "all", LEADER: "all", ENTERPRISE: "all"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "enterprise_upload": {
+        "view": {ADMIN: "all", BUREAU: "all", DEPT: "own_org"},
+        "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_org"},
+    },
+    # 创新积分, 成果转化: modules still to be built; the menu shows them as 建设中 to these roles.
+    "points": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            TOWN: "own_region",
+            ENTERPRISE: "own_enterprise",
+            BANK: "all",
+            LEADER: "all",
+        },
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "transfer": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            UNIVERSITY: "own_org",
+            ENTERPRISE: "own_enterprise",
+            LEADER: "all",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org"},
+    },
+    # 系统
+    "audit": {"view": {ADMIN: "all"}, "change": {}},
+    "orgunit": {"view": {ADMIN: "all", BUREAU: "all", LEADER: "all"}, "change": {ADMIN: "all"}},
+    "user": {"view": {ADMIN: "all"}, "change": {ADMIN: "all"}},
+    "admin_site": {"view": {ADMIN: "all"}, "change": {ADMIN: "all"}},
+    "api_token": {"view": {r: "own_user" for r in ALL_ROLES}, "change": {r: "own_user" for r in ALL_ROLES}},
+}
+
+# Navigation: (key, Chinese label, URL name, resource that must be visible, built yet?)
+MENU: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("plans", "规划监测", "plans:overview", "plan", True),
+    ("enterprises", "企业培育", "enterprises:home", "enterprise", True),
+    ("points", "创新积分", "web:pending", "points", False),
+    ("transfer", "成果转化", "web:pending", "transfer", False),
+    ("audit", "审计日志", "audit:list", "audit", True),
+    ("admin", "系统管理", "admin:index", "admin_site", True),
+)

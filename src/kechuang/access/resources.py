@@ -1,0 +1,54 @@
+"""For each resource: what each scope kind means as a row filter (a Q object).
+
+A filter receives the user and returns a Q; a missing entry means the scope kind does not apply to
+that resource and yields no rows (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+CITY_CODE = "441900"
+
+Filter = Callable[[object], Q]
+
+
+def _org_code(user) -> str:
+    return user.org.code if user.org_id else "\0none"
+
+
+def _region(user) -> str:
+    return user.org.region_code if user.org_id and user.org.region_code else "\0none"
+
+
+def _credit_code(user) -> str:
+    return user.org.credit_code if user.org_id and user.org.credit_code else "\0none"
+
+
+FILTERS: dict[str, dict[str, Filter]] = {
+    "observation": {
+        "own_region": lambda u: Q(region_code=_region(u)),
+        "own_region_and_city": lambda u: Q(region_code=_region(u)) | Q(region_code=CITY_CODE),
+        "own_department": lambda u: Q(indicator__owner_department=_org_code(u)),
+    },
+    "task": {
+        "own_department": lambda u: (
+            Q(lead_department=_org_code(u)) | Q(co_departments__contains=f",{_org_code(u)},")
+        ),
+    },
+    "task_report": {
+        "own_department": lambda u: Q(department=_org_code(u)),
+    },
+    "enterprise": {
+        "own_region": lambda u: Q(region_code=_region(u)),
+        "own_enterprise": lambda u: Q(credit_code=_credit_code(u)),
+    },
+    "enterprise_upload": {
+        "own_org": lambda u: Q(department=_org_code(u)),
+    },
+    "api_token": {
+        "own_user": lambda u: Q(user_id=u.pk),
+    },
+}

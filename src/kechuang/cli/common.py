@@ -1,0 +1,25 @@
+"""Helpers every command shares: Django set-up, the console, acting as a named actor."""
+
+from __future__ import annotations
+
+import contextlib
+
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def setup_django() -> None:
+    from kechuang.cli.main import setup_django as _setup
+
+    _setup()
+
+
+@contextlib.contextmanager
+def as_command(name: str):
+    """Audit changes made inside as made by this command (there is no person at a terminal login)."""
+    from kechuang.audit.context import acting_as
+
+    with acting_as(None, name=f"cli:{name}") as actor:
+        yield actor

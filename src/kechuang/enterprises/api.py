@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["企业培育"])

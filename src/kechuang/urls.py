@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from kechuang import access
+from kechuang.accounts.views import LoginView
+from kechuang.api import api
+from kechuang.web import views as web_views
+
+
+def _admin_permission(request) -> bool:
+    return request.user.is_active and access.can_view(request.user, "admin_site")
+
+
+admin.site.has_permission = _admin_permission
+admin.site.site_header = "科创 · 系统管理"
+admin.site.site_title = "科创"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("accounts/", include("kechuang.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("audit/", include("kechuang.audit.urls")),
+    path("plans/", include("kechuang.plans.urls")),
+    path("enterprises/", include("kechuang.enterprises.urls")),
+    path("web/", include("kechuang.web.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
