@@ -8,6 +8,8 @@ A role that is not listed for a resource gets nothing.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as _noop
+
 ADMIN = "city_admin"
 BUREAU = "bureau_staff"
 DEPT = "dept_reporter"
@@ -83,10 +85,10 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
 
 # Navigation: (key, Chinese label, URL name, resource that must be visible, built yet?)
 MENU: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("plans", "规划监测", "plans:overview", "plan", True),
-    ("enterprises", "企业培育", "enterprises:home", "enterprise", True),
-    ("points", "创新积分", "web:pending", "points", False),
-    ("transfer", "成果转化", "web:pending", "transfer", False),
-    ("audit", "审计日志", "audit:list", "audit", True),
-    ("admin", "系统管理", "admin:index", "admin_site", True),
+    ("plans", _noop("规划监测"), "plans:overview", "plan", True),
+    ("enterprises", _noop("企业培育"), "enterprises:home", "enterprise", True),
+    ("points", _noop("创新积分"), "web:pending", "points", False),
+    ("transfer", _noop("成果转化"), "web:pending", "transfer", False),
+    ("audit", _noop("审计日志"), "audit:list", "audit", True),
+    ("admin", _noop("系统管理"), "admin:index", "admin_site", True),
 )

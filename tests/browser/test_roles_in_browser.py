@@ -1,0 +1,66 @@
+"""Log in as each demo role in a real browser: the menu, the language switch, no foreign hosts."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path("var/screenshots")
+
+EXPECTED_MENU = {
+    "admin": ["plans", "enterprises", "points", "transfer", "audit", "admin"],
+    "kjj": ["plans", "enterprises", "points", "transfer"],
+    "tjj": ["plans", "enterprises"],
+    "scjgj": ["plans", "enterprises"],
+    "songshanhu": ["plans", "enterprises", "points"],
+    "humen": ["plans", "enterprises", "points"],
+    "enterprise": ["enterprises", "points", "transfer"],
+    "bank": ["points"],
+    "dgut": ["transfer"],
+    "leader": ["plans", "enterprises", "points", "transfer"],
+}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_MENU))
+def test_each_demo_role_logs_in_and_sees_its_menu(username, demo_site, page, hosts_seen):
+    from kechuang.accounts.services import DEMO_PASSWORD
+
+    log_in(page, demo_site.url, username, DEMO_PASSWORD)
+    assert page.url.rstrip("/") == demo_site.url.rstrip("/")
+    menu = page.locator("nav.mainnav a").evaluate_all("els => els.map(e => e.dataset.menu)")
+    assert menu == EXPECTED_MENU[username]
+    assert page.locator("[data-testid=role]").inner_text().strip() != ""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"home-{username}.png"), full_page=True)
+    # Each entry the menu shows opens without an error.
+    for key in menu:
+        page.goto(page.url)  # back to a page with the menu
+        page.click(f"nav.mainnav a[data-menu={key}]")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.is_visible(), key
+        assert "无权访问" not in page.content(), key
+    assert hosts_seen <= {"localhost", "127.0.0.1"}, hosts_seen
+
+
+def test_switching_language_in_the_browser(demo_site, page, hosts_seen):
+    from kechuang.accounts.services import DEMO_PASSWORD
+
+    log_in(page, demo_site.url, "kjj", DEMO_PASSWORD)
+    assert page.locator("nav.mainnav a[data-menu=plans]").inner_text().startswith("规划监测")
+    page.click("[data-testid=lang-switch]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("nav.mainnav a[data-menu=plans]").inner_text().startswith("Plan monitoring")
+    assert page.locator("[data-testid=logout]").inner_text() == "Log out"
+    page.screenshot(path=str(SCREENSHOTS / "home-kjj-en.png"), full_page=True)
+    page.click("[data-testid=lang-switch]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("nav.mainnav a[data-menu=plans]").inner_text().startswith("规划监测")
+    assert hosts_seen <= {"localhost", "127.0.0.1"}, hosts_seen
+
+
+def test_wrong_password_in_the_browser(demo_site, page):
+    log_in(page, demo_site.url, "kjj", "not-the-password")
+    assert "用户名或密码不正确" in page.locator("[role=alert]").inner_text()

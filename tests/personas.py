@@ -1,0 +1,15 @@
+"""The named personas of the permission tests: name → (role, organisation code)."""
+
+PERSONAS = {
+    # name: (role, org code)
+    "admin": ("city_admin", "441900"),
+    "bureau": ("bureau_staff", "kjj"),
+    "reporter": ("dept_reporter", "tjj"),
+    "songshanhu": ("town_admin", "441900401"),
+    "humen": ("town_admin", "441900121"),
+    "enterprise": ("enterprise_user", "ent_demo"),
+    "bank": ("bank_user", "bank_icbc_dg"),
+    "university": ("university_user", "univ_dgut"),
+    "leader": ("leader", "441900"),
+}
+ENTERPRISE_CREDIT_CODE = "91441900MA4UJ4XB3K"  # placeholder code of the persona's own enterprise
