@@ -82,6 +82,13 @@ DERIVED_COLUMNS: dict[str, str] = {
     "years_since_registration": "成立年限",
     "is_industrial": "是否工业企业",
     "hightech_cert_valid": "高企证书有效",
+    # Added for the qualification rule sets (kechuang.engine.rules.derive).
+    "years_used": "高企计算所用年数（近三年或实际经营期）",
+    "conversions_avg_3y": "近三年科技成果转化年均数（项）",
+    "standards_led_3y": "近三年主导制定标准数合计（项）",
+    "revenue_base": "营业收入（Y−2 年，万元）",
+    "revenue_yoy": "营业收入同比增长率（Y 对 Y−1）",
+    "revenue_cagr_2y": "营业收入两年复合增长率（Y−2 至 Y）",
 }
 
 TECH_FIELDS: tuple[str, ...] = (

@@ -1,0 +1,478 @@
+"""Verdicts for ONE enterprise: each condition with its status, value, threshold and gap in Chinese.
+
+``explain(row_or_frames, rulesets, year)`` runs the same vectorised engine as qualify() on a single
+row, then reads back every intermediate column and turns it into sentences such as
+「研发费用占比 3.2%，需 ≥ 4%：近三年研发费用还差 86.4 万元」.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel
+
+from kechuang.engine.rules.backend import PolarsBackend
+from kechuang.engine.rules.derive import derive, derived_names
+from kechuang.engine.rules.evaluate import (
+    ELIGIBILITY,
+    NO,
+    POSSIBLE,
+    UNKNOWN,
+    YES,
+    bracket_condition,
+    cond_col,
+    item_col,
+    output_columns,
+    overall_col,
+    route_col,
+    score_col,
+)
+from kechuang.engine.rules.qualify import resolve_rulesets, with_rule_columns
+from kechuang.engine.rules.ruleset import Condition, Gap, Ruleset, ScoreItem
+from kechuang.engine.vocabulary import DERIVED_COLUMNS, FACTS_BY_NAME, REGISTRY_BY_NAME
+
+ConditionStatus = Literal["pass", "fail", "missing", "possible"]
+_STATUS = {YES: "pass", NO: "fail", UNKNOWN: "missing", POSSIBLE: "possible"}
+_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
+
+# Which facts (and which years) a derived column is made of, to name a missing input precisely.
+# "used": the years used (Y−2..Y or fewer); "Y": the evaluation year; integers: years back from Y.
+_SOURCES: dict[str, tuple[tuple[str, ...], str | tuple[int, ...]]] = {
+    "revenue_3y": (("revenue",), "used"),
+    "rd_expense_3y": (("rd_expense",), "used"),
+    "rd_expense_domestic_3y": (("rd_expense_domestic",), "used"),
+    "rd_ratio_3y": (("revenue", "rd_expense"), "used"),
+    "domestic_rd_share_3y": (("rd_expense", "rd_expense_domestic"), "used"),
+    "standards_led_3y": (("standards_led",), "used"),
+    "conversions_avg_3y": (("conversions",), "used"),
+    "net_asset_growth": (("net_assets",), "used"),
+    "revenue_growth": (("revenue",), "used"),
+    "hightech_revenue_share": (("hightech_revenue", "revenue"), "Y"),
+    "tech_staff_share": (("tech_staff", "employees"), "Y"),
+    "rd_to_revenue": (("rd_expense", "revenue"), "Y"),
+    "rd_to_cost": (("rd_expense", "total_cost"), "Y"),
+    "revenue_base": (("revenue",), (2,)),
+    "revenue_yoy": (("revenue",), (0, 1)),
+    "revenue_cagr_2y": (("revenue",), (0, 2)),
+}
+
+
+class ConditionVerdict(BaseModel):
+    id: str
+    label: str
+    kind: Literal["condition", "route", "score"]
+    status: ConditionStatus
+    actual: float | None = None
+    threshold: float | None = None
+    op: str | None = None
+    unit: str = ""
+    shortfall: float | None = None
+    text: str
+    missing: list[str] = []
+    verification: str = "VERIFIED"
+    note: str = ""
+
+
+class ScoreItemVerdict(BaseModel):
+    group_id: str
+    group_label: str
+    id: str
+    label: str
+    points_max: float
+    min: float
+    max: float
+    judged: bool
+    missing: bool
+    actual: float | None = None
+    unit: str = ""
+    bracket: str = ""
+    verification: str = "VERIFIED"
+    note: str = ""
+
+
+class Verdict(BaseModel):
+    code: str
+    name: str
+    version: str
+    sample: bool
+    sample_note: str = ""
+    eligible: Literal["no", "unknown", "possible", "yes"]
+    score_min: float | None = None
+    score_max: float | None = None
+    pass_mark: str | None = None
+    failed: str
+    conditions: list[ConditionVerdict]
+    routes: list[ConditionVerdict] = []
+    direct_route: bool = False
+    score_items: list[ScoreItemVerdict] = []
+    judged_items: list[str] = []
+    declarations: list[dict[str, str]] = []
+    flagged: list[dict[str, str]] = []
+    summary: str = ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Formatting
+# ----------------------------------------------------------------------------------------------
+
+
+def _num(v: float, decimals: int = 2) -> str:
+    text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "—"
+    if unit == "%":
+        return f"{_num(v * 100)}%"
+    return f"{_num(v)} {unit}".strip()
+
+
+def _points(v: float) -> str:
+    return _num(v)
+
+
+def _compare(a: float, op: str, b: float) -> bool:
+    return {
+        ">=": a >= b,
+        ">": a > b,
+        "<=": a <= b,
+        "<": a < b,
+        "=": a == b,
+        "!=": a != b,
+    }[op]
+
+
+# ----------------------------------------------------------------------------------------------
+# Input
+# ----------------------------------------------------------------------------------------------
+
+
+def _derived_row(
+    row_or_frames: Any, year: int, credit_code: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """(one derived row, that enterprise's facts or None)."""
+    facts: pl.DataFrame | None = None
+    if isinstance(row_or_frames, tuple):
+        registry, facts = row_or_frames
+        registry, facts = registry.lazy().collect(), facts.lazy().collect()
+        if credit_code is not None:
+            registry = registry.filter(pl.col("credit_code") == credit_code)
+        if registry.height != 1:
+            raise ValueError(
+                f"explain() 只评估一家企业，企业名录中有 {registry.height} 行；请指定 credit_code"
+            )
+        code = registry["credit_code"][0]
+        facts = facts.filter(pl.col("credit_code") == code)
+        return derive(registry, facts, year), facts
+    if isinstance(row_or_frames, Mapping):
+        empty = derive(
+            pl.DataFrame({"credit_code": []}, schema={"credit_code": pl.Utf8}), pl.DataFrame(), year
+        )
+        values = {k: [row_or_frames.get(k)] for k in derived_names()}
+        return pl.DataFrame(values, schema=empty.schema), None
+    frame = row_or_frames.lazy().collect()
+    if credit_code is not None:
+        frame = frame.filter(pl.col("credit_code") == credit_code)
+    if frame.height != 1:
+        raise ValueError(f"explain() 只评估一家企业，收到 {frame.height} 行")
+    return frame, None
+
+
+def _column_label(name: str) -> str:
+    if name in REGISTRY_BY_NAME:
+        return REGISTRY_BY_NAME[name].header_zh
+    if name in FACTS_BY_NAME:
+        return FACTS_BY_NAME[name].header_zh
+    return DERIVED_COLUMNS.get(name, name)
+
+
+class _Row:
+    """One enterprise's derived values and intermediate results, plus its facts by year."""
+
+    def __init__(self, values: dict[str, Any], facts: pl.DataFrame | None, year: int) -> None:
+        self.values, self.year = values, year
+        self.facts = {r["year"]: r for r in facts.iter_rows(named=True)} if facts is not None else None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def missing_inputs(self, roots: Iterable[str], params: dict[str, str]) -> list[str]:
+        out: list[str] = []
+        for name in dict.fromkeys(roots):
+            if self.values.get(name) is not None:
+                continue
+            if name in params:
+                out.append(params[name])
+            elif self.facts is not None and name in _SOURCES:
+                out += self._missing_facts(name) or [_column_label(name)]
+            elif self.facts is not None and name in FACTS_BY_NAME:
+                out.append(f"{self.year} 年{_column_label(name)}")
+            else:
+                out.append(_column_label(name))
+        return list(dict.fromkeys(out))
+
+    def _missing_facts(self, derived: str) -> list[str]:
+        columns, years = _SOURCES[derived]
+        if years == "used":
+            back = range(int(self.values.get("years_used") or 3))
+        elif years == "Y":
+            back = range(1)
+        else:
+            back = years  # type: ignore[assignment]
+        found = []
+        assert self.facts is not None
+        for b in sorted(back, reverse=True):
+            y = self.year - b
+            for col in columns:
+                if self.facts.get(y, {}).get(col) is None:
+                    found.append(f"{y} 年{_column_label(col)}")
+        return found
+
+
+# ----------------------------------------------------------------------------------------------
+# Verdicts
+# ----------------------------------------------------------------------------------------------
+
+
+def _gap_exprs(prefix: str, gap: Gap | None) -> list[pl.Expr]:
+    if gap is None:
+        return []
+    out = []
+    for part, text in (
+        ("measure", gap.measure),
+        ("threshold", gap.threshold if isinstance(gap.threshold, str) else None),
+        ("denominator", gap.denominator),
+        ("shortfall", gap.shortfall.expr if gap.shortfall else None),
+    ):
+        if text:
+            out.append(pl.sql_expr(text).cast(pl.Float64).alias(f"{prefix}__{part}"))
+    return out
+
+
+def _condition_verdict(
+    rs: Ruleset, cond: Condition, kind: str, status: int, row: _Row, prefix: str, params: dict[str, str]
+) -> ConditionVerdict:
+    gap = cond.gap or Gap(label=cond.label)
+    actual = row[f"{prefix}__measure"] if gap.measure else None
+    threshold = row[f"{prefix}__threshold"] if isinstance(gap.threshold, str) else gap.threshold
+    shortfall = row[f"{prefix}__shortfall"] if gap.shortfall else None
+    if shortfall is not None and gap.shortfall and gap.shortfall.rounding == "ceil":
+        shortfall = float(math.ceil(shortfall - 1e-9))
+    head = f"{gap.label} {fmt(actual, gap.unit)}，需 {_OPS.get(gap.op or '', '')} {fmt(threshold, gap.unit)}"
+    measurable = actual is not None and threshold is not None and gap.op is not None
+    missing: list[str] = []
+    if status == YES:
+        text = (
+            f"{head}：符合" if measurable and _compare(actual, gap.op, threshold) else f"{cond.label}：符合"
+        )
+    elif status == UNKNOWN:
+        roots = pl.sql_expr(cond.expr).meta.root_names()
+        for p in rs.parameters:
+            if p.id in roots:
+                roots += pl.sql_expr(p.by).meta.root_names()
+        missing = row.missing_inputs(roots, params)
+        text = f"{gap.label}：缺少数据（{'、'.join(missing)}）"
+    elif gap.denominator and row[f"{prefix}__denominator"] == 0:
+        text = f"{gap.label}：{gap.denominator_label or '分母'}为 0，比例按不符合处理"
+    elif measurable and not _compare(actual, gap.op, threshold):
+        text = head
+        if shortfall is not None and shortfall > 0 and gap.shortfall:
+            text += "：" + gap.shortfall.text.format(value=_num(shortfall))
+    elif measurable:
+        text = f"{cond.label}：不符合（{gap.label} {fmt(actual, gap.unit)}）"
+    else:
+        text = gap.fail_text or f"{cond.label}：不符合"
+    return ConditionVerdict(
+        id=cond.id,
+        label=cond.label,
+        kind=kind,  # type: ignore[arg-type]
+        status=_STATUS[status],  # type: ignore[arg-type]
+        actual=actual,
+        threshold=threshold,
+        op=gap.op,
+        unit=gap.unit,
+        shortfall=shortfall if status == NO else None,
+        text=text,
+        missing=missing,
+        verification=rs.status_of(cond),
+        note=cond.note,
+    )
+
+
+def _score_verdict(rs: Ruleset, row: _Row, items: list[ScoreItemVerdict]) -> ConditionVerdict:
+    score = rs.score
+    assert score is not None
+    lo, hi = row[score_col(rs, "lo")], row[score_col(rs, "hi")]
+    status = row[cond_col(rs, score.id)]
+    op, mark = score.passing.op, score.passing.mark
+    rng = f"{_points(lo)} 分" if lo == hi else f"{_points(lo)}–{_points(hi)} 分"
+    need = f"需 {_OPS[op]} {_points(mark)} 分"
+    short = score.measure_label
+    missing = [i.label for i in items if i.missing]
+    if status == YES:
+        text = f"{short} {rng}，{need}：符合"
+    elif status == POSSIBLE:
+        text = f"{short} {rng}，{need}：取决于专家评分"
+    elif status == UNKNOWN:
+        text = f"{short} {rng}，{need}：缺少数据（{'、'.join(missing)}）"
+    else:
+        gap = mark - hi + (1 if op == ">" else 0)
+        if lo == hi:
+            text = f"{short} {rng}，{need}：还差 {_points(gap)} 分"
+        else:
+            text = f"{short}最高 {_points(hi)} 分，{need}：即使专家评分取最高仍差 {_points(gap)} 分"
+    return ConditionVerdict(
+        id=score.id,
+        label=score.label,
+        kind="score",
+        status=_STATUS[status],  # type: ignore[arg-type]
+        actual=hi if lo == hi else None,
+        threshold=mark,
+        op=op,
+        unit="分",
+        text=text,
+        missing=missing,
+        verification=rs.status_of(score),
+        note=score.note,
+    )
+
+
+def _item_verdicts(rs: Ruleset, row: _Row) -> list[ScoreItemVerdict]:
+    out = []
+    assert rs.score is not None
+    for group, item in rs.score.items():
+        tables = item.tables()
+        labels = []
+        for t, (_, brackets) in enumerate(tables):
+            for k, b in enumerate(brackets):
+                hit = row[f"{rs.code}__b__{item.id}__{t}__{k}"]
+                if hit:
+                    labels.append(b.label)
+                    break
+        missing = bool(row[item_col(rs, item.id, "miss")])
+        bracket = "缺少数据" if missing else "；".join(x for x in labels if x)
+        out.append(
+            ScoreItemVerdict(
+                group_id=group.id,
+                group_label=group.label,
+                id=item.id,
+                label=item.label,
+                points_max=item.max,
+                min=row[item_col(rs, item.id, "lo")],
+                max=row[item_col(rs, item.id, "hi")],
+                judged=item.judged,
+                missing=missing,
+                actual=row[f"{rs.code}__m__{item.id}"] if item.measure else None,
+                unit=item.unit,
+                bracket=bracket,
+                verification=rs.status_of(item),
+                note=item.note,
+            )
+        )
+    return out
+
+
+def _item_exprs(rs: Ruleset, item: ScoreItem) -> list[pl.Expr]:
+    exprs = []
+    if item.measure:
+        exprs.append(pl.sql_expr(item.measure).cast(pl.Float64).alias(f"{rs.code}__m__{item.id}"))
+    for t, (measure, brackets) in enumerate(item.tables()):
+        for k, b in enumerate(brackets):
+            text = bracket_condition(measure, b)
+            hit = pl.sql_expr(text).fill_null(False) if text else pl.lit(True)
+            exprs.append(hit.alias(f"{rs.code}__b__{item.id}__{t}__{k}"))
+    return exprs
+
+
+def explain(
+    row_or_frames: tuple[pl.DataFrame, pl.DataFrame] | Mapping[str, Any] | pl.DataFrame,
+    rulesets: Iterable[Ruleset] | None,
+    year: int,
+    credit_code: str | None = None,
+) -> list[Verdict]:
+    """Verdicts for one enterprise, one per rule set.
+
+    `row_or_frames` is (registry, facts) — one enterprise, or pick it with `credit_code` —, a
+    one-row frame as derive() returns, or a mapping of derived values (a "what if" form).
+    """
+    sets = resolve_rulesets(rulesets)
+    derived, facts = _derived_row(row_or_frames, year, credit_code)
+    lf = with_rule_columns(derived.lazy(), sets)
+    extra: list[pl.Expr] = []
+    for rs in sets:
+        for c in [*rs.conditions, *rs.routes]:
+            extra += _gap_exprs(f"{rs.code}__gap__{c.id}", c.gap)
+        if rs.score:
+            for _, item in rs.score.items():
+                extra += _item_exprs(rs, item)
+                if item.require_nonzero:
+                    extra += _gap_exprs(
+                        f"{rs.code}__gap__{item.require_nonzero.id}", item.require_nonzero.gap
+                    )
+    outputs = [e.alias(n) for n, e in output_columns(PolarsBackend(), sets, year)]
+    values = lf.with_columns(extra).with_columns(outputs).collect().row(0, named=True)
+    row = _Row(values, facts, year)
+    return [_verdict(rs, row) for rs in sets]
+
+
+def _verdict(rs: Ruleset, row: _Row) -> Verdict:
+    params = {p.id: p.label for p in rs.parameters}
+
+    def one(c: Condition, kind: str, col: str) -> ConditionVerdict:
+        return _condition_verdict(rs, c, kind, row[col], row, f"{rs.code}__gap__{c.id}", params)
+
+    conditions = [one(c, "condition", cond_col(rs, c.id)) for c in rs.conditions]
+    routes = [one(r, "route", route_col(rs, r.id)) for r in rs.routes]
+    direct = any(r.status == "pass" for r in routes)
+    items: list[ScoreItemVerdict] = []
+    if rs.score:
+        items = _item_verdicts(rs, row)
+        conditions.append(_score_verdict(rs, row, items))
+        for _, item in rs.score.items():
+            req = item.require_nonzero
+            if req:
+                cond = Condition(
+                    id=req.id, label=req.label, expr=f"({item.measure or 'TRUE'}) IS NOT NULL", gap=req.gap
+                )
+                conditions.append(one(cond, "score", cond_col(rs, req.id)))
+    eligible = ELIGIBILITY[row[overall_col(rs)]]
+    failing = [
+        c.text for c in conditions if c.status in ("fail", "missing") and not (direct and c.kind == "score")
+    ]
+    summary = {
+        "yes": "符合",
+        "possible": "可能符合（取决于专家评分）",
+        "unknown": "数据不全，无法判定",
+        "no": "不符合",
+    }[eligible]
+    if direct:
+        summary += "（满足直接认定条件）"
+    if failing and eligible != "yes":
+        summary += "：" + "；".join(failing)
+    return Verdict(
+        code=rs.code,
+        name=rs.name,
+        version=rs.version,
+        sample=rs.sample,
+        sample_note=rs.sample_note,
+        eligible=eligible,  # type: ignore[arg-type]
+        score_min=row[f"{rs.code}_score_min"],
+        score_max=row[f"{rs.code}_score_max"],
+        pass_mark=f"{_OPS[rs.score.passing.op]} {_points(rs.score.passing.mark)}" if rs.score else None,
+        failed=row[f"{rs.code}_failed"],
+        conditions=conditions,
+        routes=routes,
+        direct_route=direct,
+        score_items=items,
+        judged_items=[i.id for i in items if i.judged],
+        declarations=[
+            {"id": d.id, "label": d.label, "status": rs.status_of(d), "note": d.note} for d in rs.declarations
+        ],
+        flagged=rs.flagged_items(),
+        summary=summary,
+    )
