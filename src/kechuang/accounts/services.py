@@ -9,22 +9,12 @@ from importlib import resources
 from django.db import transaction
 
 from kechuang.accounts.models import OrgKind, OrgUnit, Role, User
-
-CITY_CODE = "441900"
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("kechuang.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-def town_rows() -> list[dict[str, str]]:
-    """Dongguan's 镇街 and functional areas (code, name, kind), the city first."""
-    return _rows("dongguan-towns.csv")
+from kechuang.regions import CITY_CODE, town_rows
 
 
 def department_rows() -> list[dict[str, str]]:
-    return _rows("dongguan-departments.csv")
+    text = resources.files("kechuang.data").joinpath("dongguan-departments.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
 
 
 # Sample institutions for the demo (banks and universities are real names; their accounts are demo ones).
@@ -84,25 +74,6 @@ def load_org_tree() -> int:
         )
         created += made
     return created
-
-
-def region_lookup() -> dict[str, str]:
-    """Every accepted way to name a region (Chinese name, short forms, division code) → division code."""
-    out: dict[str, str] = {}
-    for row in town_rows():
-        code, name = row["code"], row["name"]
-        out[code] = code
-        out[name] = code
-        for suffix in ("街道", "镇", "高新技术产业开发区", "新区"):
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                out.setdefault(name[: -len(suffix)], code)
-    out["松山湖"] = "441900401"
-    out["东莞"] = CITY_CODE
-    return out
-
-
-def region_names() -> dict[str, str]:
-    return {row["code"]: row["name"] for row in town_rows()}
 
 
 DEMO_PASSWORD = "kechuang-demo-2026"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 def setup_django() -> None:

@@ -31,7 +31,7 @@ def demo(
 
     from kechuang.demo import build_demo
 
-    console.print("[bold]1/3[/] 数据库迁移 …")
+    console.print("[bold]1/5[/] 数据库迁移 …")
     call_command("migrate", interactive=False, verbosity=0)
     with as_command("demo"):
         accounts = build_demo(enterprises=enterprises, simulate_to=simulate_to or None, seed=seed)

@@ -1,0 +1,69 @@
+"""`kechuang plan load FILE` and `kechuang plan versions`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kechuang.cli.common import as_command, console, err_console, setup_django
+
+NAME = "plan"
+app = typer.Typer(help="规划文件：校验、加载、版本")
+
+
+def print_plan_errors(exc) -> None:
+    err_console.print(f"[red]规划文件有 {len(exc.errors)} 处错误，未加载：[/]")
+    for e in exc.errors:
+        where = f"第 {e.line} 行 " if e.line else ""
+        err_console.print(f"  {where}[bold]{e.path or '(文件)'}[/]：{e.message}")
+
+
+@app.command()
+def load(
+    file: Path = typer.Argument(None, help="规划 YAML 文件；省略时加载内置的东莞规划"),
+    check: bool = typer.Option(False, "--check", help="只校验，不写入数据库"),
+    note: str = typer.Option("", help="版本说明"),
+) -> None:
+    """校验并加载规划文件。内容有变化时生成新版本，旧版本保留。"""
+    from kechuang.plans.schema import PlanFileError, default_plan_path
+
+    path = file or default_plan_path()
+    setup_django()
+    from kechuang.plans import services
+
+    try:
+        plan_file = services.parse_plan(path)
+    except PlanFileError as exc:
+        print_plan_errors(exc)
+        raise typer.Exit(1) from exc
+    console.print(f"校验通过：{len(plan_file.indicators)} 项指标，{len(plan_file.tasks)} 项重点任务")
+    if check:
+        return
+    with as_command("plan load"):
+        result = services.load_plan(plan_file, source_file=str(path), loaded_by="cli", note=note)
+    if not result.new_version:
+        console.print(f"内容未变化，仍为第 {result.version.number} 版")
+        return
+    console.print(f"已加载为第 {result.version.number} 版")
+    for change in result.changes:
+        console.print(f"  · {change.describe()}")
+
+
+@app.command()
+def versions(code: str = typer.Option(None, "--plan", help="规划代码")) -> None:
+    """列出规划的各个版本。"""
+    setup_django()
+    from rich.table import Table
+
+    from kechuang.plans.services import get_plan
+
+    plan = get_plan(code)
+    table = Table(title=plan.name)
+    for col in ("版本", "加载时间", "加载人", "来源文件", "说明"):
+        table.add_column(col)
+    for v in plan.versions.all():
+        table.add_row(
+            str(v.number), v.loaded_at.strftime("%Y-%m-%d %H:%M"), v.loaded_by, v.source_file, v.note
+        )
+    console.print(table)

@@ -1,0 +1,274 @@
+"""Observations: importing files, entering single values, revisions, and frames for the engine.
+
+A correction never overwrites: it is stored as the next revision and the previous one stays visible.
+An import is all-or-nothing: one bad row (or one row outside the user's scope) rejects the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from kechuang import access
+from kechuang.audit.models import Action
+from kechuang.audit.signals import record
+from kechuang.engine.observation_import import IndicatorInfo, RowError, check_observations
+from kechuang.engine.tables import TableReadError, read_text_table
+from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
+from kechuang.regions import CITY_CODE, region_lookup
+
+SIMULATED_SOURCE = "模拟数据（演示用，非官方统计）"
+
+
+class ObservationImportError(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} 处错误，文件未导入")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    batch: ObservationBatch | None
+    created: int
+    revised: int
+    unchanged: int
+
+
+def indicator_infos(plan: Plan) -> dict[str, IndicatorInfo]:
+    out = {}
+    for ind in Indicator.objects.filter(plan=plan, active=True):
+        info = IndicatorInfo(ind.code, ind.name, ind.unit)
+        out[ind.code] = info
+        out[ind.name] = info
+    return out
+
+
+def read_observation_file(path: str | Path, plan: Plan) -> pl.DataFrame:
+    """Read and check a file; raises ObservationImportError with every bad row."""
+    try:
+        raw = read_text_table(path)
+    except TableReadError as exc:
+        raise ObservationImportError([RowError(0, "", "", str(exc))]) from exc
+    clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
+    if errors:
+        raise ObservationImportError(errors)
+    return clean
+
+
+def _scope_errors(user, plan: Plan, clean: pl.DataFrame) -> list[RowError]:
+    """Rows the user may not write (a department reporter outside its indicators, a town outside its town)."""
+    if user is None:  # a command run by an operator at the server
+        return []
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
+    pairs = clean.group_by("indicator", "region_code").agg(pl.col("row").min()).sort("row")
+    errors = []
+    for rec in pairs.iter_rows(named=True):
+        candidate = Observation(indicator=indicators[rec["indicator"]], region_code=rec["region_code"])
+        if not access.can_create(user, "observation", candidate):
+            errors.append(
+                RowError(
+                    rec["row"],
+                    "指标",
+                    rec["indicator"],
+                    f"无权填报指标「{indicators[rec['indicator']].name}」在该地区的数据（超出您的权限范围）",
+                )
+            )
+    return errors
+
+
+@transaction.atomic
+def store_observations(
+    plan: Plan,
+    clean: pl.DataFrame,
+    user=None,
+    file_name: str = "",
+    default_source: str = "",
+    simulated: bool = False,
+) -> ImportResult:
+    """Write checked rows: new values are created, changed values become a new revision, equal values are skipped."""
+    errors = _scope_errors(user, plan, clean)
+    if errors:
+        raise ObservationImportError(errors)
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
+    existing = {
+        (o.indicator.code, o.region_code, o.year): o
+        for o in Observation.objects.filter(indicator__plan=plan, is_latest=True).select_related("indicator")
+    }
+    name = user.get_username() if user is not None else "system"
+    batch = ObservationBatch.objects.create(
+        file_name=file_name,
+        source=default_source,
+        rows=clean.height,
+        uploaded_by=user if user is not None else None,
+        uploaded_by_name=name,
+    )
+    created = revised = unchanged = 0
+    new_rows = []
+    for rec in clean.iter_rows(named=True):
+        ind = indicators[rec["indicator"]]
+        old = existing.get((ind.code, rec["region_code"], rec["year"]))
+        source = rec.get("source") or default_source
+        if old is not None and old.value == rec["value"] and old.source == source:
+            unchanged += 1
+            continue
+        if old is not None:
+            old.is_latest = False
+            old.save(update_fields=["is_latest"])
+            revised += 1
+        else:
+            created += 1
+        new_rows.append(
+            Observation(
+                indicator=ind,
+                region_code=rec["region_code"],
+                year=rec["year"],
+                value=rec["value"],
+                unit=ind.unit,
+                source=source,
+                note=rec.get("note") or "",
+                simulated=simulated,
+                revision=(old.revision + 1) if old else 1,
+                is_latest=True,
+                entered_by=user,
+                entered_by_name=name,
+                batch=batch,
+            )
+        )
+    Observation.objects.bulk_create(new_rows, batch_size=1000)
+    record(
+        Action.IMPORT,
+        batch,
+        object_repr=f"观测值导入 {file_name}",
+        after={"created": created, "revised": revised, "unchanged": unchanged, "simulated": simulated},
+    )
+    return ImportResult(batch, created, revised, unchanged)
+
+
+def import_file(path: str | Path, plan: Plan, user=None, default_source: str = "") -> ImportResult:
+    clean = read_observation_file(path, plan)
+    return store_observations(
+        plan, clean, user=user, file_name=Path(path).name, default_source=default_source or Path(path).name
+    )
+
+
+def enter_value(
+    plan: Plan,
+    user,
+    indicator: Indicator,
+    region_code: str,
+    year: int,
+    value: float,
+    source: str,
+    note: str = "",
+) -> ImportResult:
+    """One value from the web form; the same checks and scope as a file."""
+    raw = pl.DataFrame(
+        {
+            "indicator": [indicator.code],
+            "region": [region_code],
+            "year": [str(year)],
+            "value": [repr(float(value))],
+            "source": [source],
+            "note": [note],
+        }
+    )
+    clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
+    if errors:
+        raise ObservationImportError(errors)
+    return store_observations(plan, clean, user=user, file_name="网页填报", default_source=source)
+
+
+def observations_frame(plan: Plan, as_of: int | None = None, include_simulated: bool = True) -> pl.DataFrame:
+    """Latest revisions: indicator, region, year, value (+ simulated, source)."""
+    qs = Observation.objects.filter(indicator__plan=plan, is_latest=True, indicator__active=True)
+    if as_of is not None:
+        qs = qs.filter(year__lte=as_of)
+    if not include_simulated:
+        qs = qs.filter(simulated=False)
+    rows = list(qs.values_list("indicator__code", "region_code", "year", "value", "simulated", "source"))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "indicator": pl.Utf8,
+            "region": pl.Utf8,
+            "year": pl.Int32,
+            "value": pl.Float64,
+            "simulated": pl.Boolean,
+            "source": pl.Utf8,
+        },
+        orient="row",
+    )
+
+
+def load_reference_history(plan: Plan) -> ImportResult:
+    """The published Dongguan history shipped in kechuang/data (each row keeps its own source)."""
+    with resources.as_file(resources.files("kechuang.data").joinpath("dongguan-indicators.csv")) as path:
+        raw = pl.read_csv(path, infer_schema=False).select(
+            "indicator", "region", "year", "value", "source", "note"
+        )
+        clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
+        if errors:
+            raise ObservationImportError(errors)
+        return store_observations(plan, clean, file_name=path.name, default_source="dongguan-indicators.csv")
+
+
+def city_code() -> str:
+    return CITY_CODE
+
+
+def simulate_to(plan: Plan, last_year: int, seed: int = 2026, towns: list[str] | None = None) -> ImportResult:
+    """Simulated observations for the years after the latest real data up to last_year (marked 模拟)."""
+    from kechuang.engine.plan_simulate import simulate
+    from kechuang.plans.services import indicators_frame
+
+    real = observations_frame(plan, include_simulated=False)
+    first_year = int(real["year"].max()) + 1 if real.height else plan.start_year
+    if last_year < first_year:
+        return ImportResult(None, 0, 0, 0)
+    towns = towns or [
+        "441900401",
+        "441900121",
+        "441900119",
+        "441900116",
+        "441900110",
+        "441900113",
+        "441900003",
+    ]
+    weights = {
+        "441900401": 0.09,
+        "441900121": 0.05,
+        "441900119": 0.07,
+        "441900116": 0.05,
+        "441900110": 0.04,
+        "441900113": 0.04,
+        "441900003": 0.03,
+    }
+    sim = simulate(
+        indicators_frame(plan),
+        real.select("indicator", "region", "year", "value"),
+        towns,
+        weights,
+        first_year,
+        last_year,
+        seed=seed,
+    )
+    clean = sim.with_row_index("row", offset=2).select(
+        "row",
+        "indicator",
+        pl.col("region").alias("region_code"),
+        "year",
+        "value",
+        pl.lit(SIMULATED_SOURCE).alias("source"),
+        pl.lit("模拟").alias("note"),
+    )
+    return store_observations(
+        plan,
+        clean,
+        file_name=f"模拟数据 {first_year}–{last_year}",
+        default_source=SIMULATED_SOURCE,
+        simulated=True,
+    )

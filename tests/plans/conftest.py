@@ -1,0 +1,23 @@
+"""A loaded plan with its published history, for the plans tests."""
+
+import pytest
+
+
+@pytest.fixture
+def plan(personas):
+    from kechuang.plans import observations, services
+    from kechuang.plans.schema import default_plan_path
+
+    result = services.load_plan(
+        services.parse_plan(default_plan_path()), source_file="dongguan-2026-2030.yaml"
+    )
+    observations.load_reference_history(result.plan)
+    return result.plan
+
+
+@pytest.fixture
+def simulated_plan(plan):
+    from kechuang.plans import observations
+
+    observations.simulate_to(plan, 2027, seed=7)
+    return plan
