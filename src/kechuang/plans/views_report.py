@@ -1,0 +1,3 @@
+"""Plan pages: (to be written)."""
+
+urlpatterns: list = []
