@@ -50,3 +50,22 @@ def sync() -> None:
         added += 1
     po.save(str(path))
     console.print(f"新增 {added} 条到 {path}")
+
+
+@app.command()
+def add(pairs: list[str] = typer.Argument(..., help="中文=English，可多条")) -> None:
+    """添加或更新英文译文，例如 kechuang i18n add '规划监测=Plan monitoring'。"""
+    import polib
+
+    po, path = _catalogue()
+    have = {e.msgid: e for e in po}
+    for pair in pairs:
+        zh, sep, en = pair.partition("=")
+        if not sep or not zh or not en:
+            raise typer.BadParameter(f"格式应为 中文=English：{pair}")
+        if zh in have:
+            have[zh].msgstr = en
+        else:
+            po.append(polib.POEntry(msgid=zh, msgstr=en))
+    po.save(str(path))
+    console.print(f"已写入 {len(pairs)} 条")
