@@ -1,0 +1,290 @@
+"""Importing department files into the registry: all or nothing per upload, field-by-field updates.
+
+check_files() reads and checks without writing; import_files() writes only when every file of the
+upload is clean. Registry files are applied before facts files, so a facts file may name
+enterprises that the same upload's registry file introduces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from kechuang.audit.models import Action
+from kechuang.audit.signals import record
+from kechuang.engine.enterprise_import import (
+    RowError,
+    RowErrors,
+    TableReadError,
+    check_facts,
+    check_registry,
+    map_headers,
+    read_table,
+)
+from kechuang.engine.vocabulary import FACT_COLUMNS, header_map
+from kechuang.enterprises.bulk import insert_frame, read_frame, update_frame
+from kechuang.enterprises.models import FACT_FIELDS, REGISTRY_FIELDS, Enterprise, Fact, FactRevision, Upload
+from kechuang.regions import region_lookup
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class EnterpriseImportError(Exception):
+    def __init__(self, errors: dict[str, RowErrors]):
+        self.errors = errors
+        total = sum(e.total for e in errors.values())
+        super().__init__(f"发现 {total} 处错误，整批未导入（没有写入任何数据）")
+
+
+@dataclass
+class CheckedFile:
+    name: str
+    kind: str  # registry | facts
+    clean: pl.DataFrame
+
+
+@dataclass
+class ImportSummary:
+    uploads: list[int] = field(default_factory=list)
+    registry_created: int = 0
+    registry_changed: int = 0
+    facts_created: int = 0
+    facts_changed: int = 0
+    facts_unchanged: int = 0
+
+
+def _kind_of(df: pl.DataFrame) -> str:
+    facts_headers = {k for k, v in header_map(FACT_COLUMNS).items() if v == "year"}
+    return "facts" if any(h.strip() in facts_headers for h in df.columns) else "registry"
+
+
+def check_files(paths: list[Path], names: list[str] | None = None) -> list[CheckedFile]:
+    """Read and check every file; raises EnterpriseImportError listing every bad row of every file."""
+    names = names or [Path(p).name for p in paths]
+    errors: dict[str, RowErrors] = {}
+    mapped: list[tuple[str, str, pl.DataFrame]] = []
+    for path, name in zip(paths, names, strict=True):
+        try:
+            raw = read_table(path)
+        except TableReadError as exc:
+            errors[name] = RowErrors([RowError(1, "", name, str(exc), "header")])
+            continue
+        kind = _kind_of(raw)
+        df, header_errors = map_headers(raw, kind)
+        if header_errors:
+            errors[name] = header_errors
+            continue
+        mapped.append((name, kind, df))
+    checked: list[CheckedFile] = []
+    upload_codes: set[str] = set()
+    for name, kind, df in sorted(mapped, key=lambda m: m[1] != "registry"):
+        if kind == "registry":
+            clean, errs = check_registry(df, {**region_lookup()})
+            if not errs.rejected:
+                upload_codes.update(clean["credit_code"].to_list())
+        else:
+            known = set(Enterprise.objects.values_list("credit_code", flat=True)) | upload_codes
+            clean, errs = check_facts(df, known)
+        if errs.rejected:
+            errors[name] = errs
+        else:
+            checked.append(CheckedFile(name, kind, clean))
+    if errors:
+        raise EnterpriseImportError(errors)
+    return checked
+
+
+def import_files(
+    paths: list[Path],
+    user=None,
+    department: str | None = None,
+    names: list[str] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    checked = check_files(paths, names)
+    department = department or (user.org.code if user is not None and user.org_id else "kjj")
+    name = user.get_username() if user is not None else "system"
+    summary = ImportSummary()
+    with transaction.atomic():
+        for item in checked:
+            upload = Upload.objects.create(
+                kind=item.kind,
+                department=department,
+                file_name=item.name,
+                rows=item.clean.height,
+                uploaded_by=user,
+                uploaded_by_name=name,
+            )
+            summary.uploads.append(upload.pk)
+            if item.kind == "registry":
+                created, changed = apply_registry(item.clean, upload, progress)
+                summary.registry_created += created
+                summary.registry_changed += changed
+            else:
+                created, changed, unchanged = apply_facts(item.clean, upload, progress)
+                summary.facts_created += created
+                summary.facts_changed += changed
+                summary.facts_unchanged += unchanged
+            upload.created_rows, upload.changed_rows = (created, changed)
+            upload.save(update_fields=["created_rows", "changed_rows"])
+            record(
+                Action.IMPORT,
+                upload,
+                object_repr=f"企业数据导入 {item.name}",
+                after={"kind": item.kind, "rows": item.clean.height, "created": created, "changed": changed},
+            )
+    return summary
+
+
+def _merge(new: pl.DataFrame, old: pl.DataFrame, key: list[str], fields: list[str]):
+    """Field-by-field: a non-empty new value replaces the old one; an empty new value keeps it.
+
+    Returns (created rows, changed rows with merged values + revision JSON, unchanged count)."""
+    fields = [f for f in fields if f in new.columns]
+    joined = new.join(old, on=key, how="left", suffix="__old")
+    created = joined.filter(pl.col("id").is_null()).select(key + fields)
+    existing = joined.filter(pl.col("id").is_not_null())
+    replaced = {
+        f: pl.col(f).is_not_null() & (pl.col(f"{f}__old").is_null() | (pl.col(f) != pl.col(f"{f}__old")))
+        for f in fields
+    }
+    flagged = existing.with_columns(
+        *[expr.alias(f"{f}__replaced") for f, expr in replaced.items()]
+    ).with_columns(pl.any_horizontal([f"{f}__replaced" for f in fields]).alias("__changed"))
+    changed = flagged.filter(pl.col("__changed"))
+    unchanged = existing.height - changed.height
+    return created, changed, unchanged, fields
+
+
+def _revision_json(changed: pl.DataFrame, fields: list[str]) -> tuple[list[str], list[str]]:
+    """For each changed row: the replaced fields' old values (with their old upload) and new values."""
+    old_json, new_json = [], []
+    flags = changed.select([f"{f}__replaced" for f in fields]).to_numpy()
+    olds = changed.select([f"{f}__old" for f in fields]).rows()
+    news = changed.select(fields).rows()
+    uploads = changed["upload_id"].to_list()
+    for row_flags, old, new, upload_id in zip(flags, olds, news, uploads, strict=True):  # changed rows only
+        idx = [i for i, f in enumerate(row_flags) if f]
+        old_json.append(
+            json.dumps({fields[i]: [_jsonable(old[i]), upload_id] for i in idx}, ensure_ascii=False)
+        )
+        new_json.append(json.dumps({fields[i]: _jsonable(new[i]) for i in idx}, ensure_ascii=False))
+    return old_json, new_json
+
+
+def _jsonable(v):
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def apply_registry(clean: pl.DataFrame, upload: Upload, progress: Progress | None = None) -> tuple[int, int]:
+    table = Enterprise._meta.db_table
+    new = clean.rename({"region": "region_code"}) if "region" in clean.columns else clean
+    fields = [f for f in REGISTRY_FIELDS if f in new.columns]
+    old = (
+        read_frame(f"SELECT id, credit_code, upload_id, {', '.join(fields)} FROM {table}") if fields else None
+    )
+    if old is None or old.is_empty():
+        old = pl.DataFrame(
+            schema={
+                "id": pl.Int64,
+                "credit_code": pl.Utf8,
+                "upload_id": pl.Int64,
+                **{f: new.schema[f] for f in fields},
+            }
+        )
+    else:
+        old = old.cast({f: new.schema[f] for f in fields}, strict=False)
+    created, changed, _, fields = _merge(new, old, ["credit_code"], fields)
+    defaults = {f: None for f in REGISTRY_FIELDS if f not in created.columns}
+    created = created.with_columns(
+        *[pl.lit(v).alias(k) for k, v in defaults.items()],
+        pl.col("name").fill_null("") if "name" in created.columns else pl.lit("").alias("name"),
+        pl.col("region_code").fill_null("")
+        if "region_code" in created.columns
+        else pl.lit("").alias("region_code"),
+        *[
+            pl.col(f).fill_null("")
+            for f in ("industry_code", "tech_field", "rd_institution_level")
+            if f in created.columns
+        ],
+        upload_id=pl.lit(upload.pk),
+    )
+    for f in ("industry_code", "tech_field", "rd_institution_level"):
+        if f in defaults:
+            created = created.with_columns(pl.lit("").alias(f))
+    insert_frame(table, created, _stage(progress, "企业名录", created.height))
+    if changed.height:
+        _apply_changes(table, changed, fields, upload, year=None)
+    return created.height, changed.height
+
+
+def apply_facts(
+    clean: pl.DataFrame, upload: Upload, progress: Progress | None = None
+) -> tuple[int, int, int]:
+    table = Fact._meta.db_table
+    ids = read_frame(f"SELECT id AS enterprise_id, credit_code FROM {Enterprise._meta.db_table}")
+    new = clean.join(ids.cast({"enterprise_id": pl.Int64}), on="credit_code", how="inner").drop("credit_code")
+    fields = [f for f in FACT_FIELDS if f in new.columns]
+    codes_years = new.select("enterprise_id", "year")
+    old = read_frame(f"SELECT id, enterprise_id, year, upload_id, {', '.join(fields)} FROM {table}")
+    if old.is_empty():
+        old = pl.DataFrame(
+            schema={
+                "id": pl.Int64,
+                "enterprise_id": pl.Int64,
+                "year": new.schema["year"],
+                "upload_id": pl.Int64,
+                **{f: new.schema[f] for f in fields},
+            }
+        )
+    else:
+        old = old.cast(
+            {"enterprise_id": pl.Int64, "year": new.schema["year"], **{f: new.schema[f] for f in fields}}
+        )
+        old = old.join(codes_years, on=["enterprise_id", "year"], how="semi")
+    created, changed, unchanged, fields = _merge(new, old, ["enterprise_id", "year"], fields)
+    created = created.with_columns(
+        *[pl.lit(None).alias(f) for f in FACT_FIELDS if f not in created.columns],
+        upload_id=pl.lit(upload.pk),
+    )
+    insert_frame(table, created, _stage(progress, "企业年度数据", created.height))
+    if changed.height:
+        _apply_changes(table, changed, fields, upload, year="year")
+    return created.height, changed.height, unchanged
+
+
+def _apply_changes(
+    table: str, changed: pl.DataFrame, fields: list[str], upload: Upload, year: str | None
+) -> None:
+    """Merged values into the current rows; the replaced values into FactRevision."""
+    old_json, new_json = _revision_json(changed, fields)
+    enterprise_col = "enterprise_id" if year else "id"
+    revisions = pl.DataFrame(
+        {
+            "enterprise_id": changed[enterprise_col],
+            "year": changed["year"] if year else pl.Series([None] * changed.height, dtype=pl.Int32),
+            "replaced_by_id": [upload.pk] * changed.height,
+            "old_values": old_json,
+            "new_values": new_json,
+        }
+    )
+    insert_frame(FactRevision._meta.db_table, revisions)
+    merged = changed.select("id", *[pl.coalesce(pl.col(f), pl.col(f"{f}__old")).alias(f) for f in fields])
+    update_frame(table, merged)
+
+
+def _stage(progress: Progress | None, stage: str, total: int):
+    if progress is None:
+        return None
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        progress(stage, done[0], total)
+
+    return step
