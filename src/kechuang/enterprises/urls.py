@@ -1,8 +1,12 @@
-from django.urls import path
+"""Enterprise pages: each views_* module contributes its own urlpatterns."""
 
-from kechuang.enterprises import views
+from kechuang.enterprises import views_ladder, views_pools, views_registry, views_selfcheck, views_upload
 
 app_name = "enterprises"
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = (
+    views_ladder.urlpatterns
+    + views_registry.urlpatterns
+    + views_upload.urlpatterns
+    + views_selfcheck.urlpatterns
+    + views_pools.urlpatterns
+)

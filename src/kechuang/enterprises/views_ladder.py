@@ -1,5 +1,8 @@
+"""Enterprise pages: the ladder dashboard (to be completed)."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import path
 
 from kechuang import access
 
@@ -8,3 +11,6 @@ from kechuang import access
 def home(request):
     access.deny_unless(access.can_view(request.user, "enterprise"))
     return render(request, "enterprises/home.html")
+
+
+urlpatterns = [path("", home, name="home")]

@@ -1,0 +1,72 @@
+"""`kechuang enterprises import FILE…` and `kechuang enterprises tiers --year Y`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kechuang.cli.common import as_command, console, err_console, setup_django
+
+NAME = "enterprises"
+app = typer.Typer(help="企业库：导入部门数据、计算梯队")
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="CSV 或 XLSX（企业名录、企业年度数据）"),
+    department: str = typer.Option("kjj", help="报送部门代码（如 scjgj、tjj）"),
+    check: bool = typer.Option(False, "--check", help="只检查，不写入"),
+) -> None:
+    """导入部门报送的企业数据。整批全部正确才写入；有错误时列出每一行、每个字段的问题。"""
+    setup_django()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+
+    try:
+        if check:
+            with console.status("检查中 …"):
+                checked = check_files(files)
+            for item in checked:
+                console.print(f"{item.name}：{item.clean.height} 行，检查通过")
+            return
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                      TimeElapsedColumn(), console=console) as progress:
+            tasks: dict[str, int] = {}
+            checking = progress.add_task("读取并检查", total=None)
+
+            def step(stage: str, done: int, total: int) -> None:
+                progress.update(checking, visible=False)
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(f"写入{stage}", total=total)
+                progress.update(tasks[stage], completed=done)
+
+            with as_command("enterprises import"):
+                summary = import_files(files, department=department, progress=step)
+    except EnterpriseImportError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        for name, errors in exc.errors.items():
+            err_console.print(f"[bold]{name}[/]：{errors.summary()}")
+            for e in errors[:100]:
+                err_console.print(f"  第 {e.row} 行「{e.column}」：{e.message}")
+            if len(errors) > 100:
+                err_console.print(f"  …… 另有 {errors.total - 100} 处")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"已导入：企业名录新增 {summary.registry_created}、更新 {summary.registry_changed}；"
+        f"年度数据新增 {summary.facts_created}、更新 {summary.facts_changed}、未变 {summary.facts_unchanged}"
+    )
+
+
+@app.command()
+def tiers(year: int = typer.Option(..., "--year", help="年度")) -> None:
+    """按资格规则计算每家企业在该年度的梯队并保存（用于梯队漏斗与历史）。"""
+    setup_django()
+    from kechuang.enterprises.qualification import TIER_LABELS
+    from kechuang.enterprises.services import recompute_tiers
+
+    with console.status(f"计算 {year} 年度梯队 …"):
+        results = recompute_tiers(year)
+    for tier, n in results.group_by("tier").len().sort("len", descending=True).iter_rows():
+        console.print(f"{TIER_LABELS.get(tier, tier)}：{n:,}")

@@ -1,0 +1,3 @@
+"""Enterprise pages (to be written)."""
+
+urlpatterns: list = []
