@@ -1,0 +1,78 @@
+"""Benchmark: importing a 1,000,000-row yearly-facts file into an empty registry (SQLite under a temp dir).
+
+    .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--write]
+
+Generates a synthetic population (rows/3 enterprises × 3 years), writes registry.csv and facts.csv,
+then times `import_files` for the registry and for the facts (read, check, write) separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kc-bench-import-"))
+    os.environ["KECHUANG_VAR"] = str(tmp)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kechuang.settings"
+    import django
+
+    django.setup()
+    import polars as pl
+    from django.core.management import call_command
+
+    from kechuang.engine.synth import synthesize, write_population
+    from kechuang.enterprises.importing import import_files
+    from kechuang.regions import town_rows
+
+    call_command("migrate", verbosity=0)
+    enterprises = args.rows // 3
+    registry, facts = synthesize(enterprises, [2022, 2023, 2024], 7, pl.DataFrame(list(town_rows())))
+    paths = write_population(registry, facts, tmp / "data")
+    reg_csv = next(p for p in paths if Path(p).name == "registry.csv")
+    facts_csv = next(p for p in paths if Path(p).name == "facts.csv")
+    t0 = time.perf_counter()
+    import_files([reg_csv], department="kjj")
+    t1 = time.perf_counter()
+    summary = import_files([facts_csv], department="kjj")
+    t2 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "## Enterprise import",
+        "",
+        f"Command: `.venv/bin/python benchmarks/bench_import.py --rows {args.rows}` (SQLite, empty database).",
+        f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {sys.version.split()[0]}.",
+        "",
+        "| step | rows | seconds |",
+        "|---|---:|---:|",
+        f"| registry file ({enterprises:,} enterprises): read, check, write | {registry.height:,} | {t1 - t0:.1f} |",
+        f"| yearly-facts file: read, check, write | {summary.facts_created:,} | {t2 - t1:.1f} |",
+        "",
+        f"Peak memory of the process: {peak_mb:,.0f} MB.",
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        from benchmarks_doc import replace_section
+
+        replace_section(ROOT / "docs" / "benchmarks.md", "## Enterprise import", text)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
