@@ -33,6 +33,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     "task": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
     "task_report": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
+    # Upload batches of observations: departments and towns see the uploads of their own organisation.
+    "observation_batch": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", DEPT: "own_org", TOWN: "own_org"},
+        "change": {},
+    },
     # 企业培育
     "enterprise": {
         "view": {

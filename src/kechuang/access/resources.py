@@ -41,6 +41,9 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "task_report": {
         "own_department": lambda u: Q(department=_org_code(u)),
     },
+    "observation_batch": {
+        "own_org": lambda u: Q(uploaded_by__org__code=_org_code(u)),
+    },
     "enterprise": {
         "own_region": lambda u: Q(region_code=_region(u)),
         "own_enterprise": lambda u: Q(credit_code=_credit_code(u)),
