@@ -77,6 +77,9 @@ class PolarsBackend:
             return pl.lit("")
         return pl.concat_str(exprs, separator=sep, ignore_nulls=True)
 
+    def round(self, e: pl.Expr, digits: int) -> pl.Expr:
+        return e.round(digits, mode="half_away_from_zero")
+
     def to_float(self, e: pl.Expr) -> pl.Expr:
         return e.cast(pl.Float64)
 

@@ -49,6 +49,8 @@ REGISTRY_FLAGS = (
 )
 INDUSTRIAL_SECTIONS = ("B", "C", "D")
 STAGE = list[tuple[str, Any]]
+MONEY_DIGITS = 6
+RATIO_DIGITS = 10
 
 
 def prior(column: str, back: int) -> str:
@@ -89,6 +91,15 @@ def derive_stages(b: Any, year: int) -> list[STAGE]:
 
     n = c("years_used")
 
+    # Rounding removes binary floating-point noise, so that a value exactly at a threshold (a
+    # 20% growth, 0.1 + 0.2 万元) compares as it does on paper: amounts to 6 decimals (万元 data has 2),
+    # ratios to 10. Polars and Spark both round half away from zero.
+    def money(e: Any) -> Any:
+        return b.round(b.to_float(e), MONEY_DIGITS)
+
+    def fraction(e: Any) -> Any:
+        return b.round(b.to_float(e), RATIO_DIGITS)
+
     def over_years(col: str) -> Any:
         # Sum over the years used; a missing year makes the sum missing (never zero).
         return b.when(
@@ -98,7 +109,7 @@ def derive_stages(b: Any, year: int) -> list[STAGE]:
 
     def ratio(num: Any, den: Any) -> Any:
         # A ratio whose denominator is 0 is 0, so that every "≥ threshold" on it fails.
-        return b.when([(den == 0, lit(0.0))], b.to_float(b.div(num, den)))
+        return b.when([(den == 0, lit(0.0))], fraction(b.div(num, den)))
 
     def growth(col: str) -> Any:
         # 高企 成长性: ½·(x₂/x₁ + x₃/x₂) − 1; x₁ = 0 → x₃/x₂ − 1; x₂ = 0 → 0; two years → x₃/x₂ − 1;
@@ -109,14 +120,14 @@ def derive_stages(b: Any, year: int) -> list[STAGE]:
             (b.div(x2, x1) + b.div(x3, x2)) * 0.5 - 1,
         )
         two = b.when([(x2 == 0, lit(0.0))], b.div(x3, x2) - 1)
-        return b.to_float(b.when([(n == 1, lit(0.0)), (n == 2, two)], three))
+        return fraction(b.when([(n == 1, lit(0.0)), (n == 2, two)], three))
 
     second: STAGE = [
-        ("revenue_3y", b.to_float(over_years("revenue"))),
-        ("rd_expense_3y", b.to_float(over_years("rd_expense"))),
-        ("rd_expense_domestic_3y", b.to_float(over_years("rd_expense_domestic"))),
+        ("revenue_3y", money(over_years("revenue"))),
+        ("rd_expense_3y", money(over_years("rd_expense"))),
+        ("rd_expense_domestic_3y", money(over_years("rd_expense_domestic"))),
         ("standards_led_3y", over_years("standards_led")),
-        ("conversions_avg_3y", b.to_float(b.div(over_years("conversions"), n))),
+        ("conversions_avg_3y", fraction(b.div(over_years("conversions"), n))),
         ("net_asset_growth", growth("net_assets")),
         ("revenue_growth", growth("revenue")),
         ("hightech_revenue_share", ratio(c("hightech_revenue"), c("revenue"))),
@@ -128,14 +139,14 @@ def derive_stages(b: Any, year: int) -> list[STAGE]:
             "revenue_yoy",
             b.when(
                 [(c(prior("revenue", 1)) == 0, lit(0.0))],
-                b.to_float(b.div(c("revenue"), c(prior("revenue", 1)))) - 1,
+                fraction(b.to_float(b.div(c("revenue"), c(prior("revenue", 1)))) - 1),
             ),
         ),
         (
             "revenue_cagr_2y",
             b.when(
                 [(c(prior("revenue", 2)) == 0, lit(0.0))],
-                b.sqrt(b.to_float(b.div(c("revenue"), c(prior("revenue", 2))))) - 1,
+                fraction(b.sqrt(b.to_float(b.div(c("revenue"), c(prior("revenue", 2))))) - 1),
             ),
         ),
     ]

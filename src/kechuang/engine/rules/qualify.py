@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from kechuang.engine.rules.backend import PolarsBackend
-from kechuang.engine.rules.derive import Frame, check_rows, derive_lazy
+from kechuang.engine.rules.derive import ROW, Frame, check_rows, derive_lazy
 from kechuang.engine.rules.evaluate import check_compatible, output_columns, ruleset_stages
 from kechuang.engine.rules.ruleset import Ruleset, load_rulesets
 
@@ -48,7 +48,8 @@ def qualify_lazy(
 ) -> pl.LazyFrame:
     sets = resolve_rulesets(rulesets)
     lf = with_rule_columns(derive_lazy(registry, facts, year), sets)
-    return lf.select([e.alias(name) for name, e in output_columns(PolarsBackend(), sets, year)])
+    outputs = [e.alias(name) for name, e in output_columns(PolarsBackend(), sets, year)]
+    return lf.select(pl.col(ROW), *outputs).sort(ROW).drop(ROW)
 
 
 def qualify(

@@ -110,6 +110,9 @@ class SparkBackend:
     def concat_ws(self, sep: str, exprs: Sequence[Any]) -> Any:
         return self.F.concat_ws(sep, *exprs) if exprs else self.F.lit("")
 
+    def round(self, e: Any, digits: int) -> Any:
+        return self.F.round(e, digits)  # HALF_UP, like Polars' half_away_from_zero
+
     def to_float(self, e: Any) -> Any:
         return e.cast("double")
 
