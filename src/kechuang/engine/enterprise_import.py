@@ -1,0 +1,530 @@
+"""Reading and checking departments' enterprise files (企业名录, 企业年度数据), all or nothing.
+
+``read_table`` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX with every cell as text, so a
+bad cell can be reported as it was typed. ``map_headers`` maps English or Chinese headers to the
+vocabulary (and rejects units other than 万元). ``check_registry`` and ``check_facts`` parse and
+check every cell in whole-column Polars expressions and return ``(clean, errors)``: ``clean`` has the
+vocabulary's dtypes and is empty whenever ``errors`` is not (``errors.rejected``). ``errors`` lists
+at most ``max_errors`` entries in row order; ``errors.total`` counts them all.
+
+Tolerated and normalised: surrounding spaces, full-width digits and letters, thousands separators
+("1,234.5"), dates as 2019-03-05, 2019/3/5, 20190305, 2019年3月5日 (with or without a time),
+flags as 是/否, Y/N, true/false, 1/0, institution levels in Chinese, years as "2023年", towns by
+name, short name or division code (stored as the code). Placeholders such as "—" or "N/A" are
+errors: leave a cell empty when there is no value.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from kechuang.engine import credit_code
+from kechuang.engine.vocabulary import (
+    FACT_COLUMNS,
+    RD_INSTITUTION_LEVELS,
+    REGISTRY_COLUMNS,
+    SIGNED_FACTS,
+    TECH_FIELDS,
+    Column,
+    header_map,
+)
+
+MAX_ERRORS = 1000
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+ERROR_KINDS: dict[str, str] = {
+    "header": "表头有误",
+    "credit_code": "统一社会信用代码有误",
+    "duplicate": "重复",
+    "unknown_code": "企业不在名录中",
+    "region": "镇街不存在",
+    "number": "数字无法识别",
+    "date": "日期无法识别",
+    "boolean": "是/否无法识别",
+    "negative": "不能为负数",
+    "consistency": "数值前后矛盾",
+    "year": "年度超出范围",
+    "missing": "必填项为空",
+    "tech_field": "技术领域不在八大领域内",
+    "rd_institution_level": "研发机构级别无法识别",
+    "industry_code": "行业代码格式有误",
+}
+ROW_ERROR_KINDS = frozenset(ERROR_KINDS) - {"header"}
+
+CONSISTENCY: tuple[tuple[str, str], ...] = (
+    ("tech_staff", "employees"),
+    ("rd_staff", "employees"),
+    ("rd_expense_domestic", "rd_expense"),
+    ("hightech_revenue", "revenue"),
+    ("invention_patents", "ip_class1"),
+    ("high_value_invention_patents", "invention_patents"),
+)
+IGNORABLE_HEADERS = frozenset({"序号", "备注"})  # common in government sheets; dropped
+_BLANK_HEADER = re.compile(r"^(|__UNNAMED__\d+|Unnamed: ?\d+|column_\d+)$")
+_LEVEL_ZH = {"无": "none", "市级": "municipal", "省级": "provincial", "国家级": "national"}
+_BOOLEANS = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "true": True,
+             "false": False, "1": True, "0": False, "1.0": True, "0.0": False}  # fmt: skip
+_FW_FROM = [chr(0xFF10 + i) for i in range(10)] + [chr(0xFF21 + i) for i in range(26)]
+_FW_FROM += [chr(0xFF41 + i) for i in range(26)] + ["．", "，", "－", "＋", "／", "：", "（", "）", "％"]
+_FW_FROM += ["\u3000", "\u2212", "\u00a0"]  # ideographic space, minus sign, no-break space
+_FW_TO = [str(i) for i in range(10)] + [chr(0x41 + i) for i in range(26)]
+_FW_TO += [chr(0x61 + i) for i in range(26)] + [".", ",", "-", "+", "/", ":", "(", ")", "%"]
+_FW_TO += [" ", "-", " "]
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+_MONEY_UNITS = {"元", "万元", "亿元", "千元", "百万元", "十万元", "万", "亿", "千", "万美元", "美元"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an uploaded file: spreadsheet row (header = 1), Chinese header, cell, why."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+    kind: str = ""
+
+
+class RowErrors(list):
+    """The errors found (at most ``max_errors`` of them) and ``total``, the number found in all."""
+
+    def __init__(self, items=(), total: int | None = None) -> None:
+        super().__init__(items)
+        self.total = len(self) if total is None else total
+
+    @property
+    def rejected(self) -> bool:
+        return self.total > 0
+
+    def summary(self) -> str:
+        if not self.total:
+            return "检查通过"
+        shown = "" if len(self) >= self.total else f"（列出前 {len(self)} 处）"
+        return f"发现 {self.total} 处错误{shown}，整批未导入"
+
+
+class TableReadError(ValueError):
+    """The file cannot be read as a table (message in Chinese)."""
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read_table(path: str | Path) -> pl.DataFrame:
+    """A CSV or Excel file as text columns (header = first row); empty cells are null."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
+        import fastexcel
+
+        try:
+            sheet = fastexcel.read_excel(str(p)).load_sheet(0, dtypes="string")
+            return sheet.to_polars()
+        except Exception as exc:  # calamine raises several types
+            raise TableReadError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
+    raw = p.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    else:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                raw = raw.decode("gb18030").encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TableReadError(f"{p.name} 的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from exc
+    first = raw.split(b"\n", 1)[0]
+    sep = "\t" if b"\t" in first and b"," not in first else ","
+    try:
+        return pl.read_csv(io.BytesIO(raw), infer_schema=False, separator=sep)
+    except pl.exceptions.PolarsError as exc:
+        raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def _norm_header(h: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", h)).lower()
+
+
+def map_headers(df: pl.DataFrame, kind: Literal["registry", "facts"]) -> tuple[pl.DataFrame, RowErrors]:
+    """Rename the file's headers to the vocabulary's English names; header problems as row-1 errors."""
+    if kind not in ("registry", "facts"):
+        raise ValueError(f"kind must be 'registry' or 'facts', not {kind!r}")
+    cols = REGISTRY_COLUMNS if kind == "registry" else FACT_COLUMNS
+    by_name = {c.name: c for c in cols}
+    lookup = {_norm_header(k): v for k, v in header_map(cols).items()}
+    errors: list[RowError] = []
+    rename: dict[str, str] = {}
+    drop: list[str] = []
+
+    def err(header: str, message: str) -> None:
+        errors.append(RowError(1, header, header, message, "header"))
+
+    for h in df.columns:
+        dup = re.match(r"^(.*)_duplicated_\d+$", h)
+        norm = _norm_header(h)
+        if dup:
+            err(h, f"列“{dup.group(1)}”出现了不止一次")
+            continue
+        if _BLANK_HEADER.match(h.strip()) or norm in IGNORABLE_HEADERS:
+            if (
+                norm not in IGNORABLE_HEADERS
+                and df[h].cast(pl.Utf8).str.strip_chars().fill_null("").ne("").any()
+            ):
+                err(h, f"第 {df.columns.index(h) + 1} 列没有表头，但有数据")
+            drop.append(h)
+            continue
+        name = lookup.get(norm)
+        if name is None:
+            m = re.match(r"^(.*)\(([^()]*)\)$", norm)
+            if m and m.group(1) in lookup:
+                name = lookup[m.group(1)]
+                unit = re.sub(r"^单位[:]?", "", m.group(2))
+                expected = by_name[name].unit
+                if unit not in {expected, f"{expected}人民币", f"人民币{expected}"} or not expected:
+                    if expected and (unit in _MONEY_UNITS or expected != "万元"):
+                        err(h, f"列“{h}”的单位是{unit}，本系统要求{expected}，请换算后再上传")
+                    else:
+                        err(h, f"列“{h}”不是本系统认识的表头")
+                    continue
+        if name is None:
+            err(h, f"列“{h}”不是本系统认识的表头（请使用模板中的中文或英文表头）")
+            continue
+        if name in rename.values():
+            first = next(k for k, v in rename.items() if v == name)
+            err(h, f"列“{h}”与列“{first}”是同一项（{by_name[name].header_zh}），只能保留一列")
+            continue
+        rename[h] = name
+    required = ["credit_code"] if kind == "registry" else ["credit_code", "year"]
+    for r in required:
+        if r not in rename.values() and not any(r == lookup.get(_norm_header(h)) for h in df.columns):
+            errors.append(
+                RowError(1, by_name[r].header_zh, "", f"缺少必需的列“{by_name[r].header_zh}”", "header")
+            )
+    out = df.drop(drop).select(list(rename)).rename(rename)
+    return out, RowErrors(errors)
+
+
+# --- cell parsing -------------------------------------------------------------------------------
+# Each column is parsed in two passes: a fast one over the raw cells (a clean file is done after it)
+# and a thorough one — full-width folding, spaces, thousands separators, other date and flag
+# spellings — over only the cells the fast pass could not read.
+
+_INDUSTRY = r"^[A-T](\d{2}|\d{3}|\d{4})?$"
+_LEVELS = {k: k for k in RD_INSTITUTION_LEVELS} | _LEVEL_ZH
+_BOOLEANS_ANY_CASE = _BOOLEANS | {k.upper(): v for k, v in _BOOLEANS.items()} | {"True": True, "False": False}
+
+Parse = Callable[[pl.Expr], pl.Expr]
+
+
+def _clean(x: pl.Expr) -> pl.Expr:
+    """Full-width characters folded, spaces stripped; blank → null."""
+    s = x.str.replace_many(_FW_FROM, _FW_TO).str.strip_chars()
+    return pl.when(s != "").then(s)
+
+
+def _number(x: pl.Expr) -> pl.Expr:
+    v = x.cast(pl.Float64, strict=False)
+    return pl.when(v.is_finite()).then(v)  # "inf", "nan" are not numbers here
+
+
+def _number_thorough(x: pl.Expr) -> pl.Expr:
+    return _number(
+        pl.when(x.str.contains(_THOUSANDS)).then(x.str.replace_all(",", "", literal=True)).otherwise(x)
+    )
+
+
+def _date(x: pl.Expr) -> pl.Expr:
+    return x.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _date_thorough(s: pl.Expr) -> pl.Expr:
+    x = s.str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "").str.replace_all(r"[年月/.]", "-")
+    x = x.str.replace(r"日$", "")
+    x = (
+        pl.when(x.str.contains(r"^\d{8}$"))
+        .then(pl.concat_str([x.str.slice(0, 4), x.str.slice(4, 2), x.str.slice(6, 2)], separator="-"))
+        .otherwise(x)
+    )
+    g = x.str.extract_groups(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+    iso = pl.concat_str(
+        [g.struct.field("1"), g.struct.field("2").str.zfill(2), g.struct.field("3").str.zfill(2)],
+        separator="-",
+    )
+    return _date(iso)
+
+
+def _parsers(c: Column, region_lookup: dict[str, str] | None) -> tuple[Parse, Parse]:
+    """(fast, thorough) parsers of a column; thorough gets folded, stripped, non-blank text."""
+    if c.name == "region":
+        f = lambda x: x.replace_strict(region_lookup or {}, default=None, return_dtype=pl.Utf8)  # noqa: E731
+        return f, f
+    if c.name == "industry_code":
+        f = lambda x: pl.when(x.str.contains(_INDUSTRY)).then(x)  # noqa: E731
+        return f, lambda x: f(x.str.to_uppercase())
+    if c.name == "tech_field":
+        f = lambda x: pl.when(x.is_in(TECH_FIELDS)).then(x)  # noqa: E731
+        return f, f
+    if c.name == "rd_institution_level":
+        f = lambda x: x.replace_strict(_LEVELS, default=None, return_dtype=pl.Utf8)  # noqa: E731
+        return f, lambda x: f(x.str.to_lowercase())
+    if c.dtype == pl.Date:
+        return _date, _date_thorough
+    if c.dtype == pl.Boolean:
+        f = lambda x: x.replace_strict(_BOOLEANS_ANY_CASE, default=None, return_dtype=pl.Boolean)  # noqa: E731
+        return f, lambda x: f(x.str.to_lowercase())
+    if c.dtype == pl.Int32:  # years; "2024年" and "2024年度" are read too
+        return _number, lambda x: _number_thorough(x.str.replace(r"年度?$", ""))
+    return _number, _number_thorough
+
+
+def _apply(expr: pl.Expr, s: pl.Series) -> pl.Series:
+    return pl.DataFrame({"x": s}).select(expr.alias("x")).to_series()
+
+
+def _parse_columns(
+    t: pl.DataFrame, cols: tuple[Column, ...], region_lookup: dict[str, str] | None
+) -> pl.DataFrame:
+    """Adds __t_<name> (the cell's text, null when blank) and __v_<name> (its value, null when
+    blank or unreadable) for every column, and __code_reason for the credit code."""
+    x = pl.col("x")
+    new: dict[str, pl.Series] = {}
+    for c in cols:  # over columns; every step is a whole-column operation
+        if c.name not in t.columns:
+            continue
+        raw = t[c.name]
+        if c.name == "credit_code":
+            value, reason = raw, credit_code.reasons(raw)
+            redo = (reason.is_not_null() & raw.is_not_null()).arg_true()
+            if redo.len():
+                sub = _apply(_clean(x).str.to_uppercase(), raw.gather(redo))
+                value, reason = value.scatter(redo, sub), reason.scatter(redo, credit_code.reasons(sub))
+            new["__code_reason"], text = reason, value
+        elif c.dtype == pl.Utf8 and c.name == "name":  # free text: kept as typed, spaces stripped
+            value = text = _apply(pl.when(x.str.strip_chars() != "").then(x.str.strip_chars()), raw)
+        else:
+            fast, thorough = _parsers(c, region_lookup)
+            value, text = _apply(fast(x), raw), raw
+            redo = (raw.is_not_null() & value.is_null()).arg_true()
+            if redo.len():
+                sub = _apply(_clean(x), raw.gather(redo))
+                value, text = value.scatter(redo, _apply(thorough(x), sub)), text.scatter(redo, sub)
+        new[f"__t_{c.name}"], new[f"__v_{c.name}"] = text, value
+    return t.with_columns(**new)
+
+
+@dataclass
+class _Check:
+    column: str  # English name of the column the error is shown in
+    kind: str
+    mask: pl.Expr
+    message: pl.Expr  # evaluated on the failing rows only
+    value: pl.Expr | None = None  # default: the raw cell
+    aux: tuple[pl.Expr, ...] = ()  # helper columns computed on all rows before the masks
+
+
+def _raw(c: str) -> pl.Expr:
+    return pl.col(c).cast(pl.Utf8).fill_null("")
+
+
+def _at(c: Column) -> list[pl.Expr]:
+    return [pl.lit("第 "), pl.col("__row").cast(pl.Utf8), pl.lit(f" 行「{c.header_zh}」")]
+
+
+def _say(c: Column, *parts: str | pl.Expr) -> pl.Expr:
+    """「第 N 行「header」= value …」"""
+    rest = [pl.lit(p) if isinstance(p, str) else p for p in parts]
+    return pl.concat_str([*_at(c), pl.lit("= "), _raw(c.name), pl.lit(" "), *rest])
+
+
+def _fmt(e: pl.Expr) -> pl.Expr:
+    return e.cast(pl.Utf8).str.replace(r"\.0$", "")
+
+
+_WHY = {
+    "region": ("region", "不是东莞的镇街（可填镇街名称或区划代码）"),
+    "industry_code": ("industry_code", "不是国民经济行业代码（GB/T 4754-2017，如 C3971）"),
+    "tech_field": ("tech_field", "不是八大国家重点支持的高新技术领域之一（" + "、".join(TECH_FIELDS) + "）"),
+    "rd_institution_level": ("rd_institution_level", "应为 无/市级/省级/国家级（或 none/municipal/provincial/national）"),
+    pl.Date: ("date", "不是有效日期（可写 2019-03-05、2019/3/5 或 20190305）"),
+    pl.Boolean: ("boolean", "应填 是/否（或 Y/N、true/false、1/0）"),
+    pl.Int32: ("number", "不是年份（应为四位数字，如 2024）"),
+    pl.Int64: ("number", "不是数字（无数据请留空，不要填“—”“N/A”等）"),
+    pl.Float64: ("number", "不是数字（无数据请留空，不要填“—”“N/A”等）"),
+}  # fmt: skip
+
+
+def _cell_checks(t: pl.DataFrame, cols: tuple[Column, ...]) -> list[_Check]:
+    checks: list[_Check] = []
+    for c in cols:
+        if c.name not in t.columns:
+            continue
+        text, v = pl.col(f"__t_{c.name}"), pl.col(f"__v_{c.name}")
+        if c.name == "credit_code":
+            reason = pl.col("__code_reason")
+            message = (
+                pl.when(text.is_null())
+                .then(pl.concat_str([*_at(c), pl.lit("为空")]))
+                .otherwise(_say(c, reason))
+            )
+            checks.append(_Check(c.name, "credit_code", reason.is_not_null(), message))
+            continue
+        why = _WHY.get(c.name) or _WHY.get(c.dtype)
+        if why is None:
+            continue
+        checks.append(_Check(c.name, why[0], text.is_not_null() & v.is_null(), _say(c, why[1])))
+        if c.dtype == pl.Int32:
+            checks.append(
+                _Check(
+                    c.name,
+                    "year",
+                    (v < YEAR_MIN) | (v > YEAR_MAX),
+                    _say(c, f"不在 {YEAR_MIN}–{YEAR_MAX} 之间"),
+                )
+            )
+        if c.dtype in (pl.Int32, pl.Int64):
+            checks.append(_Check(c.name, "number", v != v.round(0), _say(c, "应为整数")))
+        if c.dtype in (pl.Int64, pl.Float64) and c.name not in SIGNED_FACTS:
+            checks.append(_Check(c.name, "negative", v < 0, _say(c, "不能为负数")))
+    return checks
+
+
+def _run(
+    t: pl.DataFrame, cols: tuple[Column, ...], checks: list[_Check], max_errors: int
+) -> tuple[pl.DataFrame, RowErrors]:
+    by_name = {c.name: c for c in cols}
+    present = [c for c in cols if c.name in t.columns]
+    t = t.filter(pl.any_horizontal([pl.col(f"__t_{c.name}").is_not_null() for c in present]))
+    aux = [a for ch in checks for a in ch.aux]
+    if aux:
+        t = t.with_columns(aux)
+    t = t.with_columns(ch.mask.fill_null(False).alias(f"__m{i}") for i, ch in enumerate(checks))
+    counts = t.select(pl.col(f"__m{i}").sum() for i in range(len(checks))).row(0) if checks else ()
+    total = int(sum(counts))
+    if not total:
+        clean = t.select(pl.col(f"__v_{c.name}").cast(c.dtype).alias(c.name) for c in present)
+        return clean, RowErrors()
+    found = [
+        t.filter(pl.col(f"__m{i}"))
+        .head(max_errors)
+        .select(
+            pl.col("__row").cast(pl.Int64).alias("row"),
+            pl.lit(by_name[ch.column].header_zh).alias("column"),
+            (ch.value if ch.value is not None else _raw(ch.column)).cast(pl.Utf8).alias("value"),
+            ch.message.cast(pl.Utf8).alias("message"),
+            pl.lit(ch.kind).alias("kind"),
+            pl.lit(i).alias("order"),
+        )
+        for i, (ch, k) in enumerate(zip(checks, counts, strict=True))
+        if k
+    ]
+    rows = pl.concat(found).sort("row", "order").head(max_errors).drop("order")
+    errors = RowErrors([RowError(**r) for r in rows.iter_rows(named=True)], total)
+    return pl.DataFrame(schema={c.name: c.dtype for c in present}), errors
+
+
+def _prepare(
+    df: pl.DataFrame, cols: tuple[Column, ...], region_lookup: dict[str, str] | None
+) -> pl.DataFrame:
+    """Known columns as text with spreadsheet row numbers (header = row 1), parsed."""
+    known = [c.name for c in cols if c.name in df.columns]
+    t = df.select(pl.col(known).cast(pl.Utf8), pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("__row"))
+    return _parse_columns(t, cols, region_lookup)
+
+
+def check_registry(
+    df: pl.DataFrame, region_lookup: dict[str, str], *, max_errors: int = MAX_ERRORS
+) -> tuple[pl.DataFrame, RowErrors]:
+    """Parse and check a registry (English column names, text cells). Region becomes its code."""
+    t = _prepare(df, REGISTRY_COLUMNS, region_lookup)
+    checks = _cell_checks(t, REGISTRY_COLUMNS)
+    if "credit_code" in t.columns:
+        checks.append(_duplicate_check(["__v_credit_code"], REGISTRY_COLUMNS[0]))
+    return _run(t, REGISTRY_COLUMNS, checks, max_errors)
+
+
+def check_facts(
+    df: pl.DataFrame, known_codes: set[str] | pl.Series | None, *, max_errors: int = MAX_ERRORS
+) -> tuple[pl.DataFrame, RowErrors]:
+    """Parse and check yearly facts. ``known_codes``: the registry's codes plus those of the same
+    upload's registry (None skips that check)."""
+    cols = FACT_COLUMNS
+    by = {c.name: c for c in cols}
+    t = _prepare(df, cols, None)
+    checks = _cell_checks(t, cols)
+    if "year" in t.columns:
+        empty = pl.concat_str([*_at(by["year"]), pl.lit("为空")])
+        checks.append(_Check("year", "missing", pl.col("__t_year").is_null(), empty))
+    if "credit_code" in t.columns and "year" in t.columns:
+        checks.append(_duplicate_check(["__v_credit_code", "__v_year"], by["credit_code"]))
+    if "credit_code" in t.columns and known_codes is not None:
+        codes = known_codes if isinstance(known_codes, pl.Series) else list(known_codes)
+        known = pl.Series("known", codes, dtype=pl.Utf8).implode()
+        unknown = pl.col("__code_reason").is_null() & ~pl.col("__v_credit_code").is_in(known)
+        why = "不在企业名录中（也不在本次上传的企业名录里），请先上传该企业的名录信息"
+        checks.append(_Check("credit_code", "unknown_code", unknown, _say(by["credit_code"], why)))
+    for small, big in CONSISTENCY:
+        if small in t.columns and big in t.columns:
+            a, b = pl.col(f"__v_{small}"), pl.col(f"__v_{big}")
+            msg = pl.concat_str(
+                [*_at(by[small]), pl.lit("= "), _fmt(a), pl.lit(f" 大于「{by[big].header_zh}」= "), _fmt(b)]
+            )
+            checks.append(_Check(small, "consistency", (b >= 0) & (a > b + 1e-9), msg))
+    return _run(t, cols, checks, max_errors)
+
+
+def _duplicate_check(keys: list[str], c: Column) -> _Check:
+    """Every row whose key (valid code[, year]) appeared in an earlier row."""
+    complete = pl.all_horizontal([pl.col(k).is_not_null() for k in keys]) & pl.col("__code_reason").is_null()
+    name = "__first_" + "_".join(keys)
+    aux = pl.when(complete).then(pl.col("__row")).min().over(keys).alias(name)
+    first = pl.col(name).cast(pl.Utf8)
+    mask = complete & (pl.col("__row") != pl.col(name))
+    if "__v_year" in keys:
+        parts = ["的 ", pl.col("__v_year").cast(pl.Int64).cast(pl.Utf8), " 年度数据与第 ", first, " 行重复"]
+    else:
+        parts = ["与第 ", first, " 行重复"]
+    return _Check(c.name, "duplicate", mask, _say(c, *parts), aux=(aux,))
+
+
+def region_lookup_from_towns(towns: pl.DataFrame) -> dict[str, str]:
+    """Name, short name (without 镇/街道/新区/高新技术产业开发区) and code → code, for every town."""
+    out: dict[str, str] = {}
+    for code, name, kind in towns.select(pl.col("code").cast(pl.Utf8), "name", "kind").iter_rows():
+        if kind == "city":
+            continue
+        out[code] = out[name] = code
+        short = re.sub(r"(高新技术产业开发区|新区|街道|镇)$", "", name)
+        out.setdefault(short, code)
+    return out
+
+
+def check_file(
+    path: str | Path,
+    kind: Literal["registry", "facts"],
+    *,
+    region_lookup: dict[str, str] | None = None,
+    known_codes: set[str] | pl.Series | None = None,
+    max_errors: int = MAX_ERRORS,
+) -> tuple[pl.DataFrame, RowErrors]:
+    """read_table + map_headers + check_registry/check_facts; header errors stop before the rows."""
+    try:
+        df = read_table(path)
+    except TableReadError as exc:
+        return pl.DataFrame(), RowErrors([RowError(1, "", str(path), str(exc), "header")])
+    mapped, errors = map_headers(df, kind)
+    if errors:
+        return pl.DataFrame(), errors
+    if kind == "registry":
+        return check_registry(mapped, region_lookup or {}, max_errors=max_errors)
+    return check_facts(mapped, known_codes, max_errors=max_errors)
