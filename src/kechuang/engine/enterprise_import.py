@@ -3,9 +3,11 @@
 ``read_table`` reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX with every cell as text, so a
 bad cell can be reported as it was typed. ``map_headers`` maps English or Chinese headers to the
 vocabulary (and rejects units other than 万元). ``check_registry`` and ``check_facts`` parse and
-check every cell in whole-column Polars expressions and return ``(clean, errors)``: ``clean`` has the
+check every cell with whole-column Polars operations — a fast pass over the raw cells, then a
+thorough one over only the cells it could not read — and return ``(clean, errors)``: ``clean`` has the
 vocabulary's dtypes and is empty whenever ``errors`` is not (``errors.rejected``). ``errors`` lists
-at most ``max_errors`` entries in row order; ``errors.total`` counts them all.
+at most ``max_errors`` entries in row order; ``errors.total`` counts them all. ``clean`` holds the
+columns the file supplied (a file may update only some fields), with towns as division codes.
 
 Tolerated and normalised: surrounding spaces, full-width digits and letters, thousands separators
 ("1,234.5"), dates as 2019-03-05, 2019/3/5, 20190305, 2019年3月5日 (with or without a time),
