@@ -401,8 +401,9 @@ def synthesize(
     rng = np.random.default_rng(seed)
     last = years[-1]
     r = _registry(count, last, rng, towns)
+    # all 91…: 高企 and 科小 must be enterprises (企业), not 个体工商户 (92) or 合作社 (93)
     r["codes"] = credit_code.generate_array(
-        count, rng, DONGGUAN_REGION_CODES, new_style=r["reg_year"] >= 2016
+        count, rng, DONGGUAN_REGION_CODES, new_style=r["reg_year"] >= 2016, category_p=(1.0, 0.0, 0.0)
     )
     registry = _registry_frame(r, last, rng)
     facts = _facts(r, years, rng)
