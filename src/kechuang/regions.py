@@ -17,17 +17,13 @@ def town_rows() -> tuple[dict[str, str], ...]:
 
 @cache
 def region_lookup() -> dict[str, str]:
-    """Every accepted way to name a region (Chinese name, short forms, division code) → division code."""
-    out: dict[str, str] = {}
-    for row in town_rows():
-        code, name = row["code"], row["name"]
-        out[code] = code
-        out[name] = code
-        for suffix in ("街道", "镇", "高新技术产业开发区", "新区"):
-            if name.endswith(suffix) and len(name) > len(suffix) + 1:
-                out.setdefault(name[: -len(suffix)], code)
-    out["松山湖"] = "441900401"
-    out["东莞"] = CITY_CODE
+    """Every accepted way to name a region (name, short name, division code) → code, the city included."""
+    import polars as pl
+
+    from kechuang.engine.enterprise_import import region_lookup_from_towns
+
+    out = region_lookup_from_towns(pl.DataFrame(list(town_rows())))
+    out.update({CITY_CODE: CITY_CODE, "东莞市": CITY_CODE, "东莞": CITY_CODE})
     return out
 
 

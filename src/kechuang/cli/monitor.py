@@ -109,8 +109,8 @@ def monitor(
 
 
 def _latest_year(path: Path) -> int:
-    from kechuang.engine.tables import read_text_table
+    from kechuang.engine.tables import read_table
 
-    df = read_text_table(path)
+    df = read_table(path)
     col = "year" if "year" in df.columns else "年份"
     return int(df[col].cast(int, strict=False).max())

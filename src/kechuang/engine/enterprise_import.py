@@ -18,7 +18,6 @@ errors: leave a cell empty when there is no value.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from typing import Literal
 import polars as pl
 
 from kechuang.engine import credit_code
+from kechuang.engine.tables import RowError, RowErrors, TableReadError, read_table
 from kechuang.engine.vocabulary import (
     FACT_COLUMNS,
     RD_INSTITUTION_LEVELS,
@@ -82,73 +82,6 @@ _FW_TO += [chr(0x61 + i) for i in range(26)] + [".", ",", "-", "+", "/", ":", "(
 _FW_TO += [" ", "-", " "]
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 _MONEY_UNITS = {"元", "万元", "亿元", "千元", "百万元", "十万元", "万", "亿", "千", "万美元", "美元"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an uploaded file: spreadsheet row (header = 1), Chinese header, cell, why."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-    kind: str = ""
-
-
-class RowErrors(list):
-    """The errors found (at most ``max_errors`` of them) and ``total``, the number found in all."""
-
-    def __init__(self, items=(), total: int | None = None) -> None:
-        super().__init__(items)
-        self.total = len(self) if total is None else total
-
-    @property
-    def rejected(self) -> bool:
-        return self.total > 0
-
-    def summary(self) -> str:
-        if not self.total:
-            return "检查通过"
-        shown = "" if len(self) >= self.total else f"（列出前 {len(self)} 处）"
-        return f"发现 {self.total} 处错误{shown}，整批未导入"
-
-
-class TableReadError(ValueError):
-    """The file cannot be read as a table (message in Chinese)."""
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def read_table(path: str | Path) -> pl.DataFrame:
-    """A CSV or Excel file as text columns (header = first row); empty cells are null."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
-        import fastexcel
-
-        try:
-            sheet = fastexcel.read_excel(str(p)).load_sheet(0, dtypes="string")
-            return sheet.to_polars()
-        except Exception as exc:  # calamine raises several types
-            raise TableReadError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
-    raw = p.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    else:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                raw = raw.decode("gb18030").encode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise TableReadError(f"{p.name} 的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from exc
-    first = raw.split(b"\n", 1)[0]
-    sep = "\t" if b"\t" in first and b"," not in first else ","
-    try:
-        return pl.read_csv(io.BytesIO(raw), infer_schema=False, separator=sep)
-    except pl.exceptions.PolarsError as exc:
-        raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
 
 
 # --- headers ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kechuang.engine.tables import RowError
+
 COLUMNS = {
     "indicator": "指标",
     "region": "地区",
@@ -23,19 +25,6 @@ COLUMNS = {
 REQUIRED = ("indicator", "region", "year", "value")
 _HEADER_UNIT = re.compile(r"^(?P<name>[^（(]+)[（(](?P<unit>[^）)]+)[）)]$")
 COUNT_UNITS = {"家", "件", "人", "人年", "项", "个"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # spreadsheet row: the header is row 1
-    column: str  # the column's Chinese header ("" for the whole file)
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"第 {self.row} 行" if self.row else "文件"
-        col = f"「{self.column}」" if self.column else ""
-        return f"{where}{col}：{self.message}"
 
 
 @dataclass(frozen=True)

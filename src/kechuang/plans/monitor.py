@@ -99,13 +99,13 @@ def payload(plan_code: str, as_of: int, region: str, results: pl.DataFrame, indi
 def evaluate_file(plan_file: PlanFile, observations_path: Path, as_of: int) -> pl.DataFrame:
     """Evaluate an observations file against a plan file, without a database."""
     from kechuang.engine.observation_import import IndicatorInfo, check_observations
-    from kechuang.engine.tables import read_text_table
+    from kechuang.engine.tables import read_table
     from kechuang.regions import region_lookup
 
     infos = {}
     for i in plan_file.indicators:
         infos[i.code] = infos[i.name] = IndicatorInfo(i.code, i.name, i.unit)
-    clean, errors = check_observations(read_text_table(observations_path), infos, region_lookup())
+    clean, errors = check_observations(read_table(observations_path), infos, region_lookup())
     if errors:
         raise ObservationsFileError(errors)
     obs = clean.select("indicator", pl.col("region_code").alias("region"), "year", "value")

@@ -16,8 +16,8 @@ from django.db import transaction
 from kechuang import access
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
-from kechuang.engine.observation_import import IndicatorInfo, RowError, check_observations
-from kechuang.engine.tables import TableReadError, read_text_table
+from kechuang.engine.observation_import import IndicatorInfo, check_observations
+from kechuang.engine.tables import RowError, TableReadError, read_table
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
 from kechuang.regions import CITY_CODE, region_lookup
 
@@ -50,7 +50,7 @@ def indicator_infos(plan: Plan) -> dict[str, IndicatorInfo]:
 def read_observation_file(path: str | Path, plan: Plan) -> pl.DataFrame:
     """Read and check a file; raises ObservationImportError with every bad row."""
     try:
-        raw = read_text_table(path)
+        raw = read_table(path)
     except TableReadError as exc:
         raise ObservationImportError([RowError(0, "", "", str(exc))]) from exc
     clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
