@@ -1,16 +1,419 @@
-"""Plan pages: overview (to be completed)."""
+"""Plan monitoring pages: overview, indicator page, plan versions and what changed between them.
 
+Thin views: the scope comes from kechuang.access, the figures from plans.evaluation (the engine), the
+charts from plans.charts. The helpers at the top (plan, regions, years) are shared with plans.api.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.urls import path
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kechuang import access
+from kechuang.accounts.models import OrgKind, OrgUnit
+from kechuang.engine.plan_eval import plan_index_by_region
+from kechuang.engine.plan_labels import (
+    BASELINE_SOURCE_LABELS,
+    GROWTH_MODEL_LABELS,
+    OPENSDG_LABELS,
+    TREND_LABELS,
+    WARNING_LABELS,
+)
+from kechuang.plans import charts
+from kechuang.plans.evaluation import default_as_of, evaluate_plan
+from kechuang.plans.models import Indicator, Observation, Plan, PlanVersion, RegionalTarget
+from kechuang.plans.monitor import payload
+from kechuang.plans.observations import observations_frame
+from kechuang.plans.schema import PlanFile, plan_diff
+from kechuang.plans.services import DEFAULT_PLAN
+from kechuang.regions import region_lookup, region_names
+
+# ---------------------------------------------------------------- shared with the API
+
+
+def plan_for(user, code: str | None = None) -> Plan:
+    """The plan the user asked for (default: the Dongguan plan), among the plans they may see."""
+    access.deny_unless(access.can_view(user, "plan"))
+    plans = access.visible(user, "plan", Plan.objects.all())
+    plan = plans.filter(code=code).first() if code else None
+    if not code:
+        plan = plans.filter(code=DEFAULT_PLAN).first() or plans.order_by("id").first()
+    if plan is None:
+        raise Http404(_("未找到规划：请先运行 kechuang plan load 或 kechuang demo"))
+    return plan
+
+
+def visible_observations(user, plan: Plan):
+    return access.visible(user, "observation", Observation.objects.filter(indicator__plan=plan))
+
+
+def region_choices(user, plan: Plan) -> list[tuple[str, str]]:
+    """(code, name) of the city and of the regions with observations the user may see; city first."""
+    latest = visible_observations(user, plan).filter(is_latest=True).order_by()
+    codes = set(latest.values_list("region_code", flat=True).distinct()) | {plan.region_code}
+    names = region_names()
+    return [(c, names.get(c, c)) for c in sorted(codes, key=lambda c: (c != plan.region_code, c))]
+
+
+def resolve_region(user, plan: Plan, text: str | None, choices: list[tuple[str, str]]) -> str:
+    """A region name or code from the request → its code, if the user may see its data."""
+    if not text:
+        return plan.region_code
+    code = region_lookup().get(text.strip())
+    if code is None:
+        raise Http404(_("未知地区"))
+    if code in dict(choices):
+        return code
+    if Observation.objects.filter(indicator__plan=plan, region_code=code).exists():
+        raise access.AccessDenied(_("无权查看该地区的数据"))
+    raise Http404(_("该地区暂无观测数据"))
+
+
+def parse_year(text) -> int | None:
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def department_names() -> dict[str, str]:
+    return dict(OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT).values_list("code", "name"))
+
+
+# ---------------------------------------------------------------- page data
+
+
+def _latest_flags(obs: pl.DataFrame, region: str) -> dict[tuple[str, int], dict]:
+    """(indicator, year) → {"simulated", "source"} of the latest revisions of one region."""
+    rows = obs.filter(pl.col("region") == region).select("indicator", "year", "simulated", "source")
+    return {(r["indicator"], r["year"]): r for r in rows.iter_rows(named=True)}
+
+
+def fmt_number(value: float | None, digits: int = 2) -> str:
+    """4.1 not 4.10, 6274 not 6274.00: the figure as a table would print it."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def _labelled(item: dict) -> dict:
+    """An evaluation row with its Chinese labels and percentages for the templates."""
+    sdg = item.get("opensdg") or {
+        "progress_value": item.get("opensdg_progress_value"),
+        "status": item.get("opensdg_status"),
+        "score": item.get("opensdg_score"),
+    }
+    progress = item.get("progress")
+    achieved = bool(item.get("achieved"))
+    return {
+        **item,
+        "opensdg": sdg,
+        "trend_label": TREND_LABELS.get(item.get("trend"), ""),
+        "warning_label": WARNING_LABELS.get(item.get("warning"), _("无预警")),
+        "growth_label": GROWTH_MODEL_LABELS.get(item.get("growth_model"), ""),
+        "baseline_source_label": BASELINE_SOURCE_LABELS.get(item.get("baseline_source"), ""),
+        "opensdg_label": OPENSDG_LABELS.get(sdg["status"], ""),
+        "progress_pct": _pct(progress),
+        "bar_pct": 100.0 if achieved else (0.0 if progress is None else max(0.0, min(100.0, 100 * progress))),
+        "latest_fmt": fmt_number(item.get("latest_value")),
+        "target_fmt": fmt_number(item.get("target_value")),
+        "baseline_fmt": fmt_number(item.get("baseline_value")),
+        "time_pct": _pct(item.get("time_elapsed")),
+        "probability_pct": _pct(item.get("probability")),
+        "observed_pct": None if item.get("observed_rate") is None else 100 * item["observed_rate"],
+        "required_pct": None if item.get("required_rate") is None else 100 * item["required_rate"],
+    }
+
+
+def _selectors(request, plan: Plan) -> tuple[list, str, list[int], int]:
+    choices = region_choices(request.user, plan)
+    region = resolve_region(request.user, plan, request.GET.get("region"), choices)
+    years = sorted(
+        set(
+            visible_observations(request.user, plan)
+            .filter(is_latest=True)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
+    )
+    as_of = parse_year(request.GET.get("as_of")) or (years[0] if years else default_as_of(plan))
+    if as_of not in years:
+        years = sorted({*years, as_of}, reverse=True)
+    return choices, region, years, as_of
+
+
+# ---------------------------------------------------------------- views
 
 
 @login_required
 def overview(request):
     access.deny_unless(access.can_view(request.user, "plan"))
-    return render(request, "plans/overview.html")
+    if not request.GET.get("plan") and not Plan.objects.exists():
+        return render(request, "plans/overview.html", {"plan": None})
+    plan = plan_for(request.user, request.GET.get("plan"))
+    choices, region, years, as_of = _selectors(request, plan)
+    results, indicators, as_of = evaluate_plan(plan, as_of)
+    data = payload(plan.code, as_of, region, results, indicators)
+    flags = _latest_flags(observations_frame(plan, as_of=as_of), region)
+    sample_targets = set(
+        RegionalTarget.objects.filter(indicator__plan=plan, region_code=region, sample=True).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    cards = []
+    for item in data["indicators"]:
+        flag = flags.get((item["code"], item["latest_year"]), {})
+        cards.append(
+            {
+                **_labelled(item),
+                "simulated": bool(flag.get("simulated")),
+                "sample_target": item["code"] in sample_targets,
+            }
+        )
+    counts = Counter(c["warning"] for c in cards)
+    names = dict(choices)
+    index_rows = (
+        plan_index_by_region(results.filter(pl.col("region").is_in(list(names))), indicators)
+        .filter(pl.col("index").is_not_null())
+        .sort("index", descending=True)
+    )
+    index_rows = [{"name": names[r["region"]], "index": r["index"]} for r in index_rows.iter_rows(named=True)]
+    context = {
+        "plan": plan,
+        "version": plan.versions.defer("content").order_by("-number").first(),
+        "as_of": as_of,
+        "years": years,
+        "region": region,
+        "region_name": names[region],
+        "regions": choices,
+        "index": data["index"],
+        "cards": cards,
+        "counts": {k: counts.get(k, 0) for k in ("green", "yellow", "red")} | {"none": counts.get(None, 0)},
+        "any_simulated": any(c["simulated"] for c in cards),
+        "may_enter": access.can_change(request.user, "observation"),
+        "index_chart": charts.index_chart(index_rows) if len(index_rows) > 1 else None,
+        "index_chart_height": 60 + 32 * len(index_rows),
+    }
+    return render(request, "plans/overview.html", context)
 
 
-urlpatterns = [path("", overview, name="overview")]
+@login_required
+def indicator(request, code: str):
+    plan = plan_for(request.user, request.GET.get("plan"))
+    access.deny_unless(access.can_view(request.user, "indicator"))
+    ind = get_object_or_404(Indicator, plan=plan, code=code)
+    choices, region, years, as_of = _selectors(request, plan)
+    results, _indicators, as_of = evaluate_plan(plan, as_of)
+    rows = {r["region"]: r for r in results.filter(pl.col("code") == code).iter_rows(named=True)}
+    names = dict(choices)
+    latest = list(
+        visible_observations(request.user, plan)
+        .filter(indicator=ind, is_latest=True, year__lte=as_of)
+        .order_by("region_code", "year")
+        .values("region_code", "year", "value", "simulated")
+    )
+    points = [o for o in latest if o["region_code"] == region]
+    simulated_at = {(o["region_code"], o["year"]): o["simulated"] for o in latest}
+    evaluation = _labelled(rows[region]) if region in rows else None
+    ranking = []
+    for r in rows.values():
+        if r["region"] == plan.region_code or r["region"] not in names or r["latest_value"] is None:
+            continue
+        simulated = simulated_at.get((r["region"], r["latest_year"]), False)
+        ranking.append({**_labelled(r), "name": names[r["region"]], "simulated": simulated})
+    ranking.sort(key=lambda r: -ind.direction * r["latest_value"])
+    history = (
+        visible_observations(request.user, plan)
+        .filter(indicator=ind, region_code=region)
+        .select_related("batch")
+        .order_by("-year", "-revision")
+    )
+    city_target = ind.target_value if ind.kind != "total" else None
+    context = {
+        "plan": plan,
+        "ind": ind,
+        "department": department_names().get(ind.owner_department, ind.owner_department),
+        "as_of": as_of,
+        "years": years,
+        "region": region,
+        "region_name": names[region],
+        "regions": choices,
+        "ev": evaluation,
+        "regional_target": ind.regional_targets.filter(region_code=region).first(),
+        "chart": charts.indicator_chart(
+            [{"year": o["year"], "value": o["value"], "simulated": o["simulated"]} for o in points],
+            evaluation,
+            ind.unit,
+            ind.target_year,
+            ind.target_value if region == plan.region_code else None,
+        ),
+        "history": history,
+        "ranking": [dict(r, rank=i) for i, r in enumerate(ranking, start=1)] if len(ranking) > 1 else [],
+        "ranking_chart": charts.ranking_chart(
+            [
+                {
+                    "name": r["name"],
+                    "value": r["latest_value"],
+                    "warning": r["warning"],
+                    "simulated": r["simulated"],
+                }
+                for r in ranking
+            ],
+            ind.unit,
+            city_target,
+        ),
+        "ranking_height": 60 + 30 * len(ranking),
+        "indicators": Indicator.objects.filter(plan=plan, active=True).only("code", "name", "seq"),
+    }
+    return render(request, "plans/indicator.html", context)
+
+
+@login_required
+def versions(request):
+    plan = plan_for(request.user, request.GET.get("plan"))
+    if request.GET.get("a") and request.GET.get("b"):
+        a, b = _positive_int(request.GET["a"]), _positive_int(request.GET["b"])
+        if a and b:
+            return redirect(reverse("plans:version_diff", args=[a, b]) + _plan_query(request))
+    rows = list(plan.versions.defer("content").order_by("-number"))
+    return render(request, "plans/versions.html", {"plan": plan, "versions": rows})
+
+
+def _positive_int(text) -> int | None:
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _plan_query(request) -> str:
+    return f"?plan={request.GET['plan']}" if request.GET.get("plan") else ""
+
+
+FIELD_LABELS = {
+    "name": gettext_lazy("名称"),
+    "unit": gettext_lazy("单位"),
+    "seq": gettext_lazy("序号"),
+    "baseline_year": gettext_lazy("基期年"),
+    "baseline_value": gettext_lazy("现值"),
+    "target_year": gettext_lazy("目标年"),
+    "target_value": gettext_lazy("目标值"),
+    "target_text": gettext_lazy("目标表述"),
+    "nature": gettext_lazy("属性"),
+    "direction": gettext_lazy("方向"),
+    "growth_model": gettext_lazy("增长模型"),
+    "kind": gettext_lazy("类型"),
+    "weight": gettext_lazy("权重"),
+    "owner_department": gettext_lazy("填报部门"),
+    "description": gettext_lazy("说明"),
+    "chapter": gettext_lazy("章"),
+    "section": gettext_lazy("节"),
+    "part": gettext_lazy("小标题"),
+    "title": gettext_lazy("任务"),
+    "title_from": gettext_lazy("标题来源"),
+    "summary": gettext_lazy("内容摘要"),
+    "lead_department": gettext_lazy("牵头部门"),
+    "co_departments": gettext_lazy("配合部门"),
+    "start": gettext_lazy("开始日期"),
+    "due": gettext_lazy("完成时限"),
+    "milestones": gettext_lazy("节点"),
+    "sample": gettext_lazy("示例"),
+    "region": gettext_lazy("地区"),
+    "note": gettext_lazy("备注"),
+    "sample_note": gettext_lazy("示例说明"),
+    "chapters": gettext_lazy("章节结构"),
+    "schema_version": gettext_lazy("文件格式版本"),
+}
+ENTITY_LABELS = {
+    "plan": gettext_lazy("规划"),
+    "indicator": gettext_lazy("指标"),
+    "task": gettext_lazy("重点任务"),
+    "regional_target": gettext_lazy("分解目标"),
+}
+KIND_LABELS = {
+    "added": gettext_lazy("新增"),
+    "removed": gettext_lazy("删除"),
+    "changed": gettext_lazy("修改"),
+}
+DEPARTMENT_FIELDS = {"owner_department", "lead_department", "co_departments"}
+
+
+def _show(value, field: str | None, depts: dict[str, str]) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if field in DEPARTMENT_FIELDS:
+        codes = value if isinstance(value, list) else [value]
+        return "、".join(depts.get(c, c) for c in codes)
+    if field == "region":
+        return region_names().get(value, value)
+    if isinstance(value, dict):
+        label = str(value.get("name") or value.get("title") or value.get("code") or value)
+        return f"{label}（{value['due']}）" if value.get("due") else label
+    if isinstance(value, list):
+        return "；".join(_show(v, None, depts) for v in value)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+@login_required
+def version_diff(request, a: int, b: int):
+    plan = plan_for(request.user, request.GET.get("plan"))
+    old = get_object_or_404(PlanVersion, plan=plan, number=a)
+    new = get_object_or_404(PlanVersion, plan=plan, number=b)
+    old_file, new_file = PlanFile.model_validate(old.content), PlanFile.model_validate(new.content)
+    names = {i.code: i.name for i in old_file.indicators} | {i.code: i.name for i in new_file.indicators}
+    names |= {t.code: t.title for t in old_file.tasks} | {t.code: t.title for t in new_file.tasks}
+    depts = department_names()
+    changes = []
+    for change in plan_diff(old_file, new_file):
+        field = (change.field or "").removeprefix("plan.")
+        subject, _at, where = change.code.partition("@")
+        name = plan.name if change.entity == "plan" else names.get(subject, "")
+        if where:
+            name = f"{name} · {region_names().get(where.split(':')[0], where)}"
+        changes.append(
+            {
+                "kind": change.kind,
+                "kind_label": KIND_LABELS[change.kind],
+                "entity": ENTITY_LABELS[change.entity],
+                "code": change.code,
+                "name": name,
+                "field": FIELD_LABELS.get(field, field) if change.field else "",
+                "before": _show(change.before, field or None, depts),
+                "after": _show(change.after, field or None, depts),
+                "text": change.describe(),
+            }
+        )
+    context = {
+        "plan": plan,
+        "old": old,
+        "new": new,
+        "changes": changes,
+        "versions": list(plan.versions.defer("content").order_by("-number")),
+    }
+    return render(request, "plans/version_diff.html", context)
+
+
+urlpatterns = [
+    path("", overview, name="overview"),
+    path("indicators/<str:code>/", indicator, name="indicator"),
+    path("versions/", versions, name="versions"),
+    path("versions/<int:a>/<int:b>/", version_diff, name="version_diff"),
+]
