@@ -19,7 +19,8 @@ _PY = re.compile(r"""\b(?:_|_noop|gettext|gettext_lazy)\(\s*"([^"]+)"\s*\)""")
 
 
 def _block_msgid(body: str) -> str:
-    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body)
+    """As Django builds a blocktranslate msgid: a literal % doubled, variables as %(name)s."""
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body.replace("%", "%%"))
 
 
 def template_strings() -> set[str]:
