@@ -8,10 +8,13 @@ comparisons) work on both pl.Expr and pyspark Column and are used directly.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
+
+_MAX_PATTERNS = 3**12
 
 
 class PolarsBackend:
@@ -80,6 +83,23 @@ class PolarsBackend:
     def round(self, e: pl.Expr, digits: int) -> pl.Expr:
         return e.round(digits, mode="half_away_from_zero")
 
+    def failed_list(self, entries: Sequence[tuple[str, pl.Expr, pl.Expr | None]]) -> pl.Expr:
+        """The failed ids joined by ';'. Each condition is in one of three states (passing, failed,
+        missing), so the row's pattern is a base-3 number; the texts of all patterns are made once
+        and looked up, which is several times cheaper than joining strings row by row."""
+        if not entries:
+            return pl.lit("")
+        if 3 ** len(entries) > _MAX_PATTERNS:
+            return self.concat_ws(";", [failed_entry(self, cid, s, x) for cid, s, x in entries])
+        code: pl.Expr = pl.lit(0, dtype=pl.Int32)
+        for i, (_, status, extra) in enumerate(entries):
+            state = pl.when(status == 0).then(1).when(status == 1).then(2).otherwise(0)
+            if extra is not None:
+                state = pl.when(extra).then(state).otherwise(0)
+            code = code + state.cast(pl.Int32) * (3**i)
+        texts = _pattern_texts(tuple(cid for cid, _, _ in entries))
+        return code.replace_strict(list(range(len(texts))), texts, return_dtype=pl.Utf8)
+
     def to_float(self, e: pl.Expr) -> pl.Expr:
         return e.cast(pl.Float64)
 
@@ -88,3 +108,25 @@ class PolarsBackend:
 
     def alias(self, e: pl.Expr, name: str) -> pl.Expr:
         return e.alias(name)
+
+
+def failed_entry(b: Any, cid: str, status: Any, extra: Any) -> Any:
+    """`cid` when the status is no (0), `cid:missing` when unknown (1), else null."""
+    no, unknown = status == 0, status == 1
+    if extra is not None:
+        no, unknown = no & extra, unknown & extra
+    return b.when([(no, b.lit(cid)), (unknown, b.lit(f"{cid}:missing"))], b.lit(None, "str"))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern_texts(ids: tuple[str, ...]) -> list[str]:
+    """Text of every base-3 pattern: digit i is 0 (passing), 1 (failed) or 2 (missing) for ids[i]."""
+    out = []
+    for code in range(3 ** len(ids)):
+        parts = []
+        for cid in ids:
+            code, digit = divmod(code, 3)
+            if digit:
+                parts.append(cid if digit == 1 else f"{cid}:missing")
+        out.append(";".join(parts))
+    return out

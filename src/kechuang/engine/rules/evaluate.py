@@ -187,8 +187,8 @@ def overall_col(rs: Ruleset) -> str:
 
 
 def status_of(b: Any, expr: Any) -> Any:
-    """True → yes, False → no, null (a missing input) → unknown."""
-    return b.when([(b.is_null(expr), b.lit(UNKNOWN)), (expr, b.lit(YES))], b.lit(NO))
+    """True → yes (3), False → no (0), null (a missing input) → unknown (1)."""
+    return b.coalesce(b.to_int(expr) * YES, UNKNOWN)
 
 
 def _table_range(b: Any, measure: str | None, brackets: list[Bracket]) -> tuple[Any, Any, Any]:
@@ -201,6 +201,8 @@ def _table_range(b: Any, measure: str | None, brackets: list[Bracket]) -> tuple[
     rows = list(brackets)
     if not rows[-1].is_default:
         rows.append(Bracket(points=(0, 0)))
+    if measure and all(r.when is None for r in rows):
+        return _measure_range(b, measure, rows)
     still_open: Any = b.lit(True)
     los, his, nulls = [], [], []
     for row in rows:
@@ -218,6 +220,21 @@ def _table_range(b: Any, measure: str | None, brackets: list[Bracket]) -> tuple[
             break
     missing = b.any_true(nulls) if nulls else b.lit(False)
     return b.least(los), b.greatest(his), missing
+
+
+def _measure_range(b: Any, measure: str, rows: list[Bracket]) -> tuple[Any, Any, Any]:
+    """The same as _table_range for a table on one measure: its tests are all null or none is."""
+    m = b.sql(measure)
+    default = next(r for r in rows if r.is_default)
+    tested = [r for r in rows[: rows.index(default)]]
+    missing = b.is_null(m)
+    ends = []
+    for end in (0, 1):
+        points = [r.points[end] for r in rows[: rows.index(default) + 1]]
+        cases = [(missing, b.lit(float(min(points) if end == 0 else max(points))))]
+        cases += [(b.sql(bracket_condition(measure, r)), b.lit(float(r.points[end]))) for r in tested]
+        ends.append(b.when(cases, b.lit(float(default.points[end]))))
+    return ends[0], ends[1], missing
 
 
 def _item_stage(b: Any, rs: Ruleset, item: ScoreItem) -> STAGE:
@@ -314,19 +331,11 @@ def _overall(b: Any, rs: Ruleset) -> Any:
 
 def _failed(b: Any, rs: Ruleset) -> Any:
     """Semicolon-separated failed condition ids, `<id>:missing` for a missing input."""
-
-    def entry(cid: str, extra: Any = None) -> Any:
-        s = b.col(cond_col(rs, cid))
-        no, unknown = s == NO, s == UNKNOWN
-        if extra is not None:
-            no, unknown = no & extra, unknown & extra
-        return b.when([(no, b.lit(cid)), (unknown, b.lit(f"{cid}:missing"))], b.lit(None, "str"))
-
-    entries = [entry(c.id) for c in rs.conditions]
     # The score counts only when no direct-qualification route holds.
     no_route = b.greatest([b.col(route_col(rs, r.id)) for r in rs.routes]) != YES if rs.routes else None
-    entries += [entry(cid, no_route) for cid in score_block_ids(rs)]
-    return b.concat_ws(";", entries)
+    entries = [(c.id, b.col(cond_col(rs, c.id)), None) for c in rs.conditions]
+    entries += [(cid, b.col(cond_col(rs, cid)), no_route) for cid in score_block_ids(rs)]
+    return b.failed_list(entries)
 
 
 def output_columns(b: Any, rulesets: list[Ruleset], year: int) -> STAGE:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kechuang.engine.rules.backend import failed_entry
 from kechuang.engine.rules.evaluate import (
     MULTI_YEAR_FACTS,
     derive_stages,
@@ -112,6 +113,9 @@ class SparkBackend:
 
     def round(self, e: Any, digits: int) -> Any:
         return self.F.round(e, digits)  # HALF_UP, like Polars' half_away_from_zero
+
+    def failed_list(self, entries: Sequence[tuple[str, Any, Any]]) -> Any:
+        return self.concat_ws(";", [failed_entry(self, cid, s, x) for cid, s, x in entries])
 
     def to_float(self, e: Any) -> Any:
         return e.cast("double")
