@@ -12,4 +12,4 @@ PERSONAS = {
     "university": ("university_user", "univ_dgut"),
     "leader": ("leader", "441900"),
 }
-ENTERPRISE_CREDIT_CODE = "91441900MA4UJ4XB3K"  # placeholder code of the persona's own enterprise
+ENTERPRISE_CREDIT_CODE = "91441900MA4UJ4XB3W"  # the persona's own enterprise (valid GB 32100 check character)

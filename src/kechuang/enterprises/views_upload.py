@@ -1,3 +1,165 @@
-"""Enterprise pages (to be written)."""
+"""Uploading department files: pick files → preview with the complete error report → confirm → import.
 
-urlpatterns: list = []
+The files wait between preview and confirmation in a per-user folder keyed by a random token kept
+in the session (forms.StagedUpload); the confirmation imports exactly those files and deletes them.
+All or nothing: a file with any bad row means nothing of the upload is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kechuang import access
+from kechuang.engine.enterprise_import import ERROR_KINDS
+from kechuang.enterprises import portrait
+from kechuang.enterprises.forms import StagedUpload, UploadForm
+from kechuang.enterprises.models import Upload
+from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+from kechuang.web.uploads import upload_too_large
+
+
+def _may_upload(request) -> None:
+    access.deny_unless(access.can_change(request.user, "enterprise_upload"), _("您的角色无权上传企业数据"))
+
+
+def _uploads(request):
+    access.deny_unless(
+        access.can_view(request.user, "enterprise_upload"), _("您的角色无权查看企业数据上传记录")
+    )
+    rows = access.visible(request.user, "enterprise_upload", Upload.objects.all())
+    return rows.order_by("-uploaded_at", "-id")
+
+
+def _with_departments(uploads) -> list[Upload]:
+    uploads = list(uploads)
+    names = portrait.department_names(u.department for u in uploads)
+    for u in uploads:
+        u.department_name = names.get(u.department, u.department)
+    return uploads
+
+
+def _error_rows(errors: dict) -> list[dict]:
+    """Per file: the errors, and how many of each kind (so the few real problems stand out)."""
+    out = []
+    for name, errs in errors.items():
+        kinds = Counter(ERROR_KINDS.get(e.kind, e.kind or _("其他")) for e in errs)
+        out.append(
+            {
+                "file": name,
+                "total": errs.total,
+                "summary": errs.summary(),
+                "rows": list(errs),
+                "kinds": kinds.most_common(),
+                "unknown_codes": any(e.kind == "unknown_code" for e in errs),
+            }
+        )
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    _may_upload(request)
+    refused = ""
+    form = UploadForm()
+    if request.method == "POST":
+        request.FILES  # noqa: B018 — parse the body: the size check happens while parsing
+        if upload_too_large(request):
+            refused = _("文件超过 %(mb)s MB 的上限，未接收，没有写入任何数据。请拆分后分批上传。") % {
+                "mb": settings.MAX_UPLOAD_MB
+            }
+        else:
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                staged = StagedUpload.stash(request, form.cleaned_data["files"])
+                return _preview(request, staged)
+    return render(
+        request,
+        "enterprises/upload.html",
+        {
+            "form": form,
+            "refused": refused,
+            "max_mb": settings.MAX_UPLOAD_MB,
+            "recent": _with_departments(_uploads(request)[:10]),
+        },
+    )
+
+
+def _preview(request, staged: StagedUpload, errors: dict | None = None):
+    previews = staged.previews()
+    if errors is None:
+        try:
+            check_files(staged.paths, staged.names)
+        except EnterpriseImportError as exc:
+            errors = exc.errors
+    if errors:
+        staged.discard(request)  # nothing to confirm: the files are not kept
+    error_rows = _error_rows(errors or {})
+    for p in previews:
+        p.errors = next((e["total"] for e in error_rows if e["file"] == p.name), 0)
+    return render(
+        request,
+        "enterprises/upload_preview.html",
+        {
+            "previews": previews,
+            "errors": error_rows,
+            "error_total": sum(e.total for e in (errors or {}).values()),
+            "token": "" if errors else staged.token,
+            "registry_rejected": any(p.kind == "registry" and p.errors for p in previews),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload_confirm(request):
+    _may_upload(request)
+    staged = StagedUpload.load(request, request.POST.get("token", ""))
+    if staged is None:
+        messages.error(request, _("待确认的上传已失效（已导入、已放弃或会话已过期），请重新选择文件上传。"))
+        return redirect("enterprises:upload")
+    if request.POST.get("action") == "cancel":
+        staged.discard(request)
+        messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
+        return redirect("enterprises:upload")
+    try:
+        summary = import_files(staged.paths, user=request.user, names=staged.names)
+    except EnterpriseImportError as exc:
+        return _preview(request, staged, errors=exc.errors)
+    staged.discard(request)
+    return render(
+        request,
+        "enterprises/upload_preview.html",
+        {
+            "summary": summary,
+            "imported": _with_departments(Upload.objects.filter(pk__in=summary.uploads).order_by("id")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def uploads(request):
+    page = Paginator(_uploads(request), 50).get_page(request.GET.get("page"))
+    page.object_list = _with_departments(page.object_list)
+    return render(
+        request,
+        "enterprises/upload.html",
+        {"listing": True, "page": page, "can_upload": access.can_change(request.user, "enterprise_upload")},
+    )
+
+
+urlpatterns = [
+    path("upload/", upload, name="upload"),
+    path("upload/confirm/", upload_confirm, name="upload_confirm"),
+    path("uploads/", uploads, name="uploads"),
+]
