@@ -1,3 +1,78 @@
-"""Plan pages: (to be written)."""
+"""The annual monitoring and evaluation report: a page to choose the year and format, and the download.
 
-urlpatterns: list = []
+``/plans/report/`` lists the formats with a year selector; ``/plans/report/?year=2027&format=docx``
+returns the file (docx and xlsx as attachments, html inline). Readers of the plan only
+(kechuang.access decides).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+from django.views.decorators.http import require_GET
+
+from kechuang import access
+from kechuang.plans.evaluation import default_as_of
+from kechuang.plans.models import Plan
+from kechuang.plans.report import FORMATS, build_report
+from kechuang.plans.report import render as render_report
+from kechuang.plans.services import get_plan
+
+FORMAT_CHOICES = [
+    (
+        "docx",
+        _noop("Word 报告（.docx）"),
+        _noop("正式报告：总体情况、指标监测表和图、滞后指标与责任部门、重点任务、建议、数据来源"),
+    ),
+    (
+        "xlsx",
+        _noop("Excel 数据表（.xlsx）"),
+        _noop("总体情况、指标监测、重点任务、数据来源四张工作表，数值未经舍入"),
+    ),
+    ("html", _noop("网页版（.html）"), _noop("与 Word 报告内容相同的单个网页文件，可直接打印")),
+]
+
+
+def _plan(request) -> Plan:
+    try:
+        return get_plan(request.GET.get("plan") or None)
+    except Plan.DoesNotExist as exc:
+        raise Http404(_("尚未加载规划")) from exc
+
+
+def _years(plan: Plan) -> list[int]:
+    latest = default_as_of(plan)
+    first = min(plan.start_year - 2, latest)
+    return list(range(latest, first - 1, -1))
+
+
+@login_required
+@require_GET
+def report(request):
+    access.deny_unless(access.can_view(request.user, "plan"))
+    plan = _plan(request)
+    fmt = request.GET.get("format")
+    if not fmt:
+        years = _years(plan)
+        context = {"plan": plan, "years": years, "year": years[0], "formats": FORMAT_CHOICES}
+        return render(request, "plans/report_index.html", context)
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("未知格式：请用 docx、xlsx 或 html"))
+    try:
+        year = int(request.GET.get("year") or default_as_of(plan))
+    except ValueError:
+        return HttpResponseBadRequest(_("年份应为四位数字"))
+    if not 2000 <= year <= 2100:
+        return HttpResponseBadRequest(_("年份应在 2000–2100 之间"))
+    built = build_report(plan, year)
+    response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = content_disposition_header(fmt != "html", built.filename(fmt))
+    return response
+
+
+urlpatterns = [path("report/", report, name="report")]

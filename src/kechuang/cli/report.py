@@ -1,0 +1,52 @@
+"""`kechuang report annual`: the annual monitoring and evaluation report as .docx, .xlsx or .html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kechuang.cli.common import console, err_console, setup_django
+
+NAME = "report"
+app = typer.Typer(help="规划实施监测评估报告", no_args_is_help=True)
+
+
+@app.callback()
+def _group() -> None:
+    """规划实施监测评估报告。"""
+
+
+@app.command()
+def annual(
+    year: int = typer.Option(None, "--year", help="报告年度（默认：最近有数据的年份）"),
+    fmt: str = typer.Option("docx", "--format", help="docx、xlsx 或 html"),
+    out: Path = typer.Option(
+        None, "--out", help="输出文件（默认：var/reports/规划实施年度监测评估报告-年度.格式）"
+    ),
+    plan_code: str = typer.Option(None, "--plan", help="规划代码（默认：东莞规划）"),
+) -> None:
+    """生成规划实施年度监测评估报告，打印文件路径。"""
+    if fmt not in ("docx", "xlsx", "html"):
+        err_console.print(f"[red]未知格式「{fmt}」：请用 docx、xlsx 或 html[/]")
+        raise typer.Exit(2)
+    setup_django()
+    from django.conf import settings
+
+    from kechuang.plans.evaluation import default_as_of
+    from kechuang.plans.models import Plan
+    from kechuang.plans.report import build_report, render
+    from kechuang.plans.services import get_plan
+
+    try:
+        plan = get_plan(plan_code)
+    except Plan.DoesNotExist as exc:
+        err_console.print(f"[red]找不到规划「{plan_code or ''}」：{exc}[/]")
+        raise typer.Exit(1) from exc
+    report = build_report(plan, year or default_as_of(plan))
+    path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render(report, fmt))
+    if report.chart_font is None:
+        err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
+    console.print(str(path.resolve()), soft_wrap=True)

@@ -1,0 +1,236 @@
+"""Charts of the annual report as PNG images: one per indicator and a summary bar chart.
+
+Matplotlib's object API (no pyplot, so no global state in a web server) renders with Agg. Chinese
+labels need a CJK font: :func:`find_cjk_font` looks for one on the machine (Debian's
+fonts-wqy-microhei, Noto CJK, Source Han …). Without one the charts are labelled with indicator codes
+and English words instead of tofu boxes, and the report says so in its notes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from functools import cache
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from kechuang.plans.report import WARNING_COLOURS, AnnualReport, IndicatorRow
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Sarasa Gothic SC",
+    "Droid Sans Fallback",
+)
+CJK_FILE_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "simhei", "msyh")
+ENGLISH_UNITS = {"人年": "person-years", "件": "patents", "亿元": "100 million yuan", "家": "firms"}
+GREY = "#8C959F"
+REAL = "#0B57D0"
+SIMULATED = "#8250DF"
+DPI = 200
+
+
+@cache
+def find_cjk_font() -> str | None:
+    """The family name of a font with Chinese glyphs that matplotlib can use, or None.
+
+    ``KECHUANG_CJK_FONT`` may name a font file to use instead of looking."""
+    path = os.environ.get("KECHUANG_CJK_FONT")
+    if path and os.path.exists(path):
+        font_manager.fontManager.addfont(path)
+        return font_manager.FontProperties(fname=path).get_name()
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in known:
+            return family
+    # installed after matplotlib built its font cache: look at the files themselves
+    for path in sorted(font_manager.findSystemFonts()):
+        if any(hint in os.path.basename(path).lower().replace("-", "") for hint in CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return None
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig.set_facecolor("white")
+    return fig
+
+
+def _rc(font: str | None) -> dict:
+    families = [font, "DejaVu Sans"] if font else ["DejaVu Sans"]
+    return {"font.family": families, "font.size": 8, "axes.unicode_minus": False}
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _unit(row: IndicatorRow, cjk: bool) -> str:
+    return row.unit if cjk else ENGLISH_UNITS.get(row.unit, row.unit)
+
+
+def _trend_line(row: IndicatorRow, year: float) -> float:
+    """The engine's fitted trend at ``year``: through the projected value at the target year."""
+    gap = row.target_year - year
+    if row.growth_model == "compound":
+        return row.projected_value / (1 + row.observed_rate) ** gap
+    return row.projected_value - row.observed_rate * gap
+
+
+def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
+    """Observations (simulated ones hollow), the baseline→target path, the trend and its 80% band."""
+    import matplotlib
+
+    cjk = font is not None
+    t = {
+        "real": "实际值" if cjk else "observed",
+        "sim": "模拟值" if cjk else "simulated",
+        "path": "规划路径（基期→目标）" if cjk else "plan path (baseline→target)",
+        "target": f"{row.target_year}年目标" if cjk else f"target {row.target_year}",
+        "trend": "趋势外推" if cjk else "trend",
+        "band": "80%预测区间" if cjk else "80% band",
+    }
+    with matplotlib.rc_context(_rc(font)):
+        fig = _figure(6.2, 2.6)
+        ax = fig.add_subplot()
+        obs = sorted(row.observations, key=lambda o: o.year)
+        if row.baseline_year is not None and row.baseline_value is not None:
+            ax.plot(
+                [row.baseline_year, row.target_year],
+                [row.baseline_value, row.target_value],
+                ls="--",
+                color=GREY,
+                lw=1,
+                label=t["path"],
+            )
+        ax.plot(
+            [row.target_year],
+            [row.target_value],
+            marker="*",
+            ms=10,
+            color="#CF222E",
+            ls="",
+            label=t["target"],
+        )
+        if obs:
+            ax.plot([o.year for o in obs], [o.value for o in obs], color=REAL, lw=1.2, alpha=0.6)
+            real = [o for o in obs if not o.simulated]
+            sim = [o for o in obs if o.simulated]
+            if real:
+                ax.plot(
+                    [o.year for o in real], [o.value for o in real], "o", color=REAL, ms=4, label=t["real"]
+                )
+            if sim:
+                ax.plot(
+                    [o.year for o in sim],
+                    [o.value for o in sim],
+                    "o",
+                    mfc="white",
+                    mec=SIMULATED,
+                    mew=1.3,
+                    ms=4.5,
+                    label=t["sim"],
+                )
+        if row.projected_value is not None and row.observed_rate is not None and row.latest_year is not None:
+            colour = WARNING_COLOURS.get(row.warning, GREY)
+            window = [o.year for o in obs if o.year >= row.latest_year - 5]
+            start = window[0] if window else row.latest_year
+            years = [start + i * (row.target_year - start) / 20 for i in range(21)]
+            ax.plot(
+                years, [_trend_line(row, y) for y in years], ls=":", lw=1.4, color=colour, label=t["trend"]
+            )
+            if row.projected_low is not None and row.target_year > row.latest_year:
+                span = row.target_year - row.latest_year
+                cone = [row.latest_year + i * span / 20 for i in range(21)]
+                mid = [_trend_line(row, y) for y in cone]
+                share = [(y - row.latest_year) / span for y in cone]
+                lo = [
+                    m - (row.projected_value - row.projected_low) * s for m, s in zip(mid, share, strict=True)
+                ]
+                hi = [
+                    m + (row.projected_high - row.projected_value) * s
+                    for m, s in zip(mid, share, strict=True)
+                ]
+                ax.fill_between(cone, lo, hi, color=colour, alpha=0.15, lw=0, label=t["band"])
+        ax.set_title(
+            f"{row.name}（{row.unit}）" if cjk else f"{row.code} ({_unit(row, cjk)})", loc="left", fontsize=9
+        )
+        status = row.warning_label.split("（")[0] if cjk else (row.warning or "no data")
+        ax.set_title(status, loc="right", fontsize=8.5, color=WARNING_COLOURS.get(row.warning, GREY))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_axisbelow(True)
+        ax.grid(True, color="#EAEEF2", lw=0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, borderaxespad=0)
+        return _png(fig)
+
+
+def summary_chart(report: AnnualReport, font: str | None = None) -> bytes:
+    """Progress of each indicator towards its target, coloured by warning, with the time elapsed."""
+    import matplotlib
+
+    cjk = font is not None
+    rows = report.indicators
+    with matplotlib.rc_context({**_rc(font), "font.size": 9}):
+        fig = _figure(6.3, 0.42 * len(rows) + 1.1)
+        ax = fig.add_subplot()
+        ys = list(range(len(rows)))[::-1]
+        for y, row in zip(ys, rows, strict=True):
+            colour = WARNING_COLOURS.get(row.warning, GREY)
+            value = row.progress
+            if value is None:
+                ax.text(0.01, y, "无数据" if cjk else "no data", va="center", color=GREY)
+                continue
+            shown = max(min(value, 1.2), -0.3)
+            ax.barh(y, shown, color=colour, height=0.6)
+            right = (
+                max(shown, row.time_elapsed or 0) if abs(shown - (row.time_elapsed or 9)) < 0.07 else shown
+            )
+            ax.text(
+                right + (0.015 if shown >= 0 else -0.015),
+                y,
+                f"{value:.0%}",
+                va="center",
+                ha="left" if shown >= 0 else "right",
+                fontsize=7.5,
+            )
+            if row.time_elapsed is not None:
+                ax.plot([row.time_elapsed] * 2, [y - 0.38, y + 0.38], color="#1F2328", lw=1.6)
+        ax.set_axisbelow(True)
+        ax.set_yticks(ys, [f"{r.name}" if cjk else r.code for r in rows])
+        ax.axvline(0, color="#57606A", lw=0.8)
+        ax.axvline(1, color="#CF222E", lw=0.8, ls="--")
+        ax.set_xlim(-0.35, 1.3)
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel(
+            "完成进度（竖线为序时进度，红色虚线为目标）"
+            if cjk
+            else "progress (bar: time elapsed; dashed: target)"
+        )
+        ax.grid(True, axis="x", color="#EAEEF2", lw=0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _png(fig)
+
+
+def report_charts(report: AnnualReport) -> dict[str, bytes]:
+    """{"summary": png, <indicator code>: png, …} with the report's font (or none)."""
+    font = report.chart_font
+    out = {"summary": summary_chart(report, font)}
+    for row in report.indicators:  # one chart per indicator (nine)
+        out[row.code] = indicator_chart(row, font)
+    return out

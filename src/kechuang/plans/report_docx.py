@@ -1,0 +1,349 @@
+"""The annual report as a Word document (python-docx), laid out as a Chinese government report.
+
+A4, 宋体 body and 黑体 headings set for East Asian text (w:eastAsia in rPr/rFonts, theme fonts
+removed so Word does not substitute them), tables with a repeated header row and coloured status
+cells, charts as PNG images, page numbers 「— 1 —」 in the footer.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from kechuang.plans.report import CELL_FILLS, AnnualReport
+from kechuang.plans.report_charts import report_charts
+from kechuang.plans.report_text import (
+    TextTable,
+    appendix_intro,
+    chart_note,
+    department_table,
+    fmt_date,
+    indicator_intro,
+    indicator_sentence,
+    indicator_table,
+    indicator_table_note,
+    lagging_table,
+    late_milestone_tables,
+    numbered,
+    overdue_table,
+    overview_paragraphs,
+    recommendations,
+    source_tables,
+    summary_table,
+    tasks_intro,
+)
+
+SONG, HEI, KAI = "宋体", "黑体", "楷体"
+LATIN = "Times New Roman"
+BLACK = RGBColor(0, 0, 0)
+HEADER_FILL = "E7EBF0"
+TEXT_WIDTH_CM = 15.6  # A4 less 2.8 cm + 2.6 cm margins
+
+
+def _fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
+    """Set the Latin and East Asian fonts on a style's or run's rPr, dropping theme fonts."""
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
+        fonts.set(qn(attr), name)
+
+
+def _style(doc, name: str, east_asia: str, size: float, bold: bool = False, before=0, after=0, line=1.5):
+    style = doc.styles[name]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = BLACK
+    _fonts(style.element, east_asia)
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), line
+    return style
+
+
+def _setup(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.6)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = _style(doc, "Normal", SONG, 12)
+    normal.paragraph_format.first_line_indent = Pt(24)
+    _style(doc, "Title", HEI, 22, before=6, after=12, line=1.25).paragraph_format.first_line_indent = Pt(0)
+    _style(doc, "Heading 1", HEI, 15, before=12, after=6).paragraph_format.first_line_indent = Pt(0)
+    _style(doc, "Heading 2", KAI, 13, bold=True, before=6, after=3).paragraph_format.first_line_indent = Pt(
+        24
+    )
+    title = doc.styles["Title"].element.get_or_add_pPr()
+    for border in title.findall(qn("w:pBdr")):  # the default template underlines titles
+        title.remove(border)
+    _page_numbers(section)
+
+
+def _page_numbers(section) -> None:
+    """「— N —」 centred in the footer."""
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.first_line_indent = Pt(0)
+    _run(para, "— ", size=10.5)
+    run = _run(para, "", size=10.5)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+    _run(para, " —", size=10.5)
+
+
+def _run(
+    para, text: str, size: float | None = None, bold=False, font: str | None = None, colour: str | None = None
+):
+    run = para.add_run(text)
+    if size:
+        run.font.size = Pt(size)
+    run.font.bold = bold or None
+    if font:
+        _fonts(run._r, font)
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    return run
+
+
+def _para(doc_or_cell, text: str = "", style: str | None = None, align=None, indent=True, size=None, **kw):
+    para = doc_or_cell.add_paragraph(style=style)
+    if text:
+        _run(para, text, size=size, **kw)
+    if align is not None:
+        para.alignment = align
+    if not indent:
+        para.paragraph_format.first_line_indent = Pt(0)
+    return para
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#"))
+    tcpr.append(shd)
+
+
+def _cell(cell, text, size=9, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, fill=None, colour=None, font=SONG):
+    para = cell.paragraphs[0]
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.paragraph_format.line_spacing = 1.15
+    para.paragraph_format.space_before = para.paragraph_format.space_after = Pt(1.5)
+    para.alignment = align
+    _run(para, str(text), size=size, bold=bold, font=font, colour=colour)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    if fill:
+        _shade(cell, fill)
+
+
+def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = ()):
+    """A grid table: shaded header row repeated on each page, fixed widths, rows kept whole."""
+    table = doc.add_table(rows=1, cols=len(t.headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _cell_margins(table, 0.1)
+    scale = min(1, TEXT_WIDTH_CM / sum(widths_cm))
+    widths = [Cm(w * scale) for w in widths_cm]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for i, text in enumerate(t.headers):
+        _cell(table.rows[0].cells[i], text, bold=True, fill=HEADER_FILL, font=HEI)
+    for values, marks in zip(t.rows, t.marks, strict=True):  # the table's rows
+        cells = table.add_row().cells
+        for i, value in enumerate(values):
+            fill = CELL_FILLS.get(marks.get(i, ""))
+            _cell(
+                cells[i],
+                value,
+                fill=fill,
+                align=WD_ALIGN_PARAGRAPH.LEFT if i in left else WD_ALIGN_PARAGRAPH.CENTER,
+            )
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for i, col in enumerate(table.columns):
+        col.width = widths[i]
+        for cell in col.cells:
+            cell.width = widths[i]
+    _para(doc, "", size=4, indent=False).paragraph_format.space_after = Pt(2)
+    return table
+
+
+def _cell_margins(table, cm: float) -> None:
+    tblpr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(cm * 567)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+
+
+def _caption(doc, text: str) -> None:
+    para = _para(doc, text, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10.5, font=HEI)
+    para.paragraph_format.keep_with_next = True
+    para.paragraph_format.space_before = Pt(6)
+
+
+def _picture(doc_or_cell, png: bytes, width_cm: float) -> None:
+    para = doc_or_cell.add_paragraph() if hasattr(doc_or_cell, "add_paragraph") else doc_or_cell
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+
+
+def _notice(doc, title: str, lines: list[str]) -> None:
+    """A shaded box with the report's notes (示例分工, 模拟数据 …)."""
+    table = doc.add_table(rows=1, cols=1)
+    table.style = "Table Grid"
+    cell = table.rows[0].cells[0]
+    _shade(cell, "FFF8E1")
+    _cell(cell, title, size=10.5, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, font=HEI)
+    for line in lines:
+        para = cell.add_paragraph()
+        para.paragraph_format.first_line_indent = Pt(0)
+        para.paragraph_format.line_spacing = 1.2
+        _run(para, line, size=9.5, font=KAI)
+    _para(doc, "", size=4, indent=False)
+
+
+def _title_block(doc, r: AnnualReport) -> None:
+    _para(doc, "", indent=False).paragraph_format.space_after = Pt(18)
+    head = doc.add_paragraph(style="Title")
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first, second = r.title.split("实施", 1)
+    _run(head, f"{first}实施\n{second}")
+    for sub in (
+        f"规划：{r.plan_name}（{r.plan_status}） 评估范围：{r.region_name}",
+        f"数据截至{r.year}年 生成日期：{fmt_date(r.generated_at.date())}",
+    ):
+        para = _para(doc, sub, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=11, font=KAI)
+        para.paragraph_format.line_spacing = 1.2
+    _para(doc, "", indent=False)
+    _notice(doc, "说明", [n for n in r.notes if not n.startswith("评估方法")])
+
+
+def _summary(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
+    doc.add_paragraph("一、总体情况", style="Heading 1")
+    for text in overview_paragraphs(r):
+        _para(doc, text)
+    _caption(doc, f"表1 {r.year}年规划实施总体情况")
+    _table(doc, summary_table(r), [2.0] * 8)
+    _caption(doc, "图1 主要指标完成进度与序时进度")
+    _picture(doc, charts["summary"], 15.0)
+
+
+def _indicators(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
+    doc.add_paragraph("二、主要指标监测", style="Heading 1")
+    _para(doc, indicator_intro(r))
+    doc.add_paragraph("（一）指标监测总表", style="Heading 2")
+    _caption(doc, f"表2 主要指标监测情况（{r.year}年）")
+    _table(doc, indicator_table(r), [2.8, 1.4, 1.9, 1.9, 1.0, 1.2, 1.5, 1.0, 1.0, 1.6], left=(0,))
+    _para(doc, indicator_table_note(r), size=9, indent=False, font=KAI)
+    for text in (n for n in r.notes if n.startswith("评估方法")):
+        _para(doc, text, size=9, indent=False, font=KAI)
+    doc.add_paragraph("（二）分指标监测图", style="Heading 2")
+    _para(doc, chart_note(r))
+    for i, x in enumerate(r.indicators):  # one chart per indicator
+        para = doc.add_paragraph()
+        para.paragraph_format.keep_with_next = True
+        para.paragraph_format.space_before = Pt(4)
+        _picture(para, charts[x.code], 14.5)
+        cap = _para(
+            doc, f"图{i + 2} {x.name}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10.5, font=HEI
+        )
+        cap.paragraph_format.space_after = Pt(6)
+
+
+def _lagging(doc, r: AnnualReport) -> None:
+    doc.add_paragraph("三、滞后指标与责任部门", style="Heading 1")
+    lagging = r.lagging
+    if not lagging:
+        _para(doc, "本年度无红灯、黄灯指标。")
+        return
+    red = sum(1 for x in lagging if x.warning == "red")
+    _para(doc, f"预警为红灯的指标{red}项、黄灯的{len(lagging) - red}项，情况和责任部门如下。")
+    _caption(doc, "表3 滞后指标及责任部门")
+    _table(doc, lagging_table(r), [3.6, 1.6, 1.7, 2.0, 2.6, 1.5, 2.3], left=(0,))
+    for n, x in enumerate(lagging):
+        _para(doc, f"{n + 1}. {indicator_sentence(x)}")
+
+
+def _tasks(doc, r: AnnualReport) -> None:
+    doc.add_paragraph("四、重点任务推进", style="Heading 1")
+    _para(doc, tasks_intro(r))
+    _caption(doc, "表4 各牵头部门重点任务推进情况")
+    _table(doc, department_table(r), [4.0, 2, 2, 2, 2, 2])
+    doc.add_paragraph("（一）逾期未完成的任务", style="Heading 2")
+    if not r.overdue_tasks:
+        _para(doc, "无逾期未完成的任务。")
+    for name, tasks in r.overdue_by_department():
+        _para(doc, f"{name}（{len(tasks)}项）", font=HEI).paragraph_format.keep_with_next = True
+        _table(doc, overdue_table(tasks), [1.4, 5.4, 2.6, 1.4, 3.4, 1.4], left=(1,))
+    doc.add_paragraph("（二）节点滞后的任务", style="Heading 2")
+    if not r.late_milestone_tasks:
+        _para(doc, "无节点滞后的任务。")
+        return
+    _para(doc, f"以下{len(r.late_milestone_tasks)}项任务有到期未完成的节点，按牵头部门列出。")
+    for name, table in late_milestone_tables(r):
+        _para(doc, f"{name}（{len(table.rows)}项）", font=HEI).paragraph_format.keep_with_next = True
+        _table(doc, table, [1.4, 5.6, 8.6], left=(1, 2))
+
+
+def _next_steps(doc, r: AnnualReport) -> None:
+    doc.add_paragraph("五、下一步建议", style="Heading 1")
+    for text in numbered(recommendations(r)):
+        _para(doc, text)
+
+
+def _appendix(doc, r: AnnualReport) -> None:
+    para = doc.add_paragraph()
+    para.add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph("附录：数据来源", style="Heading 1")
+    _para(doc, appendix_intro(r))
+    for n, (name, table) in enumerate(source_tables(r)):
+        _caption(doc, f"附表{n + 1} {name}")
+        _table(doc, table, [1.4, 2.2, 9.6, 1.2, 1.2][: len(table.headers)], left=(2,))
+
+
+def render_docx(report: AnnualReport) -> bytes:
+    doc = Document()
+    _setup(doc)
+    doc.core_properties.title = report.title
+    doc.core_properties.author = "科创 kechuang"
+    charts = report_charts(report)
+    _title_block(doc, report)
+    _summary(doc, report, charts)
+    _indicators(doc, report, charts)
+    _lagging(doc, report)
+    _tasks(doc, report)
+    _next_steps(doc, report)
+    _appendix(doc, report)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

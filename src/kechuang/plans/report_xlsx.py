@@ -1,0 +1,222 @@
+"""The annual report as an Excel workbook (XlsxWriter): 总体情况, 指标监测, 重点任务, 数据来源.
+
+Numbers are written unrounded, in the indicators' own units, with a number format per unit (4.01 shown
+as 「4.01%」, 147.53 as 「147.53 亿元」); fractions the engine computes (progress, probability) are
+formatted as percentages. Header rows are frozen and filterable; status columns are coloured by
+conditional formats so that a sorted or filtered sheet keeps its colours.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import xlsxwriter
+
+from kechuang.engine.plan_labels import (
+    BASELINE_SOURCE_LABELS,
+    GROWTH_MODEL_LABELS,
+    TASK_STATUS_LABELS,
+    WARNING_LABELS,
+)
+from kechuang.plans.report import CELL_FILLS, WARNING_COLOURS, AnnualReport
+from kechuang.plans.report_text import fmt_date, overview_paragraphs, recommendations
+
+FONT = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+UNIT_FORMATS = {"%": '0.00"%"', "亿元": '#,##0.00" 亿元"', "家": '#,##0" 家"', "人年": '#,##0.00" 人年"'}
+HEADER_FILL = "#E7EBF0"
+
+
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self.cache: dict[tuple, object] = {}
+
+    def __call__(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.wb.add_format({**FONT, **props})
+        return self.cache[key]
+
+    def unit(self, unit: str):
+        return self(num_format=UNIT_FORMATS.get(unit, f'#,##0.00" {unit}"'))
+
+
+def _header(ws, fmt, row: int, headers: list[tuple[str, float]]) -> None:
+    head = fmt(bold=True, bg_color=HEADER_FILL, border=1, text_wrap=True, align="center")
+    for col, (text, width) in enumerate(headers):
+        ws.write(row, col, text, head)
+        ws.set_column(col, col, width)
+    ws.set_row(row, 30)
+
+
+def _colour_text(ws, fmt, first_row: int, last_row: int, col: int, words: dict[str, str]) -> None:
+    """Fill cells containing a word with its warning's colour (conditional, survives sorting)."""
+    for word, warning in words.items():
+        style = fmt(bg_color=CELL_FILLS[warning], font_color=WARNING_COLOURS[warning])
+        ws.conditional_format(
+            first_row,
+            col,
+            last_row,
+            col,
+            {"type": "text", "criteria": "containing", "value": word, "format": style},
+        )
+
+
+def _summary(wb, fmt, r: AnnualReport) -> None:
+    ws = wb.add_worksheet("总体情况")
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 2, 90)
+    ws.merge_range(0, 0, 0, 2, r.title, fmt(bold=True, font_size=14, font_name="黑体"))
+    info = f"规划：{r.plan_name}（{r.plan_status}）；评估范围：{r.region_name}；数据截至{r.year}年；"
+    ws.merge_range(
+        1, 0, 1, 2, info + f"生成日期：{fmt_date(r.generated_at.date())}", fmt(font_color="#57606A")
+    )
+    _header(ws, fmt, 3, [("项目", 26), ("数值", 14), ("说明", 90)])
+    s, w = r.summary, r.summary.warnings
+    figures = [
+        ("规划实施指数", s.plan_index, "0.0", "满分100，各指标完成进度（0～100%）的加权平均"),
+        ("指标总数", s.indicators, "0", ""),
+        ("有监测数据的指标", s.with_data, "0", ""),
+        (WARNING_LABELS["green"], w["green"], "0", "已达标，或按期可达，或达到序时进度且未逆向变化"),
+        (WARNING_LABELS["yellow"], w["yellow"], "0", "未达到序时进度，或数据陈旧"),
+        (WARNING_LABELS["red"], w["red"], "0", "未达到序时进度且进展缓慢、逆向变化或未达标"),
+        ("已达到2030年目标的指标", s.achieved, "0", ""),
+        ("达到序时进度的指标", s.on_schedule, "0", ""),
+        ("重点任务总数", s.tasks, "0", f"按{fmt_date(r.task_date)}评估"),
+        ("已完成任务", s.tasks_completed, "0", ""),
+        ("逾期未完成任务", s.tasks_overdue, "0", ""),
+        ("节点滞后任务", s.tasks_milestone_late, "0", ""),
+        ("按期推进任务", s.tasks_on_time, "0", ""),
+    ]
+    for i, (label, value, num, note) in enumerate(figures, start=4):
+        ws.write(i, 0, label, fmt(border=1))
+        ws.write(i, 1, value, fmt(border=1, num_format=num))
+        ws.write(i, 2, note, fmt(border=1, text_wrap=True))
+    _colour_text(ws, fmt, 4, 4 + len(figures), 0, {"绿灯": "green", "黄灯": "yellow", "红灯": "red"})
+    row = 5 + len(figures)
+    wrap = fmt(text_wrap=True)
+    for title, lines in (
+        ("总体情况", overview_paragraphs(r)),
+        ("下一步建议", recommendations(r)),
+        ("说明", r.notes),
+    ):
+        ws.write(row, 0, title, fmt(bold=True, font_name="黑体"))
+        row += 1
+        for line in lines:
+            ws.merge_range(row, 0, row, 2, line, wrap)
+            ws.set_row(row, 15 * (1 + len(line) // 60))
+            row += 1
+        row += 1
+    ws.freeze_panes(4, 0)
+
+
+INDICATOR_HEADERS = [
+    ("序号", 5), ("指标代码", 24), ("指标名称", 30), ("单位", 6), ("责任部门", 14),
+    ("基期年", 7), ("基期值", 11), ("基期来源", 11), ("最新年份", 8), ("最新值", 11), ("最新值为模拟", 8),
+    ("目标年", 7), ("目标值", 11), ("目标表述", 10), ("完成进度", 9), ("序时进度", 9), ("达到序时进度", 8),
+    ("已达标", 7), ("增长模型", 16), ("近年年均变化", 11), ("所需年均变化", 11), ("趋势", 10),
+    ("目标年预测值", 11), ("预测下限(80%)", 11), ("预测上限(80%)", 11), ("达标概率", 9), ("预警", 13),
+    ("数据陈旧", 7), ("Open SDG 进展值", 10), ("Open SDG 状态", 16), ("Open SDG 得分", 9),
+]  # fmt: skip
+
+
+def _indicators(wb, fmt, r: AnnualReport) -> None:
+    ws = wb.add_worksheet("指标监测")
+    _header(ws, fmt, 0, INDICATOR_HEADERS)
+    pct, yes_no = fmt(num_format="0%"), {True: "是", False: "否", None: ""}
+    for i, x in enumerate(r.indicators, start=1):  # one row per indicator
+        unit = fmt.unit(x.unit)
+        rate = fmt(num_format="0.0%") if x.growth_model == "compound" else unit  # per year
+        if x.growth_model != "compound" and x.unit == "%":
+            rate = fmt(num_format='0.00" 个百分点"')
+        values = [
+            (x.values["seq"], None), (x.code, None), (x.name, None), (x.unit, None), (x.owner_name, None),
+            (x.baseline_year, None), (x.baseline_value, unit),
+            (BASELINE_SOURCE_LABELS.get(x.baseline_source), None),
+            (x.latest_year, None), (x.latest_value, unit), (yes_no[x.latest_simulated], None),
+            (x.target_year, None), (x.target_value, unit), (x.target_text, None),
+            (x.progress, pct), (x.time_elapsed, pct), (yes_no[x.on_schedule], None), (yes_no[x.achieved], None),
+            (GROWTH_MODEL_LABELS.get(x.growth_model, ""), None), (x.observed_rate, rate), (x.required_rate, rate),
+            (x.trend_label, None), (x.projected_value, unit), (x.projected_low, unit), (x.projected_high, unit),
+            (x.probability, pct), (x.warning_label, None), (yes_no[x.stale], None),
+            (x.opensdg_progress_value, fmt(num_format="0.00")), (x.opensdg_label, None),
+            (x.opensdg_score, fmt(num_format="0.00")),
+        ]  # fmt: skip
+        for col, (value, style) in enumerate(values):
+            if value is None:
+                ws.write_blank(i, col, None, style)
+            else:
+                ws.write(i, col, value, style)
+    last = len(r.indicators)
+    _colour_text(ws, fmt, 1, last, 26, {"绿灯": "green", "黄灯": "yellow", "红灯": "red"})
+    ws.conditional_format(
+        1,
+        14,
+        last,
+        14,
+        {"type": "data_bar", "bar_color": "#9BB8E8", "data_bar_2010": False},
+    )
+    ws.conditional_format(1, 10, last, 10, {"type": "cell", "criteria": "==", "value": '"是"',
+                                            "format": fmt(bg_color=CELL_FILLS["sim"])})  # fmt: skip
+    ws.freeze_panes(1, 3)
+    ws.autofilter(0, 0, last, len(INDICATOR_HEADERS) - 1)
+
+
+TASK_HEADERS = [
+    ("编号", 8), ("章", 4), ("节", 4), ("任务", 34), ("牵头部门", 16), ("配合部门", 26), ("完成时限", 12),
+    ("状态", 11), ("逾期天数", 8), ("滞后节点数", 8), ("滞后节点（节点日期）", 60), ("最新进度", 8), ("示例分工", 8),
+]  # fmt: skip
+
+
+def _tasks(wb, fmt, r: AnnualReport) -> None:
+    ws = wb.add_worksheet("重点任务")
+    _header(ws, fmt, 0, TASK_HEADERS)
+    day, wrap = fmt(num_format="yyyy-mm-dd", align="left"), fmt(text_wrap=True)
+    for i, t in enumerate(r.tasks, start=1):  # every key task (69 in the Dongguan plan)
+        late = "；".join(f"{m}（{d:%Y-%m-%d}）" for m, d in t.late_milestones)
+        ws.write_row(i, 0, [t.code, t.chapter, t.section, t.title, t.lead_name, "、".join(t.co_names)])
+        ws.write_datetime(i, 6, datetime(t.due.year, t.due.month, t.due.day), day)
+        ws.write_row(i, 7, [t.status_label, t.overdue_days, len(t.late_milestones)])
+        ws.write(i, 10, late, wrap)
+        ws.write(i, 11, None if t.percent is None else t.percent / 100, fmt(num_format="0%"))
+        ws.write(i, 12, "是" if t.sample else "否")
+    last = len(r.tasks)
+    words = {TASK_STATUS_LABELS["overdue"]: "red", TASK_STATUS_LABELS["milestone_late"]: "yellow"}
+    _colour_text(ws, fmt, 1, last, 7, {**words, TASK_STATUS_LABELS["completed"]: "green"})
+    ws.freeze_panes(1, 4)
+    ws.autofilter(0, 0, last, len(TASK_HEADERS) - 1)
+
+
+SOURCE_HEADERS = [
+    ("指标代码", 24), ("指标名称", 30), ("地区", 10), ("年份", 7), ("数值", 12), ("单位", 6), ("来源", 60),
+    ("版次", 6), ("模拟", 6), ("备注", 24),
+]  # fmt: skip
+
+
+def _sources(wb, fmt, r: AnnualReport) -> None:
+    ws = wb.add_worksheet("数据来源")
+    _header(ws, fmt, 0, SOURCE_HEADERS)
+    for i, o in enumerate(r.sources, start=1):  # every observation the evaluation used
+        ws.write_row(i, 0, [o.indicator, o.indicator_name, o.region, o.year])
+        ws.write_number(i, 4, o.value, fmt.unit(o.unit))
+        ws.write_row(i, 5, [o.unit, o.source, o.revision, "是" if o.simulated else "否", o.note])
+    last = len(r.sources)
+    sim = fmt(bg_color=CELL_FILLS["sim"])
+    ws.conditional_format(1, 0, last, 9, {"type": "formula", "criteria": '=$I2="是"', "format": sim})
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, last, len(SOURCE_HEADERS) - 1)
+
+
+def render_xlsx(report: AnnualReport) -> bytes:
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_urls": False})
+    wb.set_properties({"title": report.title, "author": "科创 kechuang"})
+    fmt = _Formats(wb)
+    _summary(wb, fmt, report)
+    _indicators(wb, fmt, report)
+    _tasks(wb, fmt, report)
+    _sources(wb, fmt, report)
+    wb.close()
+    return out.getvalue()
