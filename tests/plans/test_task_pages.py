@@ -79,6 +79,8 @@ def test_board_filters(plan, client_for):
     rows = client.get("/plans/tasks/", {"department": "tjj"}).context["board"].rows
     assert {r.task.code for r in rows} == {"T3.1.2", "T3.1.5", "T3.5.1", "T6.6.1"}
     assert {r.role for r in rows} == {"co"}
+    html = client.get("/plans/tasks/", {"department": "tjj"}).content.decode()
+    assert html.count('data-testid="filtered-department">市统计局<') == 4
     rows = client.get("/plans/tasks/", {"chapter": "2"}).context["board"].rows
     assert rows and {r.task.chapter for r in rows} == {2}
     Task.objects.filter(code="T2.1.2").update(due=date(2020, 1, 1))

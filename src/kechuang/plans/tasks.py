@@ -80,6 +80,11 @@ class TaskRow:
     lead_name: str
     co_names: list[str]
     role: str = ""  # "lead" or "co" when the board is filtered by a department
+    co_codes: list[str] = field(default_factory=list)
+
+    @property
+    def co_departments(self) -> list[tuple[str, str]]:
+        return list(zip(self.co_codes, self.co_names, strict=True))
 
 
 @dataclass
@@ -134,6 +139,7 @@ def board(
                 percent=t.latest_percent,
                 lead_name=names.get(t.lead_department, t.lead_department),
                 co_names=[names.get(c, c) for c in t.co_department_codes],
+                co_codes=t.co_department_codes,
                 role=("lead" if t.lead_department == department else "co") if department else "",
             )
         )
