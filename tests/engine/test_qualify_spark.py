@@ -100,18 +100,18 @@ def _edge_cases() -> tuple[pl.DataFrame, pl.DataFrame]:
     )
 
 
-def test_edge_cases_agree_with_polars(spark):
+def test_edge_cases_agree_with_polars(spark, tmp_path):
     from kechuang.engine.rules.spark import derive_spark, qualify_spark, to_polars, to_spark
 
     reg, facts = _edge_cases()
     sets = load_rulesets()
-    reg_sdf, facts_sdf = to_spark(spark, reg), to_spark(spark, facts)
+    reg_sdf, facts_sdf = to_spark(spark, reg, tmp_path), to_spark(spark, facts, tmp_path)
     _same(qualify(reg, facts, YEAR, sets), to_polars(qualify_spark(spark, reg_sdf, facts_sdf, YEAR, sets)))
     derived_spark = to_polars(derive_spark(reg_sdf, facts_sdf, YEAR).select(derived_names()))
     _same(derive(reg, facts, YEAR), derived_spark)
 
 
-def test_one_hundred_thousand_synthetic_enterprises_agree(spark):
+def test_one_hundred_thousand_synthetic_enterprises_agree(spark, tmp_path):
     from kechuang.engine.rules.spark import qualify_spark, to_polars, to_spark
     from kechuang.engine.synth import synthesize
 
@@ -119,7 +119,8 @@ def test_one_hundred_thousand_synthetic_enterprises_agree(spark):
     registry, facts = synthesize(PARITY_COUNT, range(2022, 2025), 20260101, towns)
     sets = load_rulesets()
     expected = qualify(registry, facts, 2024, sets)
-    got = to_polars(qualify_spark(spark, to_spark(spark, registry), to_spark(spark, facts), 2024, sets))
+    reg_sdf, facts_sdf = to_spark(spark, registry, tmp_path), to_spark(spark, facts, tmp_path)
+    got = to_polars(qualify_spark(spark, reg_sdf, facts_sdf, 2024, sets))
     assert got.height == expected.height == PARITY_COUNT
     _same(expected, got)
     # The comparison is not vacuous: every outcome occurs.

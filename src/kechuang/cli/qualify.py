@@ -118,12 +118,15 @@ def _run(
         from kechuang.engine.rules import qualify
 
         return qualify(registry, facts, year, rulesets)
+    import tempfile
+
     from kechuang.engine.rules.spark import local_session, qualify_spark, to_polars, to_spark
 
     spark = local_session()
     try:
-        sdf = qualify_spark(spark, to_spark(spark, registry), to_spark(spark, facts), year, rulesets)
-        return to_polars(sdf).sort("credit_code")
+        with tempfile.TemporaryDirectory(prefix="kechuang-spark-") as tmp:
+            reg_sdf, facts_sdf = to_spark(spark, registry, tmp), to_spark(spark, facts, tmp)
+            return to_polars(qualify_spark(spark, reg_sdf, facts_sdf, year, rulesets)).sort("credit_code")
     finally:
         spark.stop()
 

@@ -10,6 +10,7 @@ and is imported only when this module's functions run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from functools import reduce
@@ -203,7 +204,9 @@ def to_spark(spark: SparkSession, frame: pl.DataFrame, workdir: str | Path | Non
     """A Polars frame as a Spark frame (through Parquet, which keeps nulls and types exactly)."""
     folder = Path(workdir or tempfile.mkdtemp(prefix="kechuang-spark-"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"frame-{id(frame)}.parquet"
+    handle, name = tempfile.mkstemp(prefix="frame-", suffix=".parquet", dir=folder)
+    os.close(handle)
+    path = Path(name)
     frame.write_parquet(path)
     return spark.read.parquet(str(path))
 
