@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 
+from tests.personas import ENTERPRISE_CREDIT_CODE
+
 CHROMIUM = os.environ.get("KECHUANG_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 

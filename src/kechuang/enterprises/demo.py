@@ -18,6 +18,7 @@ def load_demo_enterprises(count: int, seed: int):
     from kechuang.engine.synth import synthesize, write_population
     from kechuang.enterprises.importing import import_files
     from kechuang.enterprises.models import Enterprise
+    from kechuang.enterprises.plan_feed import feed_after_demo
     from kechuang.enterprises.qualification import recompute_tiers
     from kechuang.regions import town_rows
 
@@ -30,13 +31,17 @@ def load_demo_enterprises(count: int, seed: int):
             paths = write_population(registry, facts, tmp)
             csvs = [p for p in paths if Path(p).suffix == ".csv"]
             summary = import_files(
-                csvs, department="kjj", names=["合成演示企业名录.csv", "合成演示企业年度数据.csv"]
+                csvs,
+                department="kjj",
+                names=["合成演示企业名录.csv", "合成演示企业年度数据.csv"],
+                recompute_tiers=False,
             )
         console.print(
             f"      合成演示企业：{summary.registry_created} 家，年度数据 {summary.facts_created} 条"
         )
         for year in DEMO_YEARS[1:]:
             recompute_tiers(year)
+        feed_after_demo(DEMO_YEARS[1], DEMO_YEARS[-1])
     # The demo enterprise account: a high-tech enterprise in 松山湖 (or any enterprise).
     ent = (
         Enterprise.objects.filter(region_code="441900401", hightech_cert_until__isnull=False)

@@ -85,8 +85,12 @@ def check_files(paths: list[Path], names: list[str] | None = None) -> list[Check
     for name, kind, df in sorted(mapped, key=lambda m: m[1] != "registry"):
         if kind == "registry":
             clean, errs = check_registry(df, {**region_lookup()})
-            if not errs.rejected:
-                upload_codes.update(clean["credit_code"].to_list())
+            # The codes this upload names count as known for its facts files even when the registry
+            # file has errors, so that a facts file is not flooded with 「企业不在名录中」.
+            if "credit_code" in df.columns:
+                upload_codes.update(
+                    df["credit_code"].drop_nulls().str.strip_chars().str.to_uppercase().to_list()
+                )
         else:
             known = set(Enterprise.objects.values_list("credit_code", flat=True)) | upload_codes
             clean, errs = check_facts(df, known)
@@ -105,7 +109,10 @@ def import_files(
     department: str | None = None,
     names: list[str] | None = None,
     progress: Progress | None = None,
+    recompute_tiers: bool = True,
 ) -> ImportSummary:
+    """Check every file, then write them all in one transaction; afterwards the tiers of the years
+    the facts touched (and of the two following years, which look back on them) are recomputed."""
     checked = check_files(paths, names)
     department = department or (user.org.code if user is not None and user.org_id else "kjj")
     name = user.get_username() if user is not None else "system"
@@ -138,7 +145,27 @@ def import_files(
                 object_repr=f"企业数据导入 {item.name}",
                 after={"kind": item.kind, "rows": item.clean.height, "created": created, "changed": changed},
             )
+    if recompute_tiers:
+        _recompute_after(checked)
     return summary
+
+
+def _recompute_after(checked: list[CheckedFile]) -> None:
+    from kechuang.enterprises.models import TierRecord
+    from kechuang.enterprises.qualification import recompute_tiers as recompute
+
+    years: set[int] = set()
+    for item in checked:
+        if item.kind == "facts" and "year" in item.clean.columns:
+            years.update(int(y) for y in item.clean["year"].unique().to_list())
+    stored = set(TierRecord.objects.values_list("year", flat=True).distinct())
+    affected = set(years)
+    for year in years:  # the rules look back two years
+        affected |= {year + 1, year + 2} & stored
+    if any(item.kind == "registry" for item in checked):
+        affected |= stored
+    for year in sorted(affected):
+        recompute(year)
 
 
 def _merge(new: pl.DataFrame, old: pl.DataFrame, key: list[str], fields: list[str]):
