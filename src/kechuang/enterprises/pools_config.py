@@ -1,0 +1,200 @@
+"""Cultivation pools: their definitions as data (pools.yaml), labels, filters and descriptions.
+
+pools.yaml says who enters each pool; PoolConfig validates it; describe_config() turns it into the
+Chinese sentences the pool pages and the Excel export show. No database access here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import yaml
+from django.utils.translation import gettext_noop as _noop
+from pydantic import BaseModel, ConfigDict, Field
+
+from kechuang.engine.rules.qualify import resolve_rulesets
+from kechuang.engine.rules.ruleset import Gap, Ruleset
+from kechuang.regions import region_names
+
+CONFIG_PATH = Path(__file__).with_name("pools.yaml")
+GUISHANG_REVENUE = 2000.0  # 万元: 规上工业 (国家统计局口径, rulesets/guishang.yaml)
+KINDS = {
+    "gaoqi_reserve": "高企后备库",
+    "kexiao_reserve": "科小储备库",
+    "guishang_candidates": "规上高企后备",
+}
+RULE_OF = {"gaoqi_reserve": "gaoqi", "kexiao_reserve": "kexiao"}
+STATUS_LABELS = {
+    "ready": _noop("符合条件，可申报"),
+    "possible": _noop("可能符合（取决于专家评审）"),
+    "one_gap": _noop("差一项"),
+    "data_missing": _noop("数据不全"),
+    "upgrade": _noop("高企升规"),
+    "certify": _noop("规上认高"),
+    "nonindustrial": _noop("行业归类核查"),
+}
+# GB/T 4754-2017 门类
+INDUSTRY_SECTIONS = {
+    "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业", "D": "电力、热力、燃气及水生产和供应业",
+    "E": "建筑业", "F": "批发和零售业", "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业",
+    "I": "信息传输、软件和信息技术服务业", "J": "金融业", "K": "房地产业", "L": "租赁和商务服务业",
+    "M": "科学研究和技术服务业", "N": "水利、环境和公共设施管理业", "O": "居民服务、修理和其他服务业",
+    "P": "教育", "Q": "卫生和社会工作", "R": "文化、体育和娱乐业", "S": "公共管理、社会保障和社会组织",
+    "T": "国际组织",
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------- configuration
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReserveConfig(_Model):
+    max_failed: int = Field(1, ge=0)
+    count_missing: bool = True
+    may_fail: list[str]
+    max_relative_gap: float | None = Field(0.5, gt=0)
+    relative_gap_overrides: dict[str, float] = {}
+    exclude_hightech: bool = True  # 科小储备库 only
+
+
+class GuishangConfig(_Model):
+    revenue_floor: float = Field(1500, ge=0, lt=GUISHANG_REVENUE)
+    include_certify: bool = True
+    include_nonindustrial: bool = True
+    nonindustrial_sections: list[str] = ["F", "M"]
+
+
+class PoolConfig(_Model):
+    gaoqi_reserve: ReserveConfig
+    kexiao_reserve: ReserveConfig
+    guishang_candidates: GuishangConfig
+
+
+def load_config(path: Path | None = None) -> PoolConfig:
+    data = yaml.safe_load((path or CONFIG_PATH).read_text(encoding="utf-8"))
+    return PoolConfig.model_validate(data)
+
+
+# ---------------------------------------------------------------- conditions of a rule set
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One condition as the pools see it: its labels, and how to measure its gap."""
+
+    id: str
+    label: str  # the rule set's full label
+    short: str  # the gap label (研发费用占比)
+    gap: Gap | None
+    score: bool = False  # the score block: actual = the maximum score, threshold = the pass mark
+
+    @property
+    def quantitative(self) -> bool:
+        return self.score or bool(self.gap and self.gap.measure and self.gap.op)
+
+
+def specs(rs: Ruleset) -> list[Spec]:
+    out = [Spec(c.id, c.label, c.gap.label if c.gap else c.label, c.gap) for c in rs.conditions]
+    if rs.score:
+        out.append(Spec(rs.score.id, rs.score.label, rs.score.measure_label, None, score=True))
+        for _, item in rs.score.items():
+            req = item.require_nonzero
+            if req:
+                out.append(Spec(req.id, req.label, req.gap.label if req.gap else req.label, req.gap))
+    return out
+
+
+# ---------------------------------------------------------------- filters and scope
+
+
+@dataclass
+class Filters:
+    region: str = ""
+    section: str = ""
+    field: str = ""
+    status: str = ""
+    q: str = ""
+
+    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if self.region:
+            frame = frame.filter(pl.col("region") == self.region)
+        if self.section:
+            frame = frame.filter(pl.col("section") == self.section)
+        if self.field:
+            frame = frame.filter(pl.col("tech_field") == self.field)
+        if self.status:
+            frame = frame.filter(pl.col("status") == self.status)
+        if self.q:
+            frame = frame.filter(
+                pl.col("name").str.contains(self.q, literal=True) | (pl.col("credit_code") == self.q.upper())
+            )
+        return frame
+
+    def describe(self) -> str:
+        parts = [
+            f"镇街：{region_names().get(self.region, self.region) if self.region else '全部'}",
+            "行业门类："
+            + (f"{self.section} {INDUSTRY_SECTIONS.get(self.section, '')}" if self.section else "全部"),
+            f"技术领域：{self.field or '全部'}",
+        ]
+        if self.status:
+            parts.append(f"状态：{STATUS_LABELS.get(self.status, self.status)}")
+        if self.q:
+            parts.append(f"企业：{self.q}")
+        return "；".join(parts)
+
+
+def definition(kind: str) -> list[str]:
+    """The pool's definition in Chinese sentences, from the configuration (for the page and the export)."""
+    return describe_config(kind, load_config())
+
+
+def describe_config(kind: str, config: PoolConfig) -> list[str]:
+    def pct(x: float | None) -> str:
+        return "不限" if x is None else f"{x * 100:g}%"
+
+    if kind in RULE_OF:
+        cfg: ReserveConfig = getattr(config, kind)
+        rs = {r.code: r for r in resolve_rulesets(None)}[RULE_OF[kind]]
+        labels = {s.id: s.short for s in specs(rs)}
+        lines = (
+            ["评价年度 12 月 31 日未持有效高新技术企业证书。"]
+            if kind == "gaoqi_reserve"
+            else [
+                "评价年度未入库科技型中小企业"
+                + ("，且未持有效高企证书（已在更高梯级）" if cfg.exclude_hightech else "")
+                + "。"
+            ]
+        )
+        lines.append(
+            f"按{rs.name}规则，不符合的条件不超过 {cfg.max_failed} 项"
+            + ("（缺少数据的条件也计入）" if cfg.count_missing else "")
+            + "；符合或可能符合的企业也列入。"
+        )
+        lines.append(
+            "允许不符合的条件：" + "、".join(labels.get(c, c) for c in cfg.may_fail) + "；其他条件必须符合。"
+        )
+        extra = "；".join(f"{labels.get(k, k)} {pct(v)}" for k, v in cfg.relative_gap_overrides.items())
+        lines.append(
+            f"差距上限：不符合条件的差距不超过门槛的 {pct(cfg.max_relative_gap)}"
+            + (f"（{extra}）" if extra else "")
+            + "。"
+        )
+        return lines
+    g = config.guishang_candidates
+    lines = [
+        f"高企升规：持有效高企证书的工业企业（行业门类 B、C、D），主营业务收入 {g.revenue_floor:g}–{GUISHANG_REVENUE:g} 万元。"
+    ]
+    if g.include_certify:
+        lines.append("规上认高：规上工业企业（主营业务收入 ≥ 2000 万元）未持高企证书，但在高企后备库中。")
+    if g.include_nonindustrial:
+        lines.append(
+            "行业归类核查：持证且主营业务收入 ≥ 2000 万元，但行业代码不属工业；若主营实为制造，核实归类。"
+        )
+    lines.append("规上工业高新技术企业 = 持有效高企证书 + 工业 + 主营业务收入 ≥ 2000 万元（计入规划指标）。")
+    return lines
