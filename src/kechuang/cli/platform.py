@@ -37,7 +37,7 @@ def demo(
         accounts = build_demo(enterprises=enterprises, simulate_to=simulate_to or None, seed=seed)
     _print_accounts(accounts)
     if serve_after:
-        serve(port=port)
+        serve(port=port, host="127.0.0.1")
 
 
 def _print_accounts(accounts) -> None:
