@@ -68,7 +68,7 @@ def demo_site(transactional_db, live_server, settings):
             "short_name": "示例科技",
             "kind": OrgKind.ENTERPRISE,
             "region_code": "441900401",
-            "credit_code": "91441900MA4UJ4XB3K",
+            "credit_code": ENTERPRISE_CREDIT_CODE,
         },
     )
     ensure_demo_accounts(enterprise_org=ent)
