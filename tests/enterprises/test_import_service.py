@@ -33,7 +33,9 @@ def write(tmp_path, name, text):
 
 @pytest.fixture
 def loaded(db, tmp_path):
-    return import_files([write(tmp_path, "名录.csv", REGISTRY), write(tmp_path, "年度.csv", FACTS)], department="scjgj")
+    return import_files(
+        [write(tmp_path, "名录.csv", REGISTRY), write(tmp_path, "年度.csv", FACTS)], department="scjgj"
+    )
 
 
 def test_a_clean_upload_is_imported_with_its_department(loaded):
@@ -46,8 +48,9 @@ def test_a_clean_upload_is_imported_with_its_department(loaded):
 
 
 def test_a_newer_upload_replaces_only_the_fields_it_brings(loaded, tmp_path):
-    second = import_files([write(tmp_path, "更正.csv", f"统一社会信用代码,年度,研究开发费用\n{A},2024,300\n")],
-                          department="tjj")
+    second = import_files(
+        [write(tmp_path, "更正.csv", f"统一社会信用代码,年度,研究开发费用\n{A},2024,300\n")], department="tjj"
+    )
     assert (second.facts_created, second.facts_changed) == (0, 1)
     fact = Fact.objects.get(enterprise__credit_code=A, year=2024)
     assert fact.rd_expense == 300 and fact.revenue == 5000  # revenue untouched

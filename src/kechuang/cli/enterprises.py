@@ -14,7 +14,9 @@ app = typer.Typer(help="企业库：导入部门数据、计算梯队")
 
 @app.command("import")
 def import_(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="CSV 或 XLSX（企业名录、企业年度数据）"),
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="CSV 或 XLSX（企业名录、企业年度数据）"
+    ),
     department: str = typer.Option("kjj", help="报送部门代码（如 scjgj、tjj）"),
     check: bool = typer.Option(False, "--check", help="只检查，不写入"),
 ) -> None:
@@ -31,8 +33,13 @@ def import_(
             for item in checked:
                 console.print(f"{item.name}：{item.clean.height} 行，检查通过")
             return
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
-                      TimeElapsedColumn(), console=console) as progress:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
             tasks: dict[str, int] = {}
             checking = progress.add_task("读取并检查", total=None)
 
