@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.engine.rules_kit import BASE_FACTS
 from tests.personas import ENTERPRISE_CREDIT_CODE
 
 SONGSHANHU, HUMEN = "441900401", "441900121"
@@ -19,29 +20,7 @@ YEARS = (2022, 2023, 2024)
 YEAR = 2024
 CERT = dt.date(2026, 12, 31)
 
-GOOD_FACTS = {
-    "revenue": (6000.0, 7000.0, 8000.0),
-    "main_business_revenue": (5600.0, 6500.0, 7500.0),
-    "hightech_revenue": (4500.0, 5200.0, 6000.0),
-    "total_cost": (5200.0, 6100.0, 7000.0),
-    "rd_expense": (300.0, 350.0, 400.0),
-    "rd_expense_domestic": (300.0, 350.0, 400.0),
-    "employees": (90, 95, 100),
-    "tech_staff": (18, 19, 20),
-    "rd_staff": (9, 9, 10),
-    "total_assets": (8000.0, 8500.0, 9000.0),
-    "net_assets": (3000.0, 3600.0, 4320.0),
-    "net_profit": (300.0, 350.0, 400.0),
-    "tax_paid": (100.0, 110.0, 120.0),
-    "ip_class1": (1, 1, 1),
-    "ip_class2": (2, 2, 2),
-    "invention_patents": (1, 1, 1),
-    "high_value_invention_patents": (0, 0, 0),
-    "conversions": (3, 3, 3),
-    "equity_financing": (0.0, 0.0, 0.0),
-    "tech_contract_income": (0.0, 0.0, 0.0),
-    "standards_led": (0, 0, 0),
-}
+GOOD_FACTS = BASE_FACTS  # the rule tests' passing enterprise (tests/engine/rules_kit.py)
 
 # key → (name, region, registry changes, fact changes: value for every year or a 3-tuple)
 CASES = {
