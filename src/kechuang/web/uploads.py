@@ -29,4 +29,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
 
 def upload_too_large(request) -> bool:
+    """True when the request's upload exceeded the limit (parses the body first if nobody has)."""
+    if request.method == "POST":
+        request.FILES  # noqa: B018 — reading it runs the upload handlers, which set the flag
     return getattr(request, "upload_too_large", False)
