@@ -1,12 +1,8 @@
-"""Enterprise pages: each views_* module contributes its own urlpatterns."""
+"""Enterprise pages: each module of enterprises.views contributes its own urlpatterns."""
 
-from kechuang.enterprises import views_ladder, views_pools, views_registry, views_selfcheck, views_upload
+from kechuang.enterprises.views import ladder, pools, registry, selfcheck, upload
 
 app_name = "enterprises"
 urlpatterns = (
-    views_ladder.urlpatterns
-    + views_registry.urlpatterns
-    + views_upload.urlpatterns
-    + views_selfcheck.urlpatterns
-    + views_pools.urlpatterns
+    ladder.urlpatterns + registry.urlpatterns + upload.urlpatterns + selfcheck.urlpatterns + pools.urlpatterns
 )

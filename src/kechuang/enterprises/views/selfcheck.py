@@ -15,7 +15,7 @@ from kechuang.enterprises import portrait
 from kechuang.enterprises.forms import SelfCheckForm
 from kechuang.enterprises.models import Fact
 from kechuang.enterprises.qualification import latest_year, verdicts
-from kechuang.enterprises.views_registry import scoped
+from kechuang.enterprises.views.registry import scoped
 
 
 def _year(request, years: list[int]) -> int:

@@ -12,11 +12,11 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
 from kechuang.engine.enterprise_import import ERROR_KINDS
@@ -24,7 +24,10 @@ from kechuang.enterprises import portrait
 from kechuang.enterprises.forms import StagedUpload, UploadForm
 from kechuang.enterprises.models import Upload
 from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+from kechuang.web.generic import ObjectListView
 from kechuang.web.uploads import upload_too_large
+
+DENIED = gettext_lazy("您的角色无权查看企业数据上传记录")
 
 
 def _may_upload(request) -> None:
@@ -32,9 +35,7 @@ def _may_upload(request) -> None:
 
 
 def _uploads(request):
-    access.deny_unless(
-        access.can_view(request.user, "enterprise_upload"), _("您的角色无权查看企业数据上传记录")
-    )
+    access.deny_unless(access.can_view(request.user, "enterprise_upload"), str(DENIED))
     rows = access.visible(request.user, "enterprise_upload", Upload.objects.all())
     return rows.order_by("-uploaded_at", "-id")
 
@@ -141,22 +142,28 @@ def upload_confirm(request):
         "enterprises/upload_preview.html",
         {
             "summary": summary,
-            "imported": _with_departments(Upload.objects.filter(pk__in=summary.uploads).order_by("id")),
+            "imported": _with_departments(_uploads(request).filter(pk__in=summary.uploads).order_by("id")),
         },
     )
 
 
-@login_required
-@require_GET
-def uploads(request):
-    page = Paginator(_uploads(request), 50).get_page(request.GET.get("page"))
-    page.object_list = _with_departments(page.object_list)
-    return render(
-        request,
-        "enterprises/upload.html",
-        {"listing": True, "page": page, "can_upload": access.can_change(request.user, "enterprise_upload")},
-    )
+class UploadList(ObjectListView):
+    model = Upload
+    resource = "enterprise_upload"
+    denied_message = DENIED
+    template_name = "enterprises/upload.html"
 
+    def base_queryset(self):
+        return Upload.objects.order_by("-uploaded_at", "-id")
+
+    def decorate(self, rows):
+        return _with_departments(rows)
+
+    def extra_context(self, **kwargs):
+        return {"listing": True, "can_upload": access.can_change(self.request.user, "enterprise_upload")}
+
+
+uploads = UploadList.as_view()
 
 urlpatterns = [
     path("upload/", upload, name="upload"),

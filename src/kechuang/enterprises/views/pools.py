@@ -22,7 +22,7 @@ from kechuang.enterprises import ladder, pools
 from kechuang.enterprises.models import Enterprise, TierRecord
 from kechuang.enterprises.pools_config import INDUSTRY_SECTIONS, KINDS, STATUS_LABELS, Filters, definition
 from kechuang.enterprises.pools_export import write_xlsx
-from kechuang.enterprises.views_ladder import is_enterprise_user, own_enterprise_redirect
+from kechuang.enterprises.views.ladder import is_enterprise_user, own_enterprise_redirect
 from kechuang.regions import region_names
 
 PER_PAGE = 50

@@ -21,7 +21,7 @@ from kechuang.regions import CITY_CODE, region_names
 
 
 def own_enterprise_redirect(user):
-    """An 企业用户 goes to its own enterprise page (built in views_registry as enterprises:detail)."""
+    """An 企业用户 goes to its own enterprise page (built in views.registry as enterprises:detail)."""
     ent = access.visible(user, "enterprise", Enterprise.objects.all()).order_by("id").first()
     code = ent.credit_code if ent else getattr(user.org, "credit_code", "") if user.org_id else ""
     try:
