@@ -1,6 +1,18 @@
-"""Chinese by default, English on request; the English catalogue covers every interface string."""
+"""Chinese by default, English on request; the English catalogue covers every interface message,
+found by Babel (templates through Django's templatize), plural and context forms included."""
 
-from kechuang.web.messages import all_strings
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+from django.template import Context, Template
+from django.utils import translation
+
+from kechuang.web.messages import PACKAGE_DIR, extract, untranslated
+
+CATALOGUE = PACKAGE_DIR / "locale/en/LC_MESSAGES/django.po"
 
 
 def test_chinese_by_default(client_for):
@@ -21,11 +33,88 @@ def test_switching_to_english(client_for):
 
 
 def test_english_catalogue_is_complete():
-    import polib
+    missing = untranslated(polib.pofile(str(CATALOGUE)), extract())
+    shown = [f"{m.msgid} ({m.where})" for m in missing[:10]]
+    assert missing == [], f"run `kechuang i18n sync` and translate: {shown}"
 
-    from kechuang.web.assets import PACKAGE_DIR
 
-    po = polib.pofile(str(PACKAGE_DIR / "locale/en/LC_MESSAGES/django.po"))
-    translated = {e.msgid for e in po if e.msgstr}
-    missing = sorted(all_strings() - translated)
-    assert missing == [], f"run `kechuang i18n sync` and translate: {missing[:10]}"
+def test_a_percent_sign_in_a_translate_tag_is_translated():
+    # Django looks such a message up with the % doubled; the old regex extractor missed that, so
+    # these strings stayed Chinese on English pages.
+    with translation.override("en"):
+        html = Template('{% load i18n %}{% translate "80% 区间" %}').render(Context())
+    assert html == "80% interval"
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_extraction_finds_plural_and_context_forms(tmp_path):
+    _write(
+        tmp_path,
+        "templates/demo/page.html",
+        "{% load i18n %}\n<div>\n    {% translate \"五月\" context \"月份\" %}\n"
+        "    {% blocktranslate count counter=n %}一家企业{% plural %}{{ counter }} 家企业{% endblocktranslate %}\n"
+        "    {{ _(\"变量里的文字\") }}\n</div>\n",
+    )
+    _write(
+        tmp_path,
+        "mod.py",
+        "from django.utils.translation import gettext as _, ngettext, pgettext_lazy\n"
+        "A = _('甲')\nB = ngettext('一条', '%(n)s 条', 2)\nC = pgettext_lazy('按钮', '保存')\n"
+        "D = _(name_from_somewhere)\n",
+    )
+    found = extract(tmp_path)
+    assert found[("月份", "五月")].plural == ""
+    assert found[("", "一家企业")].plural == "%(counter)s 家企业"
+    assert ("", "变量里的文字") in found and ("", "甲") in found
+    assert found[("", "一条")].plural == "%(n)s 条"
+    assert ("按钮", "保存") in found
+    assert found[("", "甲")].where == "mod.py:2"
+
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="甲", msgstr="A"))
+    po.append(polib.POEntry(msgid="保存", msgstr="Save"))  # no context: does not cover 按钮|保存
+    po.append(polib.POEntry(msgid="一条", msgid_plural="%(n)s 条", msgstr_plural={0: "one", 1: ""}))
+    missing = {m.key for m in untranslated(po, found)}
+    assert ("", "甲") not in missing
+    assert ("按钮", "保存") in missing and ("", "一条") in missing  # half-translated plural
+
+
+def _kechuang(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "kechuang.cli.main", "i18n", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_i18n_commands_as_a_user_runs_them(tmp_path):
+    catalogue = tmp_path / "en.po"
+    first = _kechuang("missing", "--catalogue", str(catalogue))
+    assert first.returncode == 1
+    assert "规划监测" in first.stdout and "缺少" in first.stdout
+
+    added = _kechuang("add", "规划监测=Plan monitoring", "--catalogue", str(catalogue))
+    assert added.returncode == 0, added.stderr
+    synced = _kechuang("sync", "--catalogue", str(catalogue))
+    assert synced.returncode == 0, synced.stderr
+    po = polib.pofile(str(catalogue))
+    assert po.find("规划监测").msgstr == "Plan monitoring"  # kept by sync
+    assert len(po) == len(extract())
+    assert {e.msgid for e in po if not e.msgstr} == {k[1] for k in extract()} - {"规划监测"}
+
+    bad = _kechuang("add", "没有等号", "--catalogue", str(catalogue))
+    assert bad.returncode == 2
+    assert "格式应为 中文=English：没有等号" in bad.stderr
+    assert polib.pofile(str(catalogue)).find("没有等号") is None
+
+    complete = _kechuang("missing")  # the shipped catalogue
+    assert complete.returncode == 0, complete.stdout[-2000:]
+    assert "缺少 0 条" in complete.stdout

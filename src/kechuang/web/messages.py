@@ -1,47 +1,94 @@
-"""Find the translatable strings in templates and Python code (no GNU gettext on a fresh machine).
+"""Find the translatable messages of the whole package with Babel.
 
-Used by the test that keeps the English catalogue complete and by `kechuang i18n missing`.
+Python files are read by Babel's own extractor; templates are first turned into Python-like source
+by Django's ``templatize`` (what ``makemessages`` feeds to xgettext), so ``{% translate %}``,
+``{% blocktranslate %}`` (with ``count`` → plural, ``context`` → message context) and ``_("…")`` in
+variables are all found without GNU gettext on the machine.
+
+A message is a :class:`Message` (context, singular, plural). Used by `kechuang i18n` and by the test
+that keeps the English catalogue complete.
 """
 
 from __future__ import annotations
 
-import re
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir, extract_python
+from django.utils.translation.template import templatize
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-_TEMPLATE_PATTERNS = (
-    re.compile(r"""\{%\s*(?:translate|trans)\s+"([^"]+)"\s*(?:as\s+\w+\s*)?%\}"""),
-    re.compile(r"""\{%\s*(?:translate|trans)\s+'([^']+)'\s*(?:as\s+\w+\s*)?%\}"""),
-    re.compile(r"""_\("([^"]+)"\)"""),
-)
-_BLOCK = re.compile(r"\{%\s*blocktrans(?:late)?\b([^%]*)%\}(.*?)\{%\s*endblocktrans(?:late)?\s*%\}", re.S)
-_PY = re.compile(r"""\b(?:_|_noop|gettext|gettext_lazy)\(\s*"([^"]+)"\s*\)""")
+
+# Babel keyword specs: argument positions of singular, plural and context ("c").
+KEYWORDS: dict[str, tuple | None] = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "_noop": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "npgettext_lazy": ((1, "c"), 2, 3),
+}
+
+METHOD_MAP = [
+    ("**/migrations/**", "ignore"),
+    ("**/static/**", "ignore"),
+    ("**.py", "python"),
+    ("**/templates/**.html", "kechuang.web.messages:extract_django"),
+]
 
 
-def _block_msgid(body: str) -> str:
-    """As Django builds a blocktranslate msgid: a literal % doubled, variables as %(name)s."""
-    return re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", body.replace("%", "%%"))
+@dataclass(frozen=True, order=True)
+class Message:
+    context: str
+    msgid: str
+    plural: str = ""
+    where: str = ""  # first place it was found (file:line), for error messages
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.context, self.msgid)
 
 
-def template_strings() -> set[str]:
-    found: set[str] = set()
-    for path in PACKAGE_DIR.rglob("templates/**/*.html"):
-        text = path.read_text(encoding="utf-8")
-        for pattern in _TEMPLATE_PATTERNS:
-            found.update(pattern.findall(text))
-        for _, body in _BLOCK.findall(text):
-            found.add(_block_msgid(body))
-    return found
+def extract_django(fileobj, keywords, comment_tags, options) -> Iterator:
+    """Babel extractor for Django templates: templatize, then read as Python."""
+    source = fileobj.read().decode(options.get("encoding", "utf-8"))
+    # templatize keeps the template's indentation, which Python's tokenizer would reject
+    python = "\n".join(line.lstrip() for line in templatize(source).splitlines()).encode("utf-8")
+    yield from extract_python(io.BytesIO(python), keywords, comment_tags, options)
 
 
-def python_strings() -> set[str]:
-    found: set[str] = set()
-    for path in PACKAGE_DIR.rglob("*.py"):
-        if "migrations" in path.parts or "engine" in path.parts:
+def extract(directory: Path = PACKAGE_DIR) -> dict[tuple[str, str], Message]:
+    """Every translatable message under ``directory``, keyed by (context, msgid)."""
+    found: dict[tuple[str, str], Message] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(directory), METHOD_MAP, keywords=KEYWORDS, strip_comment_tags=True
+    ):
+        singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+        if not singular:
             continue
-        found.update(_PY.findall(path.read_text(encoding="utf-8")))
+        item = Message(context or "", singular, plural or "", f"{filename}:{lineno}")
+        found.setdefault(item.key, item)
     return found
 
 
-def all_strings() -> set[str]:
-    return template_strings() | python_strings()
+def untranslated(catalogue, messages: dict[tuple[str, str], Message]) -> list[Message]:
+    """The messages a polib catalogue lacks a complete translation for (plural forms included)."""
+    done = set()
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        if entry.msgid_plural:
+            complete = bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
+        else:
+            complete = bool(entry.msgstr)
+        if complete:
+            done.add((entry.msgctxt or "", entry.msgid))
+    return sorted(m for key, m in messages.items() if key not in done)
