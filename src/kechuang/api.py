@@ -44,7 +44,9 @@ api = NinjaAPI(
     title="科创 kechuang API",
     version="1",
     description="东莞市科技创新规划实施平台的接口。每个接口都按用户的权限范围返回数据。",
-    auth=[django_auth, BearerToken(), HeaderToken()],
+    # Tokens first: a script's write carries no session or CSRF cookie, and the session check (tried
+    # first) would refuse it with "CSRF check Failed" before the token were looked at.
+    auth=[BearerToken(), HeaderToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
 )

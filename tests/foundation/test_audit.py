@@ -1,5 +1,7 @@
 """Every create, update and delete a person makes is recorded with before and after."""
 
+import pytest
+
 from kechuang.audit.models import ObjectChange
 
 
@@ -70,3 +72,113 @@ def test_passwords_never_reach_the_audit_trail(personas):
         user.save()
     change = ObjectChange.objects.get(object_type="accounts.user", object_id=str(user.pk))
     assert "password" not in (change.before or {}) and "password" not in (change.after or {})
+
+
+# ---------------------------------------------------------------- who is the actor (NetBox's way)
+# The middleware keeps the request in a context variable; the user is read from it when the record
+# is written, so a user authenticated later (django-ninja's token auth) is the one recorded.
+
+PLAN_URL = "/api/plans/dongguan-2026-2030/observations"
+ROW = {"indicator": "rd_intensity", "region": "东莞市", "year": 2025, "value": 4.05, "source": "市统计局快报"}
+
+
+def _load_plan():
+    from kechuang.plans import services
+    from kechuang.plans.schema import default_plan_path
+
+    return services.load_plan(
+        services.parse_plan(default_plan_path()), source_file="dongguan-2026-2030.yaml"
+    ).plan
+
+
+def _post(client, **headers):
+    import json
+
+    return client.post(PLAN_URL, json.dumps({"rows": [ROW]}), content_type="application/json", **headers)
+
+
+def _observation_import_changes():
+    return ObjectChange.objects.filter(action="import", object_repr__startswith="观测值导入")
+
+
+@pytest.mark.parametrize("header", ["HTTP_AUTHORIZATION", "HTTP_X_API_TOKEN"])
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_a_token_write_through_the_api_is_audited_under_the_token_user(personas, header, enforce_csrf):
+    from django.test import Client
+
+    from kechuang.accounts.models import ApiToken
+
+    _load_plan()
+    _, plain = ApiToken.issue(personas["reporter"], "nightly upload")
+    value = f"Bearer {plain}" if header == "HTTP_AUTHORIZATION" else plain
+    # A script has no session and no CSRF cookie: the token alone authenticates the write.
+    response = _post(Client(enforce_csrf_checks=enforce_csrf), **{header: value})
+    assert response.status_code == 201, response.content
+    [change] = _observation_import_changes()
+    assert change.user == personas["reporter"] and change.user_name == "reporter"
+    assert len(change.request_id) == 36
+
+
+def test_a_session_write_through_the_api_is_audited(client_for, personas):
+    _load_plan()
+    assert _post(client_for("reporter")).status_code == 201
+    [change] = _observation_import_changes()
+    assert (change.user, change.user_name) == (personas["reporter"], "reporter")
+
+
+def test_a_session_write_without_csrf_is_still_refused(client_for, personas):
+    from django.test import Client
+
+    _load_plan()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["reporter"])
+    assert _post(client).status_code == 403
+    assert not _observation_import_changes().exists()
+
+
+def test_changes_in_one_request_share_its_request_id(client_for, personas):
+    from kechuang.accounts.models import OrgUnit
+
+    admin = client_for("admin")
+    unit = OrgUnit.objects.get(code="kjj")
+    form = {
+        "code": "kjj",
+        "name": unit.name,
+        "short_name": "科技局（改）",
+        "kind": unit.kind,
+        "parent": unit.parent_id,
+        "region_code": unit.region_code,
+        "credit_code": "",
+    }
+    assert admin.post(f"/admin/accounts/orgunit/{unit.pk}/change/", form).status_code == 302
+    [change] = ObjectChange.objects.filter(object_type="accounts.orgunit", object_id=str(unit.pk))
+    assert len(change.request_id) == 36
+
+
+def test_logging_in_is_not_a_change_of_the_user(personas):
+    from django.test import Client
+
+    response = Client().post("/login/", {"username": "bureau", "password": "pw-bureau"})
+    assert response.status_code == 302
+    assert not ObjectChange.objects.filter(object_type="accounts.user").exists()
+
+
+def test_anonymous_requests_and_code_outside_any_request_record_nothing(personas):
+    from kechuang.accounts.models import OrgUnit
+
+    unit = OrgUnit.objects.get(code="kjj")
+    unit.short_name = "无人修改"
+    unit.save()
+    assert not ObjectChange.objects.exists()
+
+
+def test_command_line_writes_are_audited_under_the_command_name(personas):
+    from typer.testing import CliRunner
+
+    from kechuang.cli.main import app
+
+    result = CliRunner().invoke(app, ["plan", "load"])
+    assert result.exit_code == 0, result.output
+    changes = ObjectChange.objects.filter(object_type="plans.plan")
+    assert changes.exists()
+    assert {(c.user_name, c.user) for c in changes} == {("cli:plan load", None)}

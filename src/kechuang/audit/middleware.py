@@ -1,8 +1,12 @@
-"""Binds the request's user to the audit context for the duration of the request."""
+"""Keeps every request in the audit context (NetBox's ``current_request``); see audit.context.
+
+The user is not read here: django-ninja authenticates API tokens later, inside the view. The audit
+signals read the request's user when they write the record.
+"""
 
 from __future__ import annotations
 
-from kechuang.audit.context import acting_as
+from kechuang.audit.context import request_context
 
 
 class AuditContextMiddleware:
@@ -10,9 +14,5 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            with acting_as(user) as actor:
-                request.id = actor.request_id
-                return self.get_response(request)
-        return self.get_response(request)
+        with request_context(request):
+            return self.get_response(request)

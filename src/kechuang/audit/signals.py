@@ -14,7 +14,8 @@ from django.forms.models import model_to_dict
 from kechuang.audit.context import current_actor
 from kechuang.audit.models import Action, ObjectChange
 
-_SKIP_FIELDS = {"password", "digest"}
+# Secrets, and the login time Django writes on every log-in (not a change anyone made).
+_SKIP_FIELDS = {"password", "digest", "last_login"}
 
 
 def snapshot(instance) -> dict:
