@@ -1,36 +1,99 @@
-"""`kechuang demo`: the Dongguan configuration and demo data, idempotently."""
+"""`kechuang demo`: the Dongguan configuration and demo data, idempotently.
+
+The service does not print: it announces each stage through `step(number, text)` (the command shows
+it as it goes) and returns a DemoSummary that the command renders. A second run writes nothing:
+loads that add no observation leave no batch and no audit record behind.
+"""
 
 from __future__ import annotations
 
-from kechuang.cli.common import console
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+STEPS = 5  # 1 is the migration, run by the command before build_demo
 
 
-def build_demo(enterprises: int = 20000, simulate_to: int | None = None, seed: int = 2026) -> list[tuple]:
+@dataclass
+class DemoSummary:
+    plan_version: int = 0
+    plan_new_version: bool = False
+    history_created: int = 0
+    simulate_to: int | None = None
+    simulated_created: int = 0
+    enterprises: object | None = None  # kechuang.enterprises.demo.DemoEnterprises, None when skipped
+    enterprises_skipped: str = ""  # why the enterprise stage did not run
+    accounts: list[tuple] = field(default_factory=list)  # (user name, role, organisation)
+
+
+class _NothingWritten(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def _keep_if_written(load: Callable):
+    """Run an observation load in a savepoint and undo it (its batch and audit record) when it
+    created and revised nothing, so that repeating the demo leaves the database as it was."""
+    try:
+        with transaction.atomic():
+            result = load()
+            if not (result.created or result.revised):
+                raise _NothingWritten(result)
+    except _NothingWritten as nothing:
+        return nothing.result
+    return result
+
+
+def _simulated_through(plan, year: int) -> bool:
+    """Whether an earlier run already simulated up to this year. Simulating again would draw the
+    values anew over cells that the registry feed has since written (规上工业高企 in 2025)."""
+    from kechuang.plans.models import Observation
+    from kechuang.plans.observations import SIMULATED_SOURCE
+
+    return Observation.objects.filter(
+        indicator__plan=plan, simulated=True, source=SIMULATED_SOURCE, year__gte=year
+    ).exists()
+
+
+def build_demo(
+    enterprises: int = 20000,
+    simulate_to: int | None = None,
+    seed: int = 2026,
+    step: Callable[[int, str], None] | None = None,
+) -> DemoSummary:
     from kechuang.accounts.services import ensure_demo_accounts, load_org_tree
     from kechuang.plans import observations, services
     from kechuang.plans.schema import default_plan_path
 
-    console.print("[bold]2/5[/] 机构：东莞市、市直部门、32 个镇街与功能区 …")
+    def announce(number: int, text: str) -> None:
+        if step is not None:
+            step(number, text)
+
+    summary = DemoSummary(simulate_to=simulate_to)
+    announce(2, "机构：东莞市、市直部门、32 个镇街与功能区")
     load_org_tree()
-    console.print("[bold]3/5[/] 规划：东莞市科技创新“十五五”规划（指标、任务、示例分工）…")
+    announce(3, "规划：东莞市科技创新“十五五”规划（指标、任务、示例分工）")
     result = services.load_plan(
         services.parse_plan(default_plan_path()), source_file=default_plan_path().name, loaded_by="demo"
     )
-    imported = observations.load_reference_history(result.plan)
-    console.print(f"      已公布的历史数据：新增 {imported.created} 条")
-    if simulate_to:
-        sim = observations.simulate_to(result.plan, simulate_to, seed=seed)
-        console.print(f"      模拟数据（标注“模拟”）至 {simulate_to} 年：新增 {sim.created} 条")
-    console.print("[bold]4/5[/] 企业库 …")
-    enterprise_org = _demo_enterprises(enterprises, seed)
-    console.print("[bold]5/5[/] 演示账户 …")
-    return ensure_demo_accounts(enterprise_org=enterprise_org)
-
-
-def _demo_enterprises(count: int, seed: int):
+    summary.plan_version, summary.plan_new_version = result.version.number, result.new_version
+    summary.history_created = _keep_if_written(
+        lambda: observations.load_reference_history(result.plan)
+    ).created
+    if simulate_to and not _simulated_through(result.plan, simulate_to):
+        summary.simulated_created = _keep_if_written(
+            lambda: observations.simulate_to(result.plan, simulate_to, seed=seed)
+        ).created
+    announce(4, "企业库")
+    enterprise_org = None
     try:
         from kechuang.enterprises.demo import load_demo_enterprises
     except ImportError:
-        console.print("      （企业库模块尚未就绪，跳过）")
-        return None
-    return load_demo_enterprises(count=count, seed=seed)
+        summary.enterprises_skipped = "企业库模块尚未就绪，跳过"
+    else:
+        summary.enterprises = load_demo_enterprises(count=enterprises, seed=seed)
+        enterprise_org = summary.enterprises.org if summary.enterprises else None
+    announce(5, "演示账户")
+    summary.accounts = ensure_demo_accounts(enterprise_org=enterprise_org)
+    return summary

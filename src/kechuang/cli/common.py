@@ -1,20 +1,73 @@
-"""Helpers every command shares: Django set-up, the console, acting as a named actor."""
+"""Helpers every command shares: Django set-up, the console, acting as a named actor, the plan."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
 
+import typer
 from rich.console import Console
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
+NO_DATABASE = "数据库尚未建立：请先运行 kechuang demo --no-serve（或 kechuang manage migrate）"
+OLD_DATABASE = "数据库需要升级：请先运行 kechuang manage migrate"
 
-def setup_django() -> None:
+
+def setup_django(require_database: bool = True) -> None:
+    """Configure Django; unless told otherwise, refuse in Chinese when the database is missing or behind."""
     from kechuang.cli.main import setup_django as _setup
 
     _setup()
+    if require_database:
+        check_database()
+
+
+def check_database() -> None:
+    """Exit 1 with a message (not a traceback) when the database cannot be reached or is not migrated."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        if "django_migrations" not in connection.introspection.table_names():
+            fail(NO_DATABASE)
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        fail(f"无法连接数据库：{exc}")
+    if pending:
+        fail(OLD_DATABASE)
+
+
+def fail(message: str, code: int = 1):
+    """Print the message in red on stderr and end the command with this exit code."""
+    err_console.print(f"[red]{message}[/]", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def plan_or_exit(code: str | None):
+    """The plan with this code (default: the Dongguan plan), or exit 1 naming what is missing."""
+    from kechuang.plans.models import Plan
+    from kechuang.plans.services import get_plan
+
+    try:
+        return get_plan(code)
+    except Plan.DoesNotExist:
+        if not code:
+            fail("尚未加载任何规划：请先运行 kechuang plan load（或 kechuang demo --no-serve）")
+        known = "、".join(Plan.objects.order_by("code").values_list("code", flat=True)) or "（无）"
+        fail(f"找不到规划「{code}」：已加载的规划有 {known}")
+
+
+def region_or_exit(text: str) -> str:
+    """A town or city given by name or code → its code, or exit 2 with the engine's message."""
+    from kechuang.regions import resolve_region
+
+    try:
+        return resolve_region(text)
+    except ValueError as exc:
+        fail(str(exc), 2)
 
 
 @contextlib.contextmanager

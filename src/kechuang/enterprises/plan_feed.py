@@ -152,15 +152,9 @@ def feed_industrial_hightech(
 
 
 def feed_after_demo(year_from: int, year_to: int) -> FeedResult | None:
-    """The demo's call: feed the plan when one is loaded; say what was written."""
-    from kechuang.cli.common import console
+    """The demo's call: feed the plan when one is loaded (None when there is no plan)."""
     from kechuang.plans.models import Plan
 
     if not Plan.objects.exists():
         return None
-    result = feed_industrial_hightech(year_from, year_to)
-    console.print(
-        f"      企业库 → 规划指标「规模以上工业高新技术企业数」{year_from}–{year_to}：新增 {result.created}、"
-        f"修订 {result.revised}、保留官方数据 {result.skipped_official} 条"
-    )
-    return result
+    return feed_industrial_hightech(year_from, year_to)
