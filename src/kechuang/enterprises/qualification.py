@@ -7,33 +7,14 @@ from datetime import date
 import polars as pl
 from django.db import transaction
 
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, RULE_LABELS, TIER_LABELS, TIER_ORDER
 from kechuang.engine.rules.gaps import Verdict, explain
 from kechuang.engine.rules.qualify import qualify
 from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
 from kechuang.enterprises.bulk import insert_frame, read_frame
 from kechuang.enterprises.models import Enterprise, Fact, TierRecord
 
-TIER_LABELS = {
-    "lingjun": "科技领军企业",
-    "guishang_gaoqi": "规上高新技术企业",
-    "gaoqi": "高新技术企业",
-    "kexiao": "科技型中小企业",
-    "none": "未入梯队",
-}
-TIER_ORDER = ["kexiao", "gaoqi", "guishang_gaoqi", "lingjun"]
-RULE_LABELS = {
-    "kexiao": "科技型中小企业",
-    "gaoqi": "高新技术企业",
-    "guishang": "规模以上工业企业",
-    "gazelle": "瞪羚企业",
-    "lingjun": "科技领军企业",
-}
-ELIGIBLE_LABELS = {
-    "yes": "符合",
-    "possible": "可能符合（取决于专家评审项）",
-    "unknown": "数据不全",
-    "no": "不符合",
-}
+__all__ = ["ELIGIBILITY_LABELS", "RULE_LABELS", "TIER_LABELS", "TIER_ORDER"]
 
 
 def _registry_sql(where: str = "") -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel
 
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive, derived_names
 from kechuang.engine.rules.evaluate import (
@@ -444,12 +445,7 @@ def _verdict(rs: Ruleset, row: _Row) -> Verdict:
     failing = [
         c.text for c in conditions if c.status in ("fail", "missing") and not (direct and c.kind == "score")
     ]
-    summary = {
-        "yes": "符合",
-        "possible": "可能符合（取决于专家评分）",
-        "unknown": "数据不全，无法判定",
-        "no": "不符合",
-    }[eligible]
+    summary = ELIGIBILITY_LABELS[eligible]
     if direct:
         summary += "（满足直接认定条件）"
     if failing and eligible != "yes":
