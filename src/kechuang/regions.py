@@ -6,7 +6,9 @@ import csv
 from functools import cache
 from importlib import resources
 
-CITY_CODE = "441900"
+from kechuang.engine.regions import CITY_CODE
+
+__all__ = ["CITY_CODE", "region_lookup", "region_names", "resolve_region", "town_rows"]
 
 
 @cache
