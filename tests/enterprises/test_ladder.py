@@ -146,9 +146,51 @@ def test_registry_counts_are_scaled_only_for_a_synthetic_registry(handmade):
     from kechuang.enterprises.models import Enterprise, Upload
 
     assert not ladder.registry_scale().synthetic
-    upload = Upload.objects.create(kind="registry", department="kjj", file_name="合成演示企业名录.csv")
+    upload = Upload.objects.create(kind="synthetic", department="kjj", file_name="演示企业名录.csv")
     Enterprise.objects.update(upload=upload)
     scale = ladder.registry_scale()
     assert scale.synthetic and scale.sample == Enterprise.objects.count()
     assert scale.apply(2) == round(2 * scale_factor(scale.sample))
     assert "合成演示数据，按 ×" in scale.note
+
+
+def test_a_real_file_with_合成_in_its_name_is_not_synthetic(personas, tmp_path):
+    """Only Upload.kind marks demo data: a 合成材料 (synthetic materials) industry list is real."""
+    from kechuang.engine.synth import write_population
+    from kechuang.enterprises import ladder
+    from kechuang.enterprises.importing import import_files
+    from kechuang.enterprises.models import Upload
+    from tests.enterprises.conftest import synthetic_population
+
+    registry, facts = synthetic_population()
+    paths = [p for p in write_population(registry, facts, tmp_path) if p.suffix == ".csv"]
+    import_files(paths, department="gxj", names=["合成材料企业名录.csv", "合成材料企业年度数据.csv"])
+    assert set(Upload.objects.values_list("kind", flat=True)) == {"registry", "facts"}
+    scale = ladder.registry_scale()
+    assert not scale.synthetic and scale.note == "" and scale.apply(7) == 7
+
+
+def test_the_demo_marks_its_uploads_synthetic(personas):
+    from kechuang.enterprises import ladder
+    from kechuang.enterprises.demo import load_demo_enterprises
+    from kechuang.enterprises.models import Enterprise, Upload
+
+    load_demo_enterprises(count=30, seed=5)
+    assert set(Upload.objects.values_list("kind", flat=True)) == {"synthetic"}
+    scale = ladder.registry_scale()
+    assert scale.synthetic and scale.sample == Enterprise.objects.count() == 30
+
+
+def test_the_migration_marks_the_uploads_of_an_earlier_demo_only(personas):
+    import importlib
+
+    from django.apps import apps
+
+    from kechuang.enterprises.models import Upload
+
+    migration = importlib.import_module("kechuang.enterprises.migrations.0002_demo_uploads_are_synthetic")
+    demo = Upload.objects.create(kind="registry", department="kjj", file_name="合成演示企业名录.csv")
+    real = Upload.objects.create(kind="registry", department="gxj", file_name="合成材料企业名录.csv")
+    migration.mark_demo_uploads(apps, None)
+    demo.refresh_from_db(), real.refresh_from_db()
+    assert (demo.kind, real.kind) == ("synthetic", "registry")

@@ -80,13 +80,23 @@ def test_a_synthetic_registry_is_scaled_to_the_city_and_marked(handmade, loaded_
     from kechuang.engine.synth import scale_factor
     from kechuang.enterprises.models import Enterprise, Upload
 
-    upload = Upload.objects.create(kind="registry", department="kjj", file_name="合成演示企业名录.csv")
+    upload = Upload.objects.create(kind="synthetic", department="kjj", file_name="演示企业名录.csv")
     Enterprise.objects.update(upload=upload)
     factor = scale_factor(Enterprise.objects.count())
     feed()
     obs = latest(loaded_plan)[(SONGSHANHU, 2024)]
     assert obs.value == round(2 * factor)
     assert obs.note.startswith(f"合成演示数据，按 ×{round(factor, 4):g} 倍折算") and obs.simulated
+
+
+def test_a_real_file_named_合成_feeds_real_figures(handmade, loaded_plan):
+    from kechuang.enterprises.models import Enterprise, Upload
+
+    upload = Upload.objects.create(kind="registry", department="gxj", file_name="合成材料企业名录.xlsx")
+    Enterprise.objects.update(upload=upload)
+    feed()
+    obs = latest(loaded_plan)[(SONGSHANHU, 2024)]
+    assert obs.value == 2 and obs.note == "" and not obs.simulated
 
 
 def test_a_dry_run_writes_nothing(handmade, loaded_plan):

@@ -54,9 +54,11 @@ class Scale:
 
 
 def registry_scale() -> Scale:
-    """Scale(factor, sample) when the registry holds the synthetic demo population (uploads marked 合成)."""
-    synthetic = Upload.objects.filter(Q(kind="synthetic") | Q(file_name__contains="合成"))
-    n = Enterprise.objects.filter(upload__in=synthetic).count()
+    """Scale(factor, sample) when the registry holds the synthetic demo population.
+
+    Only ``Upload.kind == "synthetic"`` (set by the demo) marks it: never a file name, since a real
+    department file may well be called 合成材料企业名录.xlsx."""
+    n = Enterprise.objects.filter(upload__kind=Upload.SYNTHETIC).count()
     return Scale(round(scale_factor(n), 4), n) if n else Scale()
 
 

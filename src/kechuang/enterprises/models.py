@@ -17,10 +17,13 @@ from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
 class Upload(models.Model):
     """One department file accepted into the registry."""
 
+    # The demo marks its uploads SYNTHETIC (after importing them as registry and facts files); that
+    # kind, never the file name, is what makes registry counts 模拟 and scaled to the city.
+    SYNTHETIC = "synthetic"
     KIND_CHOICES = [
         ("registry", _("企业名录")),
         ("facts", _("企业年度数据")),
-        ("synthetic", _("合成演示数据")),
+        (SYNTHETIC, _("合成演示数据")),
     ]
     kind = models.CharField(_("类型"), max_length=10, choices=KIND_CHOICES)
     department = models.CharField(_("报送部门"), max_length=40, db_index=True)
