@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from kechuang.cli.common import as_command, console, err_console, setup_django
 
+if TYPE_CHECKING:
+    from rich.progress import Task
+
 NAME = "enterprises"
 app = typer.Typer(help="企业库：导入部门数据、计算梯队")
+
+
+def counts(task: Task) -> str:
+    """「done/total」for a progress bar, or just「done」while the total is not known yet."""
+    if task.total is None:
+        return f"{int(task.completed):,}"
+    return f"{int(task.completed):,}/{int(task.total):,}"
+
+
+def print_errors(errors) -> None:
+    """Every bad row of every file on stderr (the first 100 of each): row, column, value, why."""
+    for name, found in errors.items():
+        err_console.print(f"[bold]{name}[/]：{found.summary()}", soft_wrap=True)
+        for e in found[:100]:
+            # The cell checks' messages already start with「第 N 行「column」= value」.
+            line = e.message if e.message.startswith(f"第 {e.row} 行") else str(e)
+            err_console.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
+        if found.total > 100:
+            err_console.print(f"  …… 另有 {found.total - 100} 处")
 
 
 @app.command("import")
@@ -22,23 +45,24 @@ def import_(
 ) -> None:
     """导入部门报送的企业数据。整批全部正确才写入；有错误时列出每一行、每个字段的问题。"""
     setup_django()
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+
+    class Counts(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(counts(task))
 
     try:
         if check:
             with console.status("检查中 …"):
                 checked = check_files(files)
             for item in checked:
-                console.print(f"{item.name}：{item.clean.height} 行，检查通过")
+                console.print(f"{item.name}：{item.clean.height:,} 行，检查通过（未写入）")
             return
         with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,}"),
-            TimeElapsedColumn(),
-            console=console,
+            TextColumn("{task.description}"), BarColumn(), Counts(), TimeElapsedColumn(), console=console
         ) as progress:
             tasks: dict[str, int] = {}
             checking = progress.add_task("读取并检查", total=None)
@@ -52,17 +76,14 @@ def import_(
             with as_command("enterprises import"):
                 summary = import_files(files, department=department, progress=step)
     except EnterpriseImportError as exc:
-        err_console.print(f"[red]{exc}[/]")
-        for name, errors in exc.errors.items():
-            err_console.print(f"[bold]{name}[/]：{errors.summary()}")
-            for e in errors[:100]:
-                err_console.print(f"  第 {e.row} 行「{e.column}」：{e.message}")
-            if len(errors) > 100:
-                err_console.print(f"  …… 另有 {errors.total - 100} 处")
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        print_errors(exc.errors)
         raise typer.Exit(1) from exc
     console.print(
-        f"已导入：企业名录新增 {summary.registry_created}、更新 {summary.registry_changed}；"
-        f"年度数据新增 {summary.facts_created}、更新 {summary.facts_changed}、未变 {summary.facts_unchanged}"
+        f"已导入：企业名录新增 {summary.registry_created:,}、更新 {summary.registry_changed:,}；"
+        f"年度数据新增 {summary.facts_created:,}、更新 {summary.facts_changed:,}、"
+        f"未变 {summary.facts_unchanged:,}",
+        soft_wrap=True,
     )
 
 
