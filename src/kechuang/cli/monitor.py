@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import console, err_console, setup_django
+from kechuang.cli.common import console, fail, plan_or_exit, region_or_exit, setup_django
+
+FORMATS = ("table", "json")
 
 COLOURS = {"green": "green", "yellow": "yellow", "red": "red"}
 
@@ -36,19 +38,17 @@ def monitor(
 ) -> None:
     """评估规划指标的实施进展（序时进度、趋势、预警、达标概率、Open SDG 进展）。"""
     from kechuang.engine.plan_labels import OPENSDG_LABELS, TREND_LABELS, WARNING_LABELS
-    from kechuang.regions import region_names, resolve_region
+    from kechuang.regions import region_names
 
-    try:
-        region_code = resolve_region(region)
-    except ValueError as exc:
-        err_console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
+    if fmt not in FORMATS:
+        fail(f"未知格式「{fmt}」：请用 table 或 json", 2)
+    region_code = region_or_exit(region)
     if observations is not None:
         from kechuang.plans.monitor import ObservationsFileError, evaluate_file, indicators_from_file, payload
         from kechuang.plans.schema import default_plan_path, load_plan_file
 
         pf = load_plan_file(plan_file or default_plan_path())
-        year = as_of or _latest_year(observations)
+        year = as_of or _latest_year(observations) or pf.plan.start_year
         try:
             results = evaluate_file(pf, observations, year)
         except ObservationsFileError as exc:
@@ -61,9 +61,8 @@ def monitor(
     else:
         setup_django()
         from kechuang.plans.evaluation import monitor as evaluate_monitor
-        from kechuang.plans.services import get_plan
 
-        plan = get_plan(plan_code)
+        plan = plan_or_exit(plan_code)
         data = evaluate_monitor(plan, as_of, region_code)
         plan_name = plan.name
     if fmt == "json":
@@ -108,9 +107,16 @@ def monitor(
     console.print(table)
 
 
-def _latest_year(path: Path) -> int:
-    from kechuang.engine.tables import read_table
+def _latest_year(path: Path) -> int | None:
+    """The file's latest year, or None when it has none (the file check then names what is wrong)."""
+    from kechuang.engine.tables import TableReadError, read_table
 
-    df = read_table(path)
-    col = "year" if "year" in df.columns else "年份"
-    return int(df[col].cast(int, strict=False).max())
+    try:
+        df = read_table(path)
+    except TableReadError:
+        return None
+    col = next((c for c in ("year", "年份") if c in df.columns), None)
+    if col is None:
+        return None
+    latest = df[col].str.strip_chars().cast(int, strict=False).max()
+    return None if latest is None else int(latest)

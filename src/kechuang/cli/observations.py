@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, setup_django
+from kechuang.cli.common import as_command, console, err_console, plan_or_exit, setup_django
 
 NAME = "observations"
 app = typer.Typer(help="指标观测值：导入")
@@ -31,9 +31,8 @@ def import_(
     """导入观测值文件。有任何一行出错则整个文件不导入，并列出每一行的错误。"""
     setup_django()
     from kechuang.plans.observations import ObservationImportError, import_file
-    from kechuang.plans.services import get_plan
 
-    plan = get_plan(plan_code)
+    plan = plan_or_exit(plan_code)
     try:
         with as_command("observations import"):
             result = import_file(file, plan, user=None, default_source=source)

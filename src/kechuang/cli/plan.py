@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, setup_django
+from kechuang.cli.common import as_command, console, err_console, plan_or_exit, setup_django
 
 NAME = "plan"
 app = typer.Typer(help="规划文件：校验、加载、版本")
@@ -56,9 +56,7 @@ def versions(code: str = typer.Option(None, "--plan", help="规划代码")) -> N
     setup_django()
     from rich.table import Table
 
-    from kechuang.plans.services import get_plan
-
-    plan = get_plan(code)
+    plan = plan_or_exit(code)
     table = Table(title=plan.name)
     for col in ("版本", "加载时间", "加载人", "来源文件", "说明"):
         table.add_column(col)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, setup_django
+from kechuang.cli.common import as_command, console, err_console, fail, region_or_exit, setup_django
 
 NAME = "pools"
 app = typer.Typer(help="培育库与梯度培育：后备库名单、企业库数据写入规划指标")
@@ -81,13 +81,12 @@ def list_pool(
     from kechuang.enterprises.pools_config import KINDS, Filters, definition
     from kechuang.enterprises.pools_export import write_xlsx
     from kechuang.enterprises.qualification import latest_year
-    from kechuang.regions import resolve_region
 
     if kind not in KINDS:
         err_console.print(f"[red]未知的培育库 {kind}：可选 {', '.join(KINDS)}[/]")
         raise typer.Exit(2)
     year = year or latest_year()
-    filters = Filters(region=resolve_region(region) if region else "")
+    filters = Filters(region=region_or_exit(region) if region else "")
     members = filters.apply(pools.pool(kind, year))
     table = Table(title=f"{KINDS[kind]}（{year} 年度，{members.height} 家）")
     for col in ("企业名称", "镇街", "状态", "差距"):
@@ -97,5 +96,8 @@ def list_pool(
     console.print(table)
     if out:
         body = write_xlsx(members, kind, year, filters, definition(kind), ladder.registry_scale().note)
-        out.write_bytes(body)
+        try:
+            out.write_bytes(body)
+        except OSError as exc:
+            fail(f"无法写入 {out}：{exc.strerror or exc}")
         console.print(f"已导出 {out}")

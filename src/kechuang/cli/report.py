@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import console, err_console, setup_django
+from kechuang.cli.common import console, err_console, fail, plan_or_exit, setup_django
 
 NAME = "report"
 app = typer.Typer(help="规划实施监测评估报告", no_args_is_help=True)
@@ -34,19 +34,18 @@ def annual(
     from django.conf import settings
 
     from kechuang.plans.evaluation import default_as_of
-    from kechuang.plans.models import Plan
     from kechuang.plans.report import build_report, render
-    from kechuang.plans.services import get_plan
 
-    try:
-        plan = get_plan(plan_code)
-    except Plan.DoesNotExist as exc:
-        err_console.print(f"[red]找不到规划「{plan_code or ''}」：{exc}[/]")
-        raise typer.Exit(1) from exc
+    plan = plan_or_exit(plan_code)
+    if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page
+        fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
     report = build_report(plan, year or default_as_of(plan))
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render(report, fmt))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render(report, fmt))
+    except OSError as exc:
+        fail(f"无法写入 {path}：{exc.strerror or exc}")
     if report.chart_font is None:
         err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
     console.print(str(path.resolve()), soft_wrap=True)

@@ -46,6 +46,11 @@ def parse_years(text: str) -> list[int]:
     return sorted(years)
 
 
+def _check_years(text: str) -> str:
+    parse_years(text)  # a BadParameter raised here names --years in the usage error
+    return text
+
+
 def load_towns() -> pl.DataFrame:
     path = resources.files("kechuang.data").joinpath("dongguan-towns.csv")
     return pl.read_csv(path.read_bytes(), schema_overrides={"code": pl.Utf8})
@@ -56,7 +61,9 @@ def enterprises(
     count: int = typer.Option(
         20_000, "--count", "-n", min=1, help="企业数（演示约 20000；基准测试 1000000）"
     ),
-    years: str = typer.Option("2021-2024", "--years", help="年度，如 2021-2024 或 2022,2024"),
+    years: str = typer.Option(
+        "2021-2024", "--years", callback=_check_years, help="年度，如 2021-2024 或 2022,2024"
+    ),
     seed: int = typer.Option(0, "--seed", help="随机种子：同一种子生成同样的数据"),
     out: Path = typer.Option(..., "--out", help="输出目录（写入 registry.csv、facts.csv 及 Parquet 副本）"),
     dirty: bool = typer.Option(False, "--dirty", help="加入真实部门文件常见的错误（用于测试导入检查）"),
