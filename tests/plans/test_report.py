@@ -18,7 +18,7 @@ from tests.personas import PERSONAS
 PLAN_READERS = {"admin", "bureau", "reporter", "songshanhu", "humen", "leader"}
 REAL_SOURCE = "东莞市科技创新“十五五”规划（公开征求意见稿）表1"
 TITLE_2027 = "东莞市科技创新“十五五”规划实施年度监测评估报告（2027年度）"
-TODAY = date(2026, 11, 27)  # reports are judged as if generated on this day, whatever the clock says
+TODAY = date(2028, 1, 15)  # reports are judged as if generated on this day, whatever the clock says
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,6 +73,41 @@ def overdue_titles(plan, on: date) -> list[str]:
             "title", flat=True
         )
     )
+
+
+# ---------------------------------------------------------------- the day tasks are judged
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "judged"),
+    [
+        (2027, date(2026, 11, 27), date(2026, 11, 27)),  # a year not yet begun: today
+        (2026, date(2026, 11, 27), date(2026, 11, 27)),  # the running year: today
+        (2026, date(2027, 3, 1), date(2026, 12, 31)),  # a past year: its last day
+    ],
+)
+def test_tasks_are_judged_at_the_end_of_the_year_or_today_if_earlier(year, today, judged):
+    from kechuang.plans.report import task_date_for
+
+    assert task_date_for(year, today) == judged
+
+
+def test_a_report_on_a_year_not_yet_over_calls_no_task_overdue_early(simulated_plan):
+    """A 2027 report made in November 2026: the tasks due in 2027 are not overdue yet."""
+    from kechuang.plans.report import build_report
+
+    today = date(2026, 11, 27)
+    early = build_report(simulated_plan, 2027, today=today)
+    assert early.task_date == today
+    assert early.summary.tasks_overdue == 0 and not early.overdue_tasks
+    assert all(d < today for t in early.tasks for _title, d in t.late_milestones)
+    assert any("尚未结束" in n for n in early.notes)
+
+    later = build_report(simulated_plan, 2027, today=date(2028, 1, 15))
+    assert later.task_date == date(2027, 12, 31)
+    overdue = set(overdue_titles(simulated_plan, date(2027, 12, 31)))
+    assert overdue and {t.title for t in later.overdue_tasks} == overdue
+    assert not any("尚未结束" in n for n in later.notes)
 
 
 # ---------------------------------------------------------------- the Word report

@@ -191,9 +191,10 @@ def department_names() -> dict[str, str]:
 
 
 def task_date_for(year: int, today: date | None = None) -> date:
-    """Tasks are judged at the end of the report year, or today while that year is running."""
+    """Tasks are judged at the end of the report year, or today if that day has not come yet:
+    min(31 December of ``year``, today), so a report on a year not yet over calls no task overdue early."""
     today = today or timezone.localdate()
-    return today if year == today.year else date(year, 12, 31)
+    return min(date(year, 12, 31), today)
 
 
 def _sources(plan: Plan, year: int, names: dict[str, str]) -> list[ObservationRow]:
@@ -349,7 +350,7 @@ def build_report(plan: Plan, year: int, today: date | None = None) -> AnnualRepo
         notes=[],
         chart_font=font,
     )
-    report.notes = report_notes(report, today or timezone.localdate())
+    report.notes = report_notes(report)
     return report
 
 

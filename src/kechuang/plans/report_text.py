@@ -71,16 +71,16 @@ def fmt_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def report_notes(report: AnnualReport, today: date) -> list[str]:
+def report_notes(report: AnnualReport) -> list[str]:
     notes = []
     if any(t.sample for t in report.tasks):
         notes.append(SAMPLE_NOTE)
     if report.uses_simulated:
         notes.append(SIMULATED_NOTE)
-    if report.task_date > today:
+    if report.task_date < date(report.year, 12, 31):
         notes.append(
-            f"重点任务按{fmt_date(report.task_date)}评估，晚于报告生成日期（{fmt_date(today)}）："
-            "该日期前未报告完成的任务和节点按未完成计。"
+            f"{report.year}年尚未结束：重点任务按报告生成日期（{fmt_date(report.task_date)}）评估，"
+            "完成时限在此之后的任务不计为逾期。"
         )
     if report.chart_font is None:
         notes.append(
