@@ -1,0 +1,101 @@
+"""Helpers for the command-line tests: run `kechuang` in a subprocess and read what it wrote."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_NAME = "kechuang.sqlite3"
+DEMO_ENTERPRISES = 200
+SCRIPT = Path(sys.executable).parent / "kechuang"
+
+
+@dataclass
+class Run:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def __str__(self) -> str:  # shown by a failing assert
+        return f"kechuang {' '.join(self.args)} → {self.returncode}\n{self.stdout}\n{self.stderr}"
+
+
+def command() -> list[str]:
+    """The installed console script, or the module when the package is not installed as a script."""
+    if SCRIPT.exists():
+        return [str(SCRIPT)]
+    return [sys.executable, "-c", "from kechuang.cli.main import app; app()"]
+
+
+def child_env(var: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KECHUANG_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(
+        KECHUANG_VAR=str(var),
+        SECRET_KEY="cli-tests-not-secret",
+        PYTHONIOENCODING="utf-8",
+        COLUMNS="200",
+        TERM="dumb",
+        NO_COLOR="1",
+    )
+    return env
+
+
+def run_in(var: Path, *args, cwd: Path | None = None, timeout: float = 120) -> Run:
+    args = [str(a) for a in args]
+    done = subprocess.run(
+        [*command(), *args],
+        cwd=cwd or var,
+        env=child_env(var),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return Run(args, done.returncode, done.stdout, done.stderr)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source / DB_NAME)
+    dst = sqlite3.connect(target / DB_NAME)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def db_rows(var: Path, sql: str, params=()) -> list[tuple]:
+    """Read the database a command wrote (a plain sqlite3 connection, no Django)."""
+    con = sqlite3.connect(var / DB_NAME)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def table_counts(var: Path) -> dict[str, int]:
+    con = sqlite3.connect(var / DB_NAME)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {n: con.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

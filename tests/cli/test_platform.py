@@ -1,0 +1,207 @@
+"""`kechuang demo`, `serve`, `manage`, `assets`, and every database command on a database not set up."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.cli.kit import DB_NAME, child_env, command, db_rows, free_port, table_counts
+
+ACCOUNTS = ("admin", "kjj", "tjj", "scjgj", "songshanhu", "humen", "enterprise", "bank", "dgut", "leader")
+
+
+# ---------------------------------------------------------------- demo
+
+
+def test_demo_builds_everything_once_and_a_second_run_writes_nothing(kc, empty_var):
+    first = kc(empty_var, "demo", "--no-serve", "--enterprises", 200, timeout=300)
+    assert first.returncode == 0, first
+    assert "Traceback" not in first.output
+    assert "kechuang-demo-2026" in first.stdout  # the password is printed with the accounts
+    for name in ACCOUNTS:
+        assert name in first.stdout
+    assert "合成演示企业：200 家" in first.stdout
+    assert "已公布的历史数据：新增" in first.stdout
+
+    assert sorted(r[0] for r in db_rows(empty_var, "SELECT username FROM accounts_user")) == sorted(ACCOUNTS)
+    assert db_rows(empty_var, "SELECT COUNT(*) FROM enterprises_enterprise") == [(200,)]
+    assert db_rows(empty_var, "SELECT code FROM plans_plan") == [("dongguan-2026-2030",)]
+    assert db_rows(empty_var, "SELECT COUNT(*) FROM plans_planversion") == [(1,)]
+    assert db_rows(empty_var, "SELECT COUNT(*) FROM enterprises_tierrecord")[0][0] > 0
+
+    before = table_counts(empty_var)
+    second = kc(empty_var, "demo", "--no-serve", "--enterprises", 200, timeout=300)
+    assert second.returncode == 0, second
+    assert "kechuang-demo-2026" in second.stdout and "enterprise" in second.stdout
+    assert "内容未变化" in second.stdout and "未重复生成" in second.stdout
+    # Not even an empty observation batch or an audit record.
+    assert table_counts(empty_var) == before
+
+
+def test_demo_with_simulated_values_is_repeatable_too(kc, demo_copy):
+    """demo_copy was made with --simulate-to 2027: running it again must not draw new values."""
+    before = table_counts(demo_copy)
+    again = kc(demo_copy, "demo", "--no-serve", "--enterprises", 200, "--simulate-to", 2027, timeout=300)
+    assert again.returncode == 0, again
+    assert "至 2027 年：新增 0 条" in again.stdout
+    assert table_counts(demo_copy) == before
+
+
+def test_demo_refuses_a_simulation_year_outside_the_plan_and_writes_nothing(kc, empty_var):
+    result = kc(empty_var, "demo", "--no-serve", "--enterprises", 10, "--simulate-to", 2040)
+    assert result.returncode == 2, result
+    assert "--simulate-to 应在 2025–2030 之间" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (empty_var / DB_NAME).exists() or table_counts(empty_var) == {}
+
+
+def test_demo_refuses_a_port_that_is_taken_before_building(kc, empty_var):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = kc(empty_var, "demo", "--enterprises", 10, "--port", port)
+    assert result.returncode == 1, result
+    assert f"端口 {port} 已被占用" in result.stderr
+    assert "1/5" not in result.stdout
+
+
+# ---------------------------------------------------------------- serve
+
+
+def _get(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+def test_serve_answers_the_login_page(fresh_var):
+    port = free_port()
+    process = subprocess.Popen(
+        [*command(), "serve", "--port", str(port)],
+        cwd=fresh_var,
+        env=child_env(fresh_var),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        status = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            status = _get(f"http://127.0.0.1:{port}/login/")
+            if status == 200:
+                break
+            time.sleep(0.3)
+        assert status == 200, f"exit {process.poll()}, last status {status}"
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate(timeout=15)
+    assert "科创已启动" in output.decode("utf-8", "replace")
+
+
+def test_serve_refuses_a_port_that_is_taken(kc, fresh_var):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = kc(fresh_var, "serve", "--port", port, timeout=30)
+    assert result.returncode == 1, result
+    assert f"端口 {port} 已被占用" in result.stderr and "--port" in result.stderr
+    assert "科创已启动" not in result.stdout
+
+
+def test_serve_refuses_an_impossible_port(kc, fresh_var):
+    result = kc(fresh_var, "serve", "--port", 70000, timeout=30)
+    assert result.returncode == 2, result
+    assert "--port" in result.stderr
+
+
+# ---------------------------------------------------------------- manage and assets
+
+
+def test_manage_runs_a_django_command(kc, fresh_var):
+    result = kc(fresh_var, "manage", "check")
+    assert result.returncode == 0, result
+    assert "no issues" in result.stdout
+    shown = kc(fresh_var, "manage", "showmigrations", "plans")
+    assert shown.returncode == 0 and "[X] 0001_initial" in shown.stdout
+
+
+def test_manage_refuses_an_unknown_command(kc, fresh_var):
+    result = kc(fresh_var, "manage", "no_such_command")
+    assert result.returncode == 1, result
+    assert "no_such_command" in result.stderr
+
+
+def test_assets_copies_the_vendor_files_and_compiles_translations(kc, fresh_var, node_modules):
+    result = kc(fresh_var, "assets", "--repo", node_modules.parent)
+    assert result.returncode == 0, result
+    assert "htmx.min.js" in result.stdout and "echarts.min.js" in result.stdout
+    assert "en/django.po" in result.stdout
+
+
+def test_assets_without_node_modules_says_what_to_do(kc, fresh_var, tmp_path):
+    result = kc(fresh_var, "assets", "--repo", tmp_path)
+    assert result.returncode == 1, result
+    assert "请先运行 npm ci" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- no database yet
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "load"],
+        ["plan", "versions"],
+        ["monitor"],
+        ["report", "annual", "--format", "html"],
+        ["enterprises", "tiers", "--year", "2024"],
+        ["pools", "list", "gaoqi_reserve"],
+        ["pools", "feed-plan", "--from", "2023", "--to", "2024"],
+        ["serve", "--port", "0"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_a_command_on_a_database_not_set_up_says_how_to_set_it_up(kc, empty_var, args):
+    if args[0] == "serve":
+        args = ["serve", "--port", str(free_port())]
+    result = kc(empty_var, *args)
+    assert result.returncode == 1, result
+    assert "数据库尚未建立" in result.stderr and "kechuang demo --no-serve" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_observations_import_on_a_database_not_set_up(kc, empty_var, tmp_path):
+    file = tmp_path / "obs.csv"
+    file.write_text("指标,地区,年份,数值\nrd_intensity,东莞市,2025,4.2\n", encoding="utf-8")
+    result = kc(empty_var, "observations", "import", file)
+    assert result.returncode == 1, result
+    assert "数据库尚未建立" in result.stderr
+
+
+def test_a_command_on_a_database_one_migration_behind_says_migrate(kc, fresh_var):
+    last = db_rows(fresh_var, "SELECT id, app, name FROM django_migrations ORDER BY id DESC LIMIT 1")[0]
+    con = sqlite3.connect(fresh_var / DB_NAME)
+    con.execute("DELETE FROM django_migrations WHERE id = ?", (last[0],))
+    con.commit()
+    con.close()
+    result = kc(fresh_var, "plan", "versions")
+    assert result.returncode == 1, result
+    assert "kechuang manage migrate" in result.stderr
