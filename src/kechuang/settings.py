@@ -6,11 +6,13 @@ environment or is generated once into var/secret_key (never committed).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -119,9 +121,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling: this many failures for one user name or one address within the window lock it out.
+# Login throttling (kechuang.accounts.throttle), within a window of LOGIN_FAILURE_WINDOW_SECONDS:
+# LOGIN_MAX_FAILURES failures for one account from one client address lock that account from that
+# address; LOGIN_ACCOUNT_MAX_FAILURES failures for one account from all addresses together (guessing
+# spread over many addresses) lock that account from everywhere. Nothing locks an address as such.
 LOGIN_MAX_FAILURES = int(os.environ.get("KECHUANG_LOGIN_MAX_FAILURES", "5"))
+LOGIN_ACCOUNT_MAX_FAILURES = int(
+    os.environ.get("KECHUANG_LOGIN_ACCOUNT_MAX_FAILURES", str(LOGIN_MAX_FAILURES * 10))
+)
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("KECHUANG_LOGIN_WINDOW", "900"))
+
+
+def _trusted_proxies(text: str) -> list[str]:
+    """Comma-separated addresses or networks (CIDR); a wrong entry stops the start-up."""
+    out = []
+    for item in (p.strip() for p in text.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"KECHUANG_TRUSTED_PROXIES: {item!r} is not an address or network"
+            ) from exc
+        out.append(item)
+    return out
+
+
+# Behind a reverse proxy: the proxies (addresses or CIDR networks) whose client-address header is
+# believed, and that header. A request from anywhere else is taken at its connection address.
+TRUSTED_PROXIES = _trusted_proxies(os.environ.get("KECHUANG_TRUSTED_PROXIES", ""))
+CLIENT_ADDRESS_HEADER = os.environ.get("KECHUANG_CLIENT_ADDRESS_HEADER", "X-Forwarded-For").strip()
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.test import Client
 
 
@@ -89,6 +90,23 @@ def test_secret_key_generated_once_into_var_or_taken_from_env(tmp_path):
         _settings_in_subprocess({"KECHUANG_VAR": str(tmp_path), "SECRET_KEY": "from-env"}, "s.SECRET_KEY")
         == "from-env"
     )
+
+
+def test_trusted_proxies_and_their_header_come_from_the_environment(tmp_path):
+    env = {"KECHUANG_VAR": str(tmp_path)}
+    assert _settings_in_subprocess(env, "(s.TRUSTED_PROXIES, s.CLIENT_ADDRESS_HEADER)") == (
+        "([], 'X-Forwarded-For')"
+    )
+    env |= {
+        "KECHUANG_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1,",
+        "KECHUANG_CLIENT_ADDRESS_HEADER": "X-Real-IP",
+    }
+    assert _settings_in_subprocess(env, "(s.TRUSTED_PROXIES, s.CLIENT_ADDRESS_HEADER)") == (
+        "(['10.0.0.0/8', '192.168.1.1'], 'X-Real-IP')"
+    )
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        _settings_in_subprocess({**env, "KECHUANG_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, "1")
+    assert "proxy.local" in failed.value.stderr
 
 
 def test_secret_key_is_not_committed():

@@ -3,7 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from kechuang.accounts.forms import ThrottledAdminLoginForm
 from kechuang.accounts.models import ApiToken, OrgUnit, User
+
+# The admin's login goes through the same throttle as the site's (kechuang.accounts.throttle).
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(OrgUnit)

@@ -121,7 +121,7 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login; recent failures per user name or address lock logins out for a while."""
+    """One failed login of an account from a client address; see kechuang.accounts.throttle."""
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
