@@ -20,6 +20,8 @@ from kechuang.engine.plan_labels import (
 )
 from kechuang.engine.plan_stats import KEYS, fit_columns, t_probability_and_band, window_stats
 from kechuang.engine.plan_tasks import evaluate_tasks
+from kechuang.engine.rules.backend import PolarsBackend
+from kechuang.engine.rules.evaluate import RATIO_DIGITS
 
 __all__ = [
     "BASELINE_SOURCE_LABELS",
@@ -41,6 +43,15 @@ GROUP = ["iid", "rid"]  # integer ids of (indicator, region) while crunching obs
 STALE_YEARS = 2  # as_of − t* ≥ 2: the data are old
 SHARED_TARGET_KINDS = ("share", "rate")  # a town inherits the city's target for these, not for totals
 OPENSDG_ZERO = 0.001  # Open SDG replaces a base or target value of 0 by this
+
+
+def _exact(e: pl.Expr) -> pl.Expr:
+    """A figure as compared with a threshold: rounded to RATIO_DIGITS decimals with the rule engine's own
+    rounding, so that binary floating-point noise does not move a value that is on a threshold on paper
+    (40.1 → 41.0 observed at 40.55 halfway is exactly on schedule). Only comparisons use it; the output
+    columns stay unrounded."""
+    return PolarsBackend().round(e, RATIO_DIGITS)
+
 
 INDICATOR_SCHEMA: dict[str, pl.DataType] = {
     "code": pl.Utf8(),
@@ -219,10 +230,10 @@ def _status_columns(as_of: int) -> list[dict[str, pl.Expr]]:
     c = pl.col
     years_left = c.target_year - c.latest_year
     span = c.target_year - c.baseline_year
-    ratio = (c.observed_rate / c.required_rate).fill_nan(None)
+    ratio = _exact((c.observed_rate / c.required_rate).fill_nan(None))
     not_finite = ~c.progress.is_finite()
     step1 = {
-        "achieved": c.direction * (c.latest_value - c.target_value) >= 0,
+        "achieved": _exact(c.direction * (c.latest_value - c.target_value)) >= 0,
         "time_elapsed": pl.when(c.latest_year.is_null() | c.baseline_year.is_null())
         .then(None)
         .when(span > 0)
@@ -238,13 +249,13 @@ def _status_columns(as_of: int) -> list[dict[str, pl.Expr]]:
         "stale": (as_of - c.latest_year) >= STALE_YEARS,
     }
     step2 = {
-        "progress": pl.when(c.target_value == c.baseline_value)
+        "progress": pl.when(_exact(c.target_value - c.baseline_value) == 0)
         .then(c.achieved.cast(pl.Float64))
         .otherwise((c.latest_value - c.baseline_value) / (c.target_value - c.baseline_value)),
     }
     step3 = {
         "progress": pl.when(not_finite).then(None).otherwise(c.progress),
-        "on_schedule": c.achieved | (c.progress >= c.time_elapsed),
+        "on_schedule": c.achieved | (_exact(c.progress) >= _exact(c.time_elapsed)),
         "trend": pl.when(c.latest_year.is_null())
         .then(pl.lit("no_data"))
         .when(c.target_value.is_null())
@@ -289,8 +300,8 @@ def _opensdg_columns() -> list[dict[str, pl.Expr]]:
     )
     cagr_target = pl.when(k_target >= 1).then((target / base).pow(1.0 / k_target) - 1.0).fill_nan(None)
     sign = pl.when(base < 0).then(-1.0).otherwise(1.0)
-    value = pl.when(cagr_target != 0).then(sign * c.direction * cagr_obs / cagr_target.abs())
-    v = c.opensdg_progress_value
+    value = pl.when(_exact(cagr_target) != 0).then(sign * c.direction * cagr_obs / cagr_target.abs())
+    raw, v = c.opensdg_progress_value, _exact(c.opensdg_progress_value)  # v decides, raw is scored
     step2 = {
         "opensdg_status": pl.when(c.achieved)
         .then(pl.lit("target_achieved"))
@@ -308,8 +319,8 @@ def _opensdg_columns() -> list[dict[str, pl.Expr]]:
         .when(v.is_null())
         .then(None)
         .when(v >= 0.6)
-        .then(pl.min_horizontal(7.1429 * v - 4.2857, pl.lit(5.0)))
-        .otherwise(pl.max_horizontal(4.1667 * v - 2.5, pl.lit(-5.0))),
+        .then(pl.min_horizontal(7.1429 * raw - 4.2857, pl.lit(5.0)))
+        .otherwise(pl.max_horizontal(4.1667 * raw - 2.5, pl.lit(-5.0))),
     }
     return [{"opensdg_progress_value": value.fill_nan(None)}, step2]
 
