@@ -182,3 +182,25 @@ def test_command_line_writes_are_audited_under_the_command_name(personas):
     changes = ObjectChange.objects.filter(object_type="plans.plan")
     assert changes.exists()
     assert {(c.user_name, c.user) for c in changes} == {("cli:plan load", None)}
+
+
+def test_the_user_is_read_from_the_request_when_the_change_is_written(personas):
+    """The request is kept from the start; who it is acting for is decided at the write, so a user
+    the API authenticates later (request.auth) is the one recorded."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from kechuang.accounts.models import OrgUnit
+    from kechuang.audit.context import current_actor, request_context
+
+    request = RequestFactory().post("/api/anything")
+    request.user = AnonymousUser()
+    with request_context(request):
+        assert current_actor() is None
+        request.auth = personas["bureau"]  # what django-ninja sets after authenticating a token
+        unit = OrgUnit.objects.get(code="kjj")
+        unit.short_name = "改"
+        unit.save()
+    [change] = ObjectChange.objects.filter(object_type="accounts.orgunit")
+    assert (change.user, change.user_name, change.request_id) == (personas["bureau"], "bureau", request.id)
+    assert current_actor() is None  # nothing outlives the request
