@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from kechuang.access.policy import MENU, POLICY
 from kechuang.access.resources import FILTERS
+from kechuang.access.routes import AUTHENTICATED, PUBLIC, Needs, api_rule, page_rule
 
 
 class AccessDenied(Exception):
@@ -116,3 +117,26 @@ def menu(user) -> list[dict]:
         if scope_kind(user, resource, "view") is not None:
             entries.append({"key": key, "label": label, "url_name": url_name, "built": built})
     return entries
+
+
+def allows(user, rule) -> bool:
+    """Does a route rule (routes.Needs, PUBLIC or AUTHENTICATED) let this user in?"""
+    if rule == PUBLIC:
+        return True
+    if _role(user) is None:
+        return False
+    if rule == AUTHENTICATED:
+        return True
+    if isinstance(rule, Needs):
+        return scope_kind(user, rule.resource, rule.action) is not None
+    raise ValueError(f"unknown route rule {rule!r}")
+
+
+def may_open(user, url_name: str) -> bool:
+    """May the user open the page named url_name at all (rows are narrowed by the page)?"""
+    return allows(user, page_rule(url_name))
+
+
+def may_call(user, method: str, path: str) -> bool:
+    """May the user call the API operation (method, OpenAPI path) at all?"""
+    return allows(user, api_rule(method, path))

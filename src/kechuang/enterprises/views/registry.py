@@ -68,7 +68,7 @@ class RegistryList(ObjectListView):
     def extra_context(self, **kwargs):
         return {
             "tier_year": self.year,
-            "can_upload": access.can_change(self.request.user, "enterprise_upload"),
+            "can_upload": access.may_open(self.request.user, "enterprises:upload"),
         }
 
     def export_headers(self):

@@ -160,7 +160,7 @@ class UploadList(ObjectListView):
         return _with_departments(rows)
 
     def extra_context(self, **kwargs):
-        return {"listing": True, "can_upload": access.can_change(self.request.user, "enterprise_upload")}
+        return {"listing": True, "can_upload": access.may_open(self.request.user, "enterprises:upload")}
 
 
 uploads = UploadList.as_view()

@@ -1,0 +1,119 @@
+"""Every page and API operation, classified: which resource and action it needs, or that it is open.
+
+- ``PAGES``: URL name (``namespace:name``) → rule;
+- ``NAMESPACES``: a whole namespace classified at once (Django's admin site);
+- ``API``: (method, path as in /api/openapi.json) → rule.
+
+A rule is ``Needs(resource, action)`` — the role must have a scope on the resource in policy.py (the
+rows are then narrowed by the view through ``visible`` / ``changeable``) — or ``PUBLIC`` (no login)
+or ``AUTHENTICATED`` (any logged-in user). ``tests/foundation/test_persona_walk.py`` walks the URL
+resolver and the OpenAPI schema and fails on any page or operation missing here, then opens each as
+every persona and checks the answer against this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Needs:
+    resource: str
+    action: str = "view"  # view | change
+
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+Rule = Needs | str
+
+PAGES: dict[str, Rule] = {
+    # the site
+    "home": AUTHENTICATED,
+    "healthz": PUBLIC,
+    "login": PUBLIC,
+    "set_language": PUBLIC,
+    "javascript-catalog": PUBLIC,
+    "web:pending": AUTHENTICATED,
+    "accounts:profile": AUTHENTICATED,
+    "accounts:logout": AUTHENTICATED,
+    "accounts:revoke_token": Needs("api_token", "change"),
+    "audit:list": Needs("audit"),
+    "audit:detail": Needs("audit"),
+    # 规划监测
+    "plans:overview": Needs("plan"),
+    "plans:indicator": Needs("indicator"),
+    "plans:versions": Needs("plan"),
+    "plans:version_diff": Needs("plan"),
+    "plans:report": Needs("plan"),
+    "plans:entry": Needs("observation", "change"),
+    "plans:entry_previous": Needs("observation", "change"),
+    "plans:entry_template": Needs("observation", "change"),
+    "plans:entry_upload": Needs("observation", "change"),
+    "plans:entry_batches": Needs("observation_batch"),
+    "plans:entry_batch": Needs("observation_batch"),
+    "plans:tasks": Needs("task"),
+    "plans:task": Needs("task"),
+    "plans:task_report": Needs("task", "change"),
+    "plans:task_evidence": Needs("task_report"),
+    "plans:departments": Needs("task"),
+    # 企业培育
+    "enterprises:home": Needs("enterprise"),
+    "enterprises:registry": Needs("enterprise"),
+    "enterprises:registry_export": Needs("enterprise"),
+    "enterprises:detail": Needs("enterprise"),
+    "enterprises:selfcheck": Needs("enterprise"),
+    "enterprises:pools": Needs("enterprise"),
+    "enterprises:pool": Needs("enterprise"),
+    "enterprises:pool_export": Needs("enterprise"),
+    "enterprises:upload": Needs("enterprise_upload", "change"),
+    "enterprises:upload_confirm": Needs("enterprise_upload", "change"),
+    "enterprises:uploads": Needs("enterprise_upload"),
+    # the API's own pages (its operations are classified in API below)
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:api-root": PUBLIC,
+}
+
+NAMESPACES: dict[str, Rule] = {
+    "admin": Needs("admin_site"),
+}
+
+API: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/me"): AUTHENTICATED,
+    ("GET", "/api/plans/"): Needs("plan"),
+    ("GET", "/api/plans/{code}"): Needs("plan"),
+    ("GET", "/api/plans/{code}/indicators"): Needs("indicator"),
+    ("GET", "/api/plans/{code}/observations"): Needs("observation"),
+    ("POST", "/api/plans/{code}/observations"): Needs("observation", "change"),
+    ("GET", "/api/plans/{code}/evaluation"): Needs("observation"),
+    ("GET", "/api/plans/{code}/tasks"): Needs("task"),
+    ("GET", "/api/enterprises/"): Needs("enterprise"),
+    ("GET", "/api/enterprises/uploads"): Needs("enterprise_upload"),
+    ("GET", "/api/enterprises/{credit_code}"): Needs("enterprise"),
+    ("GET", "/api/enterprises/{credit_code}/verdicts"): Needs("enterprise"),
+    ("POST", "/api/enterprises/{credit_code}/selfcheck"): Needs("enterprise"),
+}
+
+
+class Unclassified(LookupError):
+    """A page or API operation that this table does not classify."""
+
+
+def page_rule(url_name: str) -> Rule:
+    """The rule of a URL name ('namespace:name'); Unclassified if the table does not name it."""
+    if url_name in PAGES:
+        return PAGES[url_name]
+    namespace = url_name.split(":", 1)[0] if ":" in url_name else None
+    if namespace in NAMESPACES:
+        return NAMESPACES[namespace]
+    raise Unclassified(f"URL {url_name!r} is not classified in kechuang/access/routes.py (PAGES)")
+
+
+def api_rule(method: str, path: str) -> Rule:
+    """The rule of an API operation (method, OpenAPI path); Unclassified if the table does not name it."""
+    try:
+        return API[method.upper(), path]
+    except KeyError:
+        raise Unclassified(
+            f"API operation {method.upper()} {path} is not classified in kechuang/access/routes.py (API)"
+        ) from None
