@@ -253,3 +253,53 @@ def test_scorecard_counts(plan, client_for, personas):
     assert year == 2024
     html = client_for("reporter").get("/plans/departments/").content.decode()
     assert 'data-department="fgj"' in html and "全社会研发投入强度" in html and "市统计局" in html
+
+
+# ---------------------------------------------------------------- progress: one definition
+
+
+def test_progress_is_the_latest_report_on_the_board_the_task_page_the_scorecard_and_the_report(
+    plan, client_for, personas
+):
+    """80% reported in March, 60% in June (a correction), and 90% entered later but dated January: the
+    task's progress is 60% everywhere — the latest by report date, then id — not the maximum."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from kechuang.plans.report import build_report
+    from kechuang.plans.services import task_frames
+
+    task = Task.objects.get(plan=plan, code=OWN_TASK)
+    for percent, month in [(80, 3), (60, 6), (90, 1)]:
+        r = TaskReport.objects.create(
+            task=task, department="kjj", percent=percent, text="进展", submitted_by=personas["bureau"]
+        )
+        moment = timezone.make_aware(datetime(2026, month, 1, 9, 0))
+        TaskReport.objects.filter(pk=r.pk).update(submitted_at=moment)
+
+    assert Task.objects.with_progress().get(pk=task.pk).progress == 60
+    client = client_for("bureau")
+    board = client.get("/plans/tasks/").context["board"]
+    assert next(r for r in board.rows if r.task.code == OWN_TASK).percent == 60
+    assert client.get(f"/plans/tasks/{OWN_TASK}/").context["page"].row.percent == 60
+    report = build_report(plan, 2026, today=date(2026, 11, 27))
+    assert next(t for t in report.tasks if t.code == OWN_TASK).percent == 60
+    frame = task_frames(plan)[0]
+    assert frame.filter(code=OWN_TASK)["percent"].to_list() == [60.0]
+    rows, _year = task_service.scorecard(personas["bureau"], plan)
+    kjj = next(r for r in rows if r["code"] == "kjj")
+    led = Task.objects.filter(plan=plan, active=True, lead_department="kjj").count()
+    assert kjj["avg_percent"] == pytest.approx(60 / led)
+
+
+def test_of_two_reports_at_the_same_moment_the_later_id_is_the_latest(plan, personas):
+    task = Task.objects.get(plan=plan, code=OWN_TASK)
+    first = TaskReport.objects.create(
+        task=task, department="kjj", percent=70, text="a", submitted_by=personas["bureau"]
+    )
+    second = TaskReport.objects.create(
+        task=task, department="tjj", percent=20, text="b", submitted_by=personas["bureau"]
+    )
+    TaskReport.objects.filter(pk__in=[first.pk, second.pk]).update(submitted_at=first.submitted_at)
+    assert Task.objects.with_progress().get(pk=task.pk).progress == 20

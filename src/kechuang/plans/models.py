@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,6 +104,15 @@ class RegionalTarget(models.Model):
         return f"{self.indicator.code}@{self.region_code}"
 
 
+class TaskQuerySet(models.QuerySet):
+    def with_progress(self) -> TaskQuerySet:
+        """Annotate ``progress``: the percent of the task's latest progress report (by report date, then
+        id), or None before the first report. The one definition the task board, the task page, the
+        department scorecard, the annual report and the engine's task frame use."""
+        latest = TaskReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+        return self.annotate(progress=Subquery(latest.values("percent")[:1]))
+
+
 class Task(models.Model):
     audited = True
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
@@ -120,6 +130,8 @@ class Task(models.Model):
     sample = models.BooleanField(_("示例分工"), default=False)
     completed = models.BooleanField(_("已完成"), default=False)
     active = models.BooleanField(_("现行"), default=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("重点任务")

@@ -256,17 +256,15 @@ def _indicators(results: pl.DataFrame, indicators: pl.DataFrame, sources, depts)
 
 def _tasks(plan: Plan, task_date: date, depts: dict[str, str]) -> list[TaskRow]:
     from kechuang.plans.evaluation import task_board
-    from kechuang.plans.services import task_frames
 
     board = {r["code"]: r for r in task_board(plan, task_date).iter_rows(named=True)}
-    percent = dict(task_frames(plan)[0].select("code", "percent").iter_rows())
     late: dict[str, list[tuple[str, date]]] = {}
     for code, title, due in Milestone.objects.filter(
         task__plan=plan, task__active=True, task__completed=False, done=False, due__lt=task_date
     ).values_list("task__code", "title", "due"):
         late.setdefault(code, []).append((title, due))
     rows = []
-    for t in Task.objects.filter(plan=plan, active=True).order_by("chapter", "section", "id"):
+    for t in Task.objects.filter(plan=plan, active=True).with_progress().order_by("chapter", "section", "id"):
         status = board[t.code]
         rows.append(
             TaskRow(
@@ -281,7 +279,7 @@ def _tasks(plan: Plan, task_date: date, depts: dict[str, str]) -> list[TaskRow]:
                 status=status["status"],
                 warning=status["warning"],
                 overdue_days=status["overdue_days"],
-                percent=percent.get(t.code),
+                percent=None if t.progress is None else float(t.progress),
                 sample=t.sample,
                 late_milestones=sorted(late.get(t.code, []), key=lambda m: m[1]),
             )

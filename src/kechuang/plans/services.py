@@ -11,7 +11,6 @@ from pathlib import Path
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Max
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
@@ -226,11 +225,10 @@ def regional_targets_frame(plan: Plan) -> pl.DataFrame:
 
 
 def task_frames(plan: Plan) -> tuple[pl.DataFrame, pl.DataFrame]:
-    tasks = list(Task.objects.filter(plan=plan, active=True).values("code", "due", "completed"))
-    latest = dict(
-        Task.objects.filter(plan=plan, active=True, reports__isnull=False)
-        .values_list("code")
-        .annotate(m=Max("reports__percent"))
+    tasks = list(
+        Task.objects.filter(plan=plan, active=True)
+        .with_progress()
+        .values("code", "due", "completed", "progress")
     )
     milestones = list(
         Milestone.objects.filter(task__plan=plan, task__active=True).values("task__code", "due", "done")
@@ -240,7 +238,7 @@ def task_frames(plan: Plan) -> tuple[pl.DataFrame, pl.DataFrame]:
             "code": [t["code"] for t in tasks],
             "due": [t["due"] for t in tasks],
             "completed": [t["completed"] for t in tasks],
-            "percent": [float(latest[t["code"]]) if t["code"] in latest else None for t in tasks],
+            "percent": [None if t["progress"] is None else float(t["progress"]) for t in tasks],
         },
         schema={"code": pl.Utf8, "due": pl.Date, "completed": pl.Boolean, "percent": pl.Float64},
     )

@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from kechuang import access
@@ -62,12 +62,6 @@ def outline(plan: Plan) -> tuple[dict[int, str], dict[tuple[int, int], str]]:
     return chapters, sections
 
 
-def _latest_percent():
-    return Subquery(
-        TaskReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id").values("percent")[:1]
-    )
-
-
 @dataclass
 class TaskRow:
     task: Task
@@ -115,11 +109,14 @@ def board(
         tasks = tasks.filter(chapter=chapter)
     if department:
         tasks = tasks.filter(Q(lead_department=department) | Q(co_departments__contains=f",{department},"))
-    tasks = tasks.annotate(
-        latest_percent=_latest_percent(),
-        milestones_total=Count("milestones", distinct=True),
-        milestones_done=Count("milestones", filter=Q(milestones__done=True), distinct=True),
-    ).order_by("chapter", "section", "id")
+    tasks = (
+        tasks.with_progress()
+        .annotate(
+            milestones_total=Count("milestones", distinct=True),
+            milestones_done=Count("milestones", filter=Q(milestones__done=True), distinct=True),
+        )
+        .order_by("chapter", "section", "id")
+    )
     evaluated = _statuses(plan, as_of)
     rows = []
     for t in tasks:
@@ -136,7 +133,7 @@ def board(
                 status_label=TASK_STATUS_LABELS.get(st, st),
                 overdue_days=ev.get("overdue_days") or 0,
                 late_milestones=ev.get("late_milestones") or 0,
-                percent=t.latest_percent,
+                percent=t.progress,
                 lead_name=names.get(t.lead_department, t.lead_department),
                 co_names=[names.get(c, c) for c in t.co_department_codes],
                 co_codes=t.co_department_codes,
@@ -201,7 +198,7 @@ def task_page(user, plan: Plan, task: Task, as_of: date | None = None) -> TaskPa
         status_label=TASK_STATUS_LABELS.get(st, st),
         overdue_days=ev.get("overdue_days") or 0,
         late_milestones=ev.get("late_milestones") or 0,
-        percent=reports[0].percent if reports else None,
+        percent=Task.objects.with_progress().values_list("progress", flat=True).get(pk=task.pk),
         lead_name=names.get(task.lead_department, task.lead_department),
         co_names=[names.get(c, c) for c in task.co_department_codes],
     )
@@ -280,8 +277,8 @@ def scorecard(user, plan: Plan, as_of: date | None = None) -> tuple[list[dict], 
     names = department_names()
     tasks = list(
         access.visible(user, "task", Task.objects.filter(plan=plan, active=True))
-        .annotate(latest_percent=_latest_percent())
-        .values("code", "lead_department", "co_departments", "latest_percent")
+        .with_progress()
+        .values("code", "lead_department", "co_departments", "progress")
     )
     ev = task_board(plan, as_of).select("code", "status", "late_milestones")
     frame = pl.DataFrame(
@@ -289,7 +286,7 @@ def scorecard(user, plan: Plan, as_of: date | None = None) -> tuple[list[dict], 
             "code": [t["code"] for t in tasks],
             "lead": [t["lead_department"] for t in tasks],
             "co": [[c for c in t["co_departments"].split(",") if c] for t in tasks],
-            "percent": [float(t["latest_percent"] or 0) for t in tasks],
+            "percent": [float(t["progress"] or 0) for t in tasks],
         },
         schema={"code": pl.Utf8, "lead": pl.Utf8, "co": pl.List(pl.Utf8), "percent": pl.Float64},
     ).join(ev, on="code", how="left")
