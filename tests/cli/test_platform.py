@@ -135,9 +135,6 @@ def test_serve_refuses_an_impossible_port(kc, fresh_var):
 
 
 def test_manage_runs_a_django_command(kc, fresh_var):
-    result = kc(fresh_var, "manage", "check")
-    assert result.returncode == 0, result
-    assert "no issues" in result.stdout
     shown = kc(fresh_var, "manage", "showmigrations", "plans")
     assert shown.returncode == 0 and "[X] 0001_initial" in shown.stdout
 
@@ -168,13 +165,11 @@ def test_assets_without_node_modules_says_what_to_do(kc, fresh_var, tmp_path):
 @pytest.mark.parametrize(
     "args",
     [
-        ["plan", "load"],
         ["plan", "versions"],
         ["monitor"],
         ["report", "annual", "--format", "html"],
         ["enterprises", "tiers", "--year", "2024"],
         ["pools", "list", "gaoqi_reserve"],
-        ["pools", "feed-plan", "--from", "2023", "--to", "2024"],
         ["serve", "--port", "0"],
     ],
     ids=lambda a: " ".join(a[:2]),
