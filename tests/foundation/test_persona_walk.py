@@ -27,11 +27,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kechuang import access
 from kechuang.access.routes import NAMESPACES, PUBLIC, Needs, Unclassified, api_rule, page_rule
-from tests.enterprises.conftest import population  # noqa: F401 — the fixture, imported for use here
+from tests.enterprises import conftest as enterprise_fixtures
 from tests.personas import ENTERPRISE_CREDIT_CODE, PERSONAS
-from tests.plans.conftest import plan  # noqa: F401 — the fixture, imported for use here
+from tests.plans import conftest as plan_fixtures
 
 pytestmark = pytest.mark.django_db
+
+# The fixtures of the enterprise and plan tests, used here too.
+population = enterprise_fixtures.population
+plan = plan_fixtures.plan
 
 OWN_TASK = "T3.1.2"  # led by 市科技局, co-led by 统计局 (the reporter's department)
 WALKED_NAMESPACES_BY_INDEX = {"admin": "admin:index"}  # a namespace classified as a whole: its index
@@ -97,7 +101,7 @@ def as_openapi_path(route: str) -> str:
 
 
 @pytest.fixture
-def walk_data(plan, population, personas, settings, tmp_path):  # noqa: F811 — fixtures above
+def walk_data(plan, population, personas, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kechuang.accounts.models import ApiToken

@@ -4,6 +4,8 @@ Every view, API endpoint, export and CLI path that touches scoped rows asks here
 
 - ``visible(user, resource, queryset)`` → the rows the user may see;
 - ``changeable(user, resource, queryset)`` → the rows the user may change;
+- ``scoped(user, resource, queryset)`` → the same, with a 403 for a role without any rows — what
+  views and API endpoints call;
 - ``can_view`` / ``can_change`` / ``can_create`` for single objects or kinds;
 - ``menu(user)`` → the navigation entries the user may use;
 - ``may_open(user, url_name)`` / ``may_call(user, method, path)`` → may the user use this page or
@@ -26,6 +28,7 @@ from kechuang.access.decide import (
     may_open,
     menu,
     scope_kind,
+    scoped,
     visible,
 )
 
@@ -41,5 +44,6 @@ __all__ = [
     "may_open",
     "menu",
     "scope_kind",
+    "scoped",
     "visible",
 ]

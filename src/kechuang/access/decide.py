@@ -50,6 +50,15 @@ def changeable(user, resource: str, queryset: QuerySet) -> QuerySet:
     return queryset.none() if q is None else queryset.filter(q)
 
 
+def scoped(user, resource: str, queryset: QuerySet, action: str = "view", message: str = "") -> QuerySet:
+    """The rows a page or endpoint may show (``visible``) or change (``changeable``), after a 403
+    (AccessDenied) for a role that has no rows of the resource at all."""
+    if action not in ("view", "change"):
+        raise ValueError(f"unknown action {action!r}")
+    deny_unless(scope_kind(user, resource, action) is not None, message or "无权访问")
+    return visible(user, resource, queryset) if action == "view" else changeable(user, resource, queryset)
+
+
 def _matches(user, resource: str, action: str, obj) -> bool:
     q = _filter(user, resource, action)
     if q is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.db.models import Q
 
 CITY_CODE = "441900"
@@ -34,8 +35,14 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_department": lambda u: Q(indicator__owner_department=_org_code(u)),
     },
     "task": {
+        # led, or co-led: co-departments are TaskDepartment rows, matched in a subquery so each task is once
         "own_department": lambda u: (
-            Q(lead_department=_org_code(u)) | Q(co_departments__contains=f",{_org_code(u)},")
+            Q(lead_department=_org_code(u))
+            | Q(
+                pk__in=apps.get_model("plans", "TaskDepartment")
+                .objects.filter(department=_org_code(u))
+                .values("task_id")
+            )
         ),
     },
     "task_report": {

@@ -135,8 +135,9 @@ SelfCheckIn = create_model(
 
 
 def _scoped(request):
-    access.deny_unless(access.can_view(request.user, "enterprise"), "您的角色无权查看企业库")
-    return access.visible(request.user, "enterprise", Enterprise.objects.all())
+    return access.scoped(
+        request.user, "enterprise", Enterprise.objects.all(), message="您的角色无权查看企业库"
+    )
 
 
 def _enterprise(request, credit_code: str) -> Enterprise:
@@ -180,9 +181,9 @@ def list_enterprises(request, filters: Query[EnterpriseFilters]):
 
 @router.get("/uploads", response=UploadPage, summary="企业数据上传记录（按权限范围）")
 def list_uploads(request, page: int = 1, page_size: int = 50):
-    access.deny_unless(access.can_view(request.user, "enterprise_upload"), "您的角色无权查看企业数据上传记录")
-    rows = access.visible(request.user, "enterprise_upload", Upload.objects.all()).order_by(
-        "-uploaded_at", "-id"
+    uploads = Upload.objects.order_by("-uploaded_at", "-id")
+    rows = access.scoped(
+        request.user, "enterprise_upload", uploads, message="您的角色无权查看企业数据上传记录"
     )
     current = Paginator(rows, min(max(page_size, 1), 500)).get_page(page)
     names = portrait.department_names(u.department for u in current)

@@ -56,19 +56,8 @@ class ScopedMixin(LoginRequiredMixin):
 
     def scoped(self, action: str = "view") -> QuerySet:
         """The scoped queryset; AccessDenied (403) when the role has no rows of the resource at all."""
-        user = self.request.user
-        allowed = (
-            access.can_view(user, self.resource)
-            if action == "view"
-            else access.can_change(user, self.resource)
-        )
-        access.deny_unless(allowed, str(self.denied_message or _("无权访问")))
-        rows = self.base_queryset()
-        return (
-            access.visible(user, self.resource, rows)
-            if action == "view"
-            else access.changeable(user, self.resource, rows)
-        )
+        message = str(self.denied_message or _("无权访问"))
+        return access.scoped(self.request.user, self.resource, self.base_queryset(), action, message)
 
     def extra_context(self, **kwargs) -> dict:
         """Page-specific context (override)."""
@@ -221,12 +210,12 @@ class ObjectEditView(ScopedMixin, View):
     The object to edit comes from ``access.changeable`` (outside: 404). On a valid POST the form is
     saved inside a transaction; if the saved object is then not within ``access.changeable`` (it was
     moved out of the user's scope, or created outside it) everything is rolled back and the answer
-    is 403. Declare ``model``, ``resource``, ``form_class``, ``template_name`` and ``success_url``
-    (or override ``get_success_url``). Without ``lookup_field`` in the URL the view creates.
+    is 403. Declare ``model``, ``resource``, ``form_class`` and ``success_url`` (or override
+    ``get_success_url``); ``template_name`` defaults to a plain form page. Without ``lookup_field`` in the URL the view creates.
     """
 
     http_method_names: ClassVar[list[str]] = ["get", "post", "head", "options"]
-    template_name: str
+    template_name: str = "web/generic/edit.html"
     form_class: type
     lookup_field: str = "pk"
     success_url: str = ""

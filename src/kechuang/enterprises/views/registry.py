@@ -33,8 +33,7 @@ DENIED = gettext_lazy("您的角色无权查看企业库")
 
 def scoped(request):
     """The enterprises this user may see (403 for roles without any)."""
-    access.deny_unless(access.can_view(request.user, "enterprise"), str(DENIED))
-    return access.visible(request.user, "enterprise", Enterprise.objects.all())
+    return access.scoped(request.user, "enterprise", Enterprise.objects.all(), message=str(DENIED))
 
 
 class RegistryList(ObjectListView):

@@ -35,8 +35,7 @@ def _may_upload(request) -> None:
 
 
 def _uploads(request):
-    access.deny_unless(access.can_view(request.user, "enterprise_upload"), str(DENIED))
-    rows = access.visible(request.user, "enterprise_upload", Upload.objects.all())
+    rows = access.scoped(request.user, "enterprise_upload", Upload.objects.all(), message=str(DENIED))
     return rows.order_by("-uploaded_at", "-id")
 
 
