@@ -56,9 +56,9 @@ def test_extraction_finds_plural_and_context_forms(tmp_path):
     _write(
         tmp_path,
         "templates/demo/page.html",
-        "{% load i18n %}\n<div>\n    {% translate \"五月\" context \"月份\" %}\n"
+        '{% load i18n %}\n<div>\n    {% translate "五月" context "月份" %}\n'
         "    {% blocktranslate count counter=n %}一家企业{% plural %}{{ counter }} 家企业{% endblocktranslate %}\n"
-        "    {{ _(\"变量里的文字\") }}\n</div>\n",
+        '    {{ _("变量里的文字") }}\n</div>\n',
     )
     _write(
         tmp_path,
