@@ -39,13 +39,22 @@ def annual(
     plan = plan_or_exit(plan_code)
     if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page
         fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
+    if out is not None:
+        _make_parent(out)  # before the report is built: an impossible place fails at once
     report = build_report(plan, year or default_as_of(plan))
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
+    _make_parent(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(render(report, fmt))
     except OSError as exc:
         fail(f"无法写入 {path}：{exc.strerror or exc}")
     if report.chart_font is None:
         err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
     console.print(str(path.resolve()), soft_wrap=True)
+
+
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"无法写入 {path}：{exc.strerror or exc}")
