@@ -62,6 +62,7 @@ class Route:
     name: str  # namespace:name
     route: str  # the pattern as written, for messages and OpenAPI matching
     params: tuple[str, ...]
+    callback: Any = None
 
 
 def resolver_routes() -> list[Route]:
@@ -78,7 +79,7 @@ def resolver_routes() -> list[Route]:
                 name = f"{namespace}:{p.name}" if namespace else p.name
                 if not p.name:  # only a namespace classified as a whole (the admin's redirects) may
                     name = f"{namespace}:<unnamed {prefix}{p.pattern}>"  # …, else page_rule fails on it
-                out.append(Route(name, prefix + str(p.pattern), params + names))
+                out.append(Route(name, prefix + str(p.pattern), params + names, p.callback))
 
     walk(get_resolver().url_patterns, "/", None, ())
     return out
@@ -176,6 +177,23 @@ def test_the_table_names_only_existing_routes():
     names = {r.name for r in resolver_routes() if r.name.split(":", 1)[0] not in NAMESPACES}
     assert set(PAGES) - names == set()
     assert set(API) - set(openapi_operations()) == set()
+
+
+def test_generic_views_declare_the_resource_the_table_names():
+    """A generic scoped view's own resource (its rows) and the table's rule (who may open it) agree."""
+    from kechuang.web.generic import ObjectEditView, ScopedMixin
+
+    checked, wrong = 0, []
+    for r in resolver_routes():
+        view = getattr(r.callback, "view_class", None)
+        if view is None or not issubclass(view, ScopedMixin):
+            continue
+        rule = page_rule(r.name)
+        action = "change" if issubclass(view, ObjectEditView) else "view"
+        checked += 1
+        if rule != Needs(view.resource, action):
+            wrong.append(f"{r.name}: the view reads {view.resource!r} ({action}), the table says {rule}")
+    assert checked >= 5 and not wrong, "\n".join(wrong)
 
 
 # ------------------------------------------------------------------------------------------------

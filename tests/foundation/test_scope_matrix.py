@@ -2,6 +2,9 @@
 
 Each row names a page and the personas that may open it; everyone else gets 403 (or the login page
 when not logged in). Removing a scope check from any of these views makes this test fail.
+
+These are the hand-written stories for the menu and a few pages; test_persona_walk.py opens every
+page and API operation (from the URL resolver and the OpenAPI schema) against the route table.
 """
 
 import pytest

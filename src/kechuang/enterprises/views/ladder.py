@@ -84,10 +84,9 @@ def town_headers() -> list[tuple[str, str]]:
 @login_required
 def home(request):
     user = request.user
-    access.deny_unless(access.can_view(user, "enterprise"))
+    enterprises = access.scoped(user, "enterprise", Enterprise.objects.all())
     if is_enterprise_user(user):
         return own_enterprise_redirect(user)
-    enterprises = access.visible(user, "enterprise", Enterprise.objects.all())
     counts = ladder.tier_counts(enterprises)
     regions = region_choices(counts)
     region = request.GET.get("region") or (regions[0][0] if regions else CITY_CODE)

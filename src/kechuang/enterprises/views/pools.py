@@ -51,7 +51,7 @@ def _members(request, kind: str):
     """(scoped and filtered members, scoped members, filters, year, years) for a pool page or export."""
     if kind not in KINDS:
         raise Http404(kind)
-    access.deny_unless(access.can_view(request.user, "enterprise"))
+    visible = access.scoped(request.user, "enterprise", Enterprise.objects.all())
     years = sorted(TierRecord.objects.order_by().values_list("year", flat=True).distinct())
     if not years:
         return None, None, Filters(), None, []
@@ -60,7 +60,6 @@ def _members(request, kind: str):
     except ValueError:
         year = years[-1]
     year = year if year in years else years[-1]
-    visible = access.visible(request.user, "enterprise", Enterprise.objects.all())
     scoped = pools.restrict(pools.pool(kind, year), visible.values_list("id", flat=True))
     g = request.GET
     filters = Filters(
