@@ -8,6 +8,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 from kechuang.cli.qualify import app
+from kechuang.engine.credit_code import check_char
 from kechuang.engine.rules import qualify
 from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
 from tests.engine.rules_kit import YEAR, enterprise, frames, rulesets
@@ -15,11 +16,19 @@ from tests.engine.rules_kit import YEAR, enterprise, frames, rulesets
 runner = CliRunner()
 
 
+def code(body: str) -> str:
+    first17 = ("91441900MA0000" + body)[:17]
+    return first17 + check_char(first17)
+
+
+A, B, C = code("AAA"), code("BBB"), code("CCC")
+
+
 def _write(folder, chinese_headers: bool = False):
     reg, facts = frames(
-        enterprise("A"),
-        enterprise("B", hightech_cert_until=dt.date(2026, 1, 1)),
-        enterprise("C", employees={2024: None}),
+        enterprise(A),
+        enterprise(B, hightech_cert_until=dt.date(2026, 1, 1)),
+        enterprise(C, employees={2024: None}),
     )
     if chinese_headers:
         reg = reg.rename({c.name: c.header_zh for c in REGISTRY_COLUMNS})
@@ -37,8 +46,8 @@ def test_qualifies_a_folder_and_writes_csv(tmp_path):
     assert "科技型中小企业评价" in result.output and "规上高新技术企业" in result.output
     assert "示例规则" in result.output
     written = pl.read_csv(out)
-    reg, facts = frames(enterprise("A"), enterprise("B", hightech_cert_until=dt.date(2026, 1, 1)))
-    assert written["credit_code"].to_list() == ["A", "B", "C"]
+    reg, facts = frames(enterprise(A), enterprise(B, hightech_cert_until=dt.date(2026, 1, 1)))
+    assert written["credit_code"].to_list() == [A, B, C]
     assert written["tier"].to_list() == ["none", "guishang_gaoqi", "none"]
     assert written["kexiao_eligible"].to_list() == ["yes", "yes", "unknown"]
     expected = qualify(reg, facts, YEAR, rulesets())
@@ -60,7 +69,7 @@ def test_an_unreadable_value_is_named_by_row_in_chinese(tmp_path):
     (folder / "registry.csv").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["--year", str(YEAR), "--input", str(folder)])
     assert result.exit_code == 1
-    assert "registered_on" in result.output and "第 2 行" in result.output
+    assert "第 2 行「成立日期」= 去年春天 不是有效日期" in result.output
 
 
 def test_an_output_suffix_other_than_csv_or_parquet_is_refused(tmp_path):

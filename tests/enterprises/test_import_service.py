@@ -105,3 +105,116 @@ def test_one_bad_file_stops_the_good_one_in_the_same_upload(db, tmp_path):
     with pytest.raises(EnterpriseImportError):
         import_files([write(tmp_path, "名录.csv", REGISTRY), write(tmp_path, "年度.csv", bad_facts)])
     assert not Enterprise.objects.exists()
+
+
+# --- one reader: the upload (web page, `kechuang enterprises import`) and `kechuang qualify --input`
+
+REGISTRY_EN = (
+    "credit_code,name,registered_on,region,industry_code,tech_field,hightech_cert_until,national_award_5y\n"
+    f"{A},东莞甲科技有限公司,2015-03-01,松山湖,C3971,电子信息,2026/5/1,是\n"
+    f"{B},东莞乙制造有限公司,20100715,虎门镇,C3311,,,N\n"
+)
+FACTS_EN = (
+    "credit_code,year,revenue,rd_expense,employees,tech_staff\n"
+    f"{A},2024,5000,260,120,30\n"
+    f"{B},2024,30000,450,800,60\n"
+)
+ZH = {
+    "credit_code": "统一社会信用代码", "name": "企业名称", "registered_on": "成立日期", "region": "所属镇街",
+    "industry_code": "行业代码", "tech_field": "技术领域", "hightech_cert_until": "高企证书有效期至",
+    "national_award_5y": "近五年国家级科技奖励（前三）", "year": "年度", "revenue": "营业收入",
+    "rd_expense": "研究开发费用", "employees": "职工总数", "tech_staff": "科技人员数",
+}  # fmt: skip
+
+
+def chinese(text: str) -> str:
+    header, rest = text.split("\n", 1)
+    return ",".join(ZH[h] for h in header.split(",")) + "\n" + rest
+
+
+def write_xlsx(path, text: str, *, dates: bool = False) -> None:
+    """An Excel sheet: numbers as numbers, dates as Excel dates, flags as TRUE/FALSE cells."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    date_format = wb.add_format({"num_format": "yyyy/m/d"})
+    for r, line in enumerate(text.strip().split("\n")):
+        for c, cell in enumerate(line.split(",")):
+            if r and dates and len(cell) == 10 and cell[4] == "-":
+                ws.write_datetime(r, c, dt.datetime.strptime(cell, "%Y-%m-%d"), date_format)
+            elif r and cell in ("是", "否"):
+                ws.write_boolean(r, c, cell == "是")
+            elif r and cell.replace(".", "", 1).isdigit() and len(cell) < 9:
+                ws.write_number(r, c, float(cell))
+            else:
+                ws.write_string(r, c, cell)
+    wb.close()
+
+
+def write_pair(folder, variant: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    reg, facts = REGISTRY_EN, FACTS_EN
+    if variant == "xlsx":
+        reg = reg.replace("2026/5/1", "2026-05-01").replace("20100715", "2010-07-15")
+        write_xlsx(folder / "registry.xlsx", chinese(reg), dates=True)
+        write_xlsx(folder / "facts.xlsx", facts)
+        return [folder / "registry.xlsx", folder / "facts.xlsx"]
+    if variant == "yes-no words":
+        reg = reg.replace(",是\n", ",true\n").replace(",N\n", ",0\n")
+    if variant.startswith("chinese"):
+        reg, facts = chinese(reg), chinese(facts)
+    encoding = {"chinese utf-8-sig": "utf-8-sig", "chinese gbk": "gbk", "chinese gb18030": "gb18030"}
+    for name, text in (("registry.csv", reg), ("facts.csv", facts)):
+        (folder / name).write_bytes(text.encode(encoding.get(variant, "utf-8")))
+    return [folder / "registry.csv", folder / "facts.csv"]
+
+
+VARIANTS = ["english utf-8", "chinese utf-8-sig", "chinese gbk", "chinese gb18030", "xlsx", "yes-no words"]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_upload_and_qualify_input_accept_the_same_files(db, tmp_path, variant):
+    import datetime as dt
+
+    from polars.testing import assert_frame_equal
+
+    from kechuang.cli.qualify import read_input
+    from kechuang.enterprises.importing import check_files
+
+    paths = write_pair(tmp_path / "in", variant)
+    uploaded = {item.kind: item.clean for item in check_files(paths)}
+    registry, facts = read_input(tmp_path / "in")
+    assert_frame_equal(uploaded["registry"], registry)
+    assert_frame_equal(uploaded["facts"], facts)
+    assert registry["registered_on"].to_list() == [dt.date(2015, 3, 1), dt.date(2010, 7, 15)]
+    assert registry["hightech_cert_until"].to_list() == [dt.date(2026, 5, 1), None]
+    assert registry["national_award_5y"].to_list() == [True, False]
+    assert registry["region"].to_list() == ["441900401", "441900121"]  # names → division codes
+    assert facts["revenue"].to_list() == [5000, 30000]
+
+
+@pytest.mark.parametrize("variant", ["english utf-8", "chinese gbk", "xlsx"])
+def test_a_bad_file_is_refused_by_both_with_the_same_messages(db, tmp_path, variant):
+    from kechuang.cli.qualify import InputError, read_input
+    from kechuang.enterprises.importing import check_files
+
+    paths = write_pair(tmp_path / "in", variant)
+    bad = A[:17] + ("0" if A[17] != "0" else "1")
+    if variant == "xlsx":
+        write_xlsx(paths[0], chinese(REGISTRY_EN.replace(A, bad).replace("2026/5/1", "不详")))
+    else:
+        text = paths[0].read_bytes().decode("gbk" if variant == "chinese gbk" else "utf-8")
+        paths[0].write_bytes(
+            text.replace(A, bad).replace("2026/5/1", "不详").encode("gbk" if "gbk" in variant else "utf-8")
+        )
+    with pytest.raises(EnterpriseImportError) as uploaded:
+        check_files(paths)
+    with pytest.raises(InputError) as qualified:
+        read_input(tmp_path / "in")
+    messages = [e.message for e in uploaded.value.errors[paths[0].name]]
+    assert messages == [e.message for e in qualified.value.errors[paths[0].name]]
+    assert messages[0] == f"第 2 行「统一社会信用代码」= {bad} 校验码错误，应为{A[17]}"
+    assert messages[1].startswith("第 2 行「高企证书有效期至」= 不详 不是有效日期")

@@ -17,12 +17,11 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kechuang.cli.common import console, err_console
+from kechuang.cli.enterprises import print_errors
 
 NAME = "qualify"
 app = typer.Typer(help="按规则集评估企业资格（科小、高企、规上、瞪羚、科技领军）并给出梯度层级。")
 
-TRUE_TEXT = {"true", "1", "是", "t", "y", "yes"}
-FALSE_TEXT = {"false", "0", "否", "f", "n", "no"}
 ELIGIBILITY_ZH = {"yes": "符合", "possible": "可能符合", "unknown": "数据不全", "no": "不符合"}
 TIER_ZH = {
     "lingjun": "科技领军企业",
@@ -38,68 +37,49 @@ class Engine(enum.StrEnum):
     spark = "spark"
 
 
+INPUT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv", ".txt")
+
+
 class InputError(ValueError):
-    pass
+    """The input folder cannot be used; ``errors`` lists every bad row by file (as an import does)."""
+
+    def __init__(self, message: str, errors: dict | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
 
 
-def _convert(df: pl.DataFrame, path: Path, columns: tuple) -> pl.DataFrame:
-    """Text columns → vocabulary types; every unreadable value is reported by row, in Chinese."""
-    exprs, problems = [], []
-    for col in columns:
-        if col.name not in df.columns:
-            continue
-        raw = pl.col(col.name).str.strip_chars()
-        raw = pl.when(raw == "").then(None).otherwise(raw)
-        if col.dtype == pl.Utf8:
-            conv = raw
-        elif col.dtype == pl.Date:
-            conv = raw.str.replace_all("/", "-").str.to_date("%Y-%m-%d", strict=False)
-        elif col.dtype == pl.Boolean:
-            low = raw.str.to_lowercase()
-            conv = (
-                pl.when(low.is_in(list(TRUE_TEXT))).then(True).when(low.is_in(list(FALSE_TEXT))).then(False)
-            )
-        else:
-            conv = raw.cast(pl.Float64, strict=False)
-            if col.dtype != pl.Float64:
-                conv = pl.when(conv == conv.round(0)).then(conv).cast(col.dtype, strict=False)
-        exprs.append(conv.alias(col.name))
-        bad = df.with_row_index("_row").filter(raw.is_not_null() & conv.is_null())
-        if bad.height:
-            rows = "、".join(str(r + 2) for r in bad["_row"].head(5).to_list())
-            more = f" 等 {bad.height} 行" if bad.height > 5 else ""
-            problems.append(f"{path.name} 列 {col.name}（{col.header_zh}）无法读取：第 {rows} 行{more}")
-    if problems:
-        raise InputError("；".join(problems))
-    return df.with_columns(exprs)
-
-
-def read_contract_csv(path: Path, columns: tuple) -> pl.DataFrame:
-    """A department CSV in contract columns (English or Chinese headers), typed by the vocabulary."""
-    from kechuang.engine.vocabulary import header_map
-
-    if not path.exists():
-        raise InputError(f"找不到文件 {path}")
-    df = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    headers = header_map(columns)
-    renamed = {c: headers[c.strip()] for c in df.columns if c.strip() in headers}
-    unknown = [c for c in df.columns if c.strip() not in headers]
-    if unknown:
-        err_console.print(f"[yellow]提示：{path.name} 中以下列不在字段表中，已忽略：{'、'.join(unknown)}[/]")
-    df = df.select([pl.col(k).alias(v) for k, v in renamed.items()])
-    if "credit_code" not in df.columns:
-        raise InputError(f"{path.name} 缺少 credit_code（统一社会信用代码）列")
-    return _convert(df, path, columns)
+def input_files(folder: Path) -> list[Path]:
+    """registry.<csv|xlsx|…> and facts.<csv|xlsx|…> in ``folder``."""
+    if not folder.is_dir():
+        raise InputError(f"找不到目录 {folder}")
+    found = []
+    for stem, zh in (("registry", "企业名录"), ("facts", "企业年度数据")):
+        files = [folder / f"{stem}{s}" for s in INPUT_SUFFIXES if (folder / f"{stem}{s}").is_file()]
+        if not files:
+            raise InputError(f"{folder} 中没有{zh}文件 {stem}.csv（或 {stem}.xlsx）")
+        if len(files) > 1:
+            raise InputError(f"{folder} 中有多个{zh}文件（{'、'.join(f.name for f in files)}），只能保留一个")
+        found += files
+    return found
 
 
 def read_input(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
+    """The registry and the yearly facts of ``folder``, read and checked exactly as an upload is (the
+    engine's one reader): a file with any bad row stops the evaluation with every row named."""
+    from kechuang.engine.enterprise_import import check_upload
+    from kechuang.regions import region_lookup
 
-    registry = read_contract_csv(folder / "registry.csv", REGISTRY_COLUMNS)
-    facts = read_contract_csv(folder / "facts.csv", FACT_COLUMNS)
-    if "year" not in facts.columns:
-        raise InputError("facts.csv 缺少 year（年度）列")
-    return registry, facts
+    checked, errors = check_upload(input_files(folder), region_lookup=region_lookup(), known_codes=())
+    if errors:
+        total = sum(e.total for e in errors.values())
+        raise InputError(f"输入数据发现 {total} 处错误，未评估", errors)
+    kinds = {item.kind: item.clean for item in checked}
+    for kind, stem in (("registry", "registry"), ("facts", "facts")):
+        if kind not in kinds or sum(item.kind == kind for item in checked) > 1:
+            raise InputError(
+                f"{stem} 文件的表头不像{'企业名录' if kind == 'registry' else '企业年度数据'}（请检查列名）"
+            )
+    return kinds["registry"], kinds["facts"]
 
 
 def _from_database(year: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -185,7 +165,8 @@ def qualify_command(
             progress.update(task, advance=1, description="完成")
         except (InputError, RulesetError, ValueError) as exc:
             progress.stop()
-            err_console.print(f"[red]评估失败：{exc}[/]")
+            err_console.print(f"[red]评估失败：{exc}[/]", soft_wrap=True)
+            print_errors(getattr(exc, "errors", {}))
             raise typer.Exit(1) from exc
     rules_table, tier_table = summary_tables(result, rulesets)
     console.print(rules_table)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,7 +28,14 @@ from typing import Literal
 import polars as pl
 
 from kechuang.engine import credit_code
-from kechuang.engine.tables import RowError, RowErrors, TableReadError, read_table
+from kechuang.engine.tables import (
+    RowError,
+    RowErrors,
+    TableReadError,
+    csv_separator,
+    head_is_utf8,
+    read_table,
+)
 from kechuang.engine.vocabulary import (
     FACT_COLUMNS,
     RD_INSTITUTION_LEVELS,
@@ -227,35 +234,102 @@ def _apply(expr: pl.Expr, s: pl.Series) -> pl.Series:
     return pl.DataFrame({"x": s}).select(expr.alias("x")).to_series()
 
 
+def _numeric(c: Column) -> bool:
+    return c.dtype in (pl.Int32, pl.Int64, pl.Float64)
+
+
+def _typed(df: pl.DataFrame, c: Column) -> bool:
+    return _numeric(c) and df.schema[c.name] == pl.Float64
+
+
+def _code_reasons(codes: pl.Series, valid: pl.Series | None = None) -> tuple[pl.Series, pl.Series | None]:
+    """credit_code.reasons per row, and which rows hold one of the ``valid`` codes (codes already
+    checked, e.g. the same upload's clean registry; None when not given). Only the other codes are
+    checked, each distinct code once, mapped back only when some code is bad."""
+    empty = pl.Series(codes.name, [], dtype=pl.Utf8).extend_constant(None, codes.len())
+    known = None
+    if valid is not None:
+        known = codes.is_in(valid.implode()).fill_null(False)
+        rest = (~known).arg_true()
+        reason = empty.scatter(rest, credit_code.reasons(codes.gather(rest))) if rest.len() else empty
+        return reason, known
+    distinct = codes.unique()
+    if distinct.len() > 0.8 * codes.len():
+        return credit_code.reasons(codes), known
+    why = credit_code.reasons(distinct)
+    bad = why.is_not_null() & distinct.is_not_null()
+    reason = empty
+    if bad.any():
+        reason = codes.replace_strict(
+            distinct.filter(bad), why.filter(bad), default=None, return_dtype=pl.Utf8
+        )
+    return pl.DataFrame({"c": codes, "r": reason}).select(
+        pl.when(pl.col("c").is_null()).then(pl.lit(credit_code.MSG_EMPTY)).otherwise(pl.col("r"))
+    ).to_series(), known
+
+
 def _parse_columns(
-    t: pl.DataFrame, cols: tuple[Column, ...], region_lookup: dict[str, str] | None
+    t: pl.DataFrame,
+    cols: tuple[Column, ...],
+    region_lookup: dict[str, str] | None,
+    valid_codes: pl.Series | None = None,
 ) -> pl.DataFrame:
     """Adds __t_<name> (the cell's text, null when blank) and __v_<name> (its value, null when
-    blank or unreadable) for every column, and __code_reason for the credit code."""
+    blank or unreadable) for every column, and __code_reason for the credit code.
+
+    The fast parsers of all columns run in one pass (Polars spreads the columns over the cores); the
+    thorough ones only over the cells the fast pass could not read, column by column."""
     x = pl.col("x")
-    new: dict[str, pl.Series] = {}
-    for c in cols:  # over columns; every step is a whole-column operation
-        if c.name not in t.columns:
-            continue
-        raw = t[c.name]
+    present = [c for c in cols if c.name in t.columns]
+    fast_exprs: list[pl.Expr] = []
+    redo_cols: list[Column] = []
+    for c in present:
+        raw = pl.col(c.name)
         if c.name == "credit_code":
-            value, reason = raw, credit_code.reasons(raw)
-            redo = (reason.is_not_null() & raw.is_not_null()).arg_true()
-            if redo.len():
-                sub = _apply(_clean(x).str.to_uppercase(), raw.gather(redo))
-                value, reason = value.scatter(redo, sub), reason.scatter(redo, credit_code.reasons(sub))
-            new["__code_reason"], text = reason, value
-        elif c.dtype == pl.Utf8 and c.name == "name":  # free text: kept as typed, spaces stripped
-            value = text = _apply(pl.when(x.str.strip_chars() != "").then(x.str.strip_chars()), raw)
-        else:
-            fast, thorough = _parsers(c, region_lookup)
-            value, text = _apply(fast(x), raw), raw
-            redo = (raw.is_not_null() & value.is_null()).arg_true()
-            if redo.len():
-                sub = _apply(_clean(x), raw.gather(redo))
-                value, text = value.scatter(redo, _apply(thorough(x), sub)), text.scatter(redo, sub)
-        new[f"__t_{c.name}"], new[f"__v_{c.name}"] = text, value
-    return t.with_columns(**new)
+            continue
+        if c.dtype == pl.Utf8 and c.name == "name":  # free text: kept as typed, spaces stripped
+            value = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
+            fast_exprs += [value.alias(f"__t_{c.name}"), value.alias(f"__v_{c.name}")]
+            continue
+        if _typed(t, c):  # already a number: only "inf" and "NaN" are not read
+            fast_exprs += [
+                raw.alias(f"__t_{c.name}"),
+                pl.when(raw.is_finite()).then(raw).alias(f"__v_{c.name}"),
+            ]
+            continue
+        fast, _ = _parsers(c, region_lookup)
+        fast_exprs += [raw.alias(f"__t_{c.name}"), fast(raw).alias(f"__v_{c.name}")]
+        redo_cols.append(c)
+    t = t.with_columns(fast_exprs)
+    new: dict[str, pl.Series] = {}
+    if "credit_code" in t.columns:
+        raw = t["credit_code"]
+        (value, (reason, known)) = raw, _code_reasons(raw, valid_codes)
+        if known is not None:
+            new["__valid_code"] = known
+        redo = (reason.is_not_null() & raw.is_not_null()).arg_true()
+        if redo.len():
+            sub = _apply(_clean(x).str.to_uppercase(), raw.gather(redo))
+            value, reason = value.scatter(redo, sub), reason.scatter(redo, credit_code.reasons(sub))
+        new["__code_reason"], new["__t_credit_code"], new["__v_credit_code"] = reason, value, value
+    unread = (
+        t.select(
+            (pl.col(c.name).is_not_null() & pl.col(f"__v_{c.name}").is_null()).sum().alias(c.name)
+            for c in redo_cols
+        ).row(0, named=True)
+        if redo_cols
+        else {}
+    )
+    for c in redo_cols:
+        if not unread[c.name]:
+            continue
+        _, thorough = _parsers(c, region_lookup)
+        raw, value = t[c.name], t[f"__v_{c.name}"]
+        redo = (raw.is_not_null() & value.is_null()).arg_true()
+        sub = _apply(_clean(x), raw.gather(redo))
+        new[f"__v_{c.name}"] = value.scatter(redo, _apply(thorough(x), sub))
+        new[f"__t_{c.name}"] = raw.scatter(redo, sub)
+    return t.with_columns(**new) if new else t
 
 
 @dataclass
@@ -339,18 +413,26 @@ def _run(
 ) -> tuple[pl.DataFrame, RowErrors]:
     by_name = {c.name: c for c in cols}
     present = [c for c in cols if c.name in t.columns]
-    t = t.filter(pl.any_horizontal([pl.col(f"__t_{c.name}").is_not_null() for c in present]))
-    aux = [a for ch in checks for a in ch.aux]
-    if aux:
-        t = t.with_columns(aux)
-    t = t.with_columns(ch.mask.fill_null(False).alias(f"__m{i}") for i, ch in enumerate(checks))
-    counts = t.select(pl.col(f"__m{i}").sum() for i in range(len(checks))).row(0) if checks else ()
+    nonblank = pl.any_horizontal([pl.col(f"__t_{c.name}").is_not_null() for c in present])
+    if not t.select(nonblank.all()).item():
+        t = t.filter(nonblank)
+    # One pass counts every check's failures (Polars evaluates the masks in parallel); the rows and
+    # messages are built only for the checks that failed.
+    counts = (
+        t.select(ch.mask.fill_null(False).sum().alias(f"__m{i}") for i, ch in enumerate(checks)).row(0)
+        if checks
+        else ()
+    )
     total = int(sum(counts))
     if not total:
         clean = t.select(pl.col(f"__v_{c.name}").cast(c.dtype).alias(c.name) for c in present)
         return clean, RowErrors()
+    failed = [(i, ch) for i, (ch, k) in enumerate(zip(checks, counts, strict=True)) if k]
+    aux = [a for _, ch in failed for a in ch.aux]
+    if aux:
+        t = t.with_columns(aux)
     found = [
-        t.filter(pl.col(f"__m{i}"))
+        t.filter(ch.mask.fill_null(False))
         .head(max_errors)
         .select(
             pl.col("__row").cast(pl.Int64).alias("row"),
@@ -360,8 +442,7 @@ def _run(
             pl.lit(ch.kind).alias("kind"),
             pl.lit(i).alias("order"),
         )
-        for i, (ch, k) in enumerate(zip(checks, counts, strict=True))
-        if k
+        for i, ch in failed
     ]
     rows = pl.concat(found).sort("row", "order").head(max_errors).drop("order")
     errors = RowErrors([RowError(**r) for r in rows.iter_rows(named=True)], total)
@@ -369,12 +450,19 @@ def _run(
 
 
 def _prepare(
-    df: pl.DataFrame, cols: tuple[Column, ...], region_lookup: dict[str, str] | None
+    df: pl.DataFrame,
+    cols: tuple[Column, ...],
+    region_lookup: dict[str, str] | None,
+    valid_codes: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Known columns as text with spreadsheet row numbers (header = row 1), parsed."""
-    known = [c.name for c in cols if c.name in df.columns]
-    t = df.select(pl.col(known).cast(pl.Utf8), pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("__row"))
-    return _parse_columns(t, cols, region_lookup)
+    """Known columns as text with spreadsheet row numbers (header = row 1), parsed. A numeric column
+    that the CSV reader already parsed as Float64 (see _read_typed) stays a number."""
+    known = [c for c in cols if c.name in df.columns]
+    t = df.select(
+        *[pl.col(c.name) if _typed(df, c) else pl.col(c.name).cast(pl.Utf8) for c in known],
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias("__row"),
+    )
+    return _parse_columns(t, cols, region_lookup, valid_codes)
 
 
 def check_registry(
@@ -389,13 +477,19 @@ def check_registry(
 
 
 def check_facts(
-    df: pl.DataFrame, known_codes: set[str] | pl.Series | None, *, max_errors: int = MAX_ERRORS
+    df: pl.DataFrame,
+    known_codes: set[str] | pl.Series | None,
+    *,
+    max_errors: int = MAX_ERRORS,
+    valid_codes: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, RowErrors]:
     """Parse and check yearly facts. ``known_codes``: the registry's codes plus those of the same
-    upload's registry (None skips that check)."""
+    upload's registry (None skips that check). ``valid_codes`` (optional, a subset of the known
+    codes that passed the check already, such as the same upload's clean registry) spares the
+    checksum of every row that names one of them."""
     cols = FACT_COLUMNS
     by = {c.name: c for c in cols}
-    t = _prepare(df, cols, None)
+    t = _prepare(df, cols, None, valid_codes)
     checks = _cell_checks(t, cols)
     if "year" in t.columns:
         empty = pl.concat_str([*_at(by["year"]), pl.lit("为空")])
@@ -404,8 +498,13 @@ def check_facts(
         checks.append(_duplicate_check(["__v_credit_code", "__v_year"], by["credit_code"]))
     if "credit_code" in t.columns and known_codes is not None:
         codes = known_codes if isinstance(known_codes, pl.Series) else list(known_codes)
-        known = pl.Series("known", codes, dtype=pl.Utf8).implode()
-        unknown = pl.col("__code_reason").is_null() & ~pl.col("__v_credit_code").is_in(known)
+        known = pl.Series("known", codes, dtype=pl.Utf8)
+        named = (t.filter(~pl.col("__valid_code")) if "__valid_code" in t.columns else t)["__v_credit_code"]
+        named = named.unique().drop_nulls()
+        strangers = named.filter(~named.is_in(known.implode()))  # usually none: checked once per code
+        unknown = pl.col("__code_reason").is_null() & (
+            pl.col("__v_credit_code").is_in(strangers.implode()) if strangers.len() else pl.lit(False)
+        )
         why = "不在企业名录中（也不在本次上传的企业名录里），请先上传该企业的名录信息"
         checks.append(_Check("credit_code", "unknown_code", unknown, _say(by["credit_code"], why)))
     for small, big in CONSISTENCY:
@@ -422,9 +521,11 @@ def _duplicate_check(keys: list[str], c: Column) -> _Check:
     """Every row whose key (valid code[, year]) appeared in an earlier row."""
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in keys]) & pl.col("__code_reason").is_null()
     name = "__first_" + "_".join(keys)
+    # The row the key first appeared in: only computed when a duplicate was found (for the message).
     aux = pl.when(complete).then(pl.col("__row")).min().over(keys).alias(name)
     first = pl.col(name).cast(pl.Utf8)
-    mask = complete & (pl.col("__row") != pl.col(name))
+    key = pl.struct(keys) if len(keys) > 1 else pl.col(keys[0])
+    mask = complete & ~key.is_first_distinct()
     if "__v_year" in keys:
         parts = ["的 ", pl.col("__v_year").cast(pl.Int64).cast(pl.Utf8), " 年度数据与第 ", first, " 行重复"]
     else:
@@ -463,3 +564,119 @@ def check_file(
     if kind == "registry":
         return check_registry(mapped, region_lookup or {}, max_errors=max_errors)
     return check_facts(mapped, known_codes, max_errors=max_errors)
+
+
+# --- a whole upload -----------------------------------------------------------------------------
+# The one reader of enterprise files: the upload page and `kechuang enterprises import` (through
+# kechuang.enterprises.importing) and `kechuang qualify --input DIR` all call check_upload().
+
+Known = set[str] | pl.Series | Iterable[str]
+
+
+@dataclass
+class CheckedTable:
+    name: str
+    kind: Literal["registry", "facts"]
+    clean: pl.DataFrame
+
+
+def kind_of(df: pl.DataFrame) -> Literal["registry", "facts"]:
+    """A file with a 年度 (year) column is yearly facts, any other a registry."""
+    year_headers = {_norm_header(k) for k, v in header_map(FACT_COLUMNS).items() if v == "year"}
+    return "facts" if any(_norm_header(h) in year_headers for h in df.columns) else "registry"
+
+
+def check_upload(
+    paths: list[str | Path],
+    names: list[str] | None = None,
+    *,
+    region_lookup: dict[str, str],
+    known_codes: Callable[[], Known] | Known | None = None,
+    max_errors: int = MAX_ERRORS,
+) -> tuple[list[CheckedTable], dict[str, RowErrors]]:
+    """Read and check every file of one upload: (clean tables, registry files first; errors by file).
+
+    Each file is CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or Excel, with English or Chinese headers;
+    its kind (registry or facts) comes from its headers. ``known_codes`` are the codes already in the
+    registry (or a function returning them, called only when there is a facts file); the codes that
+    the upload's registry files name count as known too, even when such a file has errors, so that a
+    facts file is not flooded with 「企业不在名录中」. The upload is good when ``errors`` is empty."""
+    names = names or [Path(p).name for p in paths]
+    errors: dict[str, RowErrors] = {}
+    mapped: list[tuple[str, Literal["registry", "facts"], pl.DataFrame]] = []
+    for path, name in zip(paths, names, strict=True):
+        raw = _read_typed(path)
+        if raw is None:
+            try:
+                raw = read_table(path)
+            except TableReadError as exc:
+                errors[name] = RowErrors([RowError(1, "", name, str(exc), "header")])
+                continue
+        kind = kind_of(raw)
+        df, header_errors = map_headers(raw, kind)
+        if header_errors:
+            errors[name] = header_errors
+            continue
+        mapped.append((path, name, kind, df))
+    checked: list[CheckedTable] = []
+    upload_codes: list[pl.Series] = []
+    valid: list[pl.Series] = []  # codes of the upload's clean registry files: checked already
+    known: pl.Series | None = None
+    for path, name, kind, df in sorted(mapped, key=lambda m: m[2] != "registry"):
+        if kind == "registry":
+            clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
+            if errs.rejected and any(t == pl.Float64 for t in df.schema.values()):
+                df, _ = map_headers(read_table(path), kind)  # every bad cell reported as typed
+                clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
+            if "credit_code" in df.columns:
+                codes = clean["credit_code"] if not errs.rejected else _upper_codes(df["credit_code"])
+                upload_codes.append(codes)
+                if not errs.rejected:
+                    valid.append(codes.rename("code"))
+        else:
+            if known is None:
+                given = known_codes() if callable(known_codes) else known_codes
+                given = given if isinstance(given, pl.Series) else pl.Series(list(given or ()), dtype=pl.Utf8)
+                known = pl.concat(
+                    [given.cast(pl.Utf8).rename("code"), *(c.rename("code") for c in upload_codes)]
+                )
+            checked_codes = pl.concat(valid) if valid else None
+            clean, errs = check_facts(df, known, max_errors=max_errors, valid_codes=checked_codes)
+            if errs.rejected and any(t == pl.Float64 for t in df.schema.values()):
+                df, _ = map_headers(read_table(path), kind)
+                clean, errs = check_facts(df, known, max_errors=max_errors, valid_codes=checked_codes)
+        if errs.rejected:
+            errors[name] = errs
+        else:
+            checked.append(CheckedTable(name, kind, clean))
+    return checked, errors
+
+
+def _read_typed(path: str | Path) -> pl.DataFrame | None:
+    """The fast path for a large clean CSV in UTF-8: the CSV reader parses the numeric columns itself
+    (several times faster than reading text and converting it). None when the file is not such a
+    CSV or any numeric cell is not a plain number (then read_table reads every cell as text, and the
+    thorough parsers and the error report see the cells as typed). A file read this way that fails
+    any check is read again as text, so that its errors are reported exactly as for any other file."""
+    p = Path(path)
+    if p.suffix.lower() not in {".csv", ".tsv", ".txt"}:
+        return None
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1 << 16)
+        if not head_is_utf8(head):
+            return None
+        sep = csv_separator(head)
+        header = pl.read_csv(p, n_rows=0, infer_schema=False, separator=sep).columns
+        numeric = {c.name for c in (*REGISTRY_COLUMNS, *FACT_COLUMNS) if _numeric(c)}
+        lookup = {_norm_header(k): v for k, v in header_map((*REGISTRY_COLUMNS, *FACT_COLUMNS)).items()}
+        overrides = {h: pl.Float64 for h in header if lookup.get(_norm_header(h)) in numeric}
+        if not overrides or len(set(header)) != len(header):
+            return None
+        return pl.read_csv(p, infer_schema=False, schema_overrides=overrides, separator=sep)
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def _upper_codes(s: pl.Series) -> pl.Series:
+    return s.drop_nulls().str.strip_chars().str.to_uppercase()

@@ -64,20 +64,40 @@ def read_table(path: str | Path) -> pl.DataFrame:
             return sheet.to_polars()
         except Exception as exc:  # calamine raises several types
             raise TableReadError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
-    raw = p.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    else:
+    # Read straight from the file (memory-mapped, multi-threaded); only a file that is not UTF-8 is
+    # decoded in Python. Polars drops a UTF-8 byte-order mark itself.
+    with p.open("rb") as fh:
+        head = fh.read(1 << 16)
+    sep = csv_separator(head)
+    if head_is_utf8(head):  # Polars reads a header that is not UTF-8 lossily, so look first
         try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                raw = raw.decode("gb18030").encode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise TableReadError(f"{p.name} 的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from exc
-    first = raw.split(b"\n", 1)[0]
-    sep = "\t" if b"\t" in first and b"," not in first else ","
+            return pl.read_csv(p, infer_schema=False, separator=sep)
+        except pl.exceptions.ComputeError as exc:
+            if "utf-8" not in str(exc).lower():
+                raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+        except pl.exceptions.PolarsError as exc:
+            raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+    try:
+        raw = p.read_bytes().decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TableReadError(f"{p.name} 的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from exc
     try:
         return pl.read_csv(io.BytesIO(raw), infer_schema=False, separator=sep)
     except pl.exceptions.PolarsError as exc:
         raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+
+
+def csv_separator(head: bytes) -> str:
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    return "\t" if b"\t" in first and b"," not in first else ","
+
+
+def head_is_utf8(head: bytes) -> bool:
+    """Whether the first bytes of a file (up to the last whole line) are UTF-8."""
+    if len(head) == 1 << 16 and b"\n" in head:
+        head = head[: head.rindex(b"\n")]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -17,16 +17,7 @@ from django.db import transaction
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
-from kechuang.engine.enterprise_import import (
-    RowError,
-    RowErrors,
-    TableReadError,
-    check_facts,
-    check_registry,
-    map_headers,
-    read_table,
-)
-from kechuang.engine.vocabulary import FACT_COLUMNS, header_map
+from kechuang.engine.enterprise_import import CheckedTable, RowErrors, check_upload
 from kechuang.enterprises.bulk import insert_frame, read_frame, update_frame
 from kechuang.enterprises.models import FACT_FIELDS, REGISTRY_FIELDS, Enterprise, Fact, FactRevision, Upload
 from kechuang.regions import region_lookup
@@ -41,11 +32,7 @@ class EnterpriseImportError(Exception):
         super().__init__(f"发现 {total} 处错误，整批未导入（没有写入任何数据）")
 
 
-@dataclass
-class CheckedFile:
-    name: str
-    kind: str  # registry | facts
-    clean: pl.DataFrame
+CheckedFile = CheckedTable  # name, kind (registry | facts), clean
 
 
 @dataclass
@@ -58,46 +45,14 @@ class ImportSummary:
     facts_unchanged: int = 0
 
 
-def _kind_of(df: pl.DataFrame) -> str:
-    facts_headers = {k for k, v in header_map(FACT_COLUMNS).items() if v == "year"}
-    return "facts" if any(h.strip() in facts_headers for h in df.columns) else "registry"
-
-
 def check_files(paths: list[Path], names: list[str] | None = None) -> list[CheckedFile]:
-    """Read and check every file; raises EnterpriseImportError listing every bad row of every file."""
-    names = names or [Path(p).name for p in paths]
-    errors: dict[str, RowErrors] = {}
-    mapped: list[tuple[str, str, pl.DataFrame]] = []
-    for path, name in zip(paths, names, strict=True):
-        try:
-            raw = read_table(path)
-        except TableReadError as exc:
-            errors[name] = RowErrors([RowError(1, "", name, str(exc), "header")])
-            continue
-        kind = _kind_of(raw)
-        df, header_errors = map_headers(raw, kind)
-        if header_errors:
-            errors[name] = header_errors
-            continue
-        mapped.append((name, kind, df))
-    checked: list[CheckedFile] = []
-    upload_codes: set[str] = set()
-    for name, kind, df in sorted(mapped, key=lambda m: m[1] != "registry"):
-        if kind == "registry":
-            clean, errs = check_registry(df, {**region_lookup()})
-            # The codes this upload names count as known for its facts files even when the registry
-            # file has errors, so that a facts file is not flooded with 「企业不在名录中」.
-            if "credit_code" in df.columns:
-                upload_codes.update(
-                    df["credit_code"].drop_nulls().str.strip_chars().str.to_uppercase().to_list()
-                )
-        else:
-            known = set(Enterprise.objects.values_list("credit_code", flat=True)) | upload_codes
-            clean, errs = check_facts(df, known)
-        if errs.rejected:
-            errors[name] = errs
-        else:
-            checked.append(CheckedFile(name, kind, clean))
+    """Read and check every file (the engine's one reader, as `kechuang qualify --input` uses);
+    raises EnterpriseImportError listing every bad row of every file."""
+
+    def known_codes() -> pl.Series:
+        return pl.Series(list(Enterprise.objects.values_list("credit_code", flat=True)), dtype=pl.Utf8)
+
+    checked, errors = check_upload(paths, names, region_lookup={**region_lookup()}, known_codes=known_codes)
     if errors:
         raise EnterpriseImportError(errors)
     return checked
