@@ -420,14 +420,13 @@ def list_tasks(request, code: str, filters: Query[TaskFilter]):
     access.deny_unless(access.can_view(request.user, "task"))
     qs = Task.objects.filter(plan=plan, active=True)
     if filters.department:
-        d = filters.department
-        qs = qs.filter(Q(lead_department=d) | Q(co_departments__contains=f",{d},"))
+        qs = qs.of_department(filters.department)
     if filters.chapter is not None:
         qs = qs.filter(chapter=filters.chapter)
     board = {r["code"]: r for r in task_board(plan, filters.as_of).iter_rows(named=True)}
     depts = department_names()
     out = []
-    for task in access.visible(request.user, "task", qs).prefetch_related("milestones"):
+    for task in access.visible(request.user, "task", qs).prefetch_related("milestones", "co_departments"):
         state = board.get(task.code, {})
         if filters.status and state.get("status") != filters.status:
             continue

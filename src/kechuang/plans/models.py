@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,6 +112,17 @@ class TaskQuerySet(models.QuerySet):
         latest = TaskReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
         return self.annotate(progress=Subquery(latest.values("percent")[:1]))
 
+    def of_department(self, code: str) -> TaskQuerySet:
+        """The tasks a department leads or co-leads (each once)."""
+        return self.filter(department_q(code))
+
+
+def department_q(code: str) -> Q:
+    """Tasks led by the department ``code`` or with it among their co-departments. The co-departments
+    are a subquery, not a join, so that a task is found once however many co-departments it has."""
+    co_led = TaskDepartment.objects.filter(department=code).values("task_id")
+    return Q(lead_department=code) | Q(pk__in=co_led)
+
 
 class Task(models.Model):
     audited = True
@@ -123,8 +134,6 @@ class Task(models.Model):
     title = models.CharField(_("任务"), max_length=200)
     summary = models.TextField(_("内容摘要"))
     lead_department = models.CharField(_("牵头部门"), max_length=40, db_index=True)
-    # ",kjj,fgj," so that one department's tasks can be found with a plain LIKE on every database.
-    co_departments = models.CharField(_("配合部门"), max_length=400, blank=True)
     start = models.DateField(_("开始日期"))
     due = models.DateField(_("完成时限"))
     sample = models.BooleanField(_("示例分工"), default=False)
@@ -144,7 +153,28 @@ class Task(models.Model):
 
     @property
     def co_department_codes(self) -> list[str]:
-        return [c for c in self.co_departments.split(",") if c]
+        """The co-departments' codes in the plan file's order (prefetch ``co_departments`` for lists)."""
+        return [d.department for d in self.co_departments.all()]
+
+
+class TaskDepartment(models.Model):
+    """A co-department (配合部门) of a task, by department code as Task.lead_department is."""
+
+    audited = True
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_departments")
+    department = models.CharField(_("配合部门"), max_length=40, db_index=True)
+    seq = models.PositiveSmallIntegerField(_("序号"))  # the order of the plan file
+
+    class Meta:
+        verbose_name = _("配合部门")
+        verbose_name_plural = _("配合部门")
+        ordering = ["task", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="task_department_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.department}"
 
 
 class Milestone(models.Model):

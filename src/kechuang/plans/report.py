@@ -264,7 +264,8 @@ def _tasks(plan: Plan, task_date: date, depts: dict[str, str]) -> list[TaskRow]:
     ).values_list("task__code", "title", "due"):
         late.setdefault(code, []).append((title, due))
     rows = []
-    for t in Task.objects.filter(plan=plan, active=True).with_progress().order_by("chapter", "section", "id"):
+    tasks = Task.objects.filter(plan=plan, active=True).with_progress().prefetch_related("co_departments")
+    for t in tasks.order_by("chapter", "section", "id"):
         status = board[t.code]
         rows.append(
             TaskRow(

@@ -14,7 +14,15 @@ from django.db import transaction
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
-from kechuang.plans.models import Indicator, Milestone, Plan, PlanVersion, RegionalTarget, Task
+from kechuang.plans.models import (
+    Indicator,
+    Milestone,
+    Plan,
+    PlanVersion,
+    RegionalTarget,
+    Task,
+    TaskDepartment,
+)
 from kechuang.plans.schema import PlanFile, load_plan_file, load_plan_text, plan_diff
 
 DEFAULT_PLAN = "dongguan-2026-2030"
@@ -144,13 +152,13 @@ def _sync_tasks(plan: Plan, plan_file: PlanFile) -> None:
                 "title": t.title,
                 "summary": t.summary,
                 "lead_department": t.lead_department,
-                "co_departments": "," + ",".join(t.co_departments) + "," if t.co_departments else "",
                 "start": t.start,
                 "due": t.due,
                 "sample": t.sample,
                 "active": True,
             },
         )
+        _sync_co_departments(task, t.co_departments)
         existing = {m.seq: m for m in task.milestones.all()}
         for seq, m in enumerate(t.milestones, start=1):
             if seq in existing:
@@ -163,6 +171,16 @@ def _sync_tasks(plan: Plan, plan_file: PlanFile) -> None:
         for extra in existing.values():  # milestones the new version dropped
             extra.delete()
     Task.objects.filter(plan=plan).exclude(code__in=codes).update(active=False)
+
+
+def _sync_co_departments(task: Task, codes: list[str]) -> None:
+    """The task's co-departments as the plan file lists them (rows rewritten only when they change)."""
+    if task.co_department_codes == list(codes):
+        return
+    task.co_departments.all().delete()
+    TaskDepartment.objects.bulk_create(
+        TaskDepartment(task=task, department=code, seq=n) for n, code in enumerate(codes, start=1)
+    )
 
 
 # ---------------------------------------------------------------- frames for the engine

@@ -19,7 +19,7 @@ from kechuang import access
 from kechuang.accounts.models import OrgKind, OrgUnit
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS, TREND_LABELS, WARNING_LABELS
 from kechuang.plans.evaluation import evaluate_plan, task_board
-from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskReport
+from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE
 
 STATUS_ORDER = ("overdue", "milestone_late", "on_time", "completed")
@@ -108,13 +108,14 @@ def board(
     if chapter:
         tasks = tasks.filter(chapter=chapter)
     if department:
-        tasks = tasks.filter(Q(lead_department=department) | Q(co_departments__contains=f",{department},"))
+        tasks = tasks.of_department(department)
     tasks = (
         tasks.with_progress()
         .annotate(
             milestones_total=Count("milestones", distinct=True),
             milestones_done=Count("milestones", filter=Q(milestones__done=True), distinct=True),
         )
+        .prefetch_related("co_departments")
         .order_by("chapter", "section", "id")
     )
     evaluated = _statuses(plan, as_of)
@@ -159,12 +160,9 @@ def board(
 def task_departments(plan: Plan, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(code, name) of the departments that lead or co-lead any task of the plan, in code order."""
     names = names if names is not None else department_names()
-    used = set()
-    for lead, co in Task.objects.filter(plan=plan, active=True).values_list(
-        "lead_department", "co_departments"
-    ):
-        used.add(lead)
-        used.update(c for c in co.split(",") if c)
+    tasks = Task.objects.filter(plan=plan, active=True)
+    used = set(tasks.values_list("lead_department", flat=True))
+    used.update(TaskDepartment.objects.filter(task__in=tasks).values_list("department", flat=True))
     return sorted((c, names.get(c, c)) for c in used)
 
 
@@ -278,15 +276,15 @@ def scorecard(user, plan: Plan, as_of: date | None = None) -> tuple[list[dict], 
     tasks = list(
         access.visible(user, "task", Task.objects.filter(plan=plan, active=True))
         .with_progress()
-        .values("code", "lead_department", "co_departments", "progress")
+        .prefetch_related("co_departments")
     )
     ev = task_board(plan, as_of).select("code", "status", "late_milestones")
     frame = pl.DataFrame(
         {
-            "code": [t["code"] for t in tasks],
-            "lead": [t["lead_department"] for t in tasks],
-            "co": [[c for c in t["co_departments"].split(",") if c] for t in tasks],
-            "percent": [float(t["progress"] or 0) for t in tasks],
+            "code": [t.code for t in tasks],
+            "lead": [t.lead_department for t in tasks],
+            "co": [t.co_department_codes for t in tasks],
+            "percent": [float(t.progress or 0) for t in tasks],
         },
         schema={"code": pl.Utf8, "lead": pl.Utf8, "co": pl.List(pl.Utf8), "percent": pl.Float64},
     ).join(ev, on="code", how="left")
