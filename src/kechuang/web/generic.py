@@ -11,13 +11,18 @@ on kechuang.access:
   still within ``access.changeable(user, resource, …)``; if not, the transaction is rolled back and
   the answer is 403 — a user cannot move a row out of their own scope.
 
-A page::
+A page (with its export; the filter form's ``apply(queryset)`` narrows the rows)::
 
-    class EnterpriseList(ObjectListView):
-        model = Enterprise
-        resource = "enterprise"
-        template_name = "enterprises/list.html"
-        filter_form = RegistryFilterForm
+    class UploadList(ObjectListView):
+        model = Upload
+        resource = "enterprise_upload"
+        template_name = "enterprises/uploads.html"
+        export_columns, export_name = (("文件", "file_name"), ("行数", "rows")), "上传记录"
+
+    path("uploads/", UploadList.as_view(), name="uploads"),
+    path("uploads/export/", UploadList.as_view(export=True), name="uploads_export"),
+
+and its line in kechuang/access/routes.py: ``"enterprises:uploads": Needs("enterprise_upload")``.
 """
 
 from __future__ import annotations
@@ -211,7 +216,8 @@ class ObjectEditView(ScopedMixin, View):
     saved inside a transaction; if the saved object is then not within ``access.changeable`` (it was
     moved out of the user's scope, or created outside it) everything is rolled back and the answer
     is 403. Declare ``model``, ``resource``, ``form_class`` and ``success_url`` (or override
-    ``get_success_url``); ``template_name`` defaults to a plain form page. Without ``lookup_field`` in the URL the view creates.
+    ``get_success_url``); ``template_name`` defaults to a plain form page. Without ``lookup_field``
+    in the URL the view creates.
     """
 
     http_method_names: ClassVar[list[str]] = ["get", "post", "head", "options"]
