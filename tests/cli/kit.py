@@ -99,3 +99,44 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def run_in_tty(var: Path, *args, timeout: float = 120) -> Run:
+    """The command with stdout and stderr on a pseudo-terminal, as at a user's terminal: rich then
+    draws live progress bars and spinners, which is where a format error only a terminal sees hides."""
+    import pty
+    import select
+    import time
+
+    args = [str(a) for a in args]
+    env = child_env(var)
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm-256color"
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [*command(), *args], cwd=var, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave
+    )
+    os.close(slave)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            elif process.poll() is not None:
+                break
+        returncode = process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(master)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    return Run(args, returncode, text, "")
