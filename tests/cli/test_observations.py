@@ -104,5 +104,7 @@ def test_no_plan_an_unknown_plan_and_a_missing_file(kc, fresh_var, tmp_path):
     result = kc(fresh_var, "observations", "import", file, "--plan", "nope")
     assert result.returncode == 1 and "找不到规划「nope」" in result.stderr, result
     result = kc(fresh_var, "observations", "import", tmp_path / "none.csv")
-    assert result.returncode == 2 and "none.csv" in result.stderr, result
+    assert result.returncode == 2 and "找不到文件" in result.stderr and "none.csv" in result.stderr, result
+    result = kc(fresh_var, "observations", "import", tmp_path)
+    assert result.returncode == 2 and "不是文件" in result.stderr, result
     assert db_rows(fresh_var, "SELECT COUNT(*) FROM plans_observation") == [(0,)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -44,6 +45,16 @@ def fail(message: str, code: int = 1):
     """Print the message in red on stderr and end the command with this exit code."""
     err_console.print(f"[red]{message}[/]", soft_wrap=True)
     raise typer.Exit(code)
+
+
+def require_file(path: Path, option: str = "") -> Path:
+    """The path when it is a readable file; else exit 2 saying so in Chinese (click would in English)."""
+    where = f"{option} " if option else ""
+    if not path.exists():
+        fail(f"{where}找不到文件：{path}", 2)
+    if not path.is_file():
+        fail(f"{where}不是文件：{path}", 2)
+    return path
 
 
 def plan_or_exit(code: str | None):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, plan_or_exit, setup_django
+from kechuang.cli.common import as_command, console, err_console, plan_or_exit, require_file, setup_django
 
 NAME = "observations"
 app = typer.Typer(help="指标观测值：导入")
@@ -22,13 +22,12 @@ def print_row_errors(errors, limit: int = 200) -> None:
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV 或 XLSX：指标,地区,年份,数值[,来源,备注]"
-    ),
+    file: Path = typer.Argument(..., help="CSV 或 XLSX：指标,地区,年份,数值[,来源,备注]"),
     plan_code: str = typer.Option(None, "--plan", help="规划代码"),
     source: str = typer.Option("", help="来源（文件中没有“来源”列时使用）"),
 ) -> None:
     """导入观测值文件。有任何一行出错则整个文件不导入，并列出每一行的错误。"""
+    require_file(file)
     setup_django()
     from kechuang.plans.observations import ObservationImportError, import_file
 
