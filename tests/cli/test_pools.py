@@ -89,3 +89,9 @@ def test_list_refuses_an_unknown_pool_region_or_output(kc, demo_copy, tmp_path):
     out = kc(demo_copy, "pools", "list", "gaoqi_reserve", "--out", blocker / "x.xlsx")
     assert out.returncode == 1 and "无法写入" in out.stderr, out
     assert "Traceback" not in kind.output + region.output + out.output
+
+
+def test_feed_plan_before_any_plan_is_loaded(kc, fresh_var):
+    result = kc(fresh_var, "pools", "feed-plan", "--from", 2023, "--to", 2024)
+    assert result.returncode == 1, result
+    assert "尚未加载任何规划" in result.stderr and "Traceback" not in result.output

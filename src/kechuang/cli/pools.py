@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, fail, region_or_exit, setup_django
+from kechuang.cli.common import (
+    as_command,
+    console,
+    err_console,
+    fail,
+    plan_or_exit,
+    region_or_exit,
+    setup_django,
+)
 
 NAME = "pools"
 app = typer.Typer(help="培育库与梯度培育：后备库名单、企业库数据写入规划指标")
@@ -31,9 +39,10 @@ def feed_plan(
     if year_to < year_from:
         err_console.print("[red]--to 不能早于 --from[/]")
         raise typer.Exit(2)
+    plan = plan_or_exit(None)
     with as_command("pools feed-plan"):
         result = feed_industrial_hightech(
-            year_from, year_to, dry_run=dry_run, replace_official=replace_official
+            year_from, year_to, plan=plan, dry_run=dry_run, replace_official=replace_official
         )
     if not result.years:
         err_console.print(
