@@ -8,6 +8,7 @@ from importlib import resources
 import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from kechuang.engine import credit_code, synth
 from kechuang.engine.enterprise_import import (
@@ -16,6 +17,7 @@ from kechuang.engine.enterprise_import import (
     check_facts,
     check_file,
     check_registry,
+    check_upload,
     map_headers,
     read_table,
     region_lookup_from_towns,
@@ -356,3 +358,39 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path):
     path.write_bytes(b'a,b\n"1,2\n')
     _, errors = check_file(path, "facts")
     assert errors.rejected and errors[0].kind == "header"
+
+
+# --- check_upload: the one reader of the upload page, `kechuang enterprises import` and `qualify --input`
+
+
+def _facts_csv(path, **cell):
+    rows(GOOD_FACTS, 11, **cell).write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [*[(c, v) for c, v, _, _ in FACT_CASES], ("revenue", "inf"), ("revenue", "NaN"), ("revenue", " 12 "),
+     ("revenue", "1,234"), ("employees", "1e2"), ("tech_staff", "200")],
+)  # fmt: skip
+def test_a_csv_gives_the_same_rows_and_errors_however_it_is_read(tmp_path, column, value):
+    """A clean UTF-8 CSV has its numbers parsed by the CSV reader (the fast path for big files); the
+    result, and the error report of a file that is not clean, are those of reading every cell as text."""
+    path = _facts_csv(tmp_path / "facts.csv", **{column: value})
+    checked, errors = check_upload([path], region_lookup={}, known_codes=CODES)
+    text_clean, text_errors = check_file(path, "facts", known_codes=set(CODES))
+    assert [str(e) for e in errors.get("facts.csv", [])] == [str(e) for e in text_errors]
+    assert [(e.row, e.column, e.value, e.kind) for e in errors.get("facts.csv", [])] == [
+        (e.row, e.column, e.value, e.kind) for e in text_errors
+    ]
+    if not text_errors:
+        assert_frame_equal(checked[0].clean, text_clean)
+
+
+def test_a_facts_file_naming_an_enterprise_of_a_bad_registry_is_not_flooded(tmp_path, lookup):
+    registry = rows(GOOD_REGISTRY, 3, region="火星镇")  # refused, but its codes count as known
+    registry.write_csv(tmp_path / "registry.csv")
+    rows(GOOD_FACTS, 3).write_csv(tmp_path / "facts.csv")
+    _, errors = check_upload([tmp_path / "registry.csv", tmp_path / "facts.csv"], region_lookup=lookup)
+    assert "facts.csv" not in errors or all(e.kind != "unknown_code" for e in errors["facts.csv"])
+    assert [e.kind for e in errors["registry.csv"]] == ["region"]
