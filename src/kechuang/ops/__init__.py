@@ -1,0 +1,1 @@
+"""Operations: backup and restore of a whole instance (database + uploaded files)."""
