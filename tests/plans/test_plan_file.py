@@ -202,8 +202,13 @@ def test_the_package_copy_of_the_seed_is_the_shared_one(seed):
     assert shared.read_text(encoding="utf-8") == seed
 
 
-def test_the_schema_module_imports_no_django():
-    code = "import sys, kechuang.plans.schema; sys.exit(any(m.startswith('django') for m in sys.modules))"
+@pytest.mark.parametrize(
+    "module", ["kechuang.plans.schema", "kechuang.plans.monitoring.payload", "kechuang.plans.report.model"]
+)
+def test_the_pure_modules_import_no_django(module):
+    """The plan file's schema, the monitor JSON (kechuang monitor --observations runs without a database)
+    and the report's data model."""
+    code = f"import sys, {module}; sys.exit(any(m.startswith('django') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

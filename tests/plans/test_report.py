@@ -38,17 +38,17 @@ def tiny_png():
 @pytest.fixture
 def quick_charts(monkeypatch, tiny_png):
     """Replace the matplotlib charts by a tiny image where a test is not about the charts."""
-    from kechuang.plans import report_docx, report_html
+    from kechuang.plans.report import docx, html
 
     def charts(report):
         return {"summary": tiny_png, **{x.code: tiny_png for x in report.indicators}}
 
-    monkeypatch.setattr(report_docx, "report_charts", charts)
-    monkeypatch.setattr(report_html, "report_charts", charts)
+    monkeypatch.setattr(docx, "report_charts", charts)
+    monkeypatch.setattr(html, "report_charts", charts)
 
 
 def build(plan, year=2027):
-    from kechuang.plans.report import build_report
+    from kechuang.plans.report.build import build_report
 
     return build_report(plan, year, today=TODAY)
 
@@ -87,14 +87,14 @@ def overdue_titles(plan, on: date) -> list[str]:
     ],
 )
 def test_tasks_are_judged_at_the_end_of_the_year_or_today_if_earlier(year, today, judged):
-    from kechuang.plans.report import task_date_for
+    from kechuang.plans.report.build import task_date_for
 
     assert task_date_for(year, today) == judged
 
 
 def test_a_report_on_a_year_not_yet_over_calls_no_task_overdue_early(simulated_plan):
     """A 2027 report made in November 2026: the tasks due in 2027 are not overdue yet."""
-    from kechuang.plans.report import build_report
+    from kechuang.plans.report.build import build_report
 
     today = date(2026, 11, 27)
     early = build_report(simulated_plan, 2027, today=today)
@@ -116,7 +116,7 @@ def test_a_report_on_a_year_not_yet_over_calls_no_task_overdue_early(simulated_p
 def test_the_docx_has_title_indicators_warnings_overdue_tasks_and_sources(simulated_plan):
     from kechuang.engine.plan_labels import WARNING_LABELS
     from kechuang.plans.models import Indicator
-    from kechuang.plans.report import render
+    from kechuang.plans.report.render import render
 
     report = build(simulated_plan)
     text = docx_text(render(report, "docx"))
@@ -143,7 +143,8 @@ def test_the_docx_has_title_indicators_warnings_overdue_tasks_and_sources(simula
 
 
 def test_the_docx_names_the_departments_of_lagging_indicators(simulated_plan, quick_charts):
-    from kechuang.plans.report import department_names, render
+    from kechuang.plans.departments import department_names
+    from kechuang.plans.report.render import render
 
     report = build(simulated_plan)
     assert report.lagging, "the simulated plan has red or yellow indicators"
@@ -154,7 +155,7 @@ def test_the_docx_names_the_departments_of_lagging_indicators(simulated_plan, qu
 
 
 def test_a_report_on_published_data_only_does_not_mention_simulation(plan, quick_charts):
-    from kechuang.plans.report import render
+    from kechuang.plans.report.render import render
 
     report = build(plan, 2024)
     assert not report.uses_simulated
@@ -168,7 +169,7 @@ def test_the_docx_uses_chinese_fonts_and_has_page_numbers(simulated_plan, quick_
     from docx import Document
     from docx.oxml.ns import qn
 
-    from kechuang.plans.report import render
+    from kechuang.plans.report.render import render
 
     doc = Document(io.BytesIO(render(build(simulated_plan), "docx")))
     fonts = doc.styles["Normal"].element.rPr.rFonts
@@ -188,7 +189,7 @@ def test_the_xlsx_has_four_sheets_with_the_values_of_monitor(simulated_plan):
     from kechuang.engine.plan_labels import OPENSDG_LABELS, WARNING_LABELS
     from kechuang.plans.evaluation import monitor
     from kechuang.plans.models import Task
-    from kechuang.plans.report import render
+    from kechuang.plans.report.render import render
 
     data = monitor(simulated_plan, 2027)
     wb = openpyxl.load_workbook(io.BytesIO(render(build(simulated_plan), "xlsx")))
@@ -235,7 +236,7 @@ def test_the_xlsx_has_four_sheets_with_the_values_of_monitor(simulated_plan):
 
 def test_the_html_report_shows_the_same_as_the_docx(simulated_plan, quick_charts):
     from kechuang.plans.models import Indicator
-    from kechuang.plans.report import render
+    from kechuang.plans.report.render import render
 
     report = build(simulated_plan)
     html = render(report, "html").decode()
@@ -253,9 +254,10 @@ def test_the_html_report_shows_the_same_as_the_docx(simulated_plan, quick_charts
 
 
 def test_without_a_cjk_font_the_charts_use_codes_and_the_report_says_so(simulated_plan, monkeypatch):
-    from kechuang.plans import report_charts
+    from kechuang.plans.report import charts as report_charts
+    from kechuang.plans.report import fonts
 
-    monkeypatch.setattr(report_charts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(fonts, "find_cjk_font", lambda: None)
     report = build(simulated_plan)
     assert report.chart_font is None
     assert any(n.startswith("图表说明") for n in report.notes)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kechuang.plans import tasks as task_service
 from kechuang.plans.models import Milestone, Task, TaskReport
+from kechuang.plans.tasks import services as task_service
 from tests.personas import PERSONAS
 
 READERS = {"admin", "bureau", "reporter", "songshanhu", "humen", "leader"}
@@ -267,7 +267,7 @@ def test_progress_is_the_latest_report_on_the_board_the_task_page_the_scorecard_
 
     from django.utils import timezone
 
-    from kechuang.plans.report import build_report
+    from kechuang.plans.report.build import build_report
     from kechuang.plans.services import task_frames
 
     task = Task.objects.get(plan=plan, code=OWN_TASK)

@@ -44,7 +44,12 @@ def monitor(
         fail(f"未知格式「{fmt}」：请用 table 或 json", 2)
     region_code = region_or_exit(region)
     if observations is not None:
-        from kechuang.plans.monitor import ObservationsFileError, evaluate_file, indicators_from_file, payload
+        from kechuang.plans.monitoring.payload import (
+            ObservationsFileError,
+            evaluate_file,
+            indicators_from_file,
+            payload,
+        )
         from kechuang.plans.schema import default_plan_path, load_plan_file
 
         pf = load_plan_file(plan_file or default_plan_path())

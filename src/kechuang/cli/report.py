@@ -34,7 +34,8 @@ def annual(
     from django.conf import settings
 
     from kechuang.plans.evaluation import default_as_of
-    from kechuang.plans.report import build_report, render
+    from kechuang.plans.report.build import build_report
+    from kechuang.plans.report.render import render
 
     plan = plan_or_exit(plan_code)
     if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page

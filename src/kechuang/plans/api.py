@@ -17,10 +17,11 @@ from ninja import Field, Query, Router, Schema, Status
 from kechuang import access
 from kechuang.engine.observation_import import check_observations
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS
+from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import monitor, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task
+from kechuang.plans.monitoring.selection import plan_for, region_choices, resolve_region
 from kechuang.plans.observations import ObservationImportError, indicator_infos, store_observations
-from kechuang.plans.views_monitor import department_names, plan_for, region_choices, resolve_region
 from kechuang.regions import region_lookup, region_names
 
 router = Router(tags=["规划监测"])
@@ -272,7 +273,7 @@ def list_indicators(request, code: str):
     plan = plan_for(request.user, code)
     access.deny_unless(access.can_view(request.user, "indicator"))
     rows = access.visible(request.user, "indicator", Indicator.objects.filter(plan=plan, active=True))
-    depts, names = department_names(), region_names()
+    depts, names = department_names(full=True), region_names()
     return [_indicator_out(i, depts, names) for i in rows.prefetch_related("regional_targets")]
 
 
@@ -424,7 +425,7 @@ def list_tasks(request, code: str, filters: Query[TaskFilter]):
     if filters.chapter is not None:
         qs = qs.filter(chapter=filters.chapter)
     board = {r["code"]: r for r in task_board(plan, filters.as_of).iter_rows(named=True)}
-    depts = department_names()
+    depts = department_names(full=True)
     out = []
     for task in access.visible(request.user, "task", qs).prefetch_related("milestones", "co_departments"):
         state = board.get(task.code, {})

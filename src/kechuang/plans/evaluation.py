@@ -6,9 +6,9 @@ from datetime import date
 
 import polars as pl
 
-from kechuang.engine.plan_eval import evaluate, plan_index_by_region
+from kechuang.engine.plan_eval import evaluate
 from kechuang.plans.models import Plan
-from kechuang.plans.monitor import payload
+from kechuang.plans.monitoring.payload import payload
 from kechuang.plans.observations import observations_frame
 from kechuang.plans.services import evaluate_tasks, indicators_frame, regional_targets_frame
 
@@ -30,11 +30,6 @@ def evaluate_plan(plan: Plan, as_of: int | None = None) -> tuple[pl.DataFrame, p
 def monitor(plan: Plan, as_of: int | None = None, region: str = "441900") -> dict:
     results, indicators, as_of = evaluate_plan(plan, as_of)
     return payload(plan.code, as_of, region, results, indicators)
-
-
-def region_index(plan: Plan, as_of: int | None = None) -> pl.DataFrame:
-    results, indicators, _ = evaluate_plan(plan, as_of)
-    return plan_index_by_region(results, indicators)
 
 
 def task_board(plan: Plan, as_of: date | None = None) -> pl.DataFrame:

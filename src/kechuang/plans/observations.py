@@ -17,9 +17,11 @@ from kechuang import access
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
 from kechuang.engine.observation_import import IndicatorInfo, check_observations
+from kechuang.engine.plan_simulate import simulate
 from kechuang.engine.tables import RowError, TableReadError, read_table
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
-from kechuang.regions import CITY_CODE, region_lookup
+from kechuang.plans.services import indicators_frame
+from kechuang.regions import region_lookup
 
 SIMULATED_SOURCE = "模拟数据（演示用，非官方统计）"
 
@@ -216,15 +218,8 @@ def load_reference_history(plan: Plan) -> ImportResult:
         return store_observations(plan, clean, file_name=path.name, default_source="dongguan-indicators.csv")
 
 
-def city_code() -> str:
-    return CITY_CODE
-
-
 def simulate_to(plan: Plan, last_year: int, seed: int = 2026, towns: list[str] | None = None) -> ImportResult:
     """Simulated observations for the years after the latest real data up to last_year (marked 模拟)."""
-    from kechuang.engine.plan_simulate import simulate
-    from kechuang.plans.services import indicators_frame
-
     real = observations_frame(plan, include_simulated=False)
     first_year = int(real["year"].max()) + 1 if real.height else plan.start_year
     if last_year < first_year:

@@ -1,6 +1,8 @@
-"""Moving plan data between the database and the engine: loading plan files, observations, evaluation.
+"""The plan file into the database (versions, indicators, regional targets, tasks with their
+co-departments and milestones) and the plan's rows out of it as frames for the engine.
 
-The only module of the plans app that reads or writes plan rows in bulk; views, API and CLI call it.
+Shared by every concern of the app (monitoring, entry, tasks, report), the API and the CLI; observations
+have their own service (plans.observations) and the evaluation its own (plans.evaluation).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db import transaction
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
+from kechuang.engine.plan_tasks import evaluate_tasks as engine_evaluate_tasks
 from kechuang.plans.models import (
     Indicator,
     Milestone,
@@ -272,7 +275,5 @@ def task_frames(plan: Plan) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def evaluate_tasks(plan: Plan, as_of: date) -> pl.DataFrame:
-    from kechuang.engine.plan_tasks import evaluate_tasks as engine_evaluate_tasks
-
     tasks, milestones = task_frames(plan)
     return engine_evaluate_tasks(tasks, milestones, as_of)

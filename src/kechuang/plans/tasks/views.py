@@ -1,7 +1,7 @@
 """Task pages: the board (by chapter / by department), one task with its reports, the report form,
 evidence downloads and the department scorecard.
 
-Thin: scope from kechuang.access, data from plans.tasks, then render. The departments and dates of
+Thin: scope from kechuang.access, data from plans.tasks.services, then render. The departments and dates of
 the tasks are a sample (示例分工) and every page that shows tasks says so.
 """
 
@@ -13,15 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
-from kechuang.plans import tasks as task_service
-from kechuang.plans.forms_tasks import BoardFilter, TaskReportForm
+from kechuang.plans.departments import department_names
 from kechuang.plans.models import Plan, Task, TaskReport
 from kechuang.plans.services import default_plan
+from kechuang.plans.tasks import services as task_service
+from kechuang.plans.tasks.forms import BoardFilter, TaskReportForm
 from kechuang.web.uploads import upload_too_large
 
 
@@ -43,7 +43,7 @@ def board(request):
     access.deny_unless(access.can_view(request.user, "task"))
     plan = _plan()
     chapters, _sections = task_service.outline(plan)
-    departments = task_service.department_names()
+    departments = department_names()
     filters = BoardFilter(
         request.GET or None,
         chapters=chapters,
@@ -173,12 +173,3 @@ def departments(request):
     return render(
         request, "plans/tasks_departments.html", {"plan": plan, "rows": rows, "as_of_year": as_of_year}
     )
-
-
-urlpatterns = [
-    path("tasks/", board, name="tasks"),
-    path("tasks/<str:code>/", task_detail, name="task"),
-    path("tasks/<str:code>/report/", task_report, name="task_report"),
-    path("task-reports/<int:pk>/evidence/", task_evidence, name="task_evidence"),
-    path("departments/", departments, name="departments"),
-]

@@ -1,6 +1,6 @@
 """Data entry pages: one value by web form, the Excel template, file upload, upload batches.
 
-Thin: each view checks scope with kechuang.access, calls plans.entry (or the observations service)
+Thin: each view checks scope with kechuang.access, calls plans.entry.services (or the observations service)
 and renders. Nothing is written unless the whole row or file passes the checks.
 """
 
@@ -12,19 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
-from kechuang.plans import entry
-from kechuang.plans.forms_entry import ObservationForm, UploadForm
+from kechuang.plans.departments import department_names
+from kechuang.plans.entry import services as entry
+from kechuang.plans.entry.forms import ObservationForm, UploadForm
+from kechuang.plans.entry.xlsx_template import build_template
 from kechuang.plans.models import Plan
 from kechuang.plans.observations import ObservationImportError
 from kechuang.plans.services import default_plan
-from kechuang.plans.tasks import department_names
-from kechuang.plans.templates_xlsx import build_template
 from kechuang.regions import region_names
 from kechuang.web.uploads import upload_too_large
 
@@ -250,13 +250,3 @@ def entry_batch(request, pk: int):
             "back": reverse("plans:entry_batches"),
         },
     )
-
-
-urlpatterns = [
-    path("entry/", entry_form, name="entry"),
-    path("entry/previous/", entry_previous, name="entry_previous"),
-    path("entry/template.xlsx", entry_template, name="entry_template"),
-    path("entry/upload/", entry_upload, name="entry_upload"),
-    path("entry/batches/", entry_batches, name="entry_batches"),
-    path("entry/batches/<int:pk>/", entry_batch, name="entry_batch"),
-]

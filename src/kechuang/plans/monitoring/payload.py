@@ -10,8 +10,11 @@ from pathlib import Path
 
 import polars as pl
 
+from kechuang.engine.observation_import import IndicatorInfo, check_observations
 from kechuang.engine.plan_eval import evaluate, plan_index
+from kechuang.engine.tables import read_table
 from kechuang.plans.schema import PlanFile
+from kechuang.regions import region_lookup
 
 FIELDS = (
     "code",
@@ -98,10 +101,6 @@ def payload(plan_code: str, as_of: int, region: str, results: pl.DataFrame, indi
 
 def evaluate_file(plan_file: PlanFile, observations_path: Path, as_of: int) -> pl.DataFrame:
     """Evaluate an observations file against a plan file, without a database."""
-    from kechuang.engine.observation_import import IndicatorInfo, check_observations
-    from kechuang.engine.tables import read_table
-    from kechuang.regions import region_lookup
-
     infos = {}
     for i in plan_file.indicators:
         infos[i.code] = infos[i.name] = IndicatorInfo(i.code, i.name, i.unit)

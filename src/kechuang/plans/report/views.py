@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_GET
 from kechuang import access
 from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
-from kechuang.plans.report import FORMATS, build_report
-from kechuang.plans.report import render as render_report
+from kechuang.plans.report.build import build_report
+from kechuang.plans.report.render import FORMATS
+from kechuang.plans.report.render import render as render_report
 from kechuang.plans.services import get_plan
 
 FORMAT_CHOICES = [
@@ -73,6 +73,3 @@ def report(request):
     response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(fmt != "html", built.filename(fmt))
     return response
-
-
-urlpatterns = [path("report/", report, name="report")]

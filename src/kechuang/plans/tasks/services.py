@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from kechuang import access
-from kechuang.accounts.models import OrgKind, OrgUnit
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS, TREND_LABELS, WARNING_LABELS
+from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE
@@ -39,16 +39,6 @@ EVIDENCE_SUFFIXES = (
     ".zip",
     ".txt",
 )
-
-
-def department_names() -> dict[str, str]:
-    """Department code → short Chinese name (市科技局 …)."""
-    return {
-        code: short or name
-        for code, short, name in OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT).values_list(
-            "code", "short_name", "name"
-        )
-    }
 
 
 def outline(plan: Plan) -> tuple[dict[int, str], dict[tuple[int, int], str]]:
@@ -88,9 +78,6 @@ class Board:
     counts: dict[str, int]
     as_of: date
     chapters: dict[int, str]
-    statuses: list[tuple[str, str]] = field(
-        default_factory=lambda: [(s, TASK_STATUS_LABELS[s]) for s in STATUS_ORDER]
-    )
 
 
 def _statuses(plan: Plan, as_of: date) -> dict[str, dict]:

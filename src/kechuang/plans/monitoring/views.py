@@ -1,7 +1,7 @@
 """Plan monitoring pages: overview, indicator page, plan versions and what changed between them.
 
-Thin views: the scope comes from kechuang.access, the figures from plans.evaluation (the engine), the
-charts from plans.charts. The helpers at the top (plan, regions, years) are shared with plans.api.
+Thin views: the scope comes from kechuang.access (through .selection, shared with plans.api), the
+figures from plans.evaluation (the engine), the charts from .charts.
 """
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ from collections import Counter
 
 import polars as pl
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang import access
-from kechuang.accounts.models import OrgKind, OrgUnit
 from kechuang.engine.plan_eval import plan_index_by_region
 from kechuang.engine.plan_labels import (
     BASELINE_SOURCE_LABELS,
@@ -26,67 +24,21 @@ from kechuang.engine.plan_labels import (
     TREND_LABELS,
     WARNING_LABELS,
 )
-from kechuang.plans import charts
+from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import default_as_of, evaluate_plan
-from kechuang.plans.models import Indicator, Observation, Plan, PlanVersion, RegionalTarget
-from kechuang.plans.monitor import payload
+from kechuang.plans.models import Indicator, Plan, PlanVersion, RegionalTarget
+from kechuang.plans.monitoring import charts
+from kechuang.plans.monitoring.payload import payload
+from kechuang.plans.monitoring.selection import (
+    parse_year,
+    plan_for,
+    region_choices,
+    resolve_region,
+    visible_observations,
+)
 from kechuang.plans.observations import observations_frame
 from kechuang.plans.schema import PlanFile, plan_diff
-from kechuang.plans.services import DEFAULT_PLAN
-from kechuang.regions import region_lookup, region_names
-
-# ---------------------------------------------------------------- shared with the API
-
-
-def plan_for(user, code: str | None = None) -> Plan:
-    """The plan the user asked for (default: the Dongguan plan), among the plans they may see."""
-    access.deny_unless(access.can_view(user, "plan"))
-    plans = access.visible(user, "plan", Plan.objects.all())
-    plan = plans.filter(code=code).first() if code else None
-    if not code:
-        plan = plans.filter(code=DEFAULT_PLAN).first() or plans.order_by("id").first()
-    if plan is None:
-        raise Http404(_("未找到规划：请先运行 kechuang plan load 或 kechuang demo"))
-    return plan
-
-
-def visible_observations(user, plan: Plan):
-    return access.visible(user, "observation", Observation.objects.filter(indicator__plan=plan))
-
-
-def region_choices(user, plan: Plan) -> list[tuple[str, str]]:
-    """(code, name) of the city and of the regions with observations the user may see; city first."""
-    latest = visible_observations(user, plan).filter(is_latest=True).order_by()
-    codes = set(latest.values_list("region_code", flat=True).distinct()) | {plan.region_code}
-    names = region_names()
-    return [(c, names.get(c, c)) for c in sorted(codes, key=lambda c: (c != plan.region_code, c))]
-
-
-def resolve_region(user, plan: Plan, text: str | None, choices: list[tuple[str, str]]) -> str:
-    """A region name or code from the request → its code, if the user may see its data."""
-    if not text:
-        return plan.region_code
-    code = region_lookup().get(text.strip())
-    if code is None:
-        raise Http404(_("未知地区"))
-    if code in dict(choices):
-        return code
-    if Observation.objects.filter(indicator__plan=plan, region_code=code).exists():
-        raise access.AccessDenied(_("无权查看该地区的数据"))
-    raise Http404(_("该地区暂无观测数据"))
-
-
-def parse_year(text) -> int | None:
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        return None
-    return year if 2000 <= year <= 2100 else None
-
-
-def department_names() -> dict[str, str]:
-    return dict(OrgUnit.objects.filter(kind=OrgKind.DEPARTMENT).values_list("code", "name"))
-
+from kechuang.regions import region_names
 
 # ---------------------------------------------------------------- page data
 
@@ -247,7 +199,7 @@ def indicator(request, code: str):
     context = {
         "plan": plan,
         "ind": ind,
-        "department": department_names().get(ind.owner_department, ind.owner_department),
+        "department": department_names(full=True).get(ind.owner_department, ind.owner_department),
         "as_of": as_of,
         "years": years,
         "region": region,
@@ -380,7 +332,7 @@ def version_diff(request, a: int, b: int):
     old_file, new_file = PlanFile.model_validate(old.content), PlanFile.model_validate(new.content)
     names = {i.code: i.name for i in old_file.indicators} | {i.code: i.name for i in new_file.indicators}
     names |= {t.code: t.title for t in old_file.tasks} | {t.code: t.title for t in new_file.tasks}
-    depts = department_names()
+    depts = department_names(full=True)
     changes = []
     for change in plan_diff(old_file, new_file):
         field = (change.field or "").removeprefix("plan.")
@@ -409,11 +361,3 @@ def version_diff(request, a: int, b: int):
         "versions": list(plan.versions.defer("content").order_by("-number")),
     }
     return render(request, "plans/version_diff.html", context)
-
-
-urlpatterns = [
-    path("", overview, name="overview"),
-    path("indicators/<str:code>/", indicator, name="indicator"),
-    path("versions/", versions, name="versions"),
-    path("versions/<int:a>/<int:b>/", version_diff, name="version_diff"),
-]

@@ -17,9 +17,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from kechuang.plans.report import CELL_FILLS, AnnualReport
-from kechuang.plans.report_charts import report_charts
-from kechuang.plans.report_text import (
+from kechuang.plans.report.charts import report_charts
+from kechuang.plans.report.model import CELL_FILLS, AnnualReport
+from kechuang.plans.report.text import (
     TextTable,
     appendix_intro,
     chart_note,

@@ -1,7 +1,7 @@
 """Charts of the annual report as PNG images: one per indicator and a summary bar chart.
 
 Matplotlib's object API (no pyplot, so no global state in a web server) renders with Agg. Chinese
-labels need a CJK font: :func:`find_cjk_font` looks for one on the machine (Debian's
+labels need a CJK font: :func:`.fonts.find_cjk_font` looks for one on the machine (Debian's
 fonts-wqy-microhei, Noto CJK, Source Han …). Without one the charts are labelled with indicator codes
 and English words instead of tofu boxes, and the report says so in its notes.
 """
@@ -9,58 +9,18 @@ and English words instead of tofu boxes, and the report says so in its notes.
 from __future__ import annotations
 
 import io
-import os
-from functools import cache
 
-from matplotlib import font_manager
+import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from kechuang.plans.report import WARNING_COLOURS, AnnualReport, IndicatorRow
+from kechuang.plans.report.model import WARNING_COLOURS, AnnualReport, IndicatorRow
 
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Sarasa Gothic SC",
-    "Droid Sans Fallback",
-)
-CJK_FILE_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "simhei", "msyh")
 ENGLISH_UNITS = {"人年": "person-years", "件": "patents", "亿元": "100 million yuan", "家": "firms"}
 GREY = "#8C959F"
 REAL = "#0B57D0"
 SIMULATED = "#8250DF"
 DPI = 200
-
-
-@cache
-def find_cjk_font() -> str | None:
-    """The family name of a font with Chinese glyphs that matplotlib can use, or None.
-
-    ``KECHUANG_CJK_FONT`` may name a font file to use instead of looking."""
-    path = os.environ.get("KECHUANG_CJK_FONT")
-    if path and os.path.exists(path):
-        font_manager.fontManager.addfont(path)
-        return font_manager.FontProperties(fname=path).get_name()
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in known:
-            return family
-    # installed after matplotlib built its font cache: look at the files themselves
-    for path in sorted(font_manager.findSystemFonts()):
-        if any(hint in os.path.basename(path).lower().replace("-", "") for hint in CJK_FILE_HINTS):
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except (OSError, RuntimeError, ValueError):
-                continue
-    return None
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -94,8 +54,6 @@ def _trend_line(row: IndicatorRow, year: float) -> float:
 
 def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
     """Observations (simulated ones hollow), the baseline→target path, the trend and its 80% band."""
-    import matplotlib
-
     cjk = font is not None
     t = {
         "real": "实际值" if cjk else "observed",
@@ -182,8 +140,6 @@ def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
 
 def summary_chart(report: AnnualReport, font: str | None = None) -> bytes:
     """Progress of each indicator towards its target, coloured by warning, with the time elapsed."""
-    import matplotlib
-
     cjk = font is not None
     rows = report.indicators
     with matplotlib.rc_context({**_rc(font), "font.size": 9}):

@@ -19,8 +19,8 @@ from kechuang.engine.plan_labels import (
     TASK_STATUS_LABELS,
     WARNING_LABELS,
 )
-from kechuang.plans.report import CELL_FILLS, WARNING_COLOURS, AnnualReport
-from kechuang.plans.report_text import fmt_date, overview_paragraphs, recommendations
+from kechuang.plans.report.model import CELL_FILLS, WARNING_COLOURS, AnnualReport
+from kechuang.plans.report.text import fmt_date, overview_paragraphs, recommendations
 
 FONT = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
 UNIT_FORMATS = {"%": '0.00"%"', "亿元": '#,##0.00" 亿元"', "家": '#,##0" 家"', "人年": '#,##0.00" 人年"'}

@@ -7,7 +7,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.plans.tasks import EVIDENCE_SUFFIXES
+from kechuang.plans.tasks.services import EVIDENCE_SUFFIXES
 
 
 class BoardFilter(forms.Form):

@@ -1,6 +1,6 @@
 """The words and numbers of the annual report, shared by its renderers (docx, xlsx, html).
 
-Plain and factual: every sentence is made from the figures of :class:`report.AnnualReport`.
+Plain and factual: every sentence is made from the figures of :class:`.model.AnnualReport`.
 """
 
 from __future__ import annotations
@@ -8,12 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from kechuang.engine.plan_labels import WARNING_LABELS
-
-if TYPE_CHECKING:
-    from kechuang.plans.report import AnnualReport, IndicatorRow, TaskRow
+from kechuang.plans.report.model import AnnualReport, IndicatorRow, TaskRow
 
 SIMULATED_NOTE = (
     "模拟数据：本报告使用了模拟数据（演示用，非官方统计），已在指标表、图表和数据来源附录中标注“模拟”；"

@@ -1,6 +1,6 @@
 """The Excel template for observations: the columns the import reads, drop-downs, an instructions sheet.
 
-Built with XlsxWriter from what the user may write (plans.entry.writable), so a department reporter's
+Built with XlsxWriter from what the user may write (plans.entry.services.writable), so a department reporter's
 template offers only its own indicators and a town officer's only its own town.
 """
 

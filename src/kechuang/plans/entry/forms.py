@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.plans.entry import Writable
+from kechuang.plans.entry.services import Writable
 
 # The Chinese column names the import reports → the form field they belong to.
 COLUMN_FIELDS = {

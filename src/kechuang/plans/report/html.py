@@ -7,9 +7,9 @@ import base64
 
 from django.template.loader import render_to_string
 
-from kechuang.plans.report import AnnualReport
-from kechuang.plans.report_charts import report_charts
-from kechuang.plans.report_text import (
+from kechuang.plans.report.charts import report_charts
+from kechuang.plans.report.model import AnnualReport
+from kechuang.plans.report.text import (
     appendix_intro,
     chart_note,
     department_table,

@@ -1,0 +1,1 @@
+"""Key tasks: the board, a task and its progress reports, evidence, the department scorecard."""
