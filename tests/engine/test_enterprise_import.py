@@ -394,3 +394,25 @@ def test_a_facts_file_naming_an_enterprise_of_a_bad_registry_is_not_flooded(tmp_
     _, errors = check_upload([tmp_path / "registry.csv", tmp_path / "facts.csv"], region_lookup=lookup)
     assert "facts.csv" not in errors or all(e.kind != "unknown_code" for e in errors["facts.csv"])
     assert [e.kind for e in errors["registry.csv"]] == ["region"]
+
+
+def test_an_excel_date_serial_is_a_date(lookup, tmp_path):
+    import xlsxwriter
+
+    clean, errors = check_registry(
+        rows(GOOD_REGISTRY, 2, registered_on="43529", hightech_cert_until="46375.0"), lookup
+    )
+    assert not errors.rejected, errors
+    assert clean.row(1, named=True)["registered_on"] == dt.date(2019, 3, 5)
+    assert clean.row(1, named=True)["hightech_cert_until"] == dt.date(2026, 12, 19)
+    path = tmp_path / "名录.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["统一社会信用代码", "成立日期", "高企证书有效期至"])
+    ws.write_row(1, 0, [CODES[0], 43529])  # a date cell formatted as General
+    ws.write_datetime(1, 2, dt.datetime(2026, 12, 19), wb.add_format({"num_format": "yyyy年m月d日"}))
+    wb.close()
+    clean, errors = check_file(path, "registry", region_lookup=lookup)
+    assert not errors.rejected, errors
+    assert clean.row(0, named=True) == {"credit_code": CODES[0], "registered_on": dt.date(2019, 3, 5),
+                                        "hightech_cert_until": dt.date(2026, 12, 19)}  # fmt: skip

@@ -10,14 +10,20 @@ at most ``max_errors`` entries in row order; ``errors.total`` counts them all. `
 columns the file supplied (a file may update only some fields), with towns as division codes.
 
 Tolerated and normalised: surrounding spaces, full-width digits and letters, thousands separators
-("1,234.5"), dates as 2019-03-05, 2019/3/5, 20190305, 2019年3月5日 (with or without a time),
+("1,234.5"), dates as 2019-03-05, 2019/3/5, 20190305, 2019年3月5日 (with or without a time), Excel
+date cells and Excel date serials (43529 = 2019-03-05),
 flags as 是/否, Y/N, true/false, 1/0, institution levels in Chinese, years as "2023年", towns by
 name, short name or division code (stored as the code). Placeholders such as "—" or "N/A" are
 errors: leave a cell empty when there is no value.
+
+``check_upload`` is the one reader of enterprise files: the upload page and `kechuang enterprises
+import` (through kechuang.enterprises.importing) and `kechuang qualify --input DIR` all call it, so
+they accept and refuse the same files with the same report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -48,6 +54,7 @@ from kechuang.engine.vocabulary import (
 )
 
 MAX_ERRORS = 1000
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 ERROR_KINDS: dict[str, str] = {
@@ -204,7 +211,10 @@ def _date_thorough(s: pl.Expr) -> pl.Expr:
         [g.struct.field("1"), g.struct.field("2").str.zfill(2), g.struct.field("3").str.zfill(2)],
         separator="-",
     )
-    return _date(iso)
+    # An Excel date serial (days since 1899-12-30), as a date cell formatted "General" shows it:
+    # five digits, 1927-05-18 (10000) to 2173-10-14 (99999).
+    serial = s.str.extract(r"^([1-9]\d{4})(\.0+)?$").cast(pl.Int64)
+    return pl.coalesce(_date(iso), pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))
 
 
 def _parsers(c: Column, region_lookup: dict[str, str] | None) -> tuple[Parse, Parse]:
