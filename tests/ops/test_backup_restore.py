@@ -419,3 +419,33 @@ def test_postgresql_backup_and_restore_give_every_row_and_file_back(pg_databases
     cross = run_in(sqlite_target, "restore", out)  # SQLite instance: refused
     assert cross.returncode == 1 and "不支持跨数据库类型恢复" in cross.stderr
     assert not (sqlite_target / DB_NAME).exists()
+
+
+# ---------------------------------------------------------------- the nightly unit
+
+UNIT = Path(__file__).resolve().parents[2] / "deploy" / "backup" / "kechuang-backup.service"
+
+
+def test_the_nightly_unit_runs_a_backup_with_retention(source_var, tmp_path):
+    """ExecStart of deploy/backup/kechuang-backup.service, with its own defaults, is a valid command."""
+    lines = UNIT.read_text(encoding="utf-8").splitlines()
+    env = dict(
+        line.removeprefix("Environment=").split("=", 1) for line in lines if line.startswith("Environment=")
+    )
+    assert env["KECHUANG_BACKUP_KEEP"] == "14"
+    timer = UNIT.with_suffix(".timer").read_text(encoding="utf-8")
+    assert "OnCalendar=*-*-* 02:30:00" in timer and "Persistent=true" in timer
+    env["KECHUANG_BACKUP_DIR"] = str(tmp_path / "nightly")
+    (tmp_path / "nightly").mkdir()
+    for day in range(1, 16):  # fifteen older nights
+        (tmp_path / "nightly" / f"kechuang-202501{day:02d}T023000Z.tar.gz").write_bytes(b"old")
+    exec_start = next(line for line in lines if line.startswith("ExecStart="))
+    program, *args = exec_start.removeprefix("ExecStart=").split()
+    assert program.endswith("/kechuang")
+    for name, value in env.items():
+        args = [a.replace("${" + name + "}", value) for a in args]
+    result = run_in(source_var, *args)
+    assert result.returncode == 0, result
+    archives = sorted(p.name for p in (tmp_path / "nightly").glob("kechuang-*.tar.gz"))
+    assert len(archives) == 14 and not archives[-1].startswith("kechuang-2025")
+    assert archives[0] == "kechuang-20250103T023000Z.tar.gz"
