@@ -52,6 +52,20 @@ def test_a_bad_file_names_its_rows(kc, empty_var, tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_missing_files_and_a_bad_plan_file(kc, empty_var, tmp_path):
+    missing = kc(empty_var, "monitor", "--observations", tmp_path / "none.csv")
+    assert missing.returncode == 2 and "--observations 找不到文件" in missing.stderr, missing
+    file = tmp_path / "观测值.csv"
+    file.write_text(FILE, encoding="utf-8")
+    bad_plan = tmp_path / "plan.yaml"
+    bad_plan.write_text("schema_version: 1\nplan: {code: x}\n", encoding="utf-8")
+    result = kc(empty_var, "monitor", "--observations", file, "--plan-file", bad_plan)
+    assert result.returncode == 1 and "规划文件有" in result.stderr and "plan." in result.stderr, result
+    alone = kc(empty_var, "monitor", "--plan-file", bad_plan)
+    assert alone.returncode == 2 and "只能与 --observations 同用" in alone.stderr, alone
+    assert "Traceback" not in missing.output + result.output + alone.output
+
+
 def test_unknown_region_format_and_plan(kc, demo_copy):
     region = kc(demo_copy, "monitor", "--region", "火星")
     assert region.returncode == 2 and "未知地区「火星」" in region.stderr, region

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import console, fail, plan_or_exit, region_or_exit, setup_django
+from kechuang.cli.common import console, fail, plan_or_exit, region_or_exit, require_file, setup_django
 
 FORMATS = ("table", "json")
 
@@ -32,8 +32,8 @@ def monitor(
     plan_code: str = typer.Option(None, "--plan", help="规划代码（默认：东莞规划）"),
     as_of: int = typer.Option(None, "--as-of", help="评估年份（默认：最近有数据的年份）"),
     region: str = typer.Option("441900", "--region", help="地区名称或代码"),
-    observations: Path = typer.Option(None, "--observations", exists=True, help="评估该文件而不是数据库"),
-    plan_file: Path = typer.Option(None, "--plan-file", exists=True, help="与 --observations 同用：规划文件"),
+    observations: Path = typer.Option(None, "--observations", help="评估该文件而不是数据库"),
+    plan_file: Path = typer.Option(None, "--plan-file", help="与 --observations 同用：规划文件"),
     fmt: str = typer.Option("table", "--format", help="table 或 json"),
 ) -> None:
     """评估规划指标的实施进展（序时进度、趋势、预警、达标概率、Open SDG 进展）。"""
@@ -43,16 +43,27 @@ def monitor(
     if fmt not in FORMATS:
         fail(f"未知格式「{fmt}」：请用 table 或 json", 2)
     region_code = region_or_exit(region)
+    if plan_file is not None and observations is None:
+        fail("--plan-file 只能与 --observations 同用", 2)
     if observations is not None:
+        require_file(observations, "--observations")
+        if plan_file is not None:
+            require_file(plan_file, "--plan-file")
         from kechuang.plans.monitoring.payload import (
             ObservationsFileError,
             evaluate_file,
             indicators_from_file,
             payload,
         )
-        from kechuang.plans.schema import default_plan_path, load_plan_file
+        from kechuang.plans.schema import PlanFileError, default_plan_path, load_plan_file
 
-        pf = load_plan_file(plan_file or default_plan_path())
+        try:
+            pf = load_plan_file(plan_file or default_plan_path())
+        except PlanFileError as exc:
+            from kechuang.cli.plan import print_plan_errors
+
+            print_plan_errors(exc)
+            raise typer.Exit(1) from exc
         year = as_of or _latest_year(observations) or pf.plan.start_year
         try:
             results = evaluate_file(pf, observations, year)
