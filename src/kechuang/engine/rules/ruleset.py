@@ -28,6 +28,9 @@ RULESET_ORDER: tuple[str, ...] = ("kexiao", "gaoqi", "guishang", "gazelle", "lin
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
+# LibYAML's safe loader when PyYAML has it (ten times faster; the same documents and errors).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class RulesetError(ValueError):
     """A rule file that cannot be accepted; the message is Chinese and names what is wrong."""
@@ -364,7 +367,7 @@ def load_ruleset(source: str | Path) -> Ruleset:
     else:
         text = source
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise RulesetError(f"规则文件不是合法的 YAML：{exc}") from exc
     if not isinstance(data, dict):
