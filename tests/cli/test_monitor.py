@@ -71,6 +71,8 @@ def test_unknown_region_format_and_plan(kc, demo_copy):
     assert region.returncode == 2 and "未知地区「火星」" in region.stderr, region
     fmt = kc(demo_copy, "monitor", "--format", "xml")
     assert fmt.returncode == 2 and "未知格式「xml」" in fmt.stderr, fmt
+    year = kc(demo_copy, "monitor", "--as-of", 1800)
+    assert year.returncode == 2 and "--as-of 应在 2000–2100 之间" in year.stderr, year
     plan = kc(demo_copy, "monitor", "--plan", "nope")
     assert plan.returncode == 1 and "找不到规划「nope」" in plan.stderr, plan
     assert "Traceback" not in region.output + fmt.output + plan.output

@@ -84,6 +84,8 @@ def test_list_refuses_an_unknown_pool_region_or_output(kc, demo_copy, tmp_path):
     assert kind.returncode == 2 and "未知的培育库 nope" in kind.stderr and "gaoqi_reserve" in kind.stderr
     region = kc(demo_copy, "pools", "list", "gaoqi_reserve", "--region", "火星")
     assert region.returncode == 2 and "未知地区「火星」" in region.stderr, region
+    year = kc(demo_copy, "pools", "list", "gaoqi_reserve", "--year", 1900)
+    assert year.returncode == 2 and "--year 应在 2000–2100 之间" in year.stderr, year
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     out = kc(demo_copy, "pools", "list", "gaoqi_reserve", "--out", blocker / "x.xlsx")

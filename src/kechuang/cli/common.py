@@ -57,6 +57,13 @@ def require_file(path: Path, option: str = "") -> Path:
     return path
 
 
+def year_or_exit(year: int | None, option: str = "--year") -> int | None:
+    """A year the platform knows (2000–2100, as the web forms), or exit 2."""
+    if year is not None and not 2000 <= year <= 2100:
+        fail(f"{option} 应在 2000–2100 之间，收到 {year}", 2)
+    return year
+
+
 def plan_or_exit(code: str | None):
     """The plan with this code (default: the Dongguan plan), or exit 1 naming what is missing."""
     from kechuang.plans.models import Plan

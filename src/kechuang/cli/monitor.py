@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import console, fail, plan_or_exit, region_or_exit, require_file, setup_django
+from kechuang.cli.common import (
+    console,
+    fail,
+    plan_or_exit,
+    region_or_exit,
+    require_file,
+    setup_django,
+    year_or_exit,
+)
 
 FORMATS = ("table", "json")
 
@@ -43,6 +51,7 @@ def monitor(
     if fmt not in FORMATS:
         fail(f"未知格式「{fmt}」：请用 table 或 json", 2)
     region_code = region_or_exit(region)
+    year_or_exit(as_of, "--as-of")
     if plan_file is not None and observations is None:
         fail("--plan-file 只能与 --observations 同用", 2)
     if observations is not None:

@@ -14,6 +14,7 @@ from kechuang.cli.common import (
     plan_or_exit,
     region_or_exit,
     setup_django,
+    year_or_exit,
 )
 
 NAME = "pools"
@@ -91,6 +92,7 @@ def list_pool(
     from kechuang.enterprises.pools_export import write_xlsx
     from kechuang.enterprises.qualification import latest_year
 
+    year_or_exit(year or None)
     if kind not in KINDS:
         err_console.print(f"[red]未知的培育库 {kind}：可选 {', '.join(KINDS)}[/]")
         raise typer.Exit(2)
