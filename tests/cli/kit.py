@@ -38,8 +38,10 @@ def command() -> list[str]:
 
 
 def child_env(var: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KECHUANG_"))}
-    env.pop("DATABASE_URL", None)
+    """The child's environment: this var directory and its SQLite file, whatever the parent uses
+    (DATABASE_URL is removed; a test that wants PostgreSQL adds it back itself)."""
+    drop = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KECHUANG_VAR", "KECHUANG_HOME", "KECHUANG_SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         KECHUANG_VAR=str(var),
         SECRET_KEY="cli-tests-not-secret",
