@@ -54,7 +54,7 @@ def test_the_migration_keeps_the_co_departments_of_the_string_and_back():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("plans", "0001_initial")], [("plans", "0002_task_co_departments_relation")]
+    before, after = [("plans", "0001_initial")], [("plans", "0004_remove_task_co_departments_text")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -1,29 +1,8 @@
-"""Co-departments become rows of TaskDepartment instead of the ",kjj,fgj," string; the data is kept."""
+"""Co-departments become rows of TaskDepartment instead of the ",kjj,fgj," string (1/3: the new table;
+the old column is kept as co_departments_text until 0003 has copied it)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def split_codes(apps, schema_editor):
-    Task = apps.get_model("plans", "Task")
-    TaskDepartment = apps.get_model("plans", "TaskDepartment")
-    links = []
-    for pk, text in Task.objects.values_list("pk", "co_departments_text"):
-        codes = list(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
-        links += [TaskDepartment(task_id=pk, department=c, seq=n) for n, c in enumerate(codes, start=1)]
-    TaskDepartment.objects.bulk_create(links, batch_size=1000)
-
-
-def join_codes(apps, schema_editor):
-    Task = apps.get_model("plans", "Task")
-    TaskDepartment = apps.get_model("plans", "TaskDepartment")
-    codes: dict[int, list[str]] = {}
-    for task_id, code in TaskDepartment.objects.order_by("task_id", "seq").values_list(
-        "task_id", "department"
-    ):
-        codes.setdefault(task_id, []).append(code)
-    for task_id, listed in codes.items():
-        Task.objects.filter(pk=task_id).update(co_departments_text="," + ",".join(listed) + ",")
 
 
 class Migration(migrations.Migration):
@@ -60,6 +39,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(split_codes, join_codes),
-        migrations.RemoveField("task", "co_departments_text"),
     ]
