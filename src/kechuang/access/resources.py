@@ -35,15 +35,8 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_department": lambda u: Q(indicator__owner_department=_org_code(u)),
     },
     "task": {
-        # led, or co-led: co-departments are TaskDepartment rows, matched in a subquery so each task is once
-        "own_department": lambda u: (
-            Q(lead_department=_org_code(u))
-            | Q(
-                pk__in=apps.get_model("plans", "TaskDepartment")
-                .objects.filter(department=_org_code(u))
-                .values("task_id")
-            )
-        ),
+        # led or co-led (co-departments are TaskDepartment rows): the plans model's own definition
+        "own_department": lambda u: apps.get_model("plans", "Task").department_q(_org_code(u)),
     },
     "task_report": {
         "own_department": lambda u: Q(department=_org_code(u)),

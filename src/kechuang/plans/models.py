@@ -114,14 +114,7 @@ class TaskQuerySet(models.QuerySet):
 
     def of_department(self, code: str) -> TaskQuerySet:
         """The tasks a department leads or co-leads (each once)."""
-        return self.filter(department_q(code))
-
-
-def department_q(code: str) -> Q:
-    """Tasks led by the department ``code`` or with it among their co-departments. The co-departments
-    are a subquery, not a join, so that a task is found once however many co-departments it has."""
-    co_led = TaskDepartment.objects.filter(department=code).values("task_id")
-    return Q(lead_department=code) | Q(pk__in=co_led)
+        return self.filter(Task.department_q(code))
 
 
 class Task(models.Model):
@@ -150,6 +143,14 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @staticmethod
+    def department_q(code: str) -> Q:
+        """Tasks led by the department ``code`` or with it among their co-departments (the row filter
+        of a department's scope, too). The co-departments are a subquery, not a join, so that a task is
+        found once however many co-departments it has."""
+        co_led = TaskDepartment.objects.filter(department=code).values("task_id")
+        return Q(lead_department=code) | Q(pk__in=co_led)
 
     @property
     def co_department_codes(self) -> list[str]:
