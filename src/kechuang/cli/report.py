@@ -30,18 +30,19 @@ def annual(
     if fmt not in ("docx", "xlsx", "html"):
         err_console.print(f"[red]未知格式「{fmt}」：请用 docx、xlsx 或 html[/]")
         raise typer.Exit(2)
+    if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page
+        fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
+    if out is not None:
+        _make_parent(out)  # before anything is built: an impossible place fails at once
     setup_django()
     from django.conf import settings
 
+    plan = plan_or_exit(plan_code)
+    # The report's modules (SciPy, matplotlib, python-docx) load only once there is a report to make.
     from kechuang.plans.evaluation import default_as_of
     from kechuang.plans.report.build import build_report
     from kechuang.plans.report.render import render
 
-    plan = plan_or_exit(plan_code)
-    if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page
-        fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
-    if out is not None:
-        _make_parent(out)  # before the report is built: an impossible place fails at once
     report = build_report(plan, year or default_as_of(plan))
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
     _make_parent(path)
