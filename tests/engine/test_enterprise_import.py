@@ -14,6 +14,7 @@ from kechuang.engine import credit_code, synth
 from kechuang.engine.enterprise_import import (
     ROW_ERROR_KINDS,
     RowError,
+    _read_typed,
     check_facts,
     check_file,
     check_registry,
@@ -416,3 +417,24 @@ def test_an_excel_date_serial_is_a_date(lookup, tmp_path):
     assert not errors.rejected, errors
     assert clean.row(0, named=True) == {"credit_code": CODES[0], "registered_on": dt.date(2019, 3, 5),
                                         "hightech_cert_until": dt.date(2026, 12, 19)}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [*[(c, v) for c, v, _, _ in REGISTRY_CASES], ("registered_on", "2019/3/5"), ("registered_on", "2019-3-5"),
+     ("registered_on", "20190305"), ("national_award_5y", "TRUE"), ("national_award_5y", "是"),
+     ("national_award_5y", "1"), ("restricted_industry", "")],
+)  # fmt: skip
+def test_a_registry_csv_gives_the_same_rows_and_errors_however_it_is_read(tmp_path, lookup, column, value):
+    path = tmp_path / "registry.csv"
+    plain = {"national_award_5y": "false", "abnormal_listed": "true", "serious_incident_1y": "false"}
+    rows(GOOD_REGISTRY | plain, 11, **{column: value}).write_csv(path)
+    checked, errors = check_upload([path], region_lookup=lookup)
+    text_clean, text_errors = check_file(path, "registry", region_lookup=lookup)
+    if value == "2019/3/5":  # the fast path was taken
+        assert _read_typed(path).schema["registered_on"] == pl.Date
+    assert [(e.row, e.column, e.value, e.message) for e in errors.get("registry.csv", [])] == [
+        (e.row, e.column, e.value, e.message) for e in text_errors
+    ]
+    if not text_errors:
+        assert_frame_equal(checked[0].clean, text_clean)

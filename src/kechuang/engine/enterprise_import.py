@@ -249,8 +249,15 @@ def _numeric(c: Column) -> bool:
     return c.dtype in (pl.Int32, pl.Int64, pl.Float64)
 
 
+def _read_as(c: Column) -> type[pl.DataType] | pl.DataType | None:
+    """The type the CSV reader itself parses a column as on the fast path (None: as text)."""
+    if _numeric(c):
+        return pl.Float64
+    return c.dtype if c.dtype in (pl.Date, pl.Boolean) else None
+
+
 def _typed(df: pl.DataFrame, c: Column) -> bool:
-    return _numeric(c) and df.schema[c.name] == pl.Float64
+    return _read_as(c) is not None and df.schema[c.name] == _read_as(c)
 
 
 _CODE_VALUE = np.zeros(256, dtype=np.int32)
@@ -317,7 +324,7 @@ def _parse_columns(
             value = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
             fast_exprs += [value.alias(f"__t_{c.name}"), value.alias(f"__v_{c.name}")]
             continue
-        if _typed(t, c):  # already a number ("inf" and "NaN" are refused in _cell_checks)
+        if _typed(t, c):  # read by the CSV reader ("inf" and "NaN" are refused in _cell_checks)
             fast_exprs += [raw.alias(f"__t_{c.name}"), raw.alias(f"__v_{c.name}")]
             continue
         fast, _ = _parsers(c, region_lookup)
@@ -414,7 +421,11 @@ def _cell_checks(t: pl.DataFrame, cols: tuple[Column, ...]) -> list[_Check]:
         why = _WHY.get(c.name) or _WHY.get(c.dtype)
         if why is None:
             continue
-        unread = (v.is_nan() | v.is_infinite()) if t.schema[f"__t_{c.name}"] == pl.Float64 else v.is_null()
+        unread = v.is_null()
+        if t.schema[f"__t_{c.name}"] == pl.Float64:  # a number the CSV reader parsed
+            unread = v.is_nan() | v.is_infinite()
+        elif t.schema[f"__t_{c.name}"] != pl.Utf8:  # a date or a flag the CSV reader parsed
+            unread = pl.lit(False)
         checks.append(_Check(c.name, why[0], text.is_not_null() & unread, _say(c, why[1])))
         if c.dtype == pl.Int32:
             checks.append(
@@ -481,8 +492,8 @@ def _prepare(
     region_lookup: dict[str, str] | None,
     valid_codes: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Known columns as text with spreadsheet row numbers (header = row 1), parsed. A numeric column
-    that the CSV reader already parsed as Float64 (see _read_typed) stays a number."""
+    """Known columns as text with spreadsheet row numbers (header = row 1), parsed. A column that the
+    CSV reader already parsed (see _read_typed) keeps its type."""
     known = [c for c in cols if c.name in df.columns]
     t = df.select(
         *[pl.col(c.name) if _typed(df, c) else pl.col(c.name).cast(pl.Utf8) for c in known],
@@ -651,7 +662,7 @@ def check_upload(
     for path, name, kind, df in sorted(mapped, key=lambda m: m[2] != "registry"):
         if kind == "registry":
             clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
-            if errs.rejected and any(t == pl.Float64 for t in df.schema.values()):
+            if errs.rejected and any(t != pl.Utf8 for t in df.schema.values()):
                 df, _ = map_headers(read_table(path), kind)  # every bad cell reported as typed
                 clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
             if "credit_code" in df.columns:
@@ -668,7 +679,7 @@ def check_upload(
                 )
             checked_codes = pl.concat(valid) if valid else None
             clean, errs = check_facts(df, known, max_errors=max_errors, valid_codes=checked_codes)
-            if errs.rejected and any(t == pl.Float64 for t in df.schema.values()):
+            if errs.rejected and any(t != pl.Utf8 for t in df.schema.values()):
                 df, _ = map_headers(read_table(path), kind)
                 clean, errs = check_facts(df, known, max_errors=max_errors, valid_codes=checked_codes)
         if errs.rejected:
@@ -679,9 +690,10 @@ def check_upload(
 
 
 def _read_typed(path: str | Path) -> pl.DataFrame | None:
-    """The fast path for a large clean CSV in UTF-8: the CSV reader parses the numeric columns itself
-    (several times faster than reading text and converting it). None when the file is not such a
-    CSV or any numeric cell is not a plain number (then read_table reads every cell as text, and the
+    """The fast path for a large clean CSV in UTF-8: the CSV reader parses the numbers, dates and
+    flags itself (several times faster than reading text and converting it). None when the file is
+    not such a CSV or any such cell is not in the reader's plain form — a number, 2019-03-05 or
+    2019/3/5, true/false (then read_table reads every cell as text, and the
     thorough parsers and the error report see the cells as typed). A file read this way that fails
     any check is read again as text, so that its errors are reported exactly as for any other file."""
     p = Path(path)
@@ -694,9 +706,11 @@ def _read_typed(path: str | Path) -> pl.DataFrame | None:
             return None
         sep = csv_separator(head)
         header = pl.read_csv(p, n_rows=0, infer_schema=False, separator=sep).columns
-        numeric = {c.name for c in (*REGISTRY_COLUMNS, *FACT_COLUMNS) if _numeric(c)}
+        read_as = {c.name: _read_as(c) for c in (*REGISTRY_COLUMNS, *FACT_COLUMNS) if _read_as(c)}
         lookup = {_norm_header(k): v for k, v in header_map((*REGISTRY_COLUMNS, *FACT_COLUMNS)).items()}
-        overrides = {h: pl.Float64 for h in header if lookup.get(_norm_header(h)) in numeric}
+        overrides = {
+            h: read_as[lookup[_norm_header(h)]] for h in header if lookup.get(_norm_header(h)) in read_as
+        }
         if not overrides or len(set(header)) != len(header):
             return None
         return pl.read_csv(p, infer_schema=False, schema_overrides=overrides, separator=sep)
