@@ -85,9 +85,9 @@ def monitor(
         plan_name = pf.plan.name
     else:
         setup_django()
-        from kechuang.plans.evaluation import monitor as evaluate_monitor
-
         plan = plan_or_exit(plan_code)
+        from kechuang.plans.evaluation import monitor as evaluate_monitor  # SciPy: only when needed
+
         data = evaluate_monitor(plan, as_of, region_code)
         plan_name = plan.name
     if fmt == "json":
