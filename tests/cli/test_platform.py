@@ -75,9 +75,12 @@ def test_demo_refuses_a_port_that_is_taken_before_building(kc, empty_var):
 # ---------------------------------------------------------------- serve
 
 
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy
+
+
 def _get(url: str) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with _DIRECT.open(url, timeout=2) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
