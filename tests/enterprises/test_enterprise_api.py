@@ -138,3 +138,68 @@ def test_api_list_query_count_is_bounded(population, client_for, django_assert_m
         client.get("/api/enterprises/?page_size=40")
     with django_assert_max_num_queries(6):
         client.get("/api/enterprises/uploads")
+
+
+# ---------------------------------------------------------------- bounded inputs (schemathesis found 500s)
+
+
+def error_fields(response) -> set[str]:
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body["detail"], str)
+    return {e["field"] for e in body["errors"]}
+
+
+@pytest.mark.parametrize("year", [99999, -1, 1999, 2101])
+def test_verdicts_refuse_a_year_out_of_range(year, population, client_for):
+    response = client_for("enterprise").get(f"/api/enterprises/{population.own}/verdicts?year={year}")
+    assert error_fields(response) == {"year"}
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"year": 99999}, "year"),
+        ({"year": -1}, "year"),
+        ({"ip_class1": 1e300}, "ip_class1"),
+        ({"employees": 1e20}, "employees"),
+        ({"employees": 1.5}, "employees"),
+        ({"revenue": 1e300}, "revenue"),
+        ({"net_assets": -1e300}, "net_assets"),
+    ],
+)
+def test_selfcheck_refuses_out_of_range_figures(body, field, population, client_for):
+    response = client_for("enterprise").post(
+        f"/api/enterprises/{ENTERPRISE_CREDIT_CODE}/selfcheck", body, "application/json"
+    )
+    assert error_fields(response) == {field}
+
+
+@pytest.mark.parametrize("literal", ["Infinity", "-Infinity", "NaN", "1e999"])
+def test_selfcheck_refuses_non_finite_numbers(literal, population, client_for):
+    response = client_for("enterprise").post(
+        f"/api/enterprises/{ENTERPRISE_CREDIT_CODE}/selfcheck",
+        f'{{"revenue": {literal}}}',
+        "application/json",
+    )
+    assert error_fields(response) == {"revenue"}
+
+
+def test_selfcheck_accepts_the_largest_allowed_figures(population, client_for):
+    from kechuang.enterprises.forms import SELFCHECK_AMOUNT_MAX, SELFCHECK_COUNT_MAX
+
+    response = client_for("enterprise").post(
+        f"/api/enterprises/{ENTERPRISE_CREDIT_CODE}/selfcheck",
+        {"year": 2100, "revenue": SELFCHECK_AMOUNT_MAX, "employees": SELFCHECK_COUNT_MAX, "ip_class1": 0},
+        "application/json",
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_selfcheck_form_has_the_same_bounds(population):
+    from kechuang.enterprises.forms import SelfCheckForm
+
+    form = SelfCheckForm({"year": 99999, "employees": "100000000000000000000", "ip_class1": "1e300"})
+    assert not form.is_valid()
+    assert {"year", "employees", "ip_class1"} <= set(form.errors)
+    assert SelfCheckForm({"year": 2024, "revenue": "1e300"}).errors.keys() == {"revenue"}

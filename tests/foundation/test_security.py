@@ -112,3 +112,93 @@ def test_trusted_proxies_and_their_header_come_from_the_environment(tmp_path):
 def test_secret_key_is_not_committed():
     tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True).stdout.split()
     assert not any(name.endswith("secret_key") for name in tracked)
+
+
+# ---------------------------------------------------------------- logins and tokens are audited
+
+
+def audit_rows(action):
+    from kechuang.audit.models import ObjectChange
+
+    return list(ObjectChange.objects.filter(action=action).order_by("id"))
+
+
+def test_logins_are_audited_with_the_address(personas):
+    login(Client(REMOTE_ADDR="10.0.0.7"), "bureau", "nope")
+    login(Client(REMOTE_ADDR="10.0.0.7"), "nobody-such", "x")
+    assert login(Client(REMOTE_ADDR="10.0.0.8"), "bureau", "pw-bureau").status_code == 302
+    [ok] = audit_rows("login")
+    assert (ok.user, ok.user_name, ok.object_type, ok.object_repr) == (
+        personas["bureau"],
+        "bureau",
+        "accounts.login",
+        "bureau",
+    )
+    assert ok.after == {"address": "10.0.0.8"} and len(ok.request_id) == 36
+    failed = audit_rows("login_failed")
+    assert [(f.user, f.object_repr, f.after["address"], f.after["reason"]) for f in failed] == [
+        (None, "bureau", "10.0.0.7", "wrong_credentials"),
+        (None, "nobody-such", "10.0.0.7", "wrong_credentials"),
+    ]
+    assert failed[0].object_id == str(personas["bureau"].pk) and failed[1].object_id == ""
+    assert "nope" not in str(failed[0].after)  # never the password
+
+
+def test_a_locked_login_and_the_admin_login_are_audited(personas, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    for _ in range(3):
+        login(Client(), "leader", "wrong")
+    reasons = [f.after["reason"] for f in audit_rows("login_failed")]
+    assert reasons == ["wrong_credentials", "wrong_credentials", "locked"]
+    client = Client()
+    client.post("/admin/login/", {"username": "admin", "password": "nope"})
+    client.post("/admin/login/", {"username": "bureau", "password": "pw-bureau"})  # not staff
+    assert [(f.object_repr, f.after["reason"]) for f in audit_rows("login_failed")[3:]] == [
+        ("admin", "wrong_credentials"),
+        ("bureau", "not_allowed"),
+    ]
+    assert client.post("/admin/login/", {"username": "admin", "password": "pw-admin"}).status_code == 302
+    assert [r.user_name for r in audit_rows("login")] == ["admin"]
+
+
+def test_token_issue_and_revocation_are_audited(personas):
+    from kechuang.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(personas["bureau"])
+    page = client.post(
+        "/accounts/profile/",
+        {"name": "nightly", "expires_in": "30", "read_only": "on", "allowed_ips": "10.1.0.0/16, 192.168.1.5"},
+    )
+    assert page.status_code == 200 and 'data-testid="new-token"' in page.content.decode()
+    token = ApiToken.objects.get(user=personas["bureau"])
+    assert token.read_only and token.allowed_ips == ["10.1.0.0/16", "192.168.1.5/32"]
+    assert 29 <= (token.expires - token.created).days <= 30
+    [issued] = audit_rows("token_issue")
+    assert (issued.user, issued.object_type, issued.object_id) == (
+        personas["bureau"],
+        "accounts.apitoken",
+        str(token.pk),
+    )
+    assert issued.after["read_only"] is True and issued.after["prefix"] == token.prefix
+    assert "digest" not in issued.after
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
+    [revoked] = audit_rows("token_revoke")
+    assert (revoked.user, revoked.object_id, revoked.before["name"]) == (
+        personas["bureau"],
+        str(token.pk),
+        "nightly",
+    )
+
+
+def test_the_token_form_refuses_a_bad_address(personas):
+    from kechuang.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(personas["bureau"])
+    page = client.post("/accounts/profile/", {"name": "x", "expires_in": "0", "allowed_ips": "10.1.0.300"})
+    assert "不是有效的 IP 地址或网段" in page.content.decode()
+    assert not ApiToken.objects.exists()
+    client.post("/accounts/profile/", {"name": "x", "expires_in": "0"})
+    token = ApiToken.objects.get()
+    assert token.expires is None and not token.read_only and token.allowed_ips == []

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "kechuang.accounts"
     label = "accounts"
     verbose_name = "账户与机构"
+
+    def ready(self):
+        from kechuang.accounts import signals  # noqa: F401  (audit records of logins and tokens)

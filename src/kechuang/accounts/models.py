@@ -8,10 +8,14 @@ kechuang.access, nowhere else.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,7 +97,10 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A token for scripts: only its SHA-256 is stored; the plain token is shown once."""
+    """A token for scripts: only its SHA-256 is stored; the plain token is shown once.
+
+    As NetBox's tokens: an optional expiry, a read-only flag (GET, HEAD and OPTIONS only) and an
+    optional list of client addresses or networks it may be used from (empty: any address)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=60)
@@ -101,6 +108,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    read_only = models.BooleanField(_("只读"), default=False)
+    allowed_ips = models.JSONField(_("允许的来源地址"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -114,10 +124,62 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        user: User,
+        name: str,
+        *,
+        expires: datetime | None = None,
+        read_only: bool = False,
+        allowed_ips: Iterable[str] = (),
+    ) -> tuple[ApiToken, str]:
+        """A new token (audited as 令牌签发); returns the row and the plain token, shown only once."""
+        from kechuang.audit.models import Action
+        from kechuang.audit.signals import record
+
+        networks = [str(ipaddress.ip_network(a.strip(), strict=False)) for a in allowed_ips if a.strip()]
         plain = "kc_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=cls.hash(plain), prefix=plain[3:9])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=cls.hash(plain),
+            prefix=plain[3:9],
+            expires=expires,
+            read_only=read_only,
+            allowed_ips=networks,
+        )
+        record(Action.TOKEN_ISSUE, token, after=token.audit_facts())
         return token, plain
+
+    def audit_facts(self) -> dict:
+        owner = User.objects.filter(pk=self.user_id).values_list("username", flat=True).first()
+        return {
+            "user": owner or str(self.user_id),
+            "name": self.name,
+            "prefix": self.prefix,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "read_only": self.read_only,
+            "allowed_ips": list(self.allowed_ips or []),
+        }
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires is not None and (now or timezone.now()) >= self.expires
+
+    def allows_address(self, address: str) -> bool:
+        """Whether the token may be used from this client address (always, without an allow-list)."""
+        if not self.allowed_ips:
+            return True
+        try:
+            client = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        for network in self.allowed_ips:
+            try:
+                if client in ipaddress.ip_network(network, strict=False):
+                    return True
+            except ValueError:
+                continue
+        return False
 
 
 class LoginFailure(models.Model):

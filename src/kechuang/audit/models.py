@@ -12,6 +12,11 @@ class Action(models.TextChoices):
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     IMPORT = "import", _("批量导入")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    TOKEN_ISSUE = "token_issue", _("签发令牌")
+    TOKEN_REVOKE = "token_revoke", _("作废令牌")
+    EXPORT = "export", _("导出")
 
 
 class ObjectChange(models.Model):
@@ -21,7 +26,7 @@ class ObjectChange(models.Model):
     )
     user_name = models.CharField(_("操作人"), max_length=150, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=36, blank=True, db_index=True)
-    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("对象类型"), max_length=80, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200)

@@ -17,10 +17,17 @@ from ninja.errors import HttpError
 from pydantic import create_model
 
 from kechuang import access
+from kechuang.engine.enterprise_import import YEAR_MAX, YEAR_MIN
 from kechuang.engine.rules.gaps import Verdict
-from kechuang.engine.vocabulary import FACTS_BY_NAME, SIGNED_FACTS
+from kechuang.engine.vocabulary import FACTS_BY_NAME
 from kechuang.enterprises import portrait
-from kechuang.enterprises.forms import SELFCHECK_FIELDS, RegistryFilterForm, tier_year
+from kechuang.enterprises.forms import (
+    SELFCHECK_FIELDS,
+    RegistryFilterForm,
+    selfcheck_bounds,
+    selfcheck_is_count,
+    tier_year,
+)
 from kechuang.enterprises.models import FACT_FIELDS, REGISTRY_FIELDS, Enterprise, Fact, Upload
 from kechuang.enterprises.qualification import latest_year, verdicts
 from kechuang.regions import region_names
@@ -116,20 +123,22 @@ class UploadPage(Schema):
     items: list[UploadOut]
 
 
+YEAR_DESCRIPTION = f"评估年度（{YEAR_MIN}–{YEAR_MAX}），默认为该企业最近有数据的年度"
+
+
+def _selfcheck_field(name: str):
+    low, high = selfcheck_bounds(name)
+    column = FACTS_BY_NAME[name]
+    description = f"{column.header_zh}（{column.unit}）"
+    if selfcheck_is_count(name):  # a count: a whole number
+        return (int | None, Field(None, ge=int(low), le=int(high), description=description))
+    return (float | None, Field(None, ge=low, le=high, allow_inf_nan=False, description=description))
+
+
 SelfCheckIn = create_model(
     "SelfCheckIn",
-    year=(int | None, Field(None, description="评估年度，默认为该企业最近有数据的年度")),
-    **{
-        name: (
-            float | None,
-            Field(
-                None,
-                ge=None if name in SIGNED_FACTS else 0,
-                description=f"{FACTS_BY_NAME[name].header_zh}（{FACTS_BY_NAME[name].unit}）",
-            ),
-        )
-        for name in SELFCHECK_FIELDS
-    },
+    year=(int | None, Field(None, ge=YEAR_MIN, le=YEAR_MAX, description=YEAR_DESCRIPTION)),
+    **{name: _selfcheck_field(name) for name in SELFCHECK_FIELDS},
     __base__=Schema,
 )
 
@@ -234,7 +243,11 @@ def enterprise_detail(request, credit_code: str):
 
 
 @router.get("/{credit_code}/verdicts", response=list[Verdict], summary="资格判定：各规则集的结论、条件、差距")
-def enterprise_verdicts(request, credit_code: str, year: int | None = None):
+def enterprise_verdicts(
+    request,
+    credit_code: str,
+    year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description=YEAR_DESCRIPTION),
+):
     e = _enterprise(request, credit_code)
     return verdicts(e, year or _default_year(e))
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.engine.enterprise_import import TableReadError, read_table
+from kechuang.engine.enterprise_import import YEAR_MAX, YEAR_MIN, TableReadError, read_table
 from kechuang.engine.vocabulary import (
     FACT_COLUMNS,
     FACTS_BY_NAME,
@@ -240,19 +240,40 @@ SELFCHECK_FIELDS = (
 )
 
 
+# Bounds of the what-if figures (the web form and POST /api/enterprises/{code}/selfcheck): amounts in
+# 万元 up to 10 亿万元 (10 万亿元, beyond any enterprise), counts up to 10,000,000. Beyond them the
+# engine's Int64 columns overflow and the ratios lose their meaning.
+SELFCHECK_AMOUNT_MAX = 1e9
+SELFCHECK_COUNT_MAX = 10_000_000
+
+
+def selfcheck_is_count(name: str) -> bool:
+    return FACTS_BY_NAME[name].dtype == pl.Int64
+
+
+def selfcheck_bounds(name: str) -> tuple[float, float]:
+    """(minimum, maximum) of a self-check figure."""
+    top = SELFCHECK_COUNT_MAX if selfcheck_is_count(name) else SELFCHECK_AMOUNT_MAX
+    return (-top if name in SIGNED_FACTS else 0, top)
+
+
 class SelfCheckForm(forms.Form):
-    year = forms.IntegerField(widget=forms.HiddenInput)
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=YEAR_MIN, max_value=YEAR_MAX)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in SELFCHECK_FIELDS:
             column = FACTS_BY_NAME[name]
-            integer = column.dtype == pl.Int64
-            kind = forms.IntegerField if integer else forms.FloatField
+            integer = selfcheck_is_count(name)
+            low, high = selfcheck_bounds(name)
+            kind, low, high = (
+                (forms.IntegerField, int(low), int(high)) if integer else (forms.FloatField, low, high)
+            )
             self.fields[name] = kind(
                 label=f"{column.header_zh}（{column.unit}）",
                 required=False,
-                min_value=None if name in SIGNED_FACTS else 0,
+                min_value=low,
+                max_value=high,
                 widget=forms.NumberInput(attrs={"step": "1" if integer else "any"}),
             )
 
