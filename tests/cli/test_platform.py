@@ -88,12 +88,13 @@ def _get(url: str) -> int | None:
         return None
 
 
-def test_serve_answers_the_login_page(fresh_var):
+def _serves(var, *args) -> str:
+    """Start the command, wait (bounded) until /login/ answers 200, stop it; its output."""
     port = free_port()
     process = subprocess.Popen(
-        [*command(), "serve", "--port", str(port)],
-        cwd=fresh_var,
-        env=child_env(fresh_var),
+        [*command(), *[str(a) for a in args], "--port", str(port)],
+        cwd=var,
+        env=child_env(var),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -114,7 +115,17 @@ def test_serve_answers_the_login_page(fresh_var):
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate(timeout=15)
-    assert "科创已启动" in output.decode("utf-8", "replace")
+    return output.decode("utf-8", "replace")
+
+
+def test_serve_answers_the_login_page(fresh_var):
+    assert "科创已启动：http://127.0.0.1:" in _serves(fresh_var, "serve")
+
+
+def test_demo_without_no_serve_builds_then_serves(demo_copy):
+    """`make demo` runs `kechuang demo --port P --simulate-to 2027`: set-up (nothing new here), then the site."""
+    output = _serves(demo_copy, "demo", "--enterprises", 200, "--simulate-to", 2027)
+    assert "kechuang-demo-2026" in output and "科创已启动" in output
 
 
 def test_serve_refuses_a_port_that_is_taken(kc, fresh_var):
