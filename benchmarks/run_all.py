@@ -14,6 +14,7 @@ BENCHMARKS = [
     ["bench_plan_eval.py", "--write"],
     ["bench_qualify.py", "--count", "1000000", "--runs", "5", "--sample", "20000", "--write"],
     ["bench_import.py", "--rows", "1000000", "--write"],
+    ["bench_qualify_cli.py", "--count", "1000000", "--runs", "5", "--write"],
 ]
 
 
