@@ -202,3 +202,16 @@ def test_the_token_form_refuses_a_bad_address(personas):
     client.post("/accounts/profile/", {"name": "x", "expires_in": "0"})
     token = ApiToken.objects.get()
     assert token.expires is None and not token.read_only and token.allowed_ips == []
+
+
+def test_a_change_of_a_token_in_the_admin_is_audited(personas):
+    from kechuang.accounts.models import ApiToken
+    from kechuang.audit.context import acting_as
+
+    token, _ = ApiToken.issue(personas["bureau"], "script", read_only=True)
+    with acting_as(personas["admin"]):
+        token.read_only = False
+        token.save()
+    [change] = audit_rows("update")
+    assert (change.user, change.object_type) == (personas["admin"], "accounts.apitoken")
+    assert (change.before["read_only"], change.after["read_only"]) == (True, False)

@@ -27,5 +27,6 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "prefix", "created", "last_used")
+    list_display = ("user", "name", "prefix", "read_only", "expires", "created", "last_used")
+    list_filter = ("read_only",)
     readonly_fields = ("digest", "prefix", "created", "last_used")

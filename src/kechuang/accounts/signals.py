@@ -4,7 +4,8 @@
   wrong password, an unknown or inactive account, or a login refused by the throttle — with the
   client address; never the password;
 - a token's revocation (from the profile page, the admin or with its user): ``token_revoke``; its
-  issue is recorded by ``ApiToken.issue``.
+  issue is recorded by ``ApiToken.issue``; a change of its name, expiry, read-only flag or addresses
+  (in the admin): ``update`` (``last_used`` alone is not a change).
 
 The records are written as ``object_type="accounts.login"`` (not the user row: logging in is not a
 change of the user).
@@ -13,7 +14,7 @@ change of the user).
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from kechuang.accounts import throttle
@@ -64,3 +65,20 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver(post_delete, sender=ApiToken, dispatch_uid="kechuang_audit_token_revoke")
 def _token_deleted(sender, instance, **kwargs):
     record(Action.TOKEN_REVOKE, instance, before=instance.audit_facts(), after=None)
+
+
+@receiver(pre_save, sender=ApiToken, dispatch_uid="kechuang_audit_token_before")
+def _token_before(sender, instance, **kwargs):
+    if instance.pk is not None:
+        old = ApiToken.objects.filter(pk=instance.pk).first()
+        instance._audit_before = old.audit_facts() if old is not None else None
+
+
+@receiver(post_save, sender=ApiToken, dispatch_uid="kechuang_audit_token_change")
+def _token_changed(sender, instance, created, **kwargs):
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        return
+    after = instance.audit_facts()
+    if after != before:
+        record(Action.UPDATE, instance, before=before, after=after)
