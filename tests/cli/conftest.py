@@ -44,7 +44,7 @@ def demo_var(tmp_path_factory, migrated_var) -> Path:
 @pytest.fixture
 def empty_var(tmp_path) -> Path:
     """A fresh var directory whose database has not even been migrated."""
-    var = tmp_path / "var"
+    var = tmp_path / "empty-var"
     var.mkdir()
     return var
 

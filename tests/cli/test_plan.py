@@ -16,11 +16,13 @@ def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if line == needle)
 
 
-def test_check_validates_without_writing(kc, fresh_var):
+def test_check_validates_without_writing(kc, fresh_var, empty_var):
     result = kc(fresh_var, "plan", "load", "--check")
     assert result.returncode == 0, result
     assert "校验通过：9 项指标，69 项重点任务" in result.stdout
     assert db_rows(fresh_var, "SELECT COUNT(*) FROM plans_plan") == [(0,)]
+    before_setup = kc(empty_var, "plan", "load", "--check")  # no database needed to check a file
+    assert before_setup.returncode == 0 and "校验通过" in before_setup.stdout, before_setup
 
 
 def test_load_writes_the_plan_and_a_changed_file_becomes_version_2(kc, fresh_var, tmp_path):

@@ -29,7 +29,7 @@ def load(
     from kechuang.plans.schema import PlanFileError, default_plan_path
 
     path = file or default_plan_path()
-    setup_django()
+    setup_django(require_database=not check)  # --check reads no table: it works before any set-up
     from kechuang.plans import services
 
     try:
