@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -47,7 +49,7 @@ def floor(folder: Path, result: Path) -> dict:
     """Child process: Polars reads the input and writes the output, nothing else."""
     import polars as pl
 
-    output = pl.read_csv(result, infer_schema=False)  # not timed: the frame the command wrote
+    output = pl.read_csv(result)  # not timed: the frame the command wrote, with its column types
     target = result.with_name("floor.csv")
     started, cpu0 = time.perf_counter(), os.times()
     registry = pl.read_csv(folder / "registry.csv")
@@ -74,8 +76,10 @@ def command(folder: Path, result: Path) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(f"kechuang qualify failed:\n{done.stdout}\n{done.stderr}")
+    own = re.search(r"用时 ([0-9.]+) 秒", done.stdout)
     return {
         "wall": wall,
+        "own": float(own.group(1)) if own else float("nan"),
         "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
         "peak_mb": after.ru_maxrss / 1024,
     }
@@ -139,8 +143,12 @@ def report(args, folder: Path, runs: list[tuple[dict, dict]], load: tuple[float,
             f"| CPU time (user + system), least | {cmd_cpu:.1f} s | {floor_cpu:.1f} s |",
             f"| of which reading the input (best) | | {min(f['read'] for _, f in runs):.1f} s |",
             f"| peak memory (ru_maxrss) | {max(c['peak_mb'] for c, _ in runs) / 1024:.1f} GB | |",
-            f"| **ratio command / read + write** (target ≤ 3×) | **{cmd_best / floor_best:.1f}×** | 1× |",
-            f"| ratio of CPU times | {cmd_cpu / floor_cpu:.1f}× | |",
+            f"| the command's own time (its「用时」: from reading to writing, no interpreter start), best"
+            f" | {min(c['own'] for c, _ in runs):.1f} s | |",
+            f"| **ratio, best against best** (target ≤ 3×) | **{cmd_best / floor_best:.1f}×** | 1× |",
+            f"| ratio, median of the runs' ratios (each run's command against the read + write next to it)"
+            f" | {statistics.median(c['wall'] / f['wall'] for c, f in runs):.1f}× | |",
+            f"| ratio of CPU times (least against least) | {cmd_cpu / floor_cpu:.1f}× | |",
             "",
             "The command's time includes starting the interpreter and importing kechuang (about 1 s),"
             " checking every",

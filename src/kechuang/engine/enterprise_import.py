@@ -536,7 +536,9 @@ def check_facts(
     if "credit_code" in t.columns and known_codes is not None:
         codes = known_codes if isinstance(known_codes, pl.Series) else list(known_codes)
         known = pl.Series("known", codes, dtype=pl.Utf8)
-        named = (t.filter(~pl.col("__valid_code")) if "__valid_code" in t.columns else t)["__v_credit_code"]
+        named = t["__v_credit_code"]
+        if "__valid_code" in t.columns:  # rows naming a checked registry code are known
+            named = named.filter(~t["__valid_code"])
         named = named.unique().drop_nulls()
         strangers = named.filter(~named.is_in(known.implode()))  # usually none: checked once per code
         unknown = pl.col("__code_reason").is_null() & (
