@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kechuang.engine.plan_eval import CITY_REGION, evaluate, plan_index_by_region
+from kechuang.engine.plan_eval import evaluate, plan_index_by_region
+from kechuang.engine.regions import CITY_CODE
 
 N_INDICATORS, N_REGIONS, N_YEARS = 500, 40, 30
 FIRST_YEAR, AS_OF = 2000, 2029
@@ -50,7 +51,7 @@ def synthetic(seed: int = 20260101) -> tuple[pl.DataFrame, pl.DataFrame, pl.Data
         },
         schema_overrides={"growth_model": pl.Utf8, "baseline_year": pl.Int64},
     ).with_columns(pl.col.baseline_value.fill_nan(None))
-    regions = [CITY_REGION] + [f"4419{i:02d}" for i in range(1, N_REGIONS)]
+    regions = [CITY_CODE] + [f"4419{i:02d}" for i in range(1, N_REGIONS)]
     ii, rr, yy = np.meshgrid(np.arange(N_INDICATORS), np.arange(N_REGIONS), np.arange(N_YEARS), indexing="ij")
     ii, rr, yy = ii.ravel(), rr.ravel(), yy.ravel()
     trend = rng.normal(0.02, 0.03, (N_INDICATORS, N_REGIONS))[ii, rr]

@@ -143,7 +143,7 @@ def test_the_docx_has_title_indicators_warnings_overdue_tasks_and_sources(simula
 
 
 def test_the_docx_names_the_departments_of_lagging_indicators(simulated_plan, quick_charts):
-    from kechuang.plans.departments import department_names
+    from kechuang.accounts.departments import department_names
     from kechuang.plans.report.render import render
 
     report = build(simulated_plan)

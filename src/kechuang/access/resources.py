@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db.models import Q
 
-CITY_CODE = "441900"
+from kechuang.regions import CITY_CODE
 
 Filter = Callable[[object], Q]
 

@@ -50,3 +50,6 @@ LEVEL_LABELS: dict[str, str] = {
     "provincial": N_("省级"),
     "national": N_("国家级"),
 }
+
+# Comparison operators of rule conditions as a sentence shows them.
+OPERATOR_SYMBOLS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}

@@ -20,12 +20,12 @@ from kechuang.engine.plan_labels import (
 )
 from kechuang.engine.plan_stats import KEYS, fit_columns, t_probability_and_band, window_stats
 from kechuang.engine.plan_tasks import evaluate_tasks
+from kechuang.engine.regions import CITY_CODE
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.evaluate import RATIO_DIGITS
 
 __all__ = [
     "BASELINE_SOURCE_LABELS",
-    "CITY_REGION",
     "GROWTH_MODEL_LABELS",
     "OPENSDG_LABELS",
     "OUTPUT_SCHEMA",
@@ -38,7 +38,6 @@ __all__ = [
     "plan_index_by_region",
 ]
 
-CITY_REGION = "441900"  # 东莞市
 GROUP = ["iid", "rid"]  # integer ids of (indicator, region) while crunching observations
 STALE_YEARS = 2  # as_of − t* ≥ 2: the data are old
 SHARED_TARGET_KINDS = ("share", "rate")  # a town inherits the city's target for these, not for totals
@@ -330,7 +329,7 @@ def evaluate(
     observations: pl.DataFrame,
     as_of: int,
     regional_targets: pl.DataFrame | None = None,
-    city_region: str = CITY_REGION,
+    city_region: str = CITY_CODE,
 ) -> pl.DataFrame:
     """Evaluate every (indicator, region) with observations up to ``as_of``, plus one row per indicator
     for ``city_region`` even without observations (trend ``no_data``).
@@ -415,7 +414,7 @@ def plan_index_by_region(results: pl.DataFrame, indicators: pl.DataFrame) -> pl.
     )
 
 
-def plan_index(results: pl.DataFrame, indicators: pl.DataFrame, region: str = CITY_REGION) -> float | None:
+def plan_index(results: pl.DataFrame, indicators: pl.DataFrame, region: str = CITY_CODE) -> float | None:
     """The plan index of one region (by default the city): see :func:`plan_index_by_region`."""
     row = plan_index_by_region(results.filter(pl.col.region == region), indicators)
     return None if row.is_empty() else row["index"][0]

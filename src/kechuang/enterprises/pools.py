@@ -15,6 +15,7 @@ import time
 import polars as pl
 from django.db.models import Count, Max
 
+from kechuang.engine.enterprise_labels import OPERATOR_SYMBOLS
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive_lazy
 from kechuang.engine.rules.evaluate import cond_col, output_columns, score_col
@@ -37,7 +38,7 @@ from kechuang.enterprises.pools_config import (
 from kechuang.enterprises.qualification import qualification_frames
 from kechuang.regions import region_names
 
-_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
+_OPS = OPERATOR_SYMBOLS
 CACHE_SECONDS = 300
 
 

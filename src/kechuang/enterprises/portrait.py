@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.accounts.models import OrgUnit
+from kechuang.accounts.departments import department_names
+from kechuang.engine.enterprise_labels import (
+    CONDITION_STATUS_LABELS,
+    ELIGIBILITY_LABELS,
+    LEVEL_LABELS,
+    OPERATOR_SYMBOLS,
+    RULE_LABELS,
+    TIER_LABELS,
+)
 from kechuang.engine.rules.gaps import Verdict, fmt
 from kechuang.engine.vocabulary import FACTS_BY_NAME, REGISTRY_BY_NAME
 from kechuang.enterprises import qualification
@@ -30,18 +38,13 @@ from kechuang.enterprises.models import (
 )
 from kechuang.regions import region_names
 
-LEVEL_LABELS = {"none": _("无"), "municipal": _("市级"), "provincial": _("省级"), "national": _("国家级")}
 STATUS = {  # condition status → (label, badge colour)
-    "pass": (_("符合"), "green"),
-    "fail": (_("不符合"), "red"),
-    "missing": (_("缺少数据"), "grey"),
-    "possible": (_("待专家评审"), "yellow"),
+    code: (_(CONDITION_STATUS_LABELS[code]), colour)
+    for code, colour in {"pass": "green", "fail": "red", "missing": "grey", "possible": "yellow"}.items()
 }
 ELIGIBLE = {  # rule set verdict → (label, badge colour)
-    "yes": (_("符合"), "green"),
-    "possible": (_("可能符合（取决于专家评审项）"), "yellow"),
-    "unknown": (_("数据不全"), "grey"),
-    "no": (_("不符合"), "red"),
+    code: (_(ELIGIBILITY_LABELS[code]), colour)
+    for code, colour in {"yes": "green", "possible": "yellow", "unknown": "grey", "no": "red"}.items()
 }
 TIER_BADGE = {
     "lingjun": "green",
@@ -50,11 +53,11 @@ TIER_BADGE = {
     "kexiao": "yellow",
     "none": "grey",
 }
-OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
+OPS = OPERATOR_SYMBOLS
 
 
 def tier_label(tier: str | None) -> str:
-    return gettext(qualification.TIER_LABELS.get(tier or "none", tier or ""))
+    return gettext(TIER_LABELS.get(tier or "none", tier or ""))
 
 
 def field_label(name: str) -> str:
@@ -83,7 +86,7 @@ def display(name: str, value: Any) -> str:
     if name == "region_code":
         return region_names().get(value, value)
     if name == "rd_institution_level":
-        return str(LEVEL_LABELS.get(value, value))
+        return gettext(LEVEL_LABELS.get(value, value))
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     if isinstance(value, date | datetime):
@@ -107,11 +110,6 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.file_name} · {self.department_name} · {timezone.localtime(self.uploaded_at):%Y-%m-%d %H:%M}"
-
-
-def department_names(codes) -> dict[str, str]:
-    rows = OrgUnit.objects.filter(code__in=set(codes)).values_list("code", "short_name", "name")
-    return {code: short or name for code, short, name in rows}
 
 
 def sources(upload_ids) -> dict[int, Source]:
@@ -259,7 +257,7 @@ def tier_history(enterprise: Enterprise) -> list[dict]:
     rows = []
     for record in TierRecord.objects.filter(enterprise=enterprise).order_by("year"):
         rules = []
-        for code, label in qualification.RULE_LABELS.items():
+        for code, label in RULE_LABELS.items():
             eligible = record.results.get(f"{code}_eligible")
             text, badge = ELIGIBLE.get(eligible, ("—", "grey"))
             lo, hi = record.results.get(f"{code}_score_min"), record.results.get(f"{code}_score_max")

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from kechuang import access
+from kechuang.accounts.departments import department_names
 from kechuang.engine.observation_import import check_observations
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS
-from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import monitor, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task
 from kechuang.plans.monitoring.selection import plan_for, region_choices, resolve_region

@@ -35,10 +35,10 @@ from kechuang.plans.yamlcheck import (
     pydantic_message,
     yaml_error_message,
 )
+from kechuang.regions import CITY_CODE
 
 PLAN_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data"
-CITY_REGION = "441900"
 
 Loc = tuple[str | int, ...]
 Codes = set[str] | frozenset[str]
@@ -119,7 +119,7 @@ class PlanMeta(_Model):
     start_year: Year
     end_year: Year
     source: Text
-    region: RegionCode = CITY_REGION
+    region: RegionCode = CITY_CODE
 
     @property
     def start_date(self) -> date:

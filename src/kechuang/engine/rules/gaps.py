@@ -14,7 +14,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel
 
-from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive, derived_names
 from kechuang.engine.rules.evaluate import (
@@ -37,7 +37,7 @@ from kechuang.engine.vocabulary import DERIVED_COLUMNS, FACTS_BY_NAME, REGISTRY_
 
 ConditionStatus = Literal["pass", "fail", "missing", "possible"]
 _STATUS = {YES: "pass", NO: "fail", UNKNOWN: "missing", POSSIBLE: "possible"}
-_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
+_OPS = OPERATOR_SYMBOLS
 
 # Which facts (and which years) a derived column is made of, to name a missing input precisely.
 # "used": the years used (Y−2..Y or fewer); "Y": the evaluation year; integers: years back from Y.

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
+from kechuang.accounts.departments import department_names
 from kechuang.engine.enterprise_import import ERROR_KINDS
-from kechuang.enterprises import portrait
 from kechuang.enterprises.forms import StagedUpload, UploadForm
 from kechuang.enterprises.models import Upload
 from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
@@ -41,7 +41,7 @@ def _uploads(request):
 
 def _with_departments(uploads) -> list[Upload]:
     uploads = list(uploads)
-    names = portrait.department_names(u.department for u in uploads)
+    names = department_names(u.department for u in uploads)
     for u in uploads:
         u.department_name = names.get(u.department, u.department)
     return uploads

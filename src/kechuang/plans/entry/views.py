@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
-from kechuang.plans.departments import department_names
+from kechuang.accounts.departments import department_names
 from kechuang.plans.entry import services as entry
 from kechuang.plans.entry.forms import ObservationForm, UploadForm
 from kechuang.plans.entry.xlsx_template import build_template

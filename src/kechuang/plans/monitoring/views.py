@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang import access
+from kechuang.accounts.departments import department_names
 from kechuang.engine.plan_eval import plan_index_by_region
 from kechuang.engine.plan_labels import (
     BASELINE_SOURCE_LABELS,
@@ -24,7 +25,6 @@ from kechuang.engine.plan_labels import (
     TREND_LABELS,
     WARNING_LABELS,
 )
-from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import default_as_of, evaluate_plan
 from kechuang.plans.models import Indicator, Plan, PlanVersion, RegionalTarget
 from kechuang.plans.monitoring import charts

@@ -9,9 +9,9 @@ from datetime import date
 import polars as pl
 from django.utils import timezone
 
+from kechuang.accounts.departments import department_names
 from kechuang.engine.plan_eval import plan_index
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS
-from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Milestone, Observation, Plan, Task
 from kechuang.plans.report import fonts

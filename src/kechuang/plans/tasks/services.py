@@ -16,8 +16,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from kechuang import access
+from kechuang.accounts.departments import department_names
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS, TREND_LABELS, WARNING_LABELS
-from kechuang.plans.departments import department_names
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
-from kechuang.plans.departments import department_names
+from kechuang.accounts.departments import department_names
 from kechuang.plans.models import Plan, Task, TaskReport
 from kechuang.plans.services import default_plan
 from kechuang.plans.tasks import services as task_service
