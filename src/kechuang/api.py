@@ -74,6 +74,8 @@ def _field_message(error: dict) -> str:
         return _("应为数字")
     if kind == "finite_number":
         return _("应为有限的数值")
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
     if kind == "missing":
         return _("必须填写")
     if kind in ("string_too_long", "too_long"):

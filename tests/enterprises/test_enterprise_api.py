@@ -203,3 +203,12 @@ def test_selfcheck_form_has_the_same_bounds(population):
     assert not form.is_valid()
     assert {"year", "employees", "ip_class1"} <= set(form.errors)
     assert SelfCheckForm({"year": 2024, "revenue": "1e300"}).errors.keys() == {"revenue"}
+
+
+@pytest.mark.parametrize("raw", ["[]", "[1, 2]", '"text"', "3"])
+def test_selfcheck_body_must_be_an_object(raw, population, client_for):
+    response = client_for("enterprise").post(
+        f"/api/enterprises/{ENTERPRISE_CREDIT_CODE}/selfcheck", raw, "application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert "JSON 对象" in response.json()["errors"][0]["message"]

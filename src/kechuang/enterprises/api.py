@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import create_model
+from pydantic import create_model, model_validator
 
 from kechuang import access
 from kechuang.engine.enterprise_import import YEAR_MAX, YEAR_MIN
@@ -135,11 +136,22 @@ def _selfcheck_field(name: str):
     return (float | None, Field(None, ge=low, le=high, allow_inf_nan=False, description=description))
 
 
+class JsonObjectIn(Schema):
+    """A request body that must be a JSON object (django-ninja would read a list as an empty object)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        if not isinstance(getattr(data, "_obj", data), dict):  # ninja wraps the input in a DjangoGetter
+            raise ValueError(_("请求体应为 JSON 对象"))
+        return data
+
+
 SelfCheckIn = create_model(
     "SelfCheckIn",
     year=(int | None, Field(None, ge=YEAR_MIN, le=YEAR_MAX, description=YEAR_DESCRIPTION)),
     **{name: _selfcheck_field(name) for name in SELFCHECK_FIELDS},
-    __base__=Schema,
+    __base__=JsonObjectIn,
 )
 
 
