@@ -16,6 +16,7 @@ from kechuang.cli.common import (
     setup_django,
     year_or_exit,
 )
+from kechuang.engine.regions import CITY_CODE
 
 FORMATS = ("table", "json")
 
@@ -39,7 +40,7 @@ def _fmt(value, digits: int = 2) -> str:
 def monitor(
     plan_code: str = typer.Option(None, "--plan", help="规划代码（默认：东莞规划）"),
     as_of: int = typer.Option(None, "--as-of", help="评估年份（默认：最近有数据的年份）"),
-    region: str = typer.Option("441900", "--region", help="地区名称或代码"),
+    region: str = typer.Option(CITY_CODE, "--region", help="地区名称或代码"),
     observations: Path = typer.Option(None, "--observations", help="评估该文件而不是数据库"),
     plan_file: Path = typer.Option(None, "--plan-file", help="与 --observations 同用：规划文件"),
     fmt: str = typer.Option("table", "--format", help="table 或 json"),

@@ -16,6 +16,7 @@ from kechuang.cli.common import (
     setup_django,
     year_or_exit,
 )
+from kechuang.engine.regions import CITY_CODE
 
 NAME = "pools"
 app = typer.Typer(help="培育库与梯度培育：后备库名单、企业库数据写入规划指标")
@@ -55,7 +56,7 @@ def feed_plan(
     for col in ("年度", "地区", "样本数", "写入值", "原值", "处理"):
         table.add_column(col, justify="right" if col in ("样本数", "写入值", "原值") else "left")
     actions = {"write": "写入", "same": "未变", "official": "保留官方数据"}
-    for row in result.rows.filter(result.rows["region_code"] == "441900").iter_rows(named=True):
+    for row in result.rows.filter(result.rows["region_code"] == CITY_CODE).iter_rows(named=True):
         old = "—" if row["old_value"] is None else f"{row['old_value']:g}"
         table.add_row(
             str(row["year"]),
