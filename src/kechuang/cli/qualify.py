@@ -1,8 +1,10 @@
 """`kechuang qualify --year Y [--input DIR] [--output FILE] [--engine polars|spark]`.
 
 Qualifies every enterprise against the rule sets (科小, 高企, 规上, 瞪羚, 科技领军) and prints a
-summary. With --input, DIR holds registry.csv and facts.csv in the contract's columns (English or
-Chinese headers); without it the registry comes from the database.
+summary. With --input, DIR holds registry.csv and facts.csv (or .xlsx) in the contract's columns,
+read and checked by the same code as an upload (kechuang.engine.enterprise_import.check_upload: the
+same encodings, headers, date and yes/no forms, and the same row report); without it the registry
+comes from the database.
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ def summary_tables(result: pl.DataFrame, rulesets: list) -> tuple[Table, Table]:
 def qualify_command(
     year: int = typer.Option(..., "--year", help="评价年度 Y（科小用 Y 年数据，高企用 Y−2..Y）"),
     input_dir: Path | None = typer.Option(
-        None, "--input", help="含 registry.csv 与 facts.csv 的目录；省略则读数据库"
+        None, "--input", help="含 registry.csv 与 facts.csv（或 .xlsx）的目录；省略则读数据库"
     ),
     output: Path | None = typer.Option(None, "--output", help="结果文件：.csv 或 .parquet"),
     engine: Engine = typer.Option(Engine.polars, "--engine", help="计算引擎：polars（默认）或 spark"),
