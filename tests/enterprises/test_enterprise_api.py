@@ -166,6 +166,10 @@ def test_verdicts_refuse_a_year_out_of_range(year, population, client_for):
         ({"employees": 1.5}, "employees"),
         ({"revenue": 1e300}, "revenue"),
         ({"net_assets": -1e300}, "net_assets"),
+        ({"employees": True}, "employees"),
+        ({"revenue": False}, "revenue"),
+        ({"revenue": "100"}, "revenue"),
+        ({"year": "2024"}, "year"),
     ],
 )
 def test_selfcheck_refuses_out_of_range_figures(body, field, population, client_for):

@@ -128,12 +128,16 @@ YEAR_DESCRIPTION = f"评估年度（{YEAR_MIN}–{YEAR_MAX}），默认为该企
 
 
 def _selfcheck_field(name: str):
+    """A figure's type and bounds; strict: JSON numbers only (not true/false, not "12")."""
     low, high = selfcheck_bounds(name)
     column = FACTS_BY_NAME[name]
     description = f"{column.header_zh}（{column.unit}）"
     if selfcheck_is_count(name):  # a count: a whole number
-        return (int | None, Field(None, ge=int(low), le=int(high), description=description))
-    return (float | None, Field(None, ge=low, le=high, allow_inf_nan=False, description=description))
+        return (int | None, Field(None, strict=True, ge=int(low), le=int(high), description=description))
+    return (
+        float | None,
+        Field(None, strict=True, ge=low, le=high, allow_inf_nan=False, description=description),
+    )
 
 
 class JsonObjectIn(Schema):
@@ -149,7 +153,7 @@ class JsonObjectIn(Schema):
 
 SelfCheckIn = create_model(
     "SelfCheckIn",
-    year=(int | None, Field(None, ge=YEAR_MIN, le=YEAR_MAX, description=YEAR_DESCRIPTION)),
+    year=(int | None, Field(None, strict=True, ge=YEAR_MIN, le=YEAR_MAX, description=YEAR_DESCRIPTION)),
     **{name: _selfcheck_field(name) for name in SELFCHECK_FIELDS},
     __base__=JsonObjectIn,
 )
