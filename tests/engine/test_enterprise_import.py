@@ -69,6 +69,7 @@ GOOD_FACTS = {
     "equity_financing": "",
     "tech_contract_income": "0",
     "standards_led": "1",
+    "funded_projects": "2",
 }
 
 

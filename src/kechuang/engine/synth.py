@@ -100,8 +100,10 @@ MISSING_RATES: dict[str, float] = {
     "rd_staff": 0.06, "total_assets": 0.02, "net_assets": 0.03, "net_profit": 0.02, "tax_paid": 0.04,
     "ip_class1": 0.04, "ip_class2": 0.04, "invention_patents": 0.05,
     "high_value_invention_patents": 0.15, "conversions": 0.10, "equity_financing": 0.25,
-    "tech_contract_income": 0.20, "standards_led": 0.12,
+    "tech_contract_income": 0.20, "standards_led": 0.12, "funded_projects": 0.15,
 }  # fmt: skip
+# Columns drawn from a child generator (added after the others; see _facts).
+SPAWNED_COLUMNS = frozenset({"funded_projects"})
 
 
 def scale_factor(count: int) -> float:
@@ -180,7 +182,7 @@ def _registry(count: int, last: int, rng: np.random.Generator, towns: pl.DataFra
         n=n, town=town, town_names=town_names, cls=cls, section=section, tech_level=tech_level,
         reg_year=reg_year, reg_doy=reg_doy, z=z, revenue=revenue, mbr=mbr, group=group,
         has_cert=holder | former, cert_year=cert_year, industrial=industrial, employees=employees,
-        asset_ratio=asset_ratio,
+        asset_ratio=asset_ratio, sm=sm,
     )  # fmt: skip
 
 
@@ -278,6 +280,11 @@ def _facts(r: dict, years: list[int], rng: np.random.Generator) -> pl.DataFrame:
     )
     std_rate = np.where(r["led_standard"], 0.5, np.where(g == 2, 0.03, 0.0))
     standards = rng.poisson(std_rate[:, None], (n, ny))
+    # 承担省级以上科技计划项目 (added later): drawn from a child generator, so that every other column
+    # of a seed stays what it was before the column existed.
+    extra = rng.spawn(1)[0]
+    lam_fp = np.select([g == 2, g == 1], [0.35, 0.08], 0.01) * np.where(r["sm"], 1.5, 1.0)
+    funded = extra.poisson(lam_fp[:, None], (n, ny))
 
     idx = exists.ravel()
     cols: dict[str, np.ndarray] = {
@@ -289,6 +296,7 @@ def _facts(r: dict, years: list[int], rng: np.random.Generator) -> pl.DataFrame:
         "ip_class2": ip2, "invention_patents": inv, "high_value_invention_patents": hv,
         "conversions": conversions, "equity_financing": np.round(equity_fin, 2),
         "tech_contract_income": np.round(tech_contract, 2), "standards_led": standards,
+        "funded_projects": funded,
     }  # fmt: skip
     # Missing values; 主营业务收入 stays known for 规上 enterprises (they report to statistics).
     keep_mbr = np.repeat(r["industrial"] & (r["mbr"] >= ABOVE_SCALE_THRESHOLD), ny)[idx]
@@ -297,7 +305,7 @@ def _facts(r: dict, years: list[int], rng: np.random.Generator) -> pl.DataFrame:
         v = cols[c.name].ravel()[idx]
         s = pl.Series(c.name, v).cast(c.dtype)
         if c.name in MISSING_RATES:
-            miss = rng.random(v.size) < MISSING_RATES[c.name]
+            miss = (extra if c.name in SPAWNED_COLUMNS else rng).random(v.size) < MISSING_RATES[c.name]
             if c.name == "main_business_revenue":
                 miss &= ~keep_mbr
             s = pl.select(pl.when(pl.lit(pl.Series(miss))).then(None).otherwise(s).alias(c.name)).to_series()

@@ -61,6 +61,7 @@ FACT_COLUMNS: tuple[Column, ...] = (
     Column("equity_financing", "股权融资额（当年）", pl.Float64, "万元"),
     Column("tech_contract_income", "技术合同成交额（当年）", pl.Float64, "万元"),
     Column("standards_led", "主导制定标准数（当年）", pl.Int64, "项"),
+    Column("funded_projects", "承担省级以上科技计划项目数（当年）", pl.Int64, "项"),
 )
 
 # Facts that may legitimately be negative; every other amount and count must be >= 0.

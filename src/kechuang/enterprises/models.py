@@ -104,6 +104,7 @@ class Fact(models.Model):
     equity_financing = models.FloatField(_("股权融资额（当年）"), null=True)
     tech_contract_income = models.FloatField(_("技术合同成交额（当年）"), null=True)
     standards_led = models.IntegerField(_("主导制定标准数（当年）"), null=True)
+    funded_projects = models.IntegerField(_("承担省级以上科技计划项目数（当年）"), null=True)
     upload = models.ForeignKey(Upload, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

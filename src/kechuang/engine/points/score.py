@@ -1,0 +1,198 @@
+"""Scoring every enterprise of a registry with a points model (issue 10, section 2), on Polars.
+
+``score(registry, facts, year, model)`` returns one row per registry enterprise, in registry order::
+
+    credit_code, stage, excluded, points, rank, cohort_size, top_share, tier, <indicator>_points …
+
+The contract:
+
+- Excluded: the first exclusion whose ``when`` is true (NULL is false), else ``no_facts`` when the
+  enterprise has no facts row for year Y. Exclusions are tested for every enterprise, so an enterprise
+  without facts that an exclusion matches gets that exclusion's code. Excluded enterprises get no
+  points, rank, cohort size, share, tier or indicator points (all empty); their stage is shown.
+- Stage: the first stage whose ``when`` is true (NULL is false); none when no stage is true (such an
+  enterprise is not excluded but has no cohort and no points).
+- Cohort: the scored (not excluded) enterprises of the same stage.
+- Indicator points: 0 for a missing or non-positive value; otherwise weight × r / m with m the number
+  of cohort members with a positive value and r the average rank (ascending, ties share the mean rank)
+  among them, so the highest value gets the full weight.
+- points = the sum over the indicators in file order; rank = 1 + the number of cohort members with
+  more than points + 1e-9; top_share = rank / cohort_size; tier = the first tier with top ≥ top_share.
+
+All work is whole-column expressions (windows over the stage); the only loops are over the model's
+stages and indicators. The stage and exclusion conditions and the indicator values are built by the
+helpers below for any backend (Polars here, Spark in kechuang.engine.points.spark).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from kechuang.engine.points.model import NO_FACTS, PointsModel
+from kechuang.engine.rules.backend import PolarsBackend
+from kechuang.engine.rules.derive import ROW, Frame, check_rows, conform, derive_lazy
+from kechuang.engine.vocabulary import FACT_COLUMNS
+
+POINTS_TOLERANCE = 1e-9
+HAS_FACTS = "__has_facts"
+SCORED = "__scored"
+
+
+def value_name(i: int) -> str:
+    return f"__value_{i}"
+
+
+def positive_name(i: int) -> str:
+    return f"__positive_{i}"
+
+
+def points_name(model: PointsModel, i: int) -> str:
+    return f"{model.indicators[i].code}_points"
+
+
+# ----------------------------------------------------------------------------------------------
+# Expressions shared by the backends
+# ----------------------------------------------------------------------------------------------
+
+
+def stage_expr(b: Any, model: PointsModel) -> Any:
+    """The code of the first stage whose condition is true (a NULL condition is false)."""
+    return b.when([(b.sql(s.when), b.lit(s.code)) for s in model.stages], b.lit(None, "str"))
+
+
+def excluded_expr(b: Any, model: PointsModel) -> Any:
+    """The code of the first true exclusion, else no_facts without a facts row of Y, else NULL."""
+    cases = [(b.sql(e.when), b.lit(e.code)) for e in model.exclusions]
+    cases.append((~b.col(HAS_FACTS), b.lit(NO_FACTS)))
+    return b.when(cases, b.lit(None, "str"))
+
+
+def weight_expr(b: Any, model: PointsModel, i: int) -> Any:
+    """The indicator's weight for the enterprise's stage."""
+    ind = model.indicators[i]
+    cases = [
+        (b.col("stage") == b.lit(s.code), b.lit(float(ind.weights[s.code]), "float")) for s in model.stages
+    ]
+    return b.when(cases, b.lit(None, "float"))
+
+
+def first_stage(b: Any, model: PointsModel) -> list[tuple[str, Any]]:
+    """Stage, exclusion and the raw indicator values."""
+    out = [("stage", stage_expr(b, model)), ("excluded", excluded_expr(b, model))]
+    out += [(value_name(i), b.to_float(b.sql(ind.expr))) for i, ind in enumerate(model.indicators)]
+    return out
+
+
+def second_stage(b: Any, model: PointsModel) -> list[tuple[str, Any]]:
+    """Whether scored, and each indicator's value where it counts (scored and positive), else NULL."""
+    scored = b.is_null(b.col("excluded")) & ~b.is_null(b.col("stage"))
+    out = [(SCORED, scored)]
+    for i in range(len(model.indicators)):
+        v = b.col(value_name(i))
+        out.append((positive_name(i), b.when([(scored & (v > 0), v)], b.lit(None, "float"))))
+    return out
+
+
+def tier_expr(b: Any, model: PointsModel, top_share: Any) -> Any:
+    if not model.tiers:
+        return b.lit(None, "str")
+    return b.when(
+        [(top_share <= b.lit(float(t.top), "float"), b.lit(t.code)) for t in model.tiers], b.lit(None, "str")
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Polars
+# ----------------------------------------------------------------------------------------------
+
+
+def _with_facts_flag(lf: pl.LazyFrame, facts: Frame, year: int) -> pl.LazyFrame:
+    present = (
+        conform(facts, FACT_COLUMNS)
+        .filter(pl.col("year") == year)
+        .select("credit_code")
+        .unique()
+        .with_columns(pl.lit(True).alias(HAS_FACTS))
+    )
+    return lf.join(present, on="credit_code", how="left").with_columns(pl.col(HAS_FACTS).fill_null(False))
+
+
+def indicator_points_lazy(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.LazyFrame:
+    """Registry order (ROW), stage, excluded, whether scored, cohort size, indicator points, points."""
+    b = PolarsBackend()
+    lf = _with_facts_flag(derive_lazy(registry, facts, year), facts, year)
+    lf = lf.with_columns([e.alias(n) for n, e in first_stage(b, model)])
+    lf = lf.with_columns([e.alias(n) for n, e in second_stage(b, model)])
+    scored = pl.col(SCORED)
+    exprs = []
+    for i in range(len(model.indicators)):
+        vp = pl.col(positive_name(i))
+        share = weight_expr(b, model, i) * vp.rank("average").over("stage") / vp.count().over("stage")
+        exprs.append(
+            pl.when(scored)
+            .then(pl.when(vp.is_not_null()).then(share).otherwise(0.0))
+            .alias(points_name(model, i))
+        )
+    names = [points_name(model, i) for i in range(len(model.indicators))]
+    total = pl.col(names[0])
+    for n in names[1:]:
+        total = total + pl.col(n)
+    return lf.select(ROW, "credit_code", "stage", "excluded", SCORED, *exprs).with_columns(
+        total.alias("points"),
+        pl.when(scored).then(scored.sum().over("stage")).cast(pl.Int64).alias("cohort_size"),
+    )
+
+
+def greater_counts(stage: np.ndarray, points: np.ndarray, scored: np.ndarray, codes: list[str]) -> np.ndarray:
+    """For each scored row: the number of scored rows of its stage with points > its points + 1e-9."""
+    out = np.zeros(points.size, dtype=np.int64)
+    for code in codes:  # over stages, not rows
+        mask = scored & (stage == code)
+        if not mask.any():
+            continue
+        own = points[mask]
+        ordered = np.sort(own)
+        out[mask] = ordered.size - np.searchsorted(ordered, own + POINTS_TOLERANCE, side="right")
+    return out
+
+
+def finish(frame: pl.DataFrame, model: PointsModel) -> pl.DataFrame:
+    """Rank, share and tier from (stage, SCORED, points, cohort_size); the output columns in order."""
+    scored = frame[SCORED].fill_null(False).to_numpy()
+    greater = greater_counts(
+        frame["stage"].fill_null("").to_numpy(),
+        frame["points"].fill_null(0.0).to_numpy(),
+        scored,
+        [s.code for s in model.stages],
+    )
+    b = PolarsBackend()
+    rank = pl.when(pl.col(SCORED)).then(pl.Series("__greater", greater) + 1)
+    out = frame.with_columns(rank.cast(pl.Int64).alias("rank"))
+    top_share = pl.col("rank") / pl.col("cohort_size")
+    out = out.with_columns(top_share.alias("top_share"))
+    out = out.with_columns(tier_expr(b, model, pl.col("top_share")).alias("tier"))
+    return out.select(
+        pl.col("credit_code").cast(pl.Utf8),
+        pl.col("stage").cast(pl.Utf8),
+        pl.col("excluded").cast(pl.Utf8),
+        pl.col("points").cast(pl.Float64),
+        "rank",
+        "cohort_size",
+        pl.col("top_share").cast(pl.Float64),
+        pl.col("tier").cast(pl.Utf8),
+        *[pl.col(points_name(model, i)).cast(pl.Float64) for i in range(len(model.indicators))],
+    )
+
+
+def score(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.DataFrame:
+    """Score every enterprise of ``registry`` for year ``year``; one row each, in registry order."""
+    frame = indicator_points_lazy(registry, facts, year, model).sort(ROW).collect()
+    check_rows(frame, registry)
+    return finish(frame, model)
+
+
+def output_schema(model: PointsModel) -> list[str]:
+    return model.output_columns()
