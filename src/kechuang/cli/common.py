@@ -9,6 +9,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from kechuang.engine.years import parse_year
+
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
@@ -59,7 +61,7 @@ def require_file(path: Path, option: str = "") -> Path:
 
 def year_or_exit(year: int | None, option: str = "--year") -> int | None:
     """A year the platform knows (2000–2100, as the web forms), or exit 2."""
-    if year is not None and not 2000 <= year <= 2100:
+    if year is not None and parse_year(year) is None:
         fail(f"{option} 应在 2000–2100 之间，收到 {year}", 2)
     return year
 

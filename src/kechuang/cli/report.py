@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from kechuang.cli.common import console, err_console, fail, plan_or_exit, setup_django
+from kechuang.engine.years import parse_year
 
 NAME = "report"
 app = typer.Typer(help="规划实施监测评估报告", no_args_is_help=True)
@@ -30,7 +31,7 @@ def annual(
     if fmt not in ("docx", "xlsx", "html"):
         err_console.print(f"[red]未知格式「{fmt}」：请用 docx、xlsx 或 html[/]")
         raise typer.Exit(2)
-    if year is not None and not 2000 <= year <= 2100:  # the same bound as the download page
+    if year is not None and parse_year(year) is None:  # the same bound as the download page
         fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
     if out is not None:
         _make_parent(out)  # before anything is built: an impossible place fails at once

@@ -52,10 +52,10 @@ from kechuang.engine.vocabulary import (
     Column,
     header_map,
 )
+from kechuang.engine.years import YEAR_MAX, YEAR_MIN
 
 MAX_ERRORS = 1000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 ERROR_KINDS: dict[str, str] = {
     "header": "表头有误",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang import access
+from kechuang.engine.years import parse_year
 from kechuang.enterprises import portrait
 from kechuang.enterprises.forms import RegistryFilterForm, tier_year
 from kechuang.enterprises.models import Enterprise
@@ -94,11 +95,7 @@ class EnterpriseDetail(ObjectView):
     lookup_field = "credit_code"
 
     def extra_context(self, object):
-        try:
-            year = int(self.request.GET.get("year") or 0) or None
-        except ValueError:
-            year = None
-        page = portrait.build(object, year)
+        page = portrait.build(object, parse_year(self.request.GET.get("year")))
         return {
             "p": page,
             "e": object,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from kechuang.engine.years import parse_year
 from kechuang.enterprises import portrait
 from kechuang.enterprises.forms import SelfCheckForm
 from kechuang.enterprises.models import Fact
@@ -19,10 +20,7 @@ from kechuang.enterprises.views.registry import scoped
 
 
 def _year(request, years: list[int]) -> int:
-    try:
-        year = int(request.POST.get("year") or request.GET.get("year") or 0)
-    except ValueError:
-        year = 0
+    year = parse_year(request.POST.get("year") or request.GET.get("year"))
     return year or (years[-1] if years else latest_year())
 
 

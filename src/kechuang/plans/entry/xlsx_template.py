@@ -12,13 +12,13 @@ from datetime import date
 import xlsxwriter
 
 from kechuang.engine.observation_import import COLUMNS
+from kechuang.engine.years import YEAR_MAX, YEAR_MIN
 
 HEADERS = [COLUMNS[c] for c in ("indicator", "region", "year", "value", "source", "note")]
 DATA_SHEET = "填报"
 LIST_SHEET = "选项"
 HELP_SHEET = "说明"
 MAX_ROWS = 2000  # rows 2..MAX_ROWS+1 carry the validations
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 def _list_range(column: str, count: int) -> str:

@@ -50,11 +50,3 @@ def resolve_region(user, plan: Plan, text: str | None, choices: list[tuple[str, 
     if Observation.objects.filter(indicator__plan=plan, region_code=code).exists():
         raise access.AccessDenied(_("无权查看该地区的数据"))
     raise Http404(_("该地区暂无观测数据"))
-
-
-def parse_year(text) -> int | None:
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        return None
-    return year if 2000 <= year <= 2100 else None

@@ -25,12 +25,12 @@ from kechuang.engine.plan_labels import (
     TREND_LABELS,
     WARNING_LABELS,
 )
+from kechuang.engine.years import parse_year
 from kechuang.plans.evaluation import default_as_of, evaluate_plan
 from kechuang.plans.models import Indicator, Plan, PlanVersion, RegionalTarget
 from kechuang.plans.monitoring import charts
 from kechuang.plans.monitoring.payload import payload
 from kechuang.plans.monitoring.selection import (
-    parse_year,
     plan_for,
     region_choices,
     resolve_region,

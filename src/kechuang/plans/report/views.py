@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET
 
 from kechuang import access
+from kechuang.engine.years import parse_year
 from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
 from kechuang.plans.report.build import build_report
@@ -67,7 +68,7 @@ def report(request):
         year = int(request.GET.get("year") or default_as_of(plan))
     except ValueError:
         return HttpResponseBadRequest(_("年份应为四位数字"))
-    if not 2000 <= year <= 2100:
+    if parse_year(year) is None:
         return HttpResponseBadRequest(_("年份应在 2000–2100 之间"))
     built = build_report(plan, year)
     response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])

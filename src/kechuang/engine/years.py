@@ -1,0 +1,14 @@
+"""The years the platform accepts, in files, forms, URLs, the API and commands alike."""
+
+from __future__ import annotations
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def parse_year(text) -> int | None:
+    """A year from user text (a query parameter, a form value), or None when it is not one we accept."""
+    try:
+        year = int(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+    return year if YEAR_MIN <= year <= YEAR_MAX else None
