@@ -102,9 +102,10 @@ def synthetic_population(count: int = 40, seed: int = 11) -> tuple[pl.DataFrame,
             for k in ("abnormal_listed", "serious_incident_1y", "restricted_industry")
         ]
     )
-    own_facts = pl.DataFrame(
-        [{"credit_code": ENTERPRISE_CREDIT_CODE, "year": y, **OWN_FACTS} for y in YEARS]
-    ).cast({k: v for k, v in facts.schema.items()})
+    own_facts = pl.DataFrame([{"credit_code": ENTERPRISE_CREDIT_CODE, "year": y, **OWN_FACTS} for y in YEARS])
+    own_facts = own_facts.with_columns(  # columns OWN_FACTS leaves out are empty, as in a file
+        pl.lit(None).alias(c) for c in facts.columns if c not in own_facts.columns
+    ).cast(dict(facts.schema))
     facts = pl.concat([facts.filter(pl.col("credit_code") != old_own), own_facts.select(facts.columns)])
     return registry, facts
 

@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 
+from kechuang.audit.models import Action, ObjectChange
 from tests.personas import PERSONAS
 
 PLAN_READERS = {"admin", "bureau", "reporter", "songshanhu", "humen", "leader"}
@@ -306,10 +307,13 @@ def test_the_command_refuses_an_unknown_format(simulated_plan):
 @pytest.mark.parametrize("persona", sorted(PERSONAS) + ["outsider"])
 def test_who_may_download_the_report(simulated_plan, client_for, quick_charts, persona):
     response = client_for(persona).get("/plans/report/", {"year": 2027, "format": "docx"})
+    exports = ObjectChange.objects.filter(action=Action.EXPORT)
     if persona in PLAN_READERS:
         assert response.status_code == 200
         assert response["Content-Type"] == CONTENT_TYPES["docx"]
         assert "attachment" in response["Content-Disposition"]
+        [change] = exports  # the download is in the audit trail
+        assert change.user.username == persona and change.after["file"].endswith(".docx")
         assert TITLE_2027 in docx_text(response.content).replace("\n", "")
     elif persona == "outsider":
         assert response.status_code == 302 and "/login" in response["Location"]

@@ -74,6 +74,20 @@ def record(
     )
 
 
+def record_export(
+    what: str, file_name: str, rows: int | None = None, filters: str = ""
+) -> ObjectChange | None:
+    """Someone took data out of the platform: what (a URL name or command), the file, rows, filters."""
+    shown = f"{file_name}（{rows} 行）" if rows is not None else file_name
+    return record(
+        Action.EXPORT,
+        object_type="export",
+        object_id=what[:64],
+        object_repr=shown,
+        after={"file": file_name, "rows": rows, "filters": filters},
+    )
+
+
 def _audited(sender) -> bool:
     return getattr(sender, "audited", False)
 

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from kechuang import access
+from kechuang.audit.signals import record_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -175,7 +176,9 @@ class ObjectListView(ScopedMixin, View):
             body = write_xlsx(
                 self.export_name, self.export_headers(), self.export_rows(rows), widths=self.export_widths
             )
-            return xlsx_response(body, self.export_filename())
+            name = self.export_filename()
+            record_export(request.resolver_match.view_name, name, rows.count(), request.GET.urlencode())
+            return xlsx_response(body, name)
         page = Paginator(self.page_rows(rows), self.paginate_by).get_page(request.GET.get("page"))
         page.object_list = self.decorate(list(page.object_list))
         context = {"form": form, "page": page, "query": request.GET.urlencode(), **self.extra_context()}

@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.http import urlencode
 
 from kechuang import access
+from kechuang.audit.signals import record_export
 from kechuang.engine.vocabulary import TECH_FIELDS
 from kechuang.enterprises import ladder, pools
 from kechuang.enterprises.models import Enterprise, TierRecord
@@ -131,6 +132,7 @@ def pool_export(request, kind: str):
     scale = ladder.registry_scale()
     body = write_xlsx(members, kind, year, filters, definition(kind), scale.note)
     name = f"{KINDS[kind]}_{year}_{date.today():%Y%m%d}.xlsx"
+    record_export("enterprises:pool_export", name, members.height, request.GET.urlencode())
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

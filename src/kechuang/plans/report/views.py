@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_GET
 
 from kechuang import access
+from kechuang.audit.signals import record_export
 from kechuang.engine.years import parse_year
 from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
@@ -71,6 +72,8 @@ def report(request):
     if parse_year(year) is None:
         return HttpResponseBadRequest(_("年份应在 2000–2100 之间"))
     built = build_report(plan, year)
+    if fmt != "html":
+        record_export("plans:report", built.filename(fmt), None, request.GET.urlencode())
     response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(fmt != "html", built.filename(fmt))
     return response
