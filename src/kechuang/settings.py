@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kechuang.web",
     "kechuang.plans",
     "kechuang.enterprises",
+    "kechuang.points",
 ]
 
 MIDDLEWARE = [
