@@ -2,6 +2,12 @@
 
 KECHUANG_DEBUG=1 turns on DEBUG; DATABASE_URL switches to PostgreSQL; SECRET_KEY comes from the
 environment or is generated once into var/secret_key (never committed).
+
+KECHUANG_ENV=production (deploy/kechuang.env.example, docs/deploy.md) is the setting of a real
+site: SECRET_KEY and KECHUANG_ALLOWED_HOSTS must come from the environment, DEBUG cannot be on,
+HTTPS behind the proxy (HSTS, secure cookies, X-Forwarded-Proto) and JSON logs are the defaults, so
+that `kechuang manage check --deploy` is clean. Anything else (the default, development) is the
+demo and the tests: plain http://127.0.0.1.
 """
 
 from __future__ import annotations
@@ -25,8 +31,30 @@ def _env_flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
+ENVIRONMENTS = ("development", "production")
+ENVIRONMENT = os.environ.get("KECHUANG_ENV", "development").strip().lower() or "development"
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"KECHUANG_ENV 应为 {' 或 '.join(ENVIRONMENTS)}，收到 {ENVIRONMENT!r}"
+        f"（KECHUANG_ENV must be one of {', '.join(ENVIRONMENTS)}）"
+    )
+PRODUCTION = ENVIRONMENT == "production"
+MIN_SECRET_KEY_LENGTH = 50
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY") or os.environ.get("KECHUANG_SECRET_KEY")
+    if PRODUCTION and not key:
+        raise ImproperlyConfigured(
+            "KECHUANG_ENV=production 时必须在环境中设置 SECRET_KEY（例如写入 /etc/kechuang/kechuang.env），"
+            "生成方法：python3 -c 'import secrets; print(secrets.token_urlsafe(50))'。"
+            "（SECRET_KEY is required in production; the site does not start without it.）"
+        )
+    if PRODUCTION and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY 太短：生产环境至少 {MIN_SECRET_KEY_LENGTH} 个字符，当前 {len(key)} 个。"
+            "生成方法：python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     if key:
         return key
     path = VAR_DIR / "secret_key"
@@ -36,11 +64,22 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _csv(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 SECRET_KEY = _secret_key()
 DEBUG = _env_flag("KECHUANG_DEBUG")
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
-]
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "KECHUANG_ENV=production 时不能打开 KECHUANG_DEBUG（DEBUG must be off in production）"
+    )
+if PRODUCTION and not os.environ.get("KECHUANG_ALLOWED_HOSTS", "").strip():
+    raise ImproperlyConfigured(
+        "KECHUANG_ENV=production 时必须设置 KECHUANG_ALLOWED_HOSTS（网站的域名，逗号分隔，例如 "
+        "kechuang.example.gov.cn）。（KECHUANG_ALLOWED_HOSTS is required in production.）"
+    )
+ALLOWED_HOSTS = _csv("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 if _env_flag("KECHUANG_TESTING"):
     ALLOWED_HOSTS.append("testserver")
 
@@ -62,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kechuang.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kechuang.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -165,9 +205,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Static files: `kechuang serve` and `kechuang demo` run collectstatic into STATIC_ROOT (hashed and
+# compressed names, served by WhiteNoise with a year's caching). Before any collectstatic (the tests,
+# a fresh clone's runserver) the storage falls back to the plain names, which WhiteNoise finds in the
+# package (WHITENOISE_USE_FINDERS); see kechuang.web.staticfiles.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kechuang.web.staticfiles.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
@@ -183,7 +227,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# Security headers. HTTPS-only cookies and HSTS when the deployment says it is behind HTTPS.
+# Security headers. HTTPS-only cookies and HSTS when the deployment says it is behind HTTPS (the
+# default in production: nginx terminates TLS and sets X-Forwarded-Proto, see deploy/nginx).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -192,23 +237,70 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
-if _env_flag("KECHUANG_HTTPS"):
+HTTPS = _env_flag("KECHUANG_HTTPS", default=PRODUCTION)
+if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 31536000
+    # The monitoring may probe the health endpoints over plain HTTP on the local port.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("KECHUANG_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("KECHUANG_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = _env_flag("KECHUANG_HSTS_PRELOAD")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Pages that post forms from another origin than the Host the proxy passes (another port, a second
+# name): list them, scheme included. By default, in production, https:// + every allowed host.
+CSRF_TRUSTED_ORIGINS = _csv("KECHUANG_CSRF_TRUSTED_ORIGINS") or [
+    f"https://{host}" for host in ALLOWED_HOSTS if PRODUCTION and HTTPS and "*" not in host
+]
+# HSTS preload is a decision of the owner of the whole domain (hstspreload.org: once listed, every
+# subdomain is HTTPS-only for browsers for months). It stays off unless KECHUANG_HSTS_PRELOAD=1, and
+# `check --deploy` is told that this is deliberate.
+SILENCED_SYSTEM_CHECKS = [] if _env_flag("KECHUANG_HSTS_PRELOAD") else ["security.W021"]
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
     "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
 
+# Logs to stderr (journald under systemd): JSON lines in production, text otherwise
+# (KECHUANG_LOG_FORMAT=json|text). One line per request from kechuang.request (kechuang.logging).
+LOG_FORMAT = os.environ.get("KECHUANG_LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"KECHUANG_LOG_FORMAT 应为 json 或 text，收到 {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("KECHUANG_LOG_LEVEL", "WARNING").strip().upper()
+LOG_REQUESTS = _env_flag("KECHUANG_LOG_REQUESTS", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KECHUANG_LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "kechuang.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kechuang.logging.JsonFormatter"},
+        "text": {"()": "kechuang.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "kechuang.request": {
+            "handlers": ["console"],
+            "level": "INFO" if LOG_REQUESTS else "WARNING",
+            "propagate": False,
+        },
+        # gunicorn's own messages (workers started, timeouts) in the same format (kechuang serve).
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Readiness (/health/ready, kechuang.web.health): free space under KECHUANG_VAR, and how old the
+# worker's heartbeat may be once a worker has run.
+HEALTH_MIN_FREE_MB = int(os.environ.get("KECHUANG_HEALTH_MIN_FREE_MB", "1024"))
+WORKER_HEARTBEAT_FILE = VAR_DIR / "worker.heartbeat"
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("KECHUANG_WORKER_HEARTBEAT_MAX_AGE", "120"))
 
 NINJA_PAGINATION_PER_PAGE = 50

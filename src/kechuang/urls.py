@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from kechuang import access
 from kechuang.accounts.views import LoginView
 from kechuang.api import api
+from kechuang.web import health
 from kechuang.web import views as web_views
 
 
@@ -19,6 +20,8 @@ admin.site.site_title = "科创"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("login/", LoginView.as_view(), name="login"),
     path("accounts/", include("kechuang.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

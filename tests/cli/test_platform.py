@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import subprocess
@@ -28,6 +29,11 @@ def test_demo_builds_everything_once_and_a_second_run_writes_nothing(kc, empty_v
         assert name in first.stdout
     assert "合成演示企业：200 家" in first.stdout
     assert "已公布的历史数据：新增" in first.stdout
+    # collectstatic ran: the hashed, compressed names the production server links.
+    assert "静态文件：" in first.stdout
+    manifest = json.loads((empty_var / "static" / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["css/app.css"]
+    assert hashed != "css/app.css" and (empty_var / "static" / f"{hashed}.gz").exists()
 
     assert sorted(r[0] for r in db_rows(empty_var, "SELECT username FROM accounts_user")) == sorted(ACCOUNTS)
     assert db_rows(empty_var, "SELECT COUNT(*) FROM enterprises_enterprise") == [(200,)]
@@ -78,54 +84,155 @@ def test_demo_refuses_a_port_that_is_taken_before_building(kc, empty_var):
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through an http_proxy
 
 
-def _get(url: str) -> int | None:
+def _open(url: str, headers: dict | None = None):
+    """(status, headers, body) of a GET, or None when nothing answers."""
     try:
-        with _DIRECT.open(url, timeout=2) as response:
-            return response.status
+        with _DIRECT.open(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, exc.headers, exc.read()
     except OSError:
         return None
 
 
-def _serves(var, *args) -> str:
-    """Start the command, wait (bounded) until /login/ answers 200, stop it; its output."""
+def _get(url: str) -> int | None:
+    answer = _open(url)
+    return answer[0] if answer else None
+
+
+def _serves(var, *args, env: dict | None = None, then=None) -> str:
+    """Start the command, wait (bounded) until /login/ answers 200, call then(base_url), stop it;
+    the command's output (stdout and stderr)."""
     port = free_port()
     process = subprocess.Popen(
         [*command(), *[str(a) for a in args], "--port", str(port)],
         cwd=var,
-        env=child_env(var),
+        env={**child_env(var), "KECHUANG_WORKERS": "2", **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
     try:
         status = None
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline and process.poll() is None:
             status = _get(f"http://127.0.0.1:{port}/login/")
             if status == 200:
                 break
             time.sleep(0.3)
         assert status == 200, f"exit {process.poll()}, last status {status}"
+        if then is not None:
+            then(f"http://127.0.0.1:{port}")
     finally:
         process.terminate()
         try:
-            output, _ = process.communicate(timeout=15)
+            output, _ = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate(timeout=15)
     return output.decode("utf-8", "replace")
 
 
-def test_serve_answers_the_login_page(fresh_var):
-    assert "科创已启动：http://127.0.0.1:" in _serves(fresh_var, "serve")
+def test_serve_runs_gunicorn_with_hashed_compressed_static_files(fresh_var):
+    seen = {}
+
+    def check(base):
+        status, _, body = _open(f"{base}/login/")
+        page = body.decode()
+        # The page links the collected, hashed name; WhiteNoise serves it compressed, cached for a year.
+        css = page.split('href="/static/css/app.', 1)[1].split('"', 1)[0]
+        assert css.count(".") == 1 and css.endswith(".css"), css  # app.<hash>.css
+        status, headers, _ = _open(f"{base}/static/css/app.{css}", {"Accept-Encoding": "gzip"})
+        seen["static"] = (status, headers.get("Content-Encoding"), headers.get("Cache-Control"))
+        seen["ready"] = _open(f"{base}/health/ready")[0]
+
+    output = _serves(fresh_var, "serve", then=check)
+    assert "科创已启动：http://127.0.0.1:" in output and "gunicorn：2 个进程" in output
+    assert "Booting worker" in output  # gunicorn, not the development server
+    assert "Starting development server" not in output
+    status, encoding, cache = seen["static"]
+    assert status == 200 and encoding == "gzip" and "immutable" in cache and "max-age=315360000" in cache
+    assert seen["ready"] == 200
+    assert (fresh_var / "static" / "staticfiles.json").exists()
+
+
+def test_serve_dev_runs_the_development_server(fresh_var):
+    output = _serves(fresh_var, "serve", "--dev")
+    assert "科创已启动（开发服务器）" in output and "gunicorn" not in output
+
+
+def test_serve_logs_one_json_line_per_request_with_its_request_id(fresh_var):
+    answers = {}
+
+    def check(base):
+        answers["own"] = _open(f"{base}/health/live")
+        answers["proxy"] = _open(f"{base}/health/live", {"X-Request-ID": "nginx-0123456789abcdef"})
+
+    output = _serves(fresh_var, "serve", env={"KECHUANG_LOG_FORMAT": "json"}, then=check)
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    own_id = answers["own"][1]["X-Request-ID"]
+    assert own_id
+    mine = [line for line in lines if line.get("request_id") == own_id]
+    assert len(mine) == 1, lines
+    line = mine[0]
+    assert line["logger"] == "kechuang.request" and line["level"] == "INFO"
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/health/live", 200)
+    assert line["user"] is None and isinstance(line["duration_ms"], float)
+    assert line["time"].endswith("Z") and line["message"] == "GET /health/live 200"
+    # The proxy's id (nginx's $request_id) is kept, logged and returned.
+    assert answers["proxy"][1]["X-Request-ID"] == "nginx-0123456789abcdef"
+    assert sum(1 for line in lines if line.get("request_id") == "nginx-0123456789abcdef") == 1
+    # gunicorn's own lines are JSON too.
+    assert any(line["logger"] == "gunicorn.error" for line in lines)
 
 
 def test_demo_without_no_serve_builds_then_serves(demo_copy):
     """`make demo` runs `kechuang demo --port P --simulate-to 2027`: set-up (nothing new here), then the site."""
     output = _serves(demo_copy, "demo", "--enterprises", 200, "--simulate-to", 2027)
     assert "kechuang-demo-2026" in output and "科创已启动" in output
+    assert "Booting worker" in output  # the production server
+
+
+def test_serve_in_production_without_secret_key_refuses_to_start(fresh_var):
+    env = child_env(fresh_var)
+    del env["SECRET_KEY"]
+    env.update(KECHUANG_ENV="production", KECHUANG_ALLOWED_HOSTS="kechuang.example.gov.cn")
+    done = subprocess.run(
+        [*command(), "serve", "--port", str(free_port())],
+        cwd=fresh_var,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1, done
+    assert "配置错误，未启动" in done.stderr and "必须在环境中设置 SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and "科创已启动" not in done.stdout
+    assert not (fresh_var / "secret_key").exists()  # no key generated behind the administrator's back
+
+
+def test_serve_sizes_from_the_environment(monkeypatch):
+    import os
+
+    from kechuang.cli.platform import server_sizing
+
+    for name in ("KECHUANG_WORKERS", "KECHUANG_THREADS", "KECHUANG_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert server_sizing() == {"workers": min(2 * cores + 1, 8), "threads": 4, "timeout": 120}
+    monkeypatch.setenv("KECHUANG_WORKERS", "3")
+    monkeypatch.setenv("KECHUANG_THREADS", "1")
+    monkeypatch.setenv("KECHUANG_TIMEOUT", "30")
+    assert server_sizing() == {"workers": 3, "threads": 1, "timeout": 30}
+    assert server_sizing(workers=6, timeout=45) == {"workers": 6, "threads": 1, "timeout": 45}
+
+
+def test_serve_refuses_a_wrong_worker_count_in_the_environment(kc, fresh_var, monkeypatch):
+    monkeypatch.setenv("KECHUANG_WORKERS", "many")
+    result = kc(fresh_var, "serve", "--port", free_port(), timeout=60)
+    assert result.returncode == 2, result
+    assert "KECHUANG_WORKERS 应为正整数" in result.stderr and "Traceback" not in result.output
 
 
 def test_serve_refuses_a_port_that_is_taken(kc, fresh_var):

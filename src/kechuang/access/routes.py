@@ -30,6 +30,8 @@ PAGES: dict[str, Rule] = {
     # the site
     "home": AUTHENTICATED,
     "healthz": PUBLIC,
+    "health_live": PUBLIC,
+    "health_ready": PUBLIC,
     "login": PUBLIC,
     "set_language": PUBLIC,
     "javascript-catalog": PUBLIC,
