@@ -32,6 +32,8 @@ COVERED = {
     "pools feed-plan": "cli/test_pools.py",
     "pools list": "cli/test_pools.py",
     "qualify": "cli/test_qualify_cli.py",
+    "points score": "cli/test_points_cli.py",
+    "points load": "cli/test_points_cli.py",
     "backup": "ops/test_backup_restore.py",
     "restore": "ops/test_backup_restore.py",
     "i18n missing": "foundation/test_i18n.py",
