@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "kechuang.plans",
     "kechuang.enterprises",
     "kechuang.points",
+    "django_tasks",
+    "django_tasks_db",
+    "kechuang.jobs",
 ]
 
 MIDDLEWARE = [
@@ -304,3 +307,20 @@ WORKER_HEARTBEAT_FILE = VAR_DIR / "worker.heartbeat"
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("KECHUANG_WORKER_HEARTBEAT_MAX_AGE", "120"))
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Background jobs (kechuang.jobs, docs/decisions/0008-background-jobs.md): Django's task framework
+# (django-tasks backport). KECHUANG_TASKS_BACKEND=database (default: queued in the database, run by
+# `kechuang worker`) or immediate (run at once inside the request). In development the site starts
+# `kechuang worker --batch` itself when no worker is alive (KECHUANG_AUTOSTART_WORKER), so the demo
+# needs nothing extra; production runs the worker as a service. A running job whose process has
+# given no sign of life for KECHUANG_JOBS_STALE_SECONDS is marked failed.
+TASKS_BACKEND = os.environ.get("KECHUANG_TASKS_BACKEND", "database").strip().lower()
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+JOBS_AUTOSTART_WORKER = _env_flag("KECHUANG_AUTOSTART_WORKER", default=not PRODUCTION)
+JOBS_STALE_SECONDS = int(os.environ.get("KECHUANG_JOBS_STALE_SECONDS", "30"))

@@ -39,6 +39,7 @@ COVERED = {
     "i18n missing": "foundation/test_i18n.py",
     "i18n sync": "foundation/test_i18n.py",
     "i18n add": "foundation/test_i18n.py",
+    "worker": "jobs/test_worker_kill.py",
 }
 
 

@@ -17,9 +17,15 @@ UPLOADERS = ("admin", "bureau", "reporter")
 OTHERS = ("songshanhu", "humen", "enterprise", "bank", "university", "leader")
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
+    # The confirmed import is a background job; here it runs at once, in-process (docs/decisions/0008).
+    settings.TASKS = IMMEDIATE
+    settings.JOBS_AUTOSTART_WORKER = False
     return settings.VAR_DIR
 
 
@@ -80,8 +86,11 @@ def test_a_good_upload_is_previewed_then_imported_on_confirmation(population, cl
 
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     response = client.post("/enterprises/upload/confirm/", {"token": token, "action": "import"})
+    assert response.status_code == 302 and re.fullmatch(r"/jobs/\d+/", response["Location"])
+    response = client.get(response["Location"])  # the job's page: the result once it has run
     html = response.content.decode()
     assert response.status_code == 200 and 'data-testid="import-result"' in html
+    assert "已完成" in html and 'data-testid="cancel-job"' not in html and "hx-get" not in html
     assert f"{registry.height} <small>新增" in html and f"{facts.height} <small>新增" in html
     assert 'href="/enterprises/uploads/"' in html
     assert Enterprise.objects.count() == 40 + registry.height
@@ -190,3 +199,39 @@ def test_the_uploads_list_follows_the_department_scope(population, client_for, t
     reporter = client_for("reporter").get("/enterprises/uploads/").content.decode()
     assert "企业名录.csv" in bureau and "统计局报送.csv" in bureau
     assert "统计局报送.csv" in reporter and "企业名录.csv" not in reporter
+
+
+def test_a_second_import_while_one_is_running_is_refused_and_the_files_are_kept(
+    population, client_for, snapshot, _var_dir, personas
+):
+    from kechuang.enterprises.services import IMPORT_LOCK
+    from kechuang.jobs import progress
+    from kechuang.jobs.models import Job, Status
+
+    running = Job.objects.create(
+        kind="enterprise_import",
+        lock=IMPORT_LOCK,
+        status=Status.RUNNING,
+        title="企业数据导入：统计局.csv",
+        started_by=personas["reporter"],
+        started_by_name="reporter",
+        worker=progress.this_process(),  # this process: alive
+    )
+    progress.Live(running.pk).write()  # a fresh heartbeat
+    registry, _facts = new_enterprises(3)
+    client = client_for("bureau")
+    html = client.post("/enterprises/upload/", {"files": [csv_file("r.csv", registry)]}).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    before = snapshot()
+    response = client.post("/enterprises/upload/confirm/", {"token": token, "action": "import"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-busy"' in html
+    assert f"任务 #{running.pk}" in html and "请等它完成后再提交" in html and "没有写入任何数据" in html
+    assert snapshot() == before and len(staged_folders(_var_dir)) == 1
+    assert Job.objects.filter(status=Status.QUEUED).count() == 0
+
+    # Once that job is over, the same confirmation goes through.
+    Job.objects.filter(pk=running.pk).update(status=Status.SUCCEEDED)
+    response = client.post("/enterprises/upload/confirm/", {"token": token, "action": "import"})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    assert staged_folders(_var_dir) == []

@@ -108,6 +108,7 @@ def walk_data(plan, population, personas, settings, tmp_path):
     from kechuang.accounts.models import ApiToken
     from kechuang.audit.models import ObjectChange
     from kechuang.enterprises.models import Enterprise
+    from kechuang.jobs.models import Job
     from kechuang.plans.models import Indicator, ObservationBatch, Task, TaskReport
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -125,6 +126,9 @@ def walk_data(plan, population, personas, settings, tmp_path):
         submitted_by=personas["reporter"],
     )
     batch = ObservationBatch.objects.create(file_name="walk.xlsx", uploaded_by=personas["reporter"])
+    job = Job.objects.create(
+        kind="enterprise_import", lock="walk", status="succeeded", started_by=personas["reporter"]
+    )
     versions = sorted(plan.versions.values_list("number", flat=True))
     enterprise = Enterprise.objects.get(credit_code=ENTERPRISE_CREDIT_CODE)
     indicator = Indicator.objects.filter(plan=plan).order_by("pk").first()
@@ -139,6 +143,9 @@ def walk_data(plan, population, personas, settings, tmp_path):
         "plans:task_evidence": ({"pk": report.pk}, report),
         "enterprises:detail": ({"credit_code": enterprise.credit_code}, enterprise),
         "enterprises:pool": ({"kind": "gaoqi_reserve"}, None),
+        "jobs:detail": ({"pk": job.pk}, job),
+        "jobs:progress": ({"pk": job.pk}, job),
+        "jobs:cancel": ({"pk": job.pk}, job),
         "enterprises:pool_export": ({"kind": "gaoqi_reserve"}, None),
         # API operations: OpenAPI path parameter → value, and the object for row-level answers
         "api:code": plan.code,

@@ -80,6 +80,12 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         },
         "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org"},
     },
+    # Background jobs (kechuang.jobs): everyone sees and may cancel the jobs they started; the city
+    # administrator and the bureau all of them.
+    "job": {
+        "view": {**{r: "own_user" for r in ALL_ROLES}, ADMIN: "all", BUREAU: "all"},
+        "change": {**{r: "own_user" for r in ALL_ROLES}, ADMIN: "all", BUREAU: "all"},
+    },
     # 系统
     "audit": {"view": {ADMIN: "all"}, "change": {}},
     "orgunit": {"view": {ADMIN: "all", BUREAU: "all", LEADER: "all"}, "change": {ADMIN: "all"}},

@@ -54,4 +54,7 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "api_token": {
         "own_user": lambda u: Q(user_id=u.pk),
     },
+    "job": {
+        "own_user": lambda u: Q(started_by_id=u.pk),
+    },
 }

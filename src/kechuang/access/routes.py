@@ -70,6 +70,11 @@ PAGES: dict[str, Rule] = {
     "enterprises:upload": Needs("enterprise_upload", "change"),
     "enterprises:upload_confirm": Needs("enterprise_upload", "change"),
     "enterprises:uploads": Needs("enterprise_upload"),
+    # 后台任务
+    "jobs:list": Needs("job"),
+    "jobs:detail": Needs("job"),
+    "jobs:progress": Needs("job"),
+    "jobs:cancel": Needs("job", "change"),
     # the API's own pages (its operations are classified in API below)
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kechuang.cli.common import as_command, console, err_console, setup_django
+from kechuang.cli.common import console, err_console, setup_django
 
 if TYPE_CHECKING:
     from rich.progress import Task
@@ -45,10 +45,20 @@ def import_(
 ) -> None:
     """导入部门报送的企业数据。整批全部正确才写入；有错误时列出每一行、每个字段的问题。"""
     setup_django()
+    from dataclasses import asdict
+
     from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+    from kechuang.enterprises.importing import STAGE_CHECK
+    from kechuang.enterprises.services import (
+        IMPORT_LOCK,
+        EnterpriseImportError,
+        check_files,
+        error_report,
+        import_files,
+    )
+    from kechuang.jobs.services import JobBusy, JobCancelled, JobFailed, run_inline
 
     class Counts(ProgressColumn):
         def render(self, task: Task) -> Text:
@@ -65,19 +75,42 @@ def import_(
             TextColumn("{task.description}"), BarColumn(), Counts(), TimeElapsedColumn(), console=console
         ) as progress:
             tasks: dict[str, int] = {}
-            checking = progress.add_task("读取并检查", total=None)
+            checking = progress.add_task(STAGE_CHECK, total=None)
 
             def step(stage: str, done: int, total: int) -> None:
+                if stage == STAGE_CHECK:
+                    return
                 progress.update(checking, visible=False)
                 if stage not in tasks:
-                    tasks[stage] = progress.add_task(f"写入{stage}", total=total)
+                    tasks[stage] = progress.add_task(stage, total=total)
                 progress.update(tasks[stage], completed=done)
 
-            with as_command("enterprises import"):
-                summary = import_files(files, department=department, progress=step)
-    except EnterpriseImportError as exc:
+            found = []
+
+            def run(job, reporter) -> dict:
+                try:
+                    found.append(import_files(files, department=department, progress=reporter))
+                except EnterpriseImportError as exc:
+                    raise JobFailed(str(exc), errors=error_report(exc.errors)) from exc
+                return asdict(found[0])
+
+            # The same job record, lock and progress callbacks as an upload in the web (kechuang.jobs).
+            name = "cli:enterprises import"
+            title = "企业数据导入：" + "、".join(f.name for f in files)
+            params = {"paths": [str(f) for f in files], "department": department}
+            run_inline("enterprise_import", IMPORT_LOCK, title[:200], params, run, name=name, echo=step)
+            summary = found[0]
+    except JobBusy as exc:
         err_console.print(f"[red]{exc}[/]", soft_wrap=True)
-        print_errors(exc.errors)
+        raise typer.Exit(1) from exc
+    except JobCancelled as exc:
+        err_console.print("[red]导入已按要求取消，没有写入任何数据。[/]", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    except (EnterpriseImportError, JobFailed) as exc:
+        cause = exc if isinstance(exc, EnterpriseImportError) else exc.__cause__
+        err_console.print(f"[red]{exc}[/]", soft_wrap=True)
+        if isinstance(cause, EnterpriseImportError):
+            print_errors(cause.errors)
         raise typer.Exit(1) from exc
     console.print(
         f"已导入：企业名录新增 {summary.registry_created:,}、更新 {summary.registry_changed:,}；"

@@ -24,6 +24,12 @@ from kechuang.regions import region_lookup
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
+# The stages reported to ``progress`` (the CLI's bars and the job page show them as they are).
+STAGE_CHECK = "读取并检查文件"
+STAGE_REGISTRY = "写入企业名录"
+STAGE_FACTS = "写入企业年度数据"
+STAGE_TIERS = "重新计算梯队"
+
 
 class EnterpriseImportError(Exception):
     def __init__(self, errors: dict[str, RowErrors]):
@@ -67,8 +73,15 @@ def import_files(
     recompute_tiers: bool = True,
 ) -> ImportSummary:
     """Check every file, then write them all in one transaction; afterwards the tiers of the years
-    the facts touched (and of the two following years, which look back on them) are recomputed."""
+    the facts touched (and of the two following years, which look back on them) are recomputed.
+
+    ``progress(stage, done, total)`` is called at each stage and after each chunk written; an
+    exception it raises (a cancelled job) rolls the whole transaction back."""
+    if progress is not None:
+        progress(STAGE_CHECK, 0, len(paths))
     checked = check_files(paths, names)
+    if progress is not None:
+        progress(STAGE_CHECK, len(paths), len(paths))
     department = department or (user.org.code if user is not None and user.org_id else "kjj")
     name = user.get_username() if user is not None else "system"
     summary = ImportSummary()
@@ -101,11 +114,11 @@ def import_files(
                 after={"kind": item.kind, "rows": item.clean.height, "created": created, "changed": changed},
             )
     if recompute_tiers:
-        _recompute_after(checked)
+        _recompute_after(checked, progress)
     return summary
 
 
-def _recompute_after(checked: list[CheckedFile]) -> None:
+def _recompute_after(checked: list[CheckedFile], progress: Progress | None = None) -> None:
     from kechuang.enterprises.models import TierRecord
     from kechuang.enterprises.qualification import recompute_tiers as recompute
 
@@ -119,8 +132,12 @@ def _recompute_after(checked: list[CheckedFile]) -> None:
         affected |= {year + 1, year + 2} & stored
     if any(item.kind == "registry" for item in checked):
         affected |= stored
-    for year in sorted(affected):
+    for i, year in enumerate(sorted(affected)):
+        if progress is not None:
+            progress(STAGE_TIERS, i, len(affected))
         recompute(year)
+    if progress is not None and affected:
+        progress(STAGE_TIERS, len(affected), len(affected))
 
 
 def _merge(new: pl.DataFrame, old: pl.DataFrame, key: list[str], fields: list[str]):
@@ -199,7 +216,7 @@ def apply_registry(clean: pl.DataFrame, upload: Upload, progress: Progress | Non
     for f in ("industry_code", "tech_field", "rd_institution_level"):
         if f in defaults:
             created = created.with_columns(pl.lit("").alias(f))
-    insert_frame(table, created, _stage(progress, "企业名录", created.height))
+    insert_frame(table, created, _stage(progress, STAGE_REGISTRY, created.height))
     if changed.height:
         _apply_changes(table, changed, fields, upload, year=None)
     return created.height, changed.height
@@ -234,7 +251,7 @@ def apply_facts(
         *[pl.lit(None).alias(f) for f in FACT_FIELDS if f not in created.columns],
         upload_id=pl.lit(upload.pk),
     )
-    insert_frame(table, created, _stage(progress, "企业年度数据", created.height))
+    insert_frame(table, created, _stage(progress, STAGE_FACTS, created.height))
     if changed.height:
         _apply_changes(table, changed, fields, upload, year="year")
     return created.height, changed.height, unchanged

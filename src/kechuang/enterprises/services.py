@@ -1,6 +1,20 @@
 """The enterprises app's service layer: what views, API and CLI call (importing, qualification, registry)."""
 
-from kechuang.enterprises.importing import EnterpriseImportError, ImportSummary, check_files, import_files
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+from kechuang.engine.enterprise_import import ERROR_KINDS
+from kechuang.enterprises.importing import (
+    STAGE_TIERS,
+    EnterpriseImportError,
+    ImportSummary,
+    check_files,
+    import_files,
+)
 from kechuang.enterprises.qualification import (
     qualification_frames,
     qualify_registry,
@@ -9,12 +23,86 @@ from kechuang.enterprises.qualification import (
 )
 
 __all__ = [
+    "IMPORT_LOCK",
     "EnterpriseImportError",
     "ImportSummary",
     "check_files",
+    "error_report",
     "import_files",
     "qualification_frames",
     "qualify_registry",
     "recompute_tiers",
+    "run_import_job",
+    "start_import",
     "verdicts",
 ]
+
+# One enterprise import at a time (registry and facts files refer to each other): the jobs' lock.
+IMPORT_LOCK = "enterprise_import"
+MAX_VALUE_CHARS = 200
+
+
+def error_report(errors: dict) -> list[dict]:
+    """The complete error report as JSON: per file, its errors (row, column, value, why) and how
+    many of each kind; kept with the job and shown on its page."""
+    out = []
+    for name, found in errors.items():
+        kinds = Counter(ERROR_KINDS.get(e.kind, e.kind or "其他") for e in found)
+        out.append(
+            {
+                "file": name,
+                "total": found.total,
+                "summary": found.summary(),
+                "kinds": kinds.most_common(),
+                "unknown_codes": any(e.kind == "unknown_code" for e in found),
+                "rows": [
+                    {
+                        "row": e.row,
+                        "column": e.column,
+                        "value": "" if e.value is None else str(e.value)[:MAX_VALUE_CHARS],
+                        "message": e.message,
+                    }
+                    for e in found
+                ],
+            }
+        )
+    return out
+
+
+def start_import(folder: Path, paths: list[Path], names: list[str], user):
+    """Queue the import of staged files as a background job (kechuang.jobs); JobBusy while another
+    enterprise import is queued or running. The job deletes ``folder`` when it ends."""
+    from kechuang.jobs.services import enqueue
+
+    title = "企业数据导入：" + "、".join(names)
+    params = {"folder": str(folder), "paths": [str(p) for p in paths], "names": list(names)}
+    return enqueue("enterprise_import", IMPORT_LOCK, title[:200], params, user=user)
+
+
+def run_import_job(job, reporter) -> dict:
+    """The job: import the staged files all or nothing, reporting progress; the error report is kept
+    with the job when a file is refused. Cancellation stops it until the import is committed (the
+    tiers recomputed afterwards are not cancelled)."""
+    from kechuang.jobs.services import JobFailed
+
+    params = job.params
+
+    def step(stage: str, done: int, total: int) -> None:
+        if stage == STAGE_TIERS:
+            reporter.cancellable = False  # the import is committed
+        reporter(stage, done, total)
+
+    try:
+        summary = import_files(
+            [Path(p) for p in params["paths"]],
+            user=job.started_by,
+            department=params.get("department"),
+            names=params.get("names"),
+            progress=step,
+        )
+    except EnterpriseImportError as exc:
+        raise JobFailed(str(exc), errors=error_report(exc.errors)) from exc
+    finally:
+        if params.get("folder"):
+            shutil.rmtree(params["folder"], ignore_errors=True)
+    return asdict(summary)

@@ -1,8 +1,12 @@
-"""Uploading department files: pick files → preview with the complete error report → confirm → import.
+"""Uploading department files: pick files → preview with the complete error report → confirm → a
+background job (kechuang.jobs) imports them while its page shows the progress, then the result or
+the complete error report.
 
 The files wait between preview and confirmation in a per-user folder keyed by a random token kept
-in the session (forms.StagedUpload); the confirmation imports exactly those files and deletes them.
-All or nothing: a file with any bad row means nothing of the upload is written.
+in the session (forms.StagedUpload); the confirmation queues the import of exactly those files, and
+the job deletes them when it ends. All or nothing: a file with any bad row means nothing of the
+upload is written. One enterprise import at a time: a confirmation while another is queued or
+running is refused with a message naming it, and the files stay staged for a later confirmation.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from kechuang.accounts.departments import department_names
 from kechuang.engine.enterprise_import import ERROR_KINDS
 from kechuang.enterprises.forms import StagedUpload, UploadForm
 from kechuang.enterprises.models import Upload
-from kechuang.enterprises.services import EnterpriseImportError, check_files, import_files
+from kechuang.enterprises.services import EnterpriseImportError, check_files, start_import
+from kechuang.jobs.services import JobBusy
 from kechuang.web.generic import ObjectListView
 from kechuang.web.uploads import upload_too_large
 
@@ -94,7 +99,7 @@ def upload(request):
     )
 
 
-def _preview(request, staged: StagedUpload, errors: dict | None = None):
+def _preview(request, staged: StagedUpload, errors: dict | None = None, busy: str = ""):
     previews = staged.previews()
     if errors is None:
         try:
@@ -115,6 +120,7 @@ def _preview(request, staged: StagedUpload, errors: dict | None = None):
             "error_total": sum(e.total for e in (errors or {}).values()),
             "token": "" if errors else staged.token,
             "registry_rejected": any(p.kind == "registry" and p.errors for p in previews),
+            "busy": busy,
         },
     )
 
@@ -132,18 +138,11 @@ def upload_confirm(request):
         messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
         return redirect("enterprises:upload")
     try:
-        summary = import_files(staged.paths, user=request.user, names=staged.names)
-    except EnterpriseImportError as exc:
-        return _preview(request, staged, errors=exc.errors)
-    staged.discard(request)
-    return render(
-        request,
-        "enterprises/upload_preview.html",
-        {
-            "summary": summary,
-            "imported": _with_departments(_uploads(request).filter(pk__in=summary.uploads).order_by("id")),
-        },
-    )
+        job = start_import(staged.folder, staged.paths, staged.names, request.user)
+    except JobBusy as exc:
+        return _preview(request, staged, errors={}, busy=str(exc))  # checked already; kept for later
+    request.session.pop(StagedUpload.SESSION_KEY, None)  # the job owns the files now
+    return redirect("jobs:detail", pk=job.pk)
 
 
 class UploadList(ObjectListView):
