@@ -122,9 +122,9 @@ def test_points_within_one_billionth_are_equal_in_the_rank():
 
     from kechuang.engine.points.score import greater_counts
 
-    stage = np.array(["s", "s", "s", "s"], dtype=object)
+    stage = np.array([0, 0, 0, 0])
     points = np.array([10.0, 10.0 + 5e-10, 10.0 + 2e-9, 9.0])
-    counts = greater_counts(stage, points, np.array([True, True, True, True]), ["s"])
+    counts = greater_counts(stage, points, np.array([True, True, True, True]), 1)
     # 10 and 10 + 5e-10 are equal; 10 + 2e-9 is more than both (by 2e-9 and 1.5e-9).
     assert counts.tolist() == [1, 1, 0, 3]
 
