@@ -168,6 +168,18 @@ def test_a_null_stage_condition_is_false_and_no_stage_means_no_points():
     assert got["NULL_REVENUE"]["stage"] == "large" and got["NULL_REVENUE"]["points"] == pytest.approx(50)
 
 
+def test_a_value_that_is_not_a_number_counts_as_missing():
+    model = MODEL.replace('expr: "rd_expense"', 'expr: "rd_expense / tech_contract_income"')
+    rows = [
+        {"code": "NAN", "facts": _facts(rd=0.0, tc=0.0)},  # 0 / 0
+        {"code": "ONE", "facts": _facts(rd=1.0, tc=1.0)},
+        {"code": "TWO", "facts": _facts(rd=4.0, tc=2.0)},
+    ]
+    got = _score(rows, model)
+    assert got["NAN"]["rd_points"] == 0.0
+    assert got["ONE"]["rd_points"] == pytest.approx(30) and got["TWO"]["rd_points"] == pytest.approx(60)
+
+
 def test_zero_weight_and_bonus_indicators():
     model = MODEL.replace("{small: 40, large: 50}}", "{small: 40, large: 50}}\n  - {code: bonus, name: 加分, "
                           'group: local, expr: "rd_expense", bonus: true, weights: {small: 10, large: 0}}')  # fmt: skip

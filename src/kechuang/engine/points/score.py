@@ -91,8 +91,15 @@ def second_stage(b: Any, model: PointsModel) -> list[tuple[str, Any]]:
     out = [(SCORED, scored)]
     for i in range(len(model.indicators)):
         v = b.col(value_name(i))
-        out.append((positive_name(i), b.when([(scored & (v > 0), v)], b.lit(None, "float"))))
+        positive = scored & (v > 0) & ~_is_nan(b, v)  # NaN (0/0 in an expression) counts as missing
+        out.append((positive_name(i), b.when([(positive, v)], b.lit(None, "float"))))
     return out
+
+
+def _is_nan(b: Any, e: Any) -> Any:
+    if b.name == "spark":
+        return b.F.isnan(e)
+    return e.is_nan()
 
 
 def tier_expr(b: Any, model: PointsModel, top_share: Any) -> Any:
