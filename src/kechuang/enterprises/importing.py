@@ -31,6 +31,27 @@ STAGE_FACTS = "写入企业年度数据"
 STAGE_TIERS = "重新计算梯队"
 
 
+# An upload naming at most this many enterprises reads only their rows (WHERE … IN); a larger one
+# reads the table once, which is faster than thousands of parameters.
+MAX_KEYS_IN_SQL = 5000
+
+
+def _only(column: str, values: list) -> tuple[str, list]:
+    """(SQL condition, parameters) keeping the rows whose ``column`` is one of ``values``, or
+    ("", []) when there are too many of them to name."""
+    if len(values) > MAX_KEYS_IN_SQL:
+        return "", []
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _where(*conditions: tuple[str, list]) -> tuple[str, list]:
+    parts = [c for c, _ in conditions if c]
+    params = [p for _, ps in conditions for p in ps]
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+
 class EnterpriseImportError(Exception):
     def __init__(self, errors: dict[str, RowErrors]):
         self.errors = errors
@@ -184,8 +205,11 @@ def apply_registry(clean: pl.DataFrame, upload: Upload, progress: Progress | Non
     table = Enterprise._meta.db_table
     new = clean.rename({"region": "region_code"}) if "region" in clean.columns else clean
     fields = [f for f in REGISTRY_FIELDS if f in new.columns]
+    where, params = _where(_only("credit_code", new["credit_code"].unique().to_list()))
     old = (
-        read_frame(f"SELECT id, credit_code, upload_id, {', '.join(fields)} FROM {table}") if fields else None
+        read_frame(f"SELECT id, credit_code, upload_id, {', '.join(fields)} FROM {table}{where}", params)
+        if fields
+        else None
     )
     if old is None or old.is_empty():
         old = pl.DataFrame(
@@ -226,11 +250,22 @@ def apply_facts(
     clean: pl.DataFrame, upload: Upload, progress: Progress | None = None
 ) -> tuple[int, int, int]:
     table = Fact._meta.db_table
-    ids = read_frame(f"SELECT id AS enterprise_id, credit_code FROM {Enterprise._meta.db_table}")
-    new = clean.join(ids.cast({"enterprise_id": pl.Int64}), on="credit_code", how="inner").drop("credit_code")
+    # Only what the upload touches: its enterprises (when few enough to name) and its years.
+    where, params = _where(_only("credit_code", clean["credit_code"].unique().to_list()))
+    ids = read_frame(
+        f"SELECT id AS enterprise_id, credit_code FROM {Enterprise._meta.db_table}{where}", params
+    )
+    ids = ids.cast({"enterprise_id": pl.Int64, "credit_code": pl.Utf8})
+    new = clean.join(ids, on="credit_code", how="inner").drop("credit_code")
     fields = [f for f in FACT_FIELDS if f in new.columns]
     codes_years = new.select("enterprise_id", "year")
-    old = read_frame(f"SELECT id, enterprise_id, year, upload_id, {', '.join(fields)} FROM {table}")
+    where, params = _where(
+        _only("year", sorted(int(y) for y in new["year"].unique().to_list())),
+        _only("enterprise_id", new["enterprise_id"].unique().to_list()),
+    )
+    old = read_frame(
+        f"SELECT id, enterprise_id, year, upload_id, {', '.join(fields)} FROM {table}{where}", params
+    )
     if old.is_empty():
         old = pl.DataFrame(
             schema={
