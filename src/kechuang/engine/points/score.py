@@ -19,7 +19,9 @@ The contract:
 - points = the sum over the indicators in file order; rank = 1 + the number of cohort members with
   more than points + 1e-9; top_share = rank / cohort_size; tier = the first tier with top ≥ top_share.
 
-All work is whole-column expressions (windows over the stage); the only loops are over the model's
+All work is whole-column: Polars expressions (each indicator ranks only its positive values, in a
+window over the stage, the indicators in parallel with collect_all) and NumPy array operations (the
+points rank: one sort and a search of sorted queries per stage); the only loops are over the model's
 stages and indicators. The stage and exclusion conditions and the indicator values are built by the
 helpers below for any backend (Polars here, Spark in kechuang.engine.points.spark).
 """
@@ -121,30 +123,50 @@ def _with_facts_flag(lf: pl.LazyFrame, facts: Frame, year: int) -> pl.LazyFrame:
     return lf.with_columns(pl.col("credit_code").is_in(present["credit_code"].implode()).alias(HAS_FACTS))
 
 
-def indicator_points_lazy(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.LazyFrame:
-    """Registry order (ROW), stage, excluded, whether scored, cohort size, indicator points, points."""
+STAGE_NO = "__stage_no"
+INDEX = "__index"
+
+
+def values_lazy(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.LazyFrame:
+    """Registry order (ROW), stage (code and number), excluded, whether scored, the positive values."""
     b = PolarsBackend()
     lf = _with_facts_flag(derive_lazy(registry, facts, year), facts, year)
     lf = lf.with_columns([e.alias(n) for n, e in first_stage(b, model)])
     lf = lf.with_columns([e.alias(n) for n, e in second_stage(b, model)])
-    scored = pl.col(SCORED)
-    exprs = []
-    for i in range(len(model.indicators)):
+    codes = [s.code for s in model.stages]
+    number = pl.col("stage").replace_strict(codes, list(range(len(codes))), default=-1, return_dtype=pl.Int32)
+    positives = [positive_name(i) for i in range(len(model.indicators))]
+    return lf.select(ROW, "credit_code", "stage", "excluded", SCORED, number.alias(STAGE_NO), *positives)
+
+
+def indicator_points(frame: pl.DataFrame, model: PointsModel) -> list[np.ndarray]:
+    """Each indicator's points per row (NaN where not scored): weight × r / m over the positive values
+    of the row's stage. Each indicator ranks only its positive values (sparse indicators are cheap)
+    and the indicators run in parallel (collect_all)."""
+    base = frame.lazy().select(STAGE_NO, *[positive_name(i) for i in range(len(model.indicators))])
+    base = base.with_row_index(INDEX)
+    stage_no = pl.col(STAGE_NO)
+    plans = []
+    for i, ind in enumerate(model.indicators):
         vp = pl.col(positive_name(i))
-        share = weight_expr(b, model, i) * vp.rank("average").over("stage") / vp.count().over("stage")
-        exprs.append(
-            pl.when(scored)
-            .then(pl.when(vp.is_not_null()).then(share).otherwise(0.0))
-            .alias(points_name(model, i))
+        weight = pl.lit(None, dtype=pl.Float64)
+        for k in reversed(range(len(model.stages))):
+            weight = (
+                pl.when(stage_no == k)
+                .then(pl.lit(float(ind.weights[model.stages[k].code])))
+                .otherwise(weight)
+            )
+        share = weight * vp.rank("average").over(STAGE_NO) / vp.count().over(STAGE_NO)
+        plans.append(
+            base.select(INDEX, STAGE_NO, vp).filter(vp.is_not_null()).select(INDEX, share.alias("share"))
         )
-    names = [points_name(model, i) for i in range(len(model.indicators))]
-    total = pl.col(names[0])
-    for n in names[1:]:
-        total = total + pl.col(n)
-    return lf.select(ROW, "credit_code", "stage", "excluded", SCORED, *exprs).with_columns(
-        total.alias("points"),
-        pl.when(scored).then(scored.sum().over("stage")).cast(pl.Int64).alias("cohort_size"),
-    )
+    scored = frame[SCORED].to_numpy()
+    out = []
+    for result in pl.collect_all(plans):  # over indicators, not rows
+        points = np.where(scored, 0.0, np.nan)
+        points[result[INDEX].to_numpy()] = result["share"].to_numpy()
+        out.append(points)
+    return out
 
 
 def greater_counts(stage: np.ndarray, points: np.ndarray, scored: np.ndarray, stages: int) -> np.ndarray:
@@ -165,36 +187,41 @@ def greater_counts(stage: np.ndarray, points: np.ndarray, scored: np.ndarray, st
     return out
 
 
-def finish(frame: pl.DataFrame, model: PointsModel) -> pl.DataFrame:
-    """Rank, share and tier from (stage, SCORED, points, cohort_size); the output columns in order."""
-    scored = frame[SCORED].fill_null(False).to_numpy()
-    codes = [s.code for s in model.stages]
-    stage = frame["stage"].replace_strict(codes, list(range(len(codes))), default=-1, return_dtype=pl.Int32)
-    greater = greater_counts(stage.to_numpy(), frame["points"].fill_null(0.0).to_numpy(), scored, len(codes))
-    b = PolarsBackend()
-    rank = pl.when(pl.col(SCORED)).then(pl.Series("__greater", greater) + 1)
-    out = frame.with_columns(rank.cast(pl.Int64).alias("rank"))
-    top_share = pl.col("rank") / pl.col("cohort_size")
-    out = out.with_columns(top_share.alias("top_share"))
-    out = out.with_columns(tier_expr(b, model, pl.col("top_share")).alias("tier"))
-    return out.select(
-        pl.col("credit_code").cast(pl.Utf8),
-        pl.col("stage").cast(pl.Utf8),
-        pl.col("excluded").cast(pl.Utf8),
-        pl.col("points").cast(pl.Float64),
-        "rank",
-        "cohort_size",
-        pl.col("top_share").cast(pl.Float64),
-        pl.col("tier").cast(pl.Utf8),
-        *[pl.col(points_name(model, i)).cast(pl.Float64) for i in range(len(model.indicators))],
-    )
-
-
 def score(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.DataFrame:
     """Score every enterprise of ``registry`` for year ``year``; one row each, in registry order."""
-    frame = indicator_points_lazy(registry, facts, year, model).sort(ROW).collect()
+    frame = values_lazy(registry, facts, year, model).sort(ROW).collect()
     check_rows(frame, registry)
-    return finish(frame, model)
+    per_indicator = indicator_points(frame, model)
+    scored = frame[SCORED].to_numpy()
+    stage_no = frame[STAGE_NO].to_numpy()
+    total = np.where(scored, 0.0, np.nan)
+    if per_indicator:
+        total = per_indicator[0].copy()
+        for points in per_indicator[1:]:  # in file order: the same sum as ((p0 + p1) + p2) …
+            total += points
+    stages = len(model.stages)
+    sizes = np.bincount(stage_no[scored], minlength=stages) if scored.any() else np.zeros(stages, np.int64)
+    cohort = np.where(scored, sizes[np.clip(stage_no, 0, None)], 0)
+    greater = greater_counts(stage_no, np.nan_to_num(total), scored, stages)
+    when_scored = pl.Series(scored)
+    out = pl.DataFrame(
+        {
+            "credit_code": frame["credit_code"].cast(pl.Utf8),
+            "stage": frame["stage"].cast(pl.Utf8),
+            "excluded": frame["excluded"].cast(pl.Utf8),
+            "points": pl.Series(total, dtype=pl.Float64, nan_to_null=True),
+            "rank": pl.select(pl.when(when_scored).then(pl.Series(greater + 1, dtype=pl.Int64))).to_series(),
+            "cohort_size": pl.select(
+                pl.when(when_scored).then(pl.Series(cohort, dtype=pl.Int64))
+            ).to_series(),
+        }
+    )
+    out = out.with_columns((pl.col("rank") / pl.col("cohort_size")).alias("top_share"))
+    out = out.with_columns(tier_expr(PolarsBackend(), model, pl.col("top_share")).cast(pl.Utf8).alias("tier"))
+    return out.with_columns(
+        pl.Series(points_name(model, i), p, dtype=pl.Float64, nan_to_null=True)
+        for i, p in enumerate(per_indicator)
+    )
 
 
 def output_schema(model: PointsModel) -> list[str]:
