@@ -26,7 +26,8 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kechuang.engine.vocabulary import rule_vocabulary
+from kechuang.engine.rules.derive import derive_lazy, derived_names
+from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS, rule_vocabulary
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CODE = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -168,9 +169,6 @@ def _pydantic_problems(exc: ValidationError) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def derived_schema() -> pl.Schema:
     """The columns (and types) an expression may use: registry, facts of Y, derived columns."""
-    from kechuang.engine.rules.derive import derive_lazy, derived_names
-    from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
-
     registry = pl.DataFrame(schema={c.name: c.dtype for c in REGISTRY_COLUMNS})
     facts = pl.DataFrame(schema={c.name: c.dtype for c in FACT_COLUMNS})
     return derive_lazy(registry, facts, 2024).select(derived_names()).collect_schema()
