@@ -18,6 +18,7 @@ from django.db import transaction
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
 from kechuang.engine.enterprise_import import CheckedTable, RowErrors, check_upload
+from kechuang.engine.enterprise_labels import N_
 from kechuang.enterprises.bulk import insert_frame, read_frame, update_frame
 from kechuang.enterprises.models import FACT_FIELDS, REGISTRY_FIELDS, Enterprise, Fact, FactRevision, Upload
 from kechuang.regions import region_lookup
@@ -25,10 +26,10 @@ from kechuang.regions import region_lookup
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # The stages reported to ``progress`` (the CLI's bars and the job page show them as they are).
-STAGE_CHECK = "读取并检查文件"
-STAGE_REGISTRY = "写入企业名录"
-STAGE_FACTS = "写入企业年度数据"
-STAGE_TIERS = "重新计算梯队"
+STAGE_CHECK = N_("读取并检查文件")
+STAGE_REGISTRY = N_("写入企业名录")
+STAGE_FACTS = N_("写入企业年度数据")
+STAGE_TIERS = N_("重新计算梯队")
 
 
 # An upload naming at most this many enterprises reads only their rows (WHERE … IN); a larger one

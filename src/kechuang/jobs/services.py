@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _noop
 
 from kechuang.audit.context import acting_as
@@ -252,7 +253,8 @@ def recover_stale(lock: str | None = None, max_age: float | None = None) -> int:
 
 
 def live_state(job: Job) -> dict:
-    """What the page shows: stage, done, total, percent, and whether a cancel is pending."""
+    """What the page shows: stage (translated; handlers report it in Chinese, marked N_), done,
+    total, percent, and whether a cancel is pending."""
     if job.status == Status.RUNNING:
         state = progress.read(job.pk) or {}
         stage, done, total = state.get("stage", ""), state.get("done", 0), state.get("total", 0)
@@ -260,7 +262,13 @@ def live_state(job: Job) -> dict:
     else:
         stage, done, total, cancelling = job.stage, job.done, job.total, False
     percent = int(100 * done / total) if total else None
-    return {"stage": stage, "done": done, "total": total, "percent": percent, "cancelling": cancelling}
+    return {
+        "stage": gettext(stage) if stage else "",
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "cancelling": cancelling,
+    }
 
 
 # ----------------------------------------------------------------------------------------------
