@@ -39,8 +39,10 @@ from kechuang.engine.tables import (
     RowError,
     RowErrors,
     TableReadError,
+    check_limits,
     csv_separator,
     head_is_utf8,
+    quote_expr,
     read_table,
 )
 from kechuang.engine.vocabulary import (
@@ -73,8 +75,11 @@ ERROR_KINDS: dict[str, str] = {
     "tech_field": "技术领域不在八大领域内",
     "rd_institution_level": "研发机构级别无法识别",
     "industry_code": "行业代码格式有误",
+    "length": "内容过长",
 }
-ROW_ERROR_KINDS = frozenset(ERROR_KINDS) - {"header"}
+# The kinds a row can have in the synthetic dirty files (synth_dirty); over-long text is hostile
+# input, tested on its own (tests/foundation/test_hostile_input.py).
+ROW_ERROR_KINDS = frozenset(ERROR_KINDS) - {"header", "length"}
 
 CONSISTENCY: tuple[tuple[str, str], ...] = (
     ("tech_staff", "employees"),
@@ -84,6 +89,9 @@ CONSISTENCY: tuple[tuple[str, str], ...] = (
     ("invention_patents", "ip_class1"),
     ("high_value_invention_patents", "invention_patents"),
 )
+# The longest text a column may hold: the registry's column sizes (enterprises.models.Enterprise;
+# tests/engine/test_table_limits.py keeps them equal), checked here because SQLite does not.
+MAX_LENGTHS = {"name": 200}
 IGNORABLE_HEADERS = frozenset({"序号", "备注"})  # common in government sheets; dropped
 _BLANK_HEADER = re.compile(r"^(|__UNNAMED__\d+|Unnamed: ?\d+|column_\d+)$")
 _LEVEL_ZH = {"无": "none", "市级": "municipal", "省级": "provincial", "国家级": "national"}
@@ -383,7 +391,7 @@ def _at(c: Column) -> list[pl.Expr]:
 def _say(c: Column, *parts: str | pl.Expr) -> pl.Expr:
     """「第 N 行「header」= value …」"""
     rest = [pl.lit(p) if isinstance(p, str) else p for p in parts]
-    return pl.concat_str([*_at(c), pl.lit("= "), _raw(c.name), pl.lit(" "), *rest])
+    return pl.concat_str([*_at(c), pl.lit("= "), quote_expr(_raw(c.name)), pl.lit(" "), *rest])
 
 
 def _fmt(e: pl.Expr) -> pl.Expr:
@@ -418,6 +426,18 @@ def _cell_checks(t: pl.DataFrame, cols: tuple[Column, ...]) -> list[_Check]:
             )
             checks.append(_Check(c.name, "credit_code", reason.is_not_null(), message))
             continue
+        if c.name in MAX_LENGTHS:
+            limit, length = MAX_LENGTHS[c.name], text.str.len_chars()
+            message = pl.concat_str(
+                [
+                    *_at(c),
+                    pl.lit("有 "),
+                    length.cast(pl.Utf8),
+                    pl.lit(f" 个字符，超过 {limit} 个字符的上限："),
+                ]
+                + [quote_expr(_raw(c.name))]
+            )
+            checks.append(_Check(c.name, "length", length > limit, message))
         why = _WHY.get(c.name) or _WHY.get(c.dtype)
         if why is None:
             continue
@@ -474,7 +494,7 @@ def _run(
         .select(
             pl.col("__row").cast(pl.Int64).alias("row"),
             pl.lit(by_name[ch.column].header_zh).alias("column"),
-            (ch.value if ch.value is not None else _raw(ch.column)).cast(pl.Utf8).alias("value"),
+            quote_expr((ch.value if ch.value is not None else _raw(ch.column)).cast(pl.Utf8)).alias("value"),
             ch.message.cast(pl.Utf8).alias("message"),
             pl.lit(ch.kind).alias("kind"),
             pl.lit(i).alias("order"),
@@ -715,9 +735,13 @@ def _read_typed(path: str | Path) -> pl.DataFrame | None:
         }
         if not overrides or len(set(header)) != len(header):
             return None
-        return pl.read_csv(p, infer_schema=False, schema_overrides=overrides, separator=sep)
+        df = pl.read_csv(p, infer_schema=False, schema_overrides=overrides, separator=sep)
     except (OSError, pl.exceptions.PolarsError):
         return None
+    try:
+        return check_limits(df, p.name)
+    except TableReadError:
+        return None  # read_table reads it again and reports the cell
 
 
 def _upper_codes(s: pl.Series) -> pl.Series:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kechuang.engine.tables import RowError
+from kechuang.engine.tables import RowError, quote
 
 COLUMNS = {
     "indicator": "指标",
@@ -25,6 +25,8 @@ COLUMNS = {
 REQUIRED = ("indicator", "region", "year", "value")
 _HEADER_UNIT = re.compile(r"^(?P<name>[^（(]+)[（(](?P<unit>[^）)]+)[）)]$")
 COUNT_UNITS = {"家", "件", "人", "人年", "项", "个"}
+# The longest text a column may hold (plans.models.Observation's column sizes; SQLite does not check).
+MAX_LENGTHS = {"source": 500, "note": 500}
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,11 @@ def check_observations(
         (~pl.col("year_num").is_between(2000, 2100), "year", "年份 {year} 超出 2000–2100"),
         (pl.col("value_num").is_null(), "value", "数值「{value}」不是数字"),
         (
+            pl.col("value_num").is_not_null() & ~pl.col("value_num").is_finite(),
+            "value",
+            "数值「{value}」不是有限的数字（不接受 inf、Infinity、NaN 或超出范围的数，如 1e999）",
+        ),
+        (
             pl.col("unit").is_in(list(COUNT_UNITS)) & (pl.col("value_num") < 0),
             "value",
             "数值 {value} 为负数，计数类指标不能为负",
@@ -125,7 +132,19 @@ def check_observations(
     for condition, column, template in checks:
         bad = df.filter(condition.fill_null(False))
         for rec in bad.select("row", "indicator", "region", "year", "value").iter_rows(named=True):
-            errors.append(RowError(rec["row"], COLUMNS[column], rec[column] or "", template.format(**rec)))
+            shown = {k: quote(v) for k, v in rec.items()}
+            errors.append(RowError(rec["row"], COLUMNS[column], rec[column] or "", template.format(**shown)))
+    for column, limit in MAX_LENGTHS.items():
+        long = df.filter(pl.col(column).str.len_chars() > limit)
+        for row, text in long.select("row", column).iter_rows():
+            errors.append(
+                RowError(
+                    row,
+                    COLUMNS[column],
+                    text,
+                    f"{COLUMNS[column]}有 {len(text):,} 个字符，超过 {limit} 个字符的上限",
+                )
+            )
 
     # A unit in the value header must be the indicator's own unit.
     if "value" in header_units:

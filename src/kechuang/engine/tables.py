@@ -8,10 +8,42 @@ column's Chinese header, the cell and why, in Chinese.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+# Limits every reader checks before (and right after) reading a file; Excel's own limits for cells,
+# rows and columns. Not settings: a hostile file must be refused the same way everywhere.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes an .xlsx may unpack to (sum of its members)
+MAX_RATIO = 200  # uncompressed / compressed of one member larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_CELL_CHARS = 32_767
+MAX_ROWS = 1_048_576  # Excel's row limit (the header counts); CSV files may be longer
+MAX_COLUMNS = 16_384
+QUOTE_CHARS = 50  # an error quotes at most this much of a value, then "…"
+MAX_MESSAGE_CHARS = 500
+DEFLATE_MAX_RATIO = 1032  # the most deflate can expand
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """A value as an error may show it: at most ``limit`` characters, then "…"."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def quote_expr(expr: pl.Expr, limit: int = QUOTE_CHARS) -> pl.Expr:
+    """quote() as a Polars expression (text in, text out)."""
+    return (
+        pl.when(expr.str.len_chars() > limit)
+        .then(pl.concat_str([expr.str.slice(0, limit), pl.lit("…")]))
+        .otherwise(expr)
+    )
 
 
 @dataclass(frozen=True)
@@ -23,6 +55,11 @@ class RowError:
     value: str
     message: str
     kind: str = ""
+
+    def __post_init__(self) -> None:
+        # An error never carries a huge value into a page or a stored report.
+        object.__setattr__(self, "value", quote(self.value))
+        object.__setattr__(self, "message", quote(self.message, MAX_MESSAGE_CHARS))
 
     def __str__(self) -> str:
         where = f"第 {self.row} 行" if self.row else "文件"
@@ -53,17 +90,26 @@ class TableReadError(ValueError):
 
 
 def read_table(path: str | Path) -> pl.DataFrame:
-    """A CSV or Excel file as text columns (header = first row); empty cells are null."""
+    """A CSV or Excel file as text columns (header = first row); empty cells are null.
+
+    An Excel archive is checked before it is read (check_workbook), and every table after it is
+    read (check_limits): a hostile file is refused with a Chinese message, never unpacked."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
         import fastexcel
 
+        check_workbook(p)
         try:
             sheet = fastexcel.read_excel(str(p)).load_sheet(0, dtypes="string")
-            return sheet.to_polars()
+            df = sheet.to_polars()
         except Exception as exc:  # calamine raises several types
-            raise TableReadError(f"无法读取 Excel 文件 {p.name}：{exc}") from exc
+            raise TableReadError(f"无法读取 Excel 文件 {p.name}：{quote(exc, 200)}") from exc
+        return check_limits(df, p.name, max_rows=MAX_ROWS)
+    return check_limits(_read_csv(p), p.name)
+
+
+def _read_csv(p: Path) -> pl.DataFrame:
     # Read straight from the file (memory-mapped, multi-threaded); only a file that is not UTF-8 is
     # decoded in Python. Polars drops a UTF-8 byte-order mark itself.
     with p.open("rb") as fh:
@@ -74,9 +120,9 @@ def read_table(path: str | Path) -> pl.DataFrame:
             return pl.read_csv(p, infer_schema=False, separator=sep)
         except pl.exceptions.ComputeError as exc:
             if "utf-8" not in str(exc).lower():
-                raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+                raise TableReadError(f"无法按表格读取 {p.name}：{quote(exc, 200)}") from exc
         except pl.exceptions.PolarsError as exc:
-            raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+            raise TableReadError(f"无法按表格读取 {p.name}：{quote(exc, 200)}") from exc
     try:
         raw = p.read_bytes().decode("gb18030").encode("utf-8")
     except UnicodeDecodeError as exc:
@@ -84,7 +130,7 @@ def read_table(path: str | Path) -> pl.DataFrame:
     try:
         return pl.read_csv(io.BytesIO(raw), infer_schema=False, separator=sep)
     except pl.exceptions.PolarsError as exc:
-        raise TableReadError(f"无法按表格读取 {p.name}：{exc}") from exc
+        raise TableReadError(f"无法按表格读取 {p.name}：{quote(exc, 200)}") from exc
 
 
 def csv_separator(head: bytes) -> str:
@@ -101,3 +147,156 @@ def head_is_utf8(head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# --- limits ---------------------------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.0f} MB"
+
+
+def check_workbook(path: str | Path) -> None:
+    """Refuse an Excel file that is not what its name says, or that would unpack to too much, before
+    any of it is decompressed: the archive's declared sizes (in total and per member, and the
+    compression ratio), then the first sheet's declared dimension. A member that unpacks to more
+    than it declares is caught by reading it through zipfile (which stops at the declared size)
+    whenever the archive is large enough for that to matter. Raises TableReadError (Chinese)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    with p.open("rb") as fh:
+        magic = fh.read(8)
+    if suffix == ".xls":
+        if magic != OLE_MAGIC:
+            raise TableReadError(_not_excel(p.name))
+        return
+    if suffix not in ZIP_SUFFIXES:
+        return
+    if not magic.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(p):
+        raise TableReadError(_not_excel(p.name))
+    try:
+        with zipfile.ZipFile(p) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise TableReadError(
+                    f"{p.name} 含有 {len(infos):,} 个内部文件，不像正常的 Excel 文件，未读取"
+                )
+            declared = sum(i.file_size for i in infos)
+            if declared > MAX_UNCOMPRESSED:
+                raise TableReadError(
+                    f"{p.name} 解压后有 {_mb(declared)}，超过 {_mb(MAX_UNCOMPRESSED)} 的上限，未读取"
+                    "（可能是压缩炸弹，或单元格内容过大）。请删去多余内容，或另存为 CSV 后分批上传"
+                )
+            for i in infos:
+                if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                    raise TableReadError(
+                        f"{p.name} 的内部文件 {quote(i.filename)} 压缩比异常"
+                        f"（{i.compress_size:,} 字节解压为 {i.file_size:,} 字节），不像正常的 Excel 文件，未读取"
+                    )
+            if suffix in {".xlsx", ".xlsm"}:
+                _check_dimension(zf, p.name)
+            compressed = sum(i.compress_size for i in infos)
+            if compressed * DEFLATE_MAX_RATIO > MAX_UNCOMPRESSED:
+                _check_true_sizes(zf, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise TableReadError(f"{_not_excel(p.name)}（{quote(exc, 100)}）") from exc
+
+
+def _not_excel(name: str) -> str:
+    return f"{name} 不是有效的 Excel 文件（可能是改了扩展名的其他文件或已损坏），请用 Excel 另存为 .xlsx 后再上传"
+
+
+def _check_true_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Read every member through zipfile, which stops at the declared size and then fails the CRC
+    check when the member holds more: at most the declared sizes are ever unpacked."""
+    for info in infos:
+        with zf.open(info) as member:
+            while member.read(1 << 20):
+                pass
+
+
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,4})\$?(\d{1,9})(?::\$?([A-Z]{1,4})\$?(\d{1,9}))?"'
+)
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_REL = re.compile(rb"<Relationship\b[^>]*?>")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _first_sheet(zf: zipfile.ZipFile) -> str | None:
+    names = set(zf.namelist())
+    try:
+        book = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+        rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
+    except KeyError:
+        return None
+    first = _SHEET.search(book)
+    if first:
+        for rel in _REL.findall(rels):
+            rid = re.search(rb'\bId="([^"]+)"', rel)
+            target = re.search(rb'\bTarget="([^"]+)"', rel)
+            if rid and target and rid.group(1) == first.group(1):
+                t = target.group(1).decode()
+                path = t.lstrip("/") if t.startswith("/") else "xl/" + t
+                return path if path in names else None
+    return "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else None
+
+
+def _check_dimension(zf: zipfile.ZipFile, name: str) -> None:
+    """The first sheet's declared range (<dimension ref="A1:N100"/>, near the start of its XML)."""
+    sheet = _first_sheet(zf)
+    if sheet is None:
+        return
+    with zf.open(sheet) as fh:
+        head = fh.read(1 << 14)
+    match = _DIMENSION.search(head)
+    if not match:
+        return
+    last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
+    rows, cols = int(last_row), _column_number(last_col)
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise TableReadError(_too_big(name, rows, cols))
+
+
+def _too_big(name: str, rows: int, cols: int) -> str:
+    return (
+        f"{name} 的第一个工作表有 {rows:,} 行、{cols:,} 列，超过 Excel 的上限"
+        f"（{MAX_ROWS:,} 行、{MAX_COLUMNS:,} 列），未读取"
+    )
+
+
+def check_limits(df: pl.DataFrame, name: str, *, max_rows: int | None = None) -> pl.DataFrame:
+    """Refuse a table with more columns (or, for Excel, rows) than Excel allows, or a cell longer
+    than Excel's 32,767 characters, naming the first such cell's row and column."""
+    rows = df.height + 1  # the header is row 1
+    if df.width > MAX_COLUMNS or (max_rows is not None and rows > max_rows):
+        raise TableReadError(_too_big(name, rows, df.width))
+    for i, header in enumerate(df.columns, start=1):
+        if len(header) > MAX_CELL_CHARS:
+            raise TableReadError(
+                f"{name} 第 1 行第 {i} 列的表头有 {len(header):,} 个字符，超过单元格上限 "
+                f"{MAX_CELL_CHARS:,} 个字符，未读取。该表头开头为：{quote(header)}"
+            )
+    text = [c for c, t in df.schema.items() if t == pl.Utf8]
+    if not text or not df.height:
+        return df
+    # Bytes first (from the offsets, no scan): only a cell over MAX_CELL_CHARS bytes can be too long.
+    longest = df.select(pl.col(c).str.len_bytes().max() for c in text).row(0)
+    for column, size in zip(text, longest, strict=True):
+        if size is None or size <= MAX_CELL_CHARS:
+            continue
+        chars = df[column].str.len_chars()
+        over = (chars > MAX_CELL_CHARS).arg_true()
+        if over.len():
+            i = int(over[0])
+            raise TableReadError(
+                f"{name} 第 {i + 2} 行「{quote(column, 30)}」的单元格有 {int(chars[i]):,} 个字符，"
+                f"超过单元格上限 {MAX_CELL_CHARS:,} 个字符，未读取。该单元格开头为：{quote(df[column][i])}"
+            )
+    return df

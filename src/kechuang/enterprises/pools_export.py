@@ -1,5 +1,6 @@
 """A pool as an Excel workbook (XlsxWriter): Chinese headers, and above them the pool, the data year,
-the export date, the filters applied, the definition and the data source."""
+the export date, the filters applied, the definition and the data source. Cells are written by
+kechuang.web.xlsx.Cells: an enterprise name "=HYPERLINK(…)" stays text, never a formula."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import polars as pl
 import xlsxwriter
 
 from kechuang.enterprises.pools_config import KINDS, Filters
+from kechuang.web.xlsx import Cells
 
 # (column in the pool frame, Chinese header, width, number format or None)
 COLUMNS = [
@@ -59,27 +61,21 @@ def write_xlsx(
     ).select([c for c, *_ in COLUMNS])
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    cells = Cells(book)
     sheet = book.add_worksheet(KINDS[kind])
-    title = book.add_format({"bold": True, "font_size": 14})
-    note = book.add_format({"font_color": "#555555", "text_wrap": False})
-    head = book.add_format(
-        {"bold": True, "bg_color": "#F0F3F6", "border": 1, "text_wrap": True, "valign": "top"}
-    )
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    top = book.add_format({"valign": "top"})
-    formats = {fmt: book.add_format({"num_format": fmt, "valign": "top"}) for *_, fmt in COLUMNS if fmt}
+    note = {"font_color": "#555555", "text_wrap": False}
+    head = {"bold": True, "bg_color": "#F0F3F6", "border": 1, "text_wrap": True, "valign": "top"}
+    wrap, top = {"text_wrap": True, "valign": "top"}, {"valign": "top"}
     day = (today or date.today()).isoformat()
-    sheet.write(0, 0, f"{KINDS[kind]}（{year} 年度数据）", title)
-    sheet.write(
-        1, 0, f"数据年度：{year}；导出日期：{day}；共 {rows.height} 家；筛选：{filters.describe()}", note
-    )
-    sheet.write(2, 0, "入库口径：" + " ".join(definition), note)
-    sheet.write(
-        3, 0, "数据来源：企业库（kechuang 资格计算）" + (f"；{source_note}" if source_note else ""), note
-    )
+    cells.write(sheet, 0, 0, f"{KINDS[kind]}（{year} 年度数据）", {"bold": True, "font_size": 14})
+    described = f"数据年度：{year}；导出日期：{day}；共 {rows.height} 家；筛选：{filters.describe()}"
+    cells.write(sheet, 1, 0, described, note)
+    cells.write(sheet, 2, 0, "入库口径：" + " ".join(definition), note)
+    source = "数据来源：企业库（kechuang 资格计算）" + (f"；{source_note}" if source_note else "")
+    cells.write(sheet, 3, 0, source, note)
     header_row = 5
     for col, (_, label, width, _fmt) in enumerate(COLUMNS):
-        sheet.write(header_row, col, label, head)
+        cells.write(sheet, header_row, col, label, head)
         sheet.set_column(col, col, width)
     for r, values in enumerate(rows.iter_rows(), start=header_row + 1):
         for col, value in enumerate(values):
@@ -87,9 +83,9 @@ def write_xlsx(
             if value is None or value == "":
                 continue
             if fmt:
-                sheet.write_number(r, col, float(value), formats[fmt])
+                cells.write(sheet, r, col, float(value), {"num_format": fmt, "valign": "top"})
             else:
-                sheet.write_string(r, col, str(value), wrap if key == "gap_text" else top)
+                cells.write_text(sheet, r, col, str(value), wrap if key == "gap_text" else top)
     sheet.freeze_panes(header_row + 1, 2)
     sheet.autofilter(header_row, 0, header_row + max(rows.height, 1), len(COLUMNS) - 1)
     book.close()

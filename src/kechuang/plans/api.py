@@ -93,7 +93,7 @@ class ObservationOut(Schema):
     region: str
     region_name: str
     year: int
-    value: float
+    value: float | None = Field(description="空：该版次原值不是有限数字，已作废（原值见备注）")
     unit: str
     source: str
     note: str
@@ -108,7 +108,7 @@ class ObservationIn(Schema):
     indicator: str = Field(description="指标代码或中文名称")
     region: str = Field(description="地区名称或区划代码，如 虎门镇、441900121")
     year: int | str
-    value: float | str
+    value: float | str = Field(description="有限数字；inf、NaN 等被拒绝")
     source: str = ""
     note: str = ""
 

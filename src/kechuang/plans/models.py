@@ -244,7 +244,9 @@ class Observation(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     region_code = models.CharField(_("地区代码"), max_length=12, db_index=True)
     year = models.PositiveSmallIntegerField(_("年份"))
-    value = models.FloatField(_("数值"))
+    # NULL only on a revision whose stored value was not a finite number (inf, NaN), set aside by
+    # migration 0005 with the original in its note and the audit trail; such a revision is never latest.
+    value = models.FloatField(_("数值"), null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=20)
     source = models.CharField(_("来源"), max_length=500, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)

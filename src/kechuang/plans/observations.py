@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Max
 
 from kechuang import access
 from kechuang.audit.models import Action
@@ -100,6 +101,15 @@ def store_observations(
         (o.indicator.code, o.region_code, o.year): o
         for o in Observation.objects.filter(indicator__plan=plan, is_latest=True).select_related("indicator")
     }
+    # A value set aside by migration 0006 (not finite) left revisions but no latest one: the next
+    # value continues its numbering.
+    set_aside = {
+        (code, region, year): top
+        for code, region, year, top in Observation.objects.filter(indicator__plan=plan, value__isnull=True)
+        .values_list("indicator__code", "region_code", "year")
+        .annotate(top=Max("revision"))
+        .order_by()
+    }
     name = user.get_username() if user is not None else "system"
     batch = ObservationBatch.objects.create(
         file_name=file_name,
@@ -117,9 +127,12 @@ def store_observations(
         if old is not None and old.value == rec["value"] and old.source == source:
             unchanged += 1
             continue
+        earlier = set_aside.get((ind.code, rec["region_code"], rec["year"]), 0)
         if old is not None:
             old.is_latest = False
             old.save(update_fields=["is_latest"])
+            revised += 1
+        elif earlier:
             revised += 1
         else:
             created += 1
@@ -133,7 +146,7 @@ def store_observations(
                 source=source,
                 note=rec.get("note") or "",
                 simulated=simulated,
-                revision=(old.revision + 1) if old else 1,
+                revision=max(old.revision if old else 0, earlier) + 1,
                 is_latest=True,
                 entered_by=user,
                 entered_by_name=name,

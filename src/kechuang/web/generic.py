@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 import xlsxwriter
@@ -46,6 +45,7 @@ from django.views import View
 
 from kechuang import access
 from kechuang.audit.signals import record_export
+from kechuang.web.xlsx import Cells
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -83,27 +83,19 @@ def write_xlsx(
     default_width: int = 16,
 ) -> bytes:
     """One sheet: bold headers, frozen first row, autofilter; dates as dates, numbers as numbers and
-    every string as text (never a formula or a number, so "=1+1" and "0012" stay as written)."""
+    every string as text (never a formula or a number, so "=1+1" and "0012" stay as written; see
+    kechuang.web.xlsx, the cell writer every export uses)."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "default_date_format": "yyyy-mm-dd"})
+    cells = Cells(book)
     sheet = book.add_worksheet(sheet_name)
-    bold = book.add_format({"bold": True, "bg_color": "#F0F3F6", "border": 1})
-    sheet.write_row(0, 0, headers, bold)
+    cells.write_row(sheet, 0, 0, headers, {"bold": True, "bg_color": "#F0F3F6", "border": 1})
     last = 0
     for last, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            if value is None or value in ("", "—"):
+            if isinstance(value, str) and value in ("", "—"):
                 continue
-            if isinstance(value, datetime):
-                sheet.write_datetime(last, c, value.replace(tzinfo=None))
-            elif isinstance(value, date):
-                sheet.write_datetime(last, c, datetime.combine(value, time()))
-            elif isinstance(value, bool):
-                sheet.write_boolean(last, c, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(last, c, value)
-            else:
-                sheet.write_string(last, c, str(value))
+            cells.write(sheet, last, c, value)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     if len(headers) > len(widths):

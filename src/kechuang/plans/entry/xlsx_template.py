@@ -13,6 +13,7 @@ import xlsxwriter
 
 from kechuang.engine.observation_import import COLUMNS
 from kechuang.engine.years import YEAR_MAX, YEAR_MIN
+from kechuang.web.xlsx import Cells
 
 HEADERS = [COLUMNS[c] for c in ("indicator", "region", "year", "value", "source", "note")]
 DATA_SHEET = "填报"
@@ -30,12 +31,12 @@ def build_template(plan, indicators, regions, department_names: dict[str, str] |
     department_names = department_names or {}
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    cells = Cells(wb)  # names and codes as text, never formulas
     wb.set_properties(
         {"title": f"{plan.name} 指标数据填报模板", "author": "kechuang", "comments": "科创平台生成"}
     )
     head = wb.add_format({"bold": True, "bg_color": "#F0F3F6", "border": 1, "align": "center"})
     bold = wb.add_format({"bold": True})
-    title = wb.add_format({"bold": True, "font_size": 14})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     text = wb.add_format({"num_format": "@"})
 
@@ -136,9 +137,9 @@ def build_template(plan, indicators, regions, department_names: dict[str, str] |
     lists.write(0, 0, "指标", bold)
     lists.write(0, 1, "地区", bold)
     for row, name in enumerate(names, start=1):
-        lists.write_string(row, 0, name)
+        cells.write_text(lists, row, 0, name)
     for row, name in enumerate(region_labels, start=1):
-        lists.write_string(row, 1, name)
+        cells.write_text(lists, row, 1, name)
     lists.set_column(0, 1, 36)
     lists.hide()
 
@@ -146,7 +147,7 @@ def build_template(plan, indicators, regions, department_names: dict[str, str] |
     helpsheet.set_column(0, 0, 34)
     helpsheet.set_column(1, 1, 34)
     helpsheet.set_column(2, 5, 14)
-    helpsheet.write(0, 0, f"{plan.name} · 指标数据填报说明", title)
+    cells.write_text(helpsheet, 0, 0, f"{plan.name} · 指标数据填报说明", {"bold": True, "font_size": 14})
     notes = [
         f"1. 在「{DATA_SHEET}」工作表逐行填写：指标、地区、年份、数值、来源（必填）、备注（可选）。第一行表头不要修改。",
         "2. 指标和地区请从下拉列表选择；列表只包含您有权填报的指标和地区。",
@@ -163,18 +164,18 @@ def build_template(plan, indicators, regions, department_names: dict[str, str] |
     for col, header in enumerate(["指标", "代码", "单位", "2030年目标", "填报部门", "属性"]):
         helpsheet.write(table_row, col, header, head)
     for row, ind in enumerate(indicators, start=table_row + 1):
-        helpsheet.write_string(row, 0, ind.name)
-        helpsheet.write_string(row, 1, ind.code)
-        helpsheet.write_string(row, 2, ind.unit)
-        helpsheet.write_string(row, 3, ind.target_text or str(ind.target_value))
-        helpsheet.write_string(row, 4, department_names.get(ind.owner_department, ind.owner_department))
-        helpsheet.write_string(row, 5, ind.nature)
+        cells.write_text(helpsheet, row, 0, ind.name)
+        cells.write_text(helpsheet, row, 1, ind.code)
+        cells.write_text(helpsheet, row, 2, ind.unit)
+        cells.write_text(helpsheet, row, 3, ind.target_text or str(ind.target_value))
+        cells.write_text(helpsheet, row, 4, department_names.get(ind.owner_department, ind.owner_department))
+        cells.write_text(helpsheet, row, 5, ind.nature)
     region_row = table_row + len(indicators) + 3
     helpsheet.write(region_row, 0, "可填报地区", bold)
     helpsheet.write(region_row, 1, "区划代码", bold)
     for row, (code, name) in enumerate(regions, start=region_row + 1):
-        helpsheet.write_string(row, 0, name)
-        helpsheet.write_string(row, 1, code)
+        cells.write_text(helpsheet, row, 0, name)
+        cells.write_text(helpsheet, row, 1, code)
 
     data.activate()
     wb.close()

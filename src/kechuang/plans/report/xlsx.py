@@ -3,7 +3,9 @@
 Numbers are written unrounded, in the indicators' own units, with a number format per unit (4.01 shown
 as 「4.01%」, 147.53 as 「147.53 亿元」); fractions the engine computes (progress, probability) are
 formatted as percentages. Header rows are frozen and filterable; status columns are coloured by
-conditional formats so that a sorted or filtered sheet keeps its colours.
+conditional formats so that a sorted or filtered sheet keeps its colours. Every cell goes through
+kechuang.web.xlsx.Cells: text as text (an observation's 来源 or 备注 "=HYPERLINK(…)" is never a
+formula), non-finite numbers as text.
 """
 
 from __future__ import annotations
@@ -21,31 +23,31 @@ from kechuang.engine.plan_labels import (
 )
 from kechuang.plans.report.model import CELL_FILLS, WARNING_COLOURS, AnnualReport
 from kechuang.plans.report.text import fmt_date, overview_paragraphs, recommendations
+from kechuang.web.xlsx import Cells
 
 FONT = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
 UNIT_FORMATS = {"%": '0.00"%"', "亿元": '#,##0.00" 亿元"', "家": '#,##0" 家"', "人年": '#,##0.00" 人年"'}
 HEADER_FILL = "#E7EBF0"
 
 
-class _Formats:
-    def __init__(self, wb):
-        self.wb = wb
-        self.cache: dict[tuple, object] = {}
+class _Formats(Cells):
+    """Formats by properties (on top of FONT) and the safe cell writers."""
 
-    def __call__(self, **props):
-        key = tuple(sorted(props.items()))
-        if key not in self.cache:
-            self.cache[key] = self.wb.add_format({**FONT, **props})
-        return self.cache[key]
+    def __init__(self, wb):
+        super().__init__(wb, FONT)
+
+    @staticmethod
+    def unit_props(unit: str) -> dict:
+        return {"num_format": UNIT_FORMATS.get(unit, f'#,##0.00" {unit}"')}
 
     def unit(self, unit: str):
-        return self(num_format=UNIT_FORMATS.get(unit, f'#,##0.00" {unit}"'))
+        return self(**self.unit_props(unit))
 
 
 def _header(ws, fmt, row: int, headers: list[tuple[str, float]]) -> None:
-    head = fmt(bold=True, bg_color=HEADER_FILL, border=1, text_wrap=True, align="center")
+    head = {"bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True, "align": "center"}
     for col, (text, width) in enumerate(headers):
-        ws.write(row, col, text, head)
+        fmt.write(ws, row, col, text, head)
         ws.set_column(col, col, width)
     ws.set_row(row, 30)
 
@@ -68,11 +70,10 @@ def _summary(wb, fmt, r: AnnualReport) -> None:
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 90)
-    ws.merge_range(0, 0, 0, 2, r.title, fmt(bold=True, font_size=14, font_name="黑体"))
+    fmt.merge_text(ws, 0, 0, 0, 2, r.title, {"bold": True, "font_size": 14, "font_name": "黑体"})
     info = f"规划：{r.plan_name}（{r.plan_status}）；评估范围：{r.region_name}；数据截至{r.year}年；"
-    ws.merge_range(
-        1, 0, 1, 2, info + f"生成日期：{fmt_date(r.generated_at.date())}", fmt(font_color="#57606A")
-    )
+    date_text = f"生成日期：{fmt_date(r.generated_at.date())}"
+    fmt.merge_text(ws, 1, 0, 1, 2, info + date_text, {"font_color": "#57606A"})
     _header(ws, fmt, 3, [("项目", 26), ("数值", 14), ("说明", 90)])
     s, w = r.summary, r.summary.warnings
     figures = [
@@ -91,21 +92,21 @@ def _summary(wb, fmt, r: AnnualReport) -> None:
         ("按期推进任务", s.tasks_on_time, "0", ""),
     ]
     for i, (label, value, num, note) in enumerate(figures, start=4):
-        ws.write(i, 0, label, fmt(border=1))
-        ws.write(i, 1, value, fmt(border=1, num_format=num))
-        ws.write(i, 2, note, fmt(border=1, text_wrap=True))
+        fmt.write(ws, i, 0, label, {"border": 1})
+        fmt.write(ws, i, 1, value, {"border": 1, "num_format": num}, blank=True)
+        fmt.write(ws, i, 2, note, {"border": 1, "text_wrap": True}, blank=True)
     _colour_text(ws, fmt, 4, 4 + len(figures), 0, {"绿灯": "green", "黄灯": "yellow", "红灯": "red"})
     row = 5 + len(figures)
-    wrap = fmt(text_wrap=True)
+    wrap = {"text_wrap": True}
     for title, lines in (
         ("总体情况", overview_paragraphs(r)),
         ("下一步建议", recommendations(r)),
         ("说明", r.notes),
     ):
-        ws.write(row, 0, title, fmt(bold=True, font_name="黑体"))
+        fmt.write(ws, row, 0, title, {"bold": True, "font_name": "黑体"})
         row += 1
         for line in lines:
-            ws.merge_range(row, 0, row, 2, line, wrap)
+            fmt.merge_text(ws, row, 0, row, 2, line, wrap)
             ws.set_row(row, 15 * (1 + len(line) // 60))
             row += 1
         row += 1
@@ -125,12 +126,12 @@ INDICATOR_HEADERS = [
 def _indicators(wb, fmt, r: AnnualReport) -> None:
     ws = wb.add_worksheet("指标监测")
     _header(ws, fmt, 0, INDICATOR_HEADERS)
-    pct, yes_no = fmt(num_format="0%"), {True: "是", False: "否", None: ""}
+    pct, yes_no = {"num_format": "0%"}, {True: "是", False: "否", None: ""}
     for i, x in enumerate(r.indicators, start=1):  # one row per indicator
-        unit = fmt.unit(x.unit)
-        rate = fmt(num_format="0.0%") if x.growth_model == "compound" else unit  # per year
+        unit = fmt.unit_props(x.unit)
+        rate = {"num_format": "0.0%"} if x.growth_model == "compound" else unit  # per year
         if x.growth_model != "compound" and x.unit == "%":
-            rate = fmt(num_format='0.00" 个百分点"')
+            rate = {"num_format": '0.00" 个百分点"'}
         values = [
             (x.values["seq"], None), (x.code, None), (x.name, None), (x.unit, None), (x.owner_name, None),
             (x.baseline_year, None), (x.baseline_value, unit),
@@ -141,14 +142,11 @@ def _indicators(wb, fmt, r: AnnualReport) -> None:
             (GROWTH_MODEL_LABELS.get(x.growth_model, ""), None), (x.observed_rate, rate), (x.required_rate, rate),
             (x.trend_label, None), (x.projected_value, unit), (x.projected_low, unit), (x.projected_high, unit),
             (x.probability, pct), (x.warning_label, None), (yes_no[x.stale], None),
-            (x.opensdg_progress_value, fmt(num_format="0.00")), (x.opensdg_label, None),
-            (x.opensdg_score, fmt(num_format="0.00")),
+            (x.opensdg_progress_value, {"num_format": "0.00"}), (x.opensdg_label, None),
+            (x.opensdg_score, {"num_format": "0.00"}),
         ]  # fmt: skip
         for col, (value, style) in enumerate(values):
-            if value is None:
-                ws.write_blank(i, col, None, style)
-            else:
-                ws.write(i, col, value, style)
+            fmt.write(ws, i, col, value, style, blank=True)
     last = len(r.indicators)
     _colour_text(ws, fmt, 1, last, 26, {"绿灯": "green", "黄灯": "yellow", "红灯": "red"})
     ws.conditional_format(
@@ -173,15 +171,15 @@ TASK_HEADERS = [
 def _tasks(wb, fmt, r: AnnualReport) -> None:
     ws = wb.add_worksheet("重点任务")
     _header(ws, fmt, 0, TASK_HEADERS)
-    day, wrap = fmt(num_format="yyyy-mm-dd", align="left"), fmt(text_wrap=True)
+    day = {"num_format": "yyyy-mm-dd", "align": "left"}
     for i, t in enumerate(r.tasks, start=1):  # every key task (69 in the Dongguan plan)
         late = "；".join(f"{m}（{d:%Y-%m-%d}）" for m, d in t.late_milestones)
-        ws.write_row(i, 0, [t.code, t.chapter, t.section, t.title, t.lead_name, "、".join(t.co_names)])
-        ws.write_datetime(i, 6, datetime(t.due.year, t.due.month, t.due.day), day)
-        ws.write_row(i, 7, [t.status_label, t.overdue_days, len(t.late_milestones)])
-        ws.write(i, 10, late, wrap)
-        ws.write(i, 11, None if t.percent is None else t.percent / 100, fmt(num_format="0%"))
-        ws.write(i, 12, "是" if t.sample else "否")
+        fmt.write_row(ws, i, 0, [t.code, t.chapter, t.section, t.title, t.lead_name, "、".join(t.co_names)])
+        fmt.write(ws, i, 6, datetime(t.due.year, t.due.month, t.due.day), day)
+        fmt.write_row(ws, i, 7, [t.status_label, t.overdue_days, len(t.late_milestones)])
+        fmt.write(ws, i, 10, late, {"text_wrap": True})
+        fmt.write(ws, i, 11, None if t.percent is None else t.percent / 100, {"num_format": "0%"}, blank=True)
+        fmt.write(ws, i, 12, "是" if t.sample else "否")
     last = len(r.tasks)
     words = {TASK_STATUS_LABELS["overdue"]: "red", TASK_STATUS_LABELS["milestone_late"]: "yellow"}
     _colour_text(ws, fmt, 1, last, 7, {**words, TASK_STATUS_LABELS["completed"]: "green"})
@@ -199,9 +197,9 @@ def _sources(wb, fmt, r: AnnualReport) -> None:
     ws = wb.add_worksheet("数据来源")
     _header(ws, fmt, 0, SOURCE_HEADERS)
     for i, o in enumerate(r.sources, start=1):  # every observation the evaluation used
-        ws.write_row(i, 0, [o.indicator, o.indicator_name, o.region, o.year])
-        ws.write_number(i, 4, o.value, fmt.unit(o.unit))
-        ws.write_row(i, 5, [o.unit, o.source, o.revision, "是" if o.simulated else "否", o.note])
+        fmt.write_row(ws, i, 0, [o.indicator, o.indicator_name, o.region, o.year])
+        fmt.write(ws, i, 4, o.value, fmt.unit_props(o.unit), blank=True)
+        fmt.write_row(ws, i, 5, [o.unit, o.source, o.revision, "是" if o.simulated else "否", o.note])
     last = len(r.sources)
     sim = fmt(bg_color=CELL_FILLS["sim"])
     ws.conditional_format(1, 0, last, 9, {"type": "formula", "criteria": '=$I2="是"', "format": sim})
