@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -63,7 +62,9 @@ def shell(var: Path, code: str) -> str:
     return done.stdout
 
 
-def test_a_killed_worker_leaves_the_database_as_before_and_the_job_failed(tmp_path):
+def queue_a_big_import(tmp_path) -> tuple[Path, int, dict]:
+    """A database with 300 enterprises, and a queued job importing 60,000 more with 5 years of facts
+    (about 330,000 rows: long enough to be caught writing). (var, job id, fingerprint before)."""
     var = tmp_path / "var"
     var.mkdir()
     assert run_in(var, "manage", "migrate", "--verbosity", "0").returncode == 0
@@ -75,42 +76,49 @@ def test_a_killed_worker_leaves_the_database_as_before_and_the_job_failed(tmp_pa
     assert first.returncode == 0, first
     assert run_in(var, "synth", "enterprises", "--count", 60000, "--years", "2020-2024", "--seed", 2,
                   "--out", big, timeout=180).returncode == 0  # fmt: skip
-    staged = tmp_path / "staged"
-    staged.mkdir()
-    for name in ("registry.csv", "facts.csv"):
-        shutil.copy(big / name, staged / name)
     before = fingerprint(var)
     assert before["enterprises_enterprise"][0] == 300
-
     # The upload's confirmation, as the web page does it: a queued job.
     out = shell(var, (
         "from pathlib import Path\n"
         "from kechuang.enterprises.services import start_import\n"
-        f"d = Path({str(staged)!r})\n"
+        f"d = Path({str(big)!r})\n"
         "job = start_import(d, [d / 'registry.csv', d / 'facts.csv'], ['registry.csv', 'facts.csv'], None)\n"
         "print('JOB', job.pk, job.status)\n"
     ))  # fmt: skip
     pk = int(out.split("JOB ")[1].split()[0])
     assert job_row(var, pk)[0] == "queued"
+    return var, pk, before
 
+
+def worker_caught_writing(var: Path, pk: int) -> subprocess.Popen:
+    """`kechuang worker` started, returned once its progress file shows the import writing."""
     state_file = var / "jobs" / f"{pk}.json"
     worker = subprocess.Popen(
         [*command(), "worker"], cwd=var, env=env(var),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     seen = None
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and worker.poll() is None:
+        try:
+            seen = json.loads(state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            seen = None
+        if seen and seen["stage"] in WRITE_STAGES and 0 < seen["done"]:
+            return worker
+        time.sleep(0.05)
+    output = worker.stdout.read().decode() if worker.poll() is not None else ""
+    worker.kill()
+    worker.wait(timeout=30)
+    raise AssertionError(f"the import was not caught writing: {seen} {output}")
+
+
+def test_a_killed_worker_leaves_the_database_as_before_and_the_job_failed(tmp_path):
+    var, pk, before = queue_a_big_import(tmp_path)
+    state_file = var / "jobs" / f"{pk}.json"
+    worker = worker_caught_writing(var, pk)
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and worker.poll() is None:
-            try:
-                seen = json.loads(state_file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                seen = None
-            if seen and seen["stage"] in WRITE_STAGES and 0 < seen["done"]:
-                break
-            time.sleep(0.05)
-        assert worker.poll() is None, worker.stdout.read().decode()
-        assert seen and seen["stage"] in WRITE_STAGES, f"the import never reached its writes: {seen}"
         os.kill(worker.pid, signal.SIGKILL)  # in the middle of the writes
         assert worker.wait(timeout=30) == -signal.SIGKILL
     finally:
@@ -173,3 +181,21 @@ def test_without_a_worker_the_site_starts_one_for_the_queued_job(tmp_path):
     while time.monotonic() < deadline and (var / "worker.heartbeat").exists():
         time.sleep(0.2)
     assert not (var / "worker.heartbeat").exists()  # the batch worker has exited cleanly
+
+
+def test_a_worker_told_to_stop_stops_the_import_with_nothing_written(tmp_path):
+    """SIGTERM (systemctl stop, a deployment): the running import stops at its next step, inside its
+    transaction; the worker exits; the job is cancelled with the reason."""
+    var, pk, before = queue_a_big_import(tmp_path)
+    worker = worker_caught_writing(var, pk)
+    try:
+        worker.send_signal(signal.SIGTERM)
+        output = worker.communicate(timeout=120)[0].decode()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=30)
+    assert worker.returncode == 0, output
+    status, message = job_row(var, pk)
+    assert status == "cancelled" and "被要求停止" in message and "没有写入任何数据" in message
+    assert fingerprint(var) == before

@@ -1,7 +1,8 @@
 """`kechuang worker`: runs the background jobs (Django's task framework, django-tasks' database
 backend) until stopped; `--batch` runs what is queued and exits.
 
-While it runs, a thread writes the worker heartbeat ($KECHUANG_VAR/worker.heartbeat, read by
+SIGTERM or Ctrl+C stops it cleanly: the running job stops at its next progress step, inside its
+transaction (nothing written), and is marked cancelled with the reason. While it runs, a thread writes the worker heartbeat ($KECHUANG_VAR/worker.heartbeat, read by
 /health/ready) every few seconds and, every minute, marks failed the jobs of workers that died
 (kechuang.jobs.services.recover_stale); it does that once at start-up too, so a job whose worker
 was killed is marked failed as soon as a worker runs again.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import threading
 import time
@@ -71,7 +73,7 @@ def register(app: typer.Typer) -> None:
         from django.db import connection
         from django_tasks_db.management.commands.db_worker import Worker
 
-        from kechuang.jobs.services import heartbeat_file, recover_stale
+        from kechuang.jobs.services import heartbeat_file, recover_stale, stop_running_jobs
 
         _beat(heartbeat_file(), batch)
         recovered = recover_stale()
@@ -96,6 +98,17 @@ def register(app: typer.Typer) -> None:
             excluded_queue_names=[],
         )
         runner.configure_signals()
+        graceful = runner.shutdown
+
+        def shutdown(signum, frame) -> None:
+            # Told to stop: the running job stops at its next step with nothing written (not after
+            # the whole import, which could outlast the service manager's patience and be killed).
+            stop_running_jobs()
+            graceful(signum, frame)
+
+        for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), shutdown)
         try:
             runner.run()
         finally:

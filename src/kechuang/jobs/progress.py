@@ -52,8 +52,20 @@ def cancel_requested(job_id: int) -> bool:
     return cancel_file(job_id).exists()
 
 
-def request_cancel(job_id: int) -> None:
-    cancel_file(job_id).touch()
+def request_cancel(job_id: int, reason: str = "") -> None:
+    """Ask the job to stop at its next step; ``reason`` (Chinese) becomes its message."""
+    cancel_file(job_id).write_text(reason, encoding="utf-8")
+
+
+def cancel_reason(job_id: int) -> str:
+    try:
+        return cancel_file(job_id).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+# The jobs running in this process (the worker asks them to stop when it is told to stop).
+RUNNING: set[int] = set()
 
 
 def clear(job_id: int) -> None:
@@ -89,9 +101,11 @@ class Live:
     def __enter__(self) -> Live:
         self.write()
         self._thread.start()
+        RUNNING.add(self.job_id)
         return self
 
     def __exit__(self, *exc) -> None:
+        RUNNING.discard(self.job_id)
         self._stop.set()
         self._thread.join(timeout=HEARTBEAT_SECONDS * 2)
 

@@ -49,6 +49,7 @@ STALE_MESSAGE = (
     "它的写入是一个事务，已全部撤销，数据库保持任务开始前的状态。请重新提交。"
 )
 CANCELLED_MESSAGE = "已按要求取消，没有写入任何数据。"
+STOPPED_MESSAGE = "后台任务进程被要求停止（如服务重启），任务已中止，没有写入任何数据。请重新提交。"
 
 
 class JobBusy(Exception):
@@ -183,7 +184,9 @@ def _execute(job: Job, handler=None, echo=None, reraise: bool = False, name: str
             with acting_as(job.started_by, name=name or None):
                 result = handler(job, reporter)
         except JobCancelled as exc:
-            outcome = dict(status=Status.CANCELLED, message=CANCELLED_MESSAGE)
+            outcome = dict(
+                status=Status.CANCELLED, message=progress.cancel_reason(job.pk) or CANCELLED_MESSAGE
+            )
             error = exc
         except JobFailed as exc:
             outcome = dict(status=Status.FAILED, message=str(exc), errors=exc.errors)
@@ -221,6 +224,15 @@ def cancel(job: Job) -> str:
         progress.request_cancel(job.pk)
         return "requested"
     return "finished"
+
+
+def stop_running_jobs() -> list[int]:
+    """The worker is told to stop (SIGTERM, Ctrl+C): the jobs running in this process stop at their
+    next step, inside their transaction, and end as cancelled with STOPPED_MESSAGE."""
+    running = sorted(progress.RUNNING)
+    for pk in running:
+        progress.request_cancel(pk, STOPPED_MESSAGE)
+    return running
 
 
 def recover_stale(lock: str | None = None, max_age: float | None = None) -> int:
