@@ -58,6 +58,15 @@ def test_the_entry_form_refuses_a_non_finite_value(plan, client_for, text):
     assert Observation.objects.count() == before
 
 
+@pytest.mark.parametrize("field", ["source", "note"])
+def test_the_entry_form_refuses_overlong_text(plan, client_for, field):
+    before = Observation.objects.count()
+    post = {"indicator": "rd_intensity", "region": "441900", "year": 2025, "value": "4", "source": "快报"}
+    response = client_for("bureau").post("/plans/entry/", {**post, field: "长" * 501})
+    assert response.status_code == 200 and "500" in response.content.decode()
+    assert Observation.objects.count() == before
+
+
 def test_the_api_refuses_an_overlong_note(plan, client_for):
     row = {"indicator": "rd_intensity", "region": "东莞市", "year": 2025, "value": 4, "source": "快报"}
     body = json.dumps({"rows": [{**row, "note": "长" * 501}]})

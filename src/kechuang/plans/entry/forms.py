@@ -26,7 +26,7 @@ class ObservationForm(forms.Form):
     source = forms.CharField(label=_("来源"), max_length=500)
     note = forms.CharField(label=_("备注"), max_length=500, required=False)
     # The pk of the value a correction replaces, once the user has seen it (nothing is overwritten unseen).
-    replaces = forms.CharField(required=False, widget=forms.HiddenInput)
+    replaces = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, writable: Writable, **kwargs):
         super().__init__(*args, **kwargs)
