@@ -140,7 +140,7 @@ def test_a_killed_worker_leaves_the_database_as_before_and_the_job_failed(tmp_pa
     assert "1 项中断的任务已标记为失败" in again.stdout
     status, message = job_row(var, pk)
     assert status == "failed" and "被强制结束" in message and "数据库保持任务开始前的状态" in message
-    assert not state_file.exists()
+    assert not state_file.exists() and not (tmp_path / "big").exists()  # its staged files are gone
     assert fingerprint(var) == before
     # The killed job is not run a second time, and the lock is free for the next import.
     out = shell(var, (

@@ -9,7 +9,7 @@
 - ``cancel(job)``: a queued job never starts; a running one stops at its next progress step, inside
   its transaction, so nothing is written.
 - ``recover_stale()``: running jobs whose process is gone (killed, server restarted) are marked
-  failed with a Chinese reason; this frees their lock. Called when the worker starts, every
+  failed with a Chinese reason and their staged files deleted; this frees their lock. Called when the worker starts, every
   minute by the worker, on a lock conflict and when a job's page is opened.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -258,8 +259,10 @@ def recover_stale(lock: str | None = None, max_age: float | None = None) -> int:
     done = Job.objects.filter(pk__in=stale, status=Status.RUNNING).update(
         status=Status.FAILED, finished_at=now, message=STALE_MESSAGE
     )
-    for pk in stale:
-        progress.clear(pk)
+    for job in Job.objects.filter(pk__in=stale, status=Status.FAILED):
+        progress.clear(job.pk)
+        if job.params.get("folder"):  # the files the job owned (the staged upload)
+            shutil.rmtree(job.params["folder"], ignore_errors=True)
     log.warning("marked %d stale job(s) failed: %s", done, stale)
     return done
 
