@@ -99,7 +99,7 @@ def test_a_member_that_lies_about_its_size_is_refused(tmp_path, monkeypatch):
 def test_a_renamed_binary_is_refused_clearly(tmp_path, suffix):
     path = tmp_path / f"photo{suffix}"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
-    with pytest.raises(TableReadError, match=f"photo{suffix} 不是有效的 Excel 文件"):
+    with pytest.raises(TableReadError, match=f"无法读取 Excel 文件 photo{suffix}：它不是有效的 Excel 文件"):
         read_table(path)
 
 

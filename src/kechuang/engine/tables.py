@@ -203,7 +203,10 @@ def check_workbook(path: str | Path) -> None:
 
 
 def _not_excel(name: str) -> str:
-    return f"{name} 不是有效的 Excel 文件（可能是改了扩展名的其他文件或已损坏），请用 Excel 另存为 .xlsx 后再上传"
+    return (
+        f"无法读取 Excel 文件 {name}：它不是有效的 Excel 文件（可能是改了扩展名的其他文件或已损坏），"
+        "请用 Excel 另存为 .xlsx 后再上传"
+    )
 
 
 def _check_true_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
