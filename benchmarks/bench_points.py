@@ -192,6 +192,9 @@ def report(args: argparse.Namespace, run: dict, cli: dict | None, load: tuple[fl
         f"| peak memory of the process (ru_maxrss, data included) | **{run['peak_mb'] / 1024:.2f} GB** | |",
         f"| of which the loaded input frames (RSS after loading) | {run['loaded_rss_mb'] / 1024:.2f} GB | |",
         "",
+        "The machine is shared (2 cores): with a load average above 2 the process gets only part of them, so"
+        " the wall time is above the CPU time; the CPU time (both cores together) does not depend on the load.",
+        "",
         "Scored per stage: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(run["stages"].items()))
         + "; tiers: "
