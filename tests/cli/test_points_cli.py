@@ -146,3 +146,21 @@ def test_a_bad_output_suffix_and_a_missing_model_file(kc, fresh_var, population)
     assert result.returncode == 2 and "csv" in result.stderr
     result = kc(fresh_var, "points", "score", "--year", 2024, "--input", population, "--model", "nope.yaml")
     assert result.returncode == 2 and "找不到文件" in result.stderr
+
+
+@pytest.mark.spark
+def test_the_spark_engine_writes_the_same_file(kc, fresh_var, population):
+    from tests.engine.test_qualify_spark import _missing_spark
+
+    reason = _missing_spark()
+    if reason:
+        pytest.skip(reason)
+    polars_out, spark_out = fresh_var.parent / "polars.csv", fresh_var.parent / "spark.csv"
+    for engine, out in (("polars", polars_out), ("spark", spark_out)):
+        result = kc(fresh_var, "points", "score", "--year", 2024, "--model", SAMPLE, "--input", population,
+                    "--output", out, "--engine", engine)  # fmt: skip
+        assert result.returncode == 0, result
+    a, b = pl.read_csv(polars_out), pl.read_csv(spark_out)
+    assert a.columns == b.columns and a["credit_code"].to_list() == b["credit_code"].to_list()
+    assert a.drop("points", "top_share").equals(b.drop("points", "top_share"))
+    assert ((a["points"] - b["points"]).abs().fill_null(0) < 1e-9).all()
