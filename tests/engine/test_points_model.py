@@ -54,6 +54,11 @@ def test_a_good_model_and_its_defaults():
     assert m.output_columns()[-2:] == ["rd_expense_points", "revenue_points"]
 
 
+def test_an_unquoted_true_in_a_condition_is_the_sql_literal():
+    m = parse_model(GOOD.replace('when: "TRUE"', "when: TRUE"))
+    assert m.stages[-1].when == "TRUE"
+
+
 def test_the_content_hash_ignores_layout_but_not_content():
     a = parse_model(GOOD)
     b = parse_model(GOOD.replace("code: m\n", "# a comment\ncode:    m\n"))

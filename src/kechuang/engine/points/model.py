@@ -20,11 +20,11 @@ import hashlib
 import json
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from kechuang.engine.rules.derive import derive_lazy, derived_names
 from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS, rule_vocabulary
@@ -60,6 +60,18 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _sql_text(value: Any) -> Any:
+    """YAML reads an unquoted TRUE / FALSE / 1 as a boolean or a number: take it as the SQL literal."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return value
+
+
+SqlText = Annotated[str, BeforeValidator(_sql_text)]
+
+
 class Group(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
@@ -68,14 +80,14 @@ class Group(_Entry):
 class Stage(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
-    when: str
+    when: SqlText
 
 
 class Indicator(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
     group: str
-    expr: str
+    expr: SqlText
     weights: dict[str, float]
     bonus: bool = False
     note: str = ""
@@ -84,7 +96,7 @@ class Indicator(_Entry):
 class Exclusion(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
-    when: str
+    when: SqlText
 
 
 class Tier(_Entry):
