@@ -39,8 +39,17 @@ def command() -> list[str]:
 
 def child_env(var: Path) -> dict[str, str]:
     """The child's environment: this var directory and its SQLite file, whatever the parent uses
-    (DATABASE_URL is removed; a test that wants PostgreSQL adds it back itself)."""
-    drop = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KECHUANG_VAR", "KECHUANG_HOME", "KECHUANG_SECRET_KEY"}
+    (DATABASE_URL is removed; a test that wants PostgreSQL adds it back itself). What the test run
+    itself sets is removed too: pytest-playwright sets DJANGO_ALLOW_ASYNC_UNSAFE, which no user's
+    shell has and which `check --deploy` rightly refuses."""
+    drop = {
+        "DATABASE_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "KECHUANG_VAR",
+        "KECHUANG_HOME",
+        "KECHUANG_SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
         KECHUANG_VAR=str(var),
