@@ -54,9 +54,20 @@ def loaded_plan(personas):
 
 @pytest.fixture
 def api_schema(population, loaded_plan):
+    """The schema served by the WSGI application in this process. As Django's test client does, the
+    requests must not close the database connection at their end: on PostgreSQL that would close the
+    test's own transaction ("the connection is closed")."""
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def strategy(op, mode, population):
