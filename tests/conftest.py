@@ -20,6 +20,17 @@ def _fast_passwords(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pool_cache(request):
+    """The pools' engine pass is cached by a data version made of row counts and highest ids; each test
+    rolls its rows back, so the next test's identical ids would find the last test's frame."""
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
+        from kechuang.enterprises import pools
+
+        pools.clear_cache()
+    yield
+
+
 @pytest.fixture
 def org_tree(db):
     from kechuang.accounts.models import OrgKind, OrgUnit
