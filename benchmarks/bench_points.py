@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_points.py [--count 1000000] [--runs 3] [--cli-count 100000] [--write]
 
-1. Generates the population with kechuang.engine.synth (cached as Parquet under var/bench-points/).
+1. Generates the population with kechuang.engine.synth (bench_qualify.generate: cached as Parquet under var/bench-qualify/).
 2. In a fresh process: loads it and times ``kechuang.engine.points.score()`` with the shipped sample
    model (18 indicators, 3 stages, 3 exclusions, 3 tiers) `--runs` times: best wall time, CPU time,
    peak resident memory (ru_maxrss) and the RSS after loading. Target: ≤ 5 s.
@@ -22,44 +22,16 @@ import json
 import os
 import platform
 import re
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+# the qualification benchmark's population (same seed and years, one cache) and memory readings
+from bench_qualify import YEAR, YEARS, _peak_mb, _rss_mb, generate
+
 ROOT = Path(__file__).resolve().parents[1]
-YEARS = (2022, 2023, 2024)
-YEAR = YEARS[-1]
-SEED = 20260101
 SECTION = "## Innovation points"
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def generate(count: int) -> Path:
-    folder = ROOT / "var" / "bench-points" / f"n{count}-s{SEED}"
-    if (folder / "facts.parquet").exists():
-        return folder
-    import polars as pl
-
-    from kechuang.engine.synth import synthesize
-
-    towns = pl.read_csv(ROOT / "src" / "kechuang" / "data" / "dongguan-towns.csv")
-    registry, facts = synthesize(count, YEARS, SEED, towns)
-    folder.mkdir(parents=True, exist_ok=True)
-    registry.write_parquet(folder / "registry.parquet")
-    facts.write_parquet(folder / "facts.parquet")
-    return folder
 
 
 def generate_csv(count: int) -> Path:
