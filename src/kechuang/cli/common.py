@@ -11,6 +11,16 @@ from rich.console import Console
 
 from kechuang.engine.years import parse_year
 
+
+def write_frame(frame, path: Path) -> None:
+    """A command's result table to .csv or .parquet (by the suffix), creating the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+
+
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 

@@ -22,7 +22,15 @@ import polars as pl
 import typer
 from rich.table import Table
 
-from kechuang.cli.common import as_command, console, err_console, fail, require_file, setup_django
+from kechuang.cli.common import (
+    as_command,
+    console,
+    err_console,
+    fail,
+    require_file,
+    setup_django,
+    write_frame,
+)
 from kechuang.cli.enterprises import print_errors
 from kechuang.cli.qualify import InputError, read_input
 
@@ -158,11 +166,7 @@ def score(
         print_errors(getattr(exc, "errors", {}))
         raise typer.Exit(1) from exc
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if output.suffix.lower() == ".csv":
-            result.write_csv(output)
-        else:
-            result.write_parquet(output)
+        write_frame(result, output)
     console.print(f"积分模型：{model.name}（{model.code}）—— {source}")
     if model.is_sample:
         console.print(

@@ -18,20 +18,12 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kechuang.cli.common import console, err_console
+from kechuang.cli.common import console, err_console, write_frame
 from kechuang.cli.enterprises import print_errors
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, TIER_LABELS
 
 NAME = "qualify"
 app = typer.Typer(help="按规则集评估企业资格（科小、高企、规上、瞪羚、科技领军）并给出梯度层级。")
-
-ELIGIBILITY_ZH = {"yes": "符合", "possible": "可能符合", "unknown": "数据不全", "no": "不符合"}
-TIER_ZH = {
-    "lingjun": "科技领军企业",
-    "guishang_gaoqi": "规上高新技术企业",
-    "gaoqi": "高新技术企业",
-    "kexiao": "科技型中小企业",
-    "none": "未进入梯度",
-}
 
 
 class Engine(enum.StrEnum):
@@ -116,17 +108,17 @@ def _run(
 def summary_tables(result: pl.DataFrame, rulesets: list) -> tuple[Table, Table]:
     rules = Table(title="各规则集评估结果（企业数）")
     rules.add_column("规则集")
-    for label in ELIGIBILITY_ZH.values():
+    for label in ELIGIBILITY_LABELS.values():
         rules.add_column(label, justify="right")
     for rs in rulesets:
         counts = dict(result.group_by(f"{rs.code}_eligible").len().iter_rows())
         name = f"{rs.name}（{rs.code}）" + ("［示例规则］" if rs.sample else "")
-        rules.add_row(name, *[f"{counts.get(k, 0):,}" for k in ELIGIBILITY_ZH])
+        rules.add_row(name, *[f"{counts.get(k, 0):,}" for k in ELIGIBILITY_LABELS])
     tiers = Table(title="梯度层级（当前持有）")
     tiers.add_column("层级")
     tiers.add_column("企业数", justify="right")
     counts = dict(result.group_by("tier").len().iter_rows())
-    for code, label in TIER_ZH.items():
+    for code, label in TIER_LABELS.items():
         tiers.add_row(f"{label}（{code}）", f"{counts.get(code, 0):,}")
     return rules, tiers
 
@@ -159,11 +151,7 @@ def qualify_command(
             result = _run(engine, registry, facts, year, rulesets)
             progress.update(task, advance=1, description="写出结果")
             if output is not None:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                if output.suffix.lower() == ".csv":
-                    result.write_csv(output)
-                else:
-                    result.write_parquet(output)
+                write_frame(result, output)
             progress.update(task, advance=1, description="完成")
         except (InputError, RulesetError, ValueError) as exc:
             progress.stop()

@@ -7,17 +7,7 @@ a correction is a new upload (which keeps the replaced value in FactRevision), n
 from django.contrib import admin
 
 from kechuang.enterprises.models import Enterprise, Fact, FactRevision, TierRecord, Upload
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from kechuang.web.admin import ReadOnlyAdmin
 
 
 @admin.register(Upload)

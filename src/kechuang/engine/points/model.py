@@ -27,9 +27,9 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from kechuang.engine.rules.derive import derive_lazy, derived_names
+from kechuang.engine.rules.ruleset import SAFE_LOADER
 from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS, rule_vocabulary
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CODE = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 NO_FACTS = "no_facts"
@@ -306,7 +306,7 @@ def read_model_text(source: str | Path) -> str:
 def parse_model(text: str) -> PointsModel:
     """Validate the YAML text of a model; raise PointsModelError in Chinese."""
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise PointsModelError(f"积分模型文件不是合法的 YAML：{exc}") from exc
     if not isinstance(data, dict):

@@ -29,7 +29,7 @@ RULESET_ORDER: tuple[str, ...] = ("kexiao", "gaoqi", "guishang", "gazelle", "lin
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 # LibYAML's safe loader when PyYAML has it (ten times faster; the same documents and errors).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML when present
 
 
 class RulesetError(ValueError):
@@ -367,7 +367,7 @@ def load_ruleset(source: str | Path) -> Ruleset:
     else:
         text = source
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise RulesetError(f"规则文件不是合法的 YAML：{exc}") from exc
     if not isinstance(data, dict):
