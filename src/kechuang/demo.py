@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-STEPS = 5  # 1 is the migration, run by the command before build_demo
+STEPS = 6  # 1 is the migration, run by the command before build_demo
+
+# The demo data of the topic modules, in this order. Each module has ``load_demo(seed: int) ->
+# list[str]`` (idempotent; returns the lines the command prints) and may have ``DEMO_ACCOUNTS`` (a
+# tuple of kechuang.accounts.services.DemoAccount, created after the organisations it loads).
+MODULE_DEMOS: tuple[str, ...] = (
+    "kechuang.points.demo",
+    "kechuang.finance.demo",
+    "kechuang.transfer.demo",
+    "kechuang.projects.demo",
+    "kechuang.carriers.demo",
+)
 
 
 @dataclass
@@ -25,6 +36,7 @@ class DemoSummary:
     enterprises: object | None = None  # kechuang.enterprises.demo.DemoEnterprises, None when skipped
     enterprises_skipped: str = ""  # why the enterprise stage did not run
     accounts: list[tuple] = field(default_factory=list)  # (user name, role, organisation)
+    modules: list[str] = field(default_factory=list)  # what each topic module's demo loaded
 
 
 class _NothingWritten(Exception):
@@ -94,6 +106,24 @@ def build_demo(
     else:
         summary.enterprises = load_demo_enterprises(count=enterprises, seed=seed)
         enterprise_org = summary.enterprises.org if summary.enterprises else None
-    announce(5, "演示账户")
-    summary.accounts = ensure_demo_accounts(enterprise_org=enterprise_org)
+    announce(5, "专题模块：创新积分、科技金融、成果转化、重大项目、创新载体")
+    extra_accounts = []
+    for module in _module_demos():
+        summary.modules.extend(module.load_demo(seed=seed))
+        extra_accounts.extend(getattr(module, "DEMO_ACCOUNTS", ()))
+    announce(6, "演示账户")
+    summary.accounts = ensure_demo_accounts(enterprise_org=enterprise_org, extra=tuple(extra_accounts))
     return summary
+
+
+def _module_demos() -> list:
+    """The topic modules' demo loaders that exist (a module not yet built is skipped)."""
+    import importlib
+    import importlib.util
+
+    found = []
+    for name in MODULE_DEMOS:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) is None or importlib.util.find_spec(name) is None:
+            continue
+        found.append(importlib.import_module(name))
+    return found

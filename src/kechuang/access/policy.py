@@ -18,8 +18,25 @@ ENTERPRISE = "enterprise_user"
 BANK = "bank_user"
 UNIVERSITY = "university_user"
 LEADER = "leader"
+TECH_MANAGER = "tech_manager"  # 技术经理人 (成果转化)
+EXPERT = "expert"  # 评审专家 (项目评审、人才评定)
+CARRIER_OPERATOR = "carrier_operator"  # 载体运营方 (孵化载体、新型研发机构、仪器所有方)
+INDIVIDUAL = "individual"  # 个人申报者 (人才分类评价)
 
-ALL_ROLES = (ADMIN, BUREAU, DEPT, TOWN, ENTERPRISE, BANK, UNIVERSITY, LEADER)
+ALL_ROLES = (
+    ADMIN,
+    BUREAU,
+    DEPT,
+    TOWN,
+    ENTERPRISE,
+    BANK,
+    UNIVERSITY,
+    LEADER,
+    TECH_MANAGER,
+    EXPERT,
+    CARRIER_OPERATOR,
+    INDIVIDUAL,
+)
 _PLAN_READERS = {ADMIN: "all", BUREAU: "all", DEPT: "all", TOWN: "all", LEADER: "all"}
 
 # resource → {"view": {role: scope}, "change": {role: scope}}

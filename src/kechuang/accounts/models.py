@@ -28,6 +28,7 @@ class OrgKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业")
     UNIVERSITY = "university", _("高校院所")
     BANK = "bank", _("金融机构")
+    CARRIER = "carrier", _("创新载体")
 
 
 REGION_KINDS = {OrgKind.CITY, OrgKind.SUBDISTRICT, OrgKind.TOWN, OrgKind.AREA}
@@ -73,6 +74,10 @@ class Role(models.TextChoices):
     BANK_USER = "bank_user", _("金融机构用户")
     UNIVERSITY_USER = "university_user", _("高校院所用户")
     LEADER = "leader", _("领导（只读）")
+    TECH_MANAGER = "tech_manager", _("技术经理人")
+    EXPERT = "expert", _("评审专家")
+    CARRIER_OPERATOR = "carrier_operator", _("载体运营方")
+    INDIVIDUAL = "individual", _("个人申报者")
 
 
 class User(AbstractUser):

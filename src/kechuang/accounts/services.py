@@ -100,9 +100,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-def ensure_demo_accounts(enterprise_org: OrgUnit | None = None, password: str = DEMO_PASSWORD) -> list[tuple]:
-    """Create missing demo accounts (existing ones are left as they are). Returns (user name, role, org)."""
-    accounts = list(DEMO_ACCOUNTS)
+def ensure_demo_accounts(
+    enterprise_org: OrgUnit | None = None,
+    password: str = DEMO_PASSWORD,
+    extra: tuple[DemoAccount, ...] = (),
+) -> list[tuple]:
+    """Create missing demo accounts (existing ones are left as they are). Returns (user name, role, org).
+    ``extra``: the topic modules' accounts (kechuang.demo.MODULE_DEMOS)."""
+    accounts = list(DEMO_ACCOUNTS) + list(extra)
     if enterprise_org is not None:
         accounts.append(
             DemoAccount(

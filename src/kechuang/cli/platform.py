@@ -52,6 +52,7 @@ def demo(
     with as_command("demo"):
         summary = build_demo(enterprises=enterprises, simulate_to=simulate_to or None, seed=seed, step=step)
     _print_summary(summary)
+    _print_modules(summary.modules)
     _collect_static()
     _print_accounts(summary.accounts)
     if serve_after:
@@ -82,6 +83,11 @@ def _print_summary(summary) -> None:
             f"企业库 → 规划指标「规模以上工业高新技术企业数」{years}：新增 {feed.created}、"
             f"修订 {feed.revised}、保留官方数据 {feed.skipped_official} 条"
         )
+
+
+def _print_modules(lines) -> None:
+    for line in lines:
+        console.print(line)
 
 
 def _print_accounts(accounts) -> None:

@@ -1,0 +1,11 @@
+"""`kechuang transfer dues` (being built)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def dues() -> None:
+    """尚未实现。"""
+    typer.echo("尚未实现", err=True)
+    raise typer.Exit(1)
