@@ -40,6 +40,7 @@ COVERED = {
     "i18n sync": "foundation/test_i18n.py",
     "i18n add": "foundation/test_i18n.py",
     "worker": "jobs/test_worker_kill.py",
+    "projects rank": "cli/test_projects_cli.py",
 }
 
 
