@@ -40,6 +40,8 @@ COVERED = {
     "i18n sync": "foundation/test_i18n.py",
     "i18n add": "foundation/test_i18n.py",
     "worker": "jobs/test_worker_kill.py",
+    "carriers evaluate": "carriers/test_carriers_cli.py",
+    "carriers recognise": "carriers/test_carriers_cli.py",
     "projects rank": "cli/test_projects_cli.py",
 }
 

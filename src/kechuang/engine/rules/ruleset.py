@@ -324,9 +324,12 @@ def parameter_cases(p: Parameter) -> list[tuple[str, float]]:
     return [(f"({p.by}) <= {b.max!r}", b.value) for b in p.bands if b.max is not None]
 
 
-def check_ruleset(rs: Ruleset) -> Ruleset:
-    """Parse every expression and check every column name; raise RulesetError in Chinese."""
-    vocab = rule_vocabulary()
+def check_ruleset(rs: Ruleset, vocabulary: frozenset[str] | None = None) -> Ruleset:
+    """Parse every expression and check every column name; raise RulesetError in Chinese.
+
+    ``vocabulary``: the column names an expression may use (default: the enterprise vocabulary;
+    the innovation carriers pass theirs, kechuang.engine.evaluation.columns)."""
+    vocab = rule_vocabulary() if vocabulary is None else vocabulary
     own = {p.id for p in rs.parameters}
     clash = sorted(own & vocab)
     if clash:
@@ -356,8 +359,8 @@ def check_ruleset(rs: Ruleset) -> Ruleset:
     return rs
 
 
-def load_ruleset(source: str | Path) -> Ruleset:
-    """Load and check one rule set from a path or from YAML text."""
+def load_ruleset(source: str | Path, vocabulary: frozenset[str] | None = None) -> Ruleset:
+    """Load and check one rule set from a path or from YAML text (columns of ``vocabulary``)."""
     if isinstance(source, Path) or ("\n" not in source and source.endswith((".yaml", ".yml"))):
         path = Path(source)
         try:
@@ -379,7 +382,7 @@ def load_ruleset(source: str | Path) -> Ruleset:
             f"{'.'.join(str(x) for x in e['loc']) or '（顶层）'}：{e['msg']}" for e in exc.errors()
         )
         raise RulesetError(f"规则集 {data.get('code', '?')} 格式错误：{problems}") from exc
-    return check_ruleset(rs)
+    return check_ruleset(rs, vocabulary)
 
 
 def default_ruleset_dir() -> Path:
@@ -389,10 +392,14 @@ def default_ruleset_dir() -> Path:
     return Path(kechuang.__file__).parent / "enterprises" / "rulesets"
 
 
-def load_rulesets(directory: str | Path | None = None, codes: Iterable[str] | None = None) -> list[Ruleset]:
+def load_rulesets(
+    directory: str | Path | None = None,
+    codes: Iterable[str] | None = None,
+    vocabulary: frozenset[str] | None = None,
+) -> list[Ruleset]:
     """Every rule set in a directory (default: the shipped ones), in RULESET_ORDER then by code."""
     folder = Path(directory) if directory else default_ruleset_dir()
-    sets = [load_ruleset(p) for p in sorted(folder.glob("*.yaml"))]
+    sets = [load_ruleset(p, vocabulary) for p in sorted(folder.glob("*.yaml"))]
     if codes is not None:
         wanted = list(codes)
         sets = [r for r in sets if r.code in wanted]
