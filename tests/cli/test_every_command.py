@@ -34,6 +34,7 @@ COVERED = {
     "qualify": "cli/test_qualify_cli.py",
     "points score": "cli/test_points_cli.py",
     "points load": "cli/test_points_cli.py",
+    "points run": "cli/test_points_cli.py",
     "backup": "ops/test_backup_restore.py",
     "restore": "ops/test_backup_restore.py",
     "i18n missing": "foundation/test_i18n.py",
@@ -42,6 +43,7 @@ COVERED = {
     "worker": "jobs/test_worker_kill.py",
     "carriers evaluate": "carriers/test_carriers_cli.py",
     "carriers recognise": "carriers/test_carriers_cli.py",
+    "transfer dues": "cli/test_transfer_dues_cli.py",
     "projects rank": "cli/test_projects_cli.py",
 }
 

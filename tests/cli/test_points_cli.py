@@ -164,3 +164,34 @@ def test_the_spark_engine_writes_the_same_file(kc, fresh_var, population):
     assert a.columns == b.columns and a["credit_code"].to_list() == b["credit_code"].to_list()
     assert a.drop("points", "top_share").equals(b.drop("points", "top_share"))
     assert ((a["points"] - b["points"]).abs().fill_null(0) < 1e-9).all()
+
+
+def test_run_stores_the_scores_of_the_database_registry(kc, fresh_var, population):
+    # Nothing imported yet: refused, nothing written.
+    empty = kc(fresh_var, "points", "run", "--year", 2024)
+    assert empty.returncode == 1 and "没有 2024 年度的企业数据" in empty.stderr, empty
+    assert db_rows(fresh_var, "SELECT COUNT(*) FROM points_pointsrun") == [(0,)]
+    imported = kc(fresh_var, "enterprises", "import", population / "registry.csv", population / "facts.csv")
+    assert imported.returncode == 0, imported
+    bad = kc(fresh_var, "points", "run", "--year", 2024, "--version", 99)
+    assert bad.returncode == 1 and "没有编号为 99 的积分模型版本" in bad.stderr, bad
+    result = kc(fresh_var, "points", "run", "--year", 2024)
+    assert result.returncode == 0, result
+    assert (
+        "已保存 2024 年度积分" in result.stdout and "80 家企业" in result.stdout and "示例" in result.stdout
+    )
+    # The sample was loaded as version 1; the stored rows are the scoring contract's.
+    assert db_rows(fresh_var, "SELECT COUNT(*) FROM points_pointsmodelversion") == [(1,)]
+    stored = dict(db_rows(fresh_var, "SELECT credit_code, points FROM points_pointsscore"))
+    expected = _expected(population)
+    assert len(stored) == 80
+    for code, points in zip(expected["credit_code"], expected["points"], strict=True):
+        assert (points is None and stored[code] is None) or abs(points - stored[code]) < 1e-9
+    # It ran as a job, recorded like the web's.
+    jobs = "SELECT status, started_by_name FROM jobs_job WHERE kind = 'points_run'"
+    assert db_rows(fresh_var, jobs) == [("succeeded", "cli:points run")]
+    # Again: the earlier run is superseded, its rows replaced (not doubled).
+    again = kc(fresh_var, "points", "run", "--year", 2024)
+    assert again.returncode == 0, again
+    assert db_rows(fresh_var, "SELECT COUNT(*) FROM points_pointsscore") == [(80,)]
+    assert db_rows(fresh_var, "SELECT superseded FROM points_pointsrun ORDER BY id") == [(1,), (0,)]

@@ -10,6 +10,10 @@ active model of the database is used, or the shipped sample when none has been l
 
 ``kechuang points load FILE [--check]`` validates a model file and stores it as a new version when its
 content changed (--check: validate only, nothing written).
+
+``kechuang points run --year Y [--version ID]`` scores the database's registry and stores the run and
+every enterprise's row (what the pages, the API and kechuang.points.services.scores_frame read), as a
+job with the same lock as the web's 「计算积分」.
 """
 
 from __future__ import annotations
@@ -214,3 +218,49 @@ def load(
         console.print(f"已加载为 {result.model.code} 第 {result.version.number} 版，并设为当前模型")
     else:
         console.print(f"内容未变化，仍为 {result.model.code} 第 {result.version.number} 版（已设为当前模型）")
+
+
+@app.command()
+def run(
+    year: int = typer.Option(..., "--year", help="评价年度 Y"),
+    version: int | None = typer.Option(
+        None,
+        "--version",
+        help="模型版本编号（数据库中的 id）；省略则用当前模型的最新版本（未加载时先加载内置示例）",
+    ),
+) -> None:
+    """为数据库中的全部企业计算某年度的创新积分并保存（网页的积分查询、画像与榜单用保存的结果）。"""
+    setup_django()
+    from kechuang.jobs.services import JobBusy, JobFailed, run_inline
+    from kechuang.points.models import PointsModelVersion, PointsRun
+    from kechuang.points.services import JOB_KIND, RUN_LOCK, ensure_active_version, store_run
+
+    if version is not None and not PointsModelVersion.objects.filter(pk=version).exists():
+        fail(f"没有编号为 {version} 的积分模型版本（用 kechuang points load 加载模型）")
+    from kechuang.enterprises.models import Fact
+
+    if not Fact.objects.filter(year=year).exists():
+        fail(f"数据库中没有 {year} 年度的企业数据，未计算（先用 kechuang enterprises import 导入）")
+    chosen = PointsModelVersion.objects.get(pk=version) if version else ensure_active_version("cli")
+    name = "cli:points run"
+    title = f"{year} 年度创新积分计算（{chosen.model.name} 第 {chosen.number} 版）"
+    try:
+        job = run_inline(
+            JOB_KIND,
+            RUN_LOCK,
+            title,
+            {"year": year, "version": chosen.pk},
+            lambda job, reporter: {"run": store_run(year, chosen, name, job.pk, reporter).pk},
+            name=name,
+        )
+    except JobBusy as exc:
+        fail(str(exc))
+    except JobFailed as exc:
+        fail(f"积分计算失败：{exc}")
+    stored = PointsRun.objects.get(pk=job.result["run"])
+    if chosen.model.is_sample:
+        console.print("[yellow]［示例］该模型为示例模型，指标与权重未经市科技局确认。[/]")
+    console.print(
+        f"已保存 {year} 年度积分：{chosen.model.name} 第 {chosen.number} 版，{stored.enterprises:,} 家企业，"
+        f"参评 {stored.scored:,}，排除 {stored.excluded:,}，无当年数据 {stored.no_facts:,}（批次 #{stored.pk}）"
+    )

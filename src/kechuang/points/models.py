@@ -60,3 +60,71 @@ class PointsModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model.code} v{self.number}"
+
+
+class PointsRun(models.Model):
+    """One scoring of the whole registry for a year with one model version (its scores are PointsScore).
+
+    A later run of the same version and year replaces the scores of the earlier one (which stays as a
+    record, ``superseded``); runs of other versions keep theirs, so old scores keep their version."""
+
+    version = models.ForeignKey(
+        PointsModelVersion, verbose_name=_("模型版本"), on_delete=models.PROTECT, related_name="runs"
+    )
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    started_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    started_by = models.CharField(_("发起人"), max_length=150, blank=True)
+    job_id = models.PositiveIntegerField(_("任务编号"), null=True, blank=True)
+    enterprises = models.PositiveIntegerField(_("企业数"), default=0)
+    scored = models.PositiveIntegerField(_("参评"), default=0)
+    excluded = models.PositiveIntegerField(_("排除"), default=0)
+    no_facts = models.PositiveIntegerField(_("无当年数据"), default=0)
+    counts = models.JSONField(_("分阶段与层级计数"), default=dict)  # {"stages": {code: n}, "tiers": {…}}
+    seconds = models.FloatField(_("用时（秒）"), default=0)
+    superseded = models.BooleanField(_("已被重算取代"), default=False)
+
+    class Meta:
+        verbose_name = _("积分计算批次")
+        verbose_name_plural = _("积分计算批次")
+        ordering = ["-year", "-started_at", "-id"]
+        indexes = [models.Index(fields=["version", "year", "superseded"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.version}"
+
+
+class PointsScore(models.Model):
+    """One enterprise's result of a run: the scoring contract's row plus region and industry (for the
+    scope and the lists), each indicator's value and points, and the suggested improvements.
+
+    Written in bulk below the ORM (kechuang.enterprises.bulk), like the imports."""
+
+    run = models.ForeignKey(PointsRun, on_delete=models.CASCADE, related_name="scores")
+    version = models.ForeignKey(PointsModelVersion, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    enterprise_id = models.BigIntegerField(null=True)  # the registry row at scoring time
+    region_code = models.CharField(_("所属镇街"), max_length=12, blank=True)
+    industry_code = models.CharField(_("行业代码"), max_length=8, blank=True)
+    stage = models.CharField(_("阶段"), max_length=40, blank=True)
+    excluded = models.CharField(_("排除原因"), max_length=40, blank=True)
+    points = models.FloatField(_("积分"), null=True)
+    rank = models.PositiveIntegerField(_("阶段内排名"), null=True)
+    cohort_size = models.PositiveIntegerField(_("同阶段参评数"), null=True)
+    top_share = models.FloatField(_("排名百分位"), null=True)
+    tier = models.CharField(_("层级"), max_length=40, blank=True)
+    indicator_points = models.JSONField(_("各指标积分"), default=dict)  # code → points
+    indicator_values = models.JSONField(_("各指标取值"), default=dict)  # code → value (or null)
+    improvements = models.JSONField(_("提升建议"), default=list)  # [{indicator, value, target, gain}]
+
+    class Meta:
+        verbose_name = _("企业积分")
+        verbose_name_plural = _("企业积分")
+        ordering = ["run", "rank", "credit_code"]
+        indexes = [
+            models.Index(fields=["run", "stage", "rank"]),
+            models.Index(fields=["credit_code", "year"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.year}"

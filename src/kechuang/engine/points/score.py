@@ -127,8 +127,11 @@ STAGE_NO = "__stage_no"
 INDEX = "__index"
 
 
-def values_lazy(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.LazyFrame:
-    """Registry order (ROW), stage (code and number), excluded, whether scored, the positive values."""
+def values_lazy(
+    registry: Frame, facts: Frame, year: int, model: PointsModel, keep_values: bool = False
+) -> pl.LazyFrame:
+    """Registry order (ROW), stage (code and number), excluded, whether scored, the positive values
+    (and, with ``keep_values``, each indicator's raw value)."""
     b = PolarsBackend()
     lf = _with_facts_flag(derive_lazy(registry, facts, year), facts, year)
     lf = lf.with_columns([e.alias(n) for n, e in first_stage(b, model)])
@@ -136,7 +139,10 @@ def values_lazy(registry: Frame, facts: Frame, year: int, model: PointsModel) ->
     codes = [s.code for s in model.stages]
     number = pl.col("stage").replace_strict(codes, list(range(len(codes))), default=-1, return_dtype=pl.Int32)
     positives = [positive_name(i) for i in range(len(model.indicators))]
-    return lf.select(ROW, "credit_code", "stage", "excluded", SCORED, number.alias(STAGE_NO), *positives)
+    raw = [value_name(i) for i in range(len(model.indicators))] if keep_values else []
+    return lf.select(
+        ROW, "credit_code", "stage", "excluded", SCORED, number.alias(STAGE_NO), *positives, *raw
+    )
 
 
 def indicator_points(frame: pl.DataFrame, model: PointsModel) -> list[np.ndarray]:
@@ -191,6 +197,22 @@ def score(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.Da
     """Score every enterprise of ``registry`` for year ``year``; one row each, in registry order."""
     frame = values_lazy(registry, facts, year, model).sort(ROW).collect()
     check_rows(frame, registry)
+    return _score_frame(frame, model)
+
+
+def score_detailed(registry: Frame, facts: Frame, year: int, model: PointsModel) -> pl.DataFrame:
+    """``score``'s columns, then ``<indicator>_value`` (the value behind each indicator's points, NULL
+    when missing or NaN) for each indicator — what the stored scores and the portrait show."""
+    frame = values_lazy(registry, facts, year, model, keep_values=True).sort(ROW).collect()
+    check_rows(frame, registry)
+    out = _score_frame(frame, model)
+    return out.with_columns(
+        frame[value_name(i)].fill_nan(None).alias(f"{ind.code}_value")
+        for i, ind in enumerate(model.indicators)
+    )
+
+
+def _score_frame(frame: pl.DataFrame, model: PointsModel) -> pl.DataFrame:
     per_indicator = indicator_points(frame, model)
     scored = frame[SCORED].to_numpy()
     stage_no = frame[STAGE_NO].to_numpy()
