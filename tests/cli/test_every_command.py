@@ -41,6 +41,7 @@ COVERED = {
     "i18n sync": "foundation/test_i18n.py",
     "i18n add": "foundation/test_i18n.py",
     "worker": "jobs/test_worker_kill.py",
+    "transfer match": "cli/test_transfer_match_cli.py",
     "transfer dues": "cli/test_transfer_dues_cli.py",
     "carriers evaluate": "carriers/test_carriers_cli.py",
     "carriers recognise": "carriers/test_carriers_cli.py",
