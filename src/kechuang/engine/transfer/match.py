@@ -267,13 +267,22 @@ class MatchIndex:
             (ids["weight"].to_numpy(), (ids["tid"].to_numpy(), ids["doc"].to_numpy())),
             shape=(len(self.terms), self.n),
         )
+        self.matrix.sort_indices()  # each term's achievements in order: search() looks them up
         status = self.frame["status"]
         self.candidate = (
             (status.is_null() | (status == PUBLISHED)).to_numpy()
             if published_only
             else np.ones(self.n, dtype=bool)
         )
-        self.fields = self.frame["field"].to_numpy()
+        self.field_code = (
+            self.frame.select(
+                pl.col("field").replace_strict(
+                    list(FIELDS), list(range(len(FIELDS))), default=-1, return_dtype=pl.Int8
+                )
+            )
+            .to_series()
+            .to_numpy()
+        )
         trl = self.frame["trl"].cast(pl.Float64).to_numpy()
         readiness = np.where(np.isnan(trl), 0.0, (trl - 5) / 4)
         self.readiness = 1 + READINESS_BONUS * readiness
@@ -297,61 +306,77 @@ class MatchIndex:
                     fields[concept.field] = fields.get(concept.field, 0) + 1
         return Query(terms, fields)
 
-    def text_scores(self, query: Query) -> tuple[np.ndarray, list[int], np.ndarray]:
+    def text_scores(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """BM25 score of every achievement (0 when no term is shared), the query's term rows and weights."""
         known = [(self.term_ids[t], w) for t, w in query.terms.items() if t in self.term_ids]
         if not known:
-            return np.zeros(self.n), [], np.zeros(0)
-        rows = [r for r, _ in known]
+            return np.zeros(self.n), np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows = np.array([r for r, _ in known], dtype=np.int64)
         weights = np.array([w for _, w in known])
-        scores = np.asarray(self.matrix[rows].T @ weights).ravel()
-        return scores, rows, weights
+        indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data
+        spans = [slice(indptr[r], indptr[r + 1]) for r in rows]
+        docs = np.concatenate([indices[span] for span in spans])
+        values = np.concatenate([data[span] * w for span, w in zip(spans, weights, strict=True)])
+        return np.bincount(docs, weights=values, minlength=self.n), rows, weights
 
-    def infer_field(self, query: Query, scores: np.ndarray) -> str | None:
-        votes = dict.fromkeys(FIELDS, 0.0)
+    def infer_field(self, query: Query, scores: np.ndarray, docs: np.ndarray) -> str | None:
+        """The field the concepts named and the best text matches (docs: those with a score) point to."""
+        votes = np.zeros(len(FIELDS))
         for field, count in query.fields.items():
-            votes[field] += count
-        best = np.argsort(-scores, kind="stable")[:FIELD_VOTE_DOCS]
-        best = best[scores[best] > 0]
-        if best.size:
-            top = scores[best[0]]
-            for doc in best:
-                if self.fields[doc] in votes:
-                    votes[self.fields[doc]] += scores[doc] / top
-        total = sum(votes.values())
-        field, vote = max(votes.items(), key=lambda kv: kv[1])
-        return field if total > 0 and vote / total >= FIELD_VOTE_SHARE else None
+            votes[FIELDS.index(field)] += count
+        if docs.size:
+            best = docs[np.argpartition(-scores[docs], min(FIELD_VOTE_DOCS, docs.size) - 1)[:FIELD_VOTE_DOCS]]
+            codes = self.field_code[best]
+            known = codes >= 0
+            np.add.at(votes, codes[known], scores[best][known] / scores[best].max())
+        total = votes.sum()
+        if total <= 0:
+            return None
+        winner = int(np.argmax(votes))
+        return FIELDS[winner] if votes[winner] / total >= FIELD_VOTE_SHARE else None
 
     def search(self, demand: str, *, field: str | None = None, top: int = DEFAULT_TOP) -> list[dict]:
         """The best achievements for a demand: [{achievement, title, score, terms}], best first."""
-        query = self.query(demand)
-        scores, rows, weights = self.text_scores(query)
-        if not rows or top <= 0:
-            return []
         given = canonical_field(field) if field else None
         if field and given is None:
             raise ValueError(f"未知技术领域「{field}」")
-        wanted = given or self.infer_field(query, scores)
-        final = scores * self.readiness
-        if wanted:
-            final = np.where(self.fields == wanted, final * FIELD_BONUS, final)
-        ok = self.candidate & (scores > 0)
+        query = self.query(demand)
+        scores, rows, weights = self.text_scores(query)
+        if not rows.size or top <= 0:
+            return []
+        docs = np.flatnonzero(scores > 0)
+        wanted = given or self.infer_field(query, scores, docs)
+        docs = docs[self.candidate[docs]]
         if given:
-            ok &= self.fields == given
-        final = np.round(np.where(ok, final, -1.0), 6)
-        hits = np.flatnonzero(ok)
-        if hits.size > top:
-            cut = np.partition(final[hits], hits.size - top)[hits.size - top]
-            hits = hits[final[hits] >= cut]
-        order = hits[np.lexsort((self.code_rank[hits], -final[hits]))][:top]
-        block = self.matrix[rows][:, order].toarray() * weights[:, None]
+            docs = docs[self.field_code[docs] == FIELDS.index(given)]
+        final = scores[docs] * self.readiness[docs]
+        if wanted:
+            final = np.where(self.field_code[docs] == FIELDS.index(wanted), final * FIELD_BONUS, final)
+        final = np.round(final, 6)
+        if docs.size > top:
+            cut = np.partition(final, docs.size - top)[docs.size - top]
+            keep = final >= cut
+            docs, final = docs[keep], final[keep]
+        ranked = np.lexsort((self.code_rank[docs], -final))[:top]
+        order, final = docs[ranked], final[ranked]
+        # The query terms each chosen achievement contains, by their part of its score.
+        share = np.zeros((rows.size, order.size))
+        indptr, indices, data = self.matrix.indptr, self.matrix.indices, self.matrix.data
+        for i, (r, w) in enumerate(zip(rows, weights, strict=True)):
+            cols = indices[indptr[r] : indptr[r + 1]]
+            at = np.searchsorted(cols, order)
+            inside = at < cols.size
+            found = np.zeros(order.size, dtype=bool)
+            found[inside] = cols[at[inside]] == order[inside]
+            share[i, found] = data[indptr[r] + at[found]] * w
         out = []
         for j, doc in enumerate(order):
-            shared = [self.terms[rows[i]] for i in np.argsort(-block[:, j], kind="stable") if block[i, j] > 0]
+            shared = [self.terms[rows[i]] for i in np.argsort(-share[:, j], kind="stable") if share[i, j] > 0]
             out.append(
                 {
                     "achievement": str(self.codes[doc]),
                     "title": self.titles[doc] or "",
-                    "score": round(float(final[doc]), 4),
+                    "score": round(float(final[j]), 4),
                     "terms": _explaining(shared),
                 }
             )
