@@ -214,3 +214,20 @@ def test_periods_parse_years_and_quarters_only():
     assert Period.parse("2026Q4").first == date(2026, 10, 1)
     for bad in ("2026Q5", "2026-Q1", "26", "2026q1", "2026 Q1", ""):
         assert Period.parse(bad) is None, bad
+
+
+def test_a_null_floor_report_days_or_days_after_means_the_default():
+    text = one(
+        "  royalty: {rate: 0.1, period: year, start: 2026-01-01, end: 2026-12-31, floor: ~, report_days: ~}\n"
+        "  milestones:\n    - {code: m, amount: 1, event: e, days_after: ~}\n"
+    )
+    (lic,) = parse_licences(text)
+    assert (lic.royalty.floor, lic.royalty.report_days, lic.milestones[0].wait) == (0, 30, 30)
+
+
+def test_a_bad_credit_code_is_reported_with_the_other_problems_of_its_licence():
+    found = problems(f"- code: L-1\n  licensee: {LICENSEE[:-1]}3\n  signed_on: 2026-01-32\n")
+    assert found == [
+        "lic.yaml：许可合同 L-1（第 1 项）signed_on：不是有效的日期「2026-01-32」",
+        f"lic.yaml：许可合同 L-1（第 1 项）licensee：统一社会信用代码「{LICENSEE[:-1]}3」校验码错误，应为2",
+    ]

@@ -27,6 +27,7 @@ in the file and milestone codes unique in a licence; a milestone has either ``du
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -101,6 +102,11 @@ def _text(value: Any) -> Any:
     return value
 
 
+def _default(default: Any):
+    """A null in YAML (``floor: ~``) means the default."""
+    return lambda value: default if value is None else value
+
+
 def _list(value: Any) -> Any:
     return [] if value is None else value
 
@@ -144,9 +150,9 @@ class Royalty(_Entry):
     period: Literal["year", "quarter"]
     start: Day
     end: Day
-    floor: Money = 0.0
+    floor: Annotated[Money, BeforeValidator(_default(0.0))] = 0.0
     cap: Money | None = None
-    report_days: Days = DEFAULT_REPORT_DAYS
+    report_days: Annotated[Days, BeforeValidator(_default(DEFAULT_REPORT_DAYS))] = DEFAULT_REPORT_DAYS
 
     def periods(self) -> list[Period]:
         """The periods of the royalty term, in order."""
@@ -208,11 +214,7 @@ class Period:
 
     @classmethod
     def of(cls, year: int, quarter: int | None) -> Period:
-        if quarter is None:
-            return cls(date(year, 1, 1), date(year, 12, 31), str(year), "year")
-        m = 3 * quarter
-        last = date(year, m, calendar.monthrange(year, m)[1])
-        return cls(date(year, m - 2, 1), last, f"{year}Q{quarter}", "quarter")
+        return _period(year, quarter)
 
     @classmethod
     def parse(cls, text: str) -> Period | None:
@@ -221,6 +223,15 @@ class Period:
         if not found or not 1000 <= int(found.group(1)) <= 9999:
             return None
         return cls.of(int(found.group(1)), int(found.group(2)) if found.group(2) else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(year: int, quarter: int | None) -> Period:
+    if quarter is None:
+        return Period(date(year, 1, 1), date(year, 12, 31), str(year), "year")
+    m = 3 * quarter
+    last = date(year, m, calendar.monthrange(year, m)[1])
+    return Period(date(year, m - 2, 1), last, f"{year}Q{quarter}", "quarter")
 
 
 def _is_period_start(d: date, kind: str) -> bool:
@@ -379,6 +390,11 @@ def validate_licences(data: Any, source: str = "许可合同文件", *, strict_k
             problems.extend(
                 f"{source}：{where}{_field(tuple(e['loc']))}：{_message(e)}" for e in exc.errors()
             )
+            licensee = _text(item.get("licensee"))
+            if isinstance(licensee, str) and licensee and invalid_reason(licensee):
+                problems.append(
+                    f"{source}：{where}licensee：统一社会信用代码「{licensee}」{invalid_reason(licensee)}"
+                )
             continue
         problems.extend(f"{source}：{where}{f}：{m}" for f, m in _terms_problems(lic))
         licences.append(lic)
