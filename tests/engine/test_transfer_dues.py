@@ -378,3 +378,39 @@ def test_polars_frames_give_the_same_result_as_rows():
 def test_a_missing_date_is_refused():
     with pytest.raises(ValueError, match="as_of"):
         compute_dues(EXAMPLE, as_of=None)
+
+
+def test_random_licences_keep_the_books_balanced():
+    """Whatever the terms and payments: what the items received plus the credit is what was paid up to
+    D; each item's paid + outstanding is its amount; items are in due order; overdue ⊆ due to date."""
+    import random
+
+    rng = random.Random(7)
+    for n in range(200):
+        lic = licence(
+            f"R{n}",
+            upfront={"amount": rng.choice([0, 5, 12.5]), "due": "2026-03-01"},
+            milestones=[{"code": f"m{k}", "amount": rng.randint(0, 40), "due": f"2026-{k + 4:02d}-15"} for k in range(3)],
+            royalty={"rate": 0.05, "period": rng.choice(["year", "quarter"]), "start": "2026-01-01",
+                     "end": "2028-12-31", "floor": rng.choice([0, 2]), "cap": rng.choice([None, 30])},
+            deferred=[{"amount": rng.randint(1, 20), "due": "2027-06-30"}],
+        )  # fmt: skip
+        as_of = date(2026 + rng.randint(0, 3), rng.randint(1, 12), 1)
+        pays = [
+            payment(f"2026-{rng.randint(1, 12):02d}-01", round(rng.random() * 60, 2), f"R{n}")
+            for _ in range(4)
+        ]
+        pays += [payment("2029-06-01", 99, f"R{n}")]  # after every D used here
+        result = dues([lic], as_of.isoformat(), payments=pays)["licences"][0]
+        total = sum(p["amount"] for p in pays if p["paid_on"] <= as_of.isoformat())
+        got = result["items"]
+        assert sum(i["paid"] for i in got) + result["credit"] == pytest.approx(total, abs=1e-6)
+        assert result["paid"] == pytest.approx(total, abs=1e-6)
+        for i in got:
+            assert i["paid"] + i["outstanding"] == pytest.approx(i["amount"], abs=1e-6)
+            assert i["status"] == (
+                "paid" if i["outstanding"] == 0 else "overdue" if i["due"] < str(as_of) else "open"
+            )
+        assert [i["due"] for i in got] == sorted(i["due"] for i in got)
+        assert result["credit"] == 0 or all(i["outstanding"] == 0 for i in got)
+        assert result["overdue"] <= result["due_to_date"] + 1e-6
