@@ -414,3 +414,15 @@ def test_random_licences_keep_the_books_balanced():
         assert [i["due"] for i in got] == sorted(i["due"] for i in got)
         assert result["credit"] == 0 or all(i["outstanding"] == 0 for i in got)
         assert result["overdue"] <= result["due_to_date"] + 1e-6
+
+
+def test_terms_given_as_dicts_are_checked_with_their_position():
+    from kechuang.engine.transfer.licences import LicenceError
+
+    bad = {
+        **licence("B"),
+        "royalty": {"rate": 2, "period": "year", "start": "2026-01-01", "end": "2026-12-31"},
+    }
+    with pytest.raises(LicenceError) as caught:
+        compute_dues([licence("A"), bad], as_of="2026-12-31")
+    assert caught.value.problems == ["许可合同条款：许可合同 B（第 2 项）royalty rate：不能大于 1，收到 2"]

@@ -209,11 +209,10 @@ def compute_dues(
         raise ValueError("缺少计算日期 as_of")
     as_of = parse_date(as_of)
     licences = list(licences)
-    if any(not isinstance(lic, Licence) for lic in licences):
-        licences = [
-            lic if isinstance(lic, Licence) else validate_licences([lic], "许可合同", strict_keys=False)[0]
-            for lic in licences
-        ]
+    given = [lic for lic in licences if not isinstance(lic, Licence)]
+    if given:
+        checked = iter(validate_licences(given, "许可合同条款", strict_keys=False))
+        licences = [lic if isinstance(lic, Licence) else next(checked) for lic in licences]
     revenue: dict[str, dict[str, float]] = defaultdict(dict)
     for row in _rows(reports):
         if row.get("revenue") is None:
