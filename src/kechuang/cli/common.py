@@ -13,10 +13,14 @@ from kechuang.engine.years import parse_year
 
 
 def write_frame(frame, path: Path) -> None:
-    """A command's result table to .csv or .parquet (by the suffix), creating the folder."""
+    """A command's result table to .csv or .parquet (by the suffix), creating the folder. In a CSV
+    (opened in Excel), text cells starting with = + - @ are neutralised (kechuang.web.xlsx.csv_safe);
+    numbers and credit codes are written as they are."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
-        frame.write_csv(path)
+        from kechuang.web.xlsx import csv_safe_frame
+
+        csv_safe_frame(frame).write_csv(path)
     else:
         frame.write_parquet(path)
 

@@ -651,6 +651,7 @@ def check_upload(
     *,
     region_lookup: dict[str, str],
     known_codes: Callable[[], Known] | Known | None = None,
+    known_among: Callable[[pl.Series], Known] | None = None,
     max_errors: int = MAX_ERRORS,
 ) -> tuple[list[CheckedTable], dict[str, RowErrors]]:
     """Read and check every file of one upload: (clean tables, registry files first; errors by file).
@@ -659,7 +660,9 @@ def check_upload(
     its kind (registry or facts) comes from its headers. ``known_codes`` are the codes already in the
     registry (or a function returning them, called only when there is a facts file); the codes that
     the upload's registry files name count as known too, even when such a file has errors, so that a
-    facts file is not flooded with 「企业不在名录中」. The upload is good when ``errors`` is empty."""
+    facts file is not flooded with 「企业不在名录中」. ``known_among(codes)``, when given instead, returns
+    which of the codes a facts file names are in the registry (the caller looks up only those, in
+    SQL, rather than every code of a large registry). The upload is good when ``errors`` is empty."""
     names = names or [Path(p).name for p in paths]
     errors: dict[str, RowErrors] = {}
     mapped: list[tuple[str, Literal["registry", "facts"], pl.DataFrame]] = []
@@ -693,7 +696,18 @@ def check_upload(
                 if not errs.rejected:
                     valid.append(codes.rename("code"))
         else:
-            if known is None:
+            if known_among is not None:
+                named = (
+                    _upper_codes(df["credit_code"].cast(pl.Utf8)).unique()
+                    if "credit_code" in df.columns
+                    else pl.Series([], dtype=pl.Utf8)
+                )
+                given = known_among(named)
+                given = given if isinstance(given, pl.Series) else pl.Series(list(given or ()), dtype=pl.Utf8)
+                known = pl.concat(
+                    [given.cast(pl.Utf8).rename("code"), *(c.rename("code") for c in upload_codes)]
+                )
+            elif known is None:
                 given = known_codes() if callable(known_codes) else known_codes
                 given = given if isinstance(given, pl.Series) else pl.Series(list(given or ()), dtype=pl.Utf8)
                 known = pl.concat(

@@ -8,17 +8,21 @@ enterprises that the same upload's registry file introduces.
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
 from kechuang.engine.enterprise_import import CheckedTable, RowErrors, check_upload
 from kechuang.engine.enterprise_labels import N_
+from kechuang.engine.tables import RowError
 from kechuang.enterprises.bulk import insert_frame, read_frame, update_frame
 from kechuang.enterprises.models import FACT_FIELDS, REGISTRY_FIELDS, Enterprise, Fact, FactRevision, Upload
 from kechuang.regions import region_lookup
@@ -60,6 +64,89 @@ class EnterpriseImportError(Exception):
         super().__init__(f"发现 {total} 处错误，整批未导入（没有写入任何数据）")
 
 
+class ImportLimitError(EnterpriseImportError):
+    """An upload over the import's limits (bytes, rows, wall-clock time): refused, or stopped inside
+    its transaction, with nothing written. The message names the limit and the setting."""
+
+    def __init__(self, name: str, message: str):
+        self.errors = {name: RowErrors([RowError(1, "", name, message, "limit")])}
+        Exception.__init__(self, message)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Every import's limits (web, job and CLI): the files' total size, their rows, the time from
+    reading to commit. Settings IMPORT_MAX_MB / IMPORT_MAX_ROWS / IMPORT_MAX_SECONDS, or the
+    environment variables KECHUANG_IMPORT_MAX_MB / _MAX_ROWS / _MAX_SECONDS (deploy/kechuang.env)."""
+
+    max_bytes: int
+    max_rows: int
+    max_seconds: float
+
+    @classmethod
+    def current(cls) -> ImportLimits:
+        def get(name: str, default: str) -> float:
+            return float(getattr(settings, name, None) or os.environ.get(f"KECHUANG_{name}", default))
+
+        return cls(
+            max_bytes=int(get("IMPORT_MAX_MB", "1024") * 1024 * 1024),
+            max_rows=int(get("IMPORT_MAX_ROWS", "5000000")),
+            max_seconds=get("IMPORT_MAX_SECONDS", "1800"),
+        )
+
+
+def _check_size(paths: list[Path], names: list[str], limits: ImportLimits) -> None:
+    total = 0
+    for path in paths:
+        try:
+            total += Path(path).stat().st_size
+        except OSError:
+            pass
+    if total > limits.max_bytes:
+        raise ImportLimitError(
+            "、".join(names),
+            f"上传的文件共 {total / 1048576:,.1f} MB，超过导入上限 {limits.max_bytes / 1048576:,.0f} MB"
+            "（设置 KECHUANG_IMPORT_MAX_MB），未读取，没有写入任何数据。请分批上传。",
+        )
+
+
+def _check_rows(checked: list[CheckedTable], limits: ImportLimits) -> None:
+    rows = sum(item.clean.height for item in checked)
+    if rows > limits.max_rows:
+        raise ImportLimitError(
+            "、".join(item.name for item in checked),
+            f"上传的文件共 {rows:,} 行，超过导入上限 {limits.max_rows:,} 行"
+            "（设置 KECHUANG_IMPORT_MAX_ROWS），没有写入任何数据。请分批上传。",
+        )
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+class _Deadline:
+    """Wraps the progress callback: past the wall-clock limit the next step raises ImportLimitError
+    (inside the transaction: everything is rolled back)."""
+
+    def __init__(self, names: list[str], limits: ImportLimits, progress: Progress | None):
+        self.names, self.limits, self.progress = names, limits, progress
+        self.end = _clock() + limits.max_seconds
+
+    def check(self) -> None:
+        if _clock() > self.end:
+            raise ImportLimitError(
+                "、".join(self.names),
+                f"导入超过时间上限 {self.limits.max_seconds:,.0f} 秒（设置 KECHUANG_IMPORT_MAX_SECONDS），"
+                "已停止，整批未导入，没有写入任何数据。请分批上传或请管理员调整上限。",
+            )
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+        if stage != STAGE_TIERS:  # after the commit there is nothing to roll back
+            self.check()
+
+
 CheckedFile = CheckedTable  # name, kind (registry | facts), clean
 
 
@@ -73,16 +160,35 @@ class ImportSummary:
     facts_unchanged: int = 0
 
 
+# Up to this many distinct credit codes in a facts file are looked up in the registry in SQL (in
+# batches of MAX_KEYS_IN_SQL); a file naming more reads the registry's codes once.
+MAX_CODES_LOOKED_UP = 100_000
+
+
+def known_among(codes: pl.Series) -> pl.Series:
+    """Which of these credit codes are in the registry: only those rows are read (WHERE … IN, in
+    batches), so a 2-row correction on a registry of a million does not read a million codes."""
+    values = [c for c in codes.drop_nulls().unique().to_list() if c]
+    if len(values) > MAX_CODES_LOOKED_UP:
+        return pl.Series(list(Enterprise.objects.values_list("credit_code", flat=True)), dtype=pl.Utf8)
+    found: list[str] = []
+    for start in range(0, len(values), MAX_KEYS_IN_SQL):
+        batch = values[start : start + MAX_KEYS_IN_SQL]
+        found.extend(Enterprise.objects.filter(credit_code__in=batch).values_list("credit_code", flat=True))
+    return pl.Series(found, dtype=pl.Utf8)
+
+
 def check_files(paths: list[Path], names: list[str] | None = None) -> list[CheckedFile]:
     """Read and check every file (the engine's one reader, as `kechuang qualify --input` uses);
     raises EnterpriseImportError listing every bad row of every file."""
 
-    def known_codes() -> pl.Series:
-        return pl.Series(list(Enterprise.objects.values_list("credit_code", flat=True)), dtype=pl.Utf8)
-
-    checked, errors = check_upload(paths, names, region_lookup={**region_lookup()}, known_codes=known_codes)
+    names = names or [Path(p).name for p in paths]
+    limits = ImportLimits.current()
+    _check_size(paths, names, limits)
+    checked, errors = check_upload(paths, names, region_lookup={**region_lookup()}, known_among=known_among)
     if errors:
         raise EnterpriseImportError(errors)
+    _check_rows(checked, limits)
     return checked
 
 
@@ -99,11 +205,11 @@ def import_files(
 
     ``progress(stage, done, total)`` is called at each stage and after each chunk written; an
     exception it raises (a cancelled job) rolls the whole transaction back."""
-    if progress is not None:
-        progress(STAGE_CHECK, 0, len(paths))
+    deadline = _Deadline(names or [Path(p).name for p in paths], ImportLimits.current(), progress)
+    progress = deadline
+    progress(STAGE_CHECK, 0, len(paths))
     checked = check_files(paths, names)
-    if progress is not None:
-        progress(STAGE_CHECK, len(paths), len(paths))
+    progress(STAGE_CHECK, len(paths), len(paths))
     department = department or (user.org.code if user is not None and user.org_id else "kjj")
     name = user.get_username() if user is not None else "system"
     summary = ImportSummary()
@@ -135,6 +241,7 @@ def import_files(
                 object_repr=f"企业数据导入 {item.name}",
                 after={"kind": item.kind, "rows": item.clean.height, "created": created, "changed": changed},
             )
+            deadline.check()
     if recompute_tiers:
         _recompute_after(checked, progress)
     return summary

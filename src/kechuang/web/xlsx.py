@@ -32,6 +32,35 @@ def csv_safe(value: Any) -> Any:
     return f"'{value}" if isinstance(value, str) and formula_like(value) else value
 
 
+# The leading characters a CSV output neutralises (OWASP): = + - @. Only in text columns, never in a
+# credit-code column (codes are checked by other programs byte for byte) and never in numbers.
+CSV_FORMULA_START = "=+-@"
+CODE_COLUMNS = frozenset({"credit_code", "统一社会信用代码"})
+
+
+def csv_safe_frame(frame):
+    """csv_safe() on every text cell of a Polars frame at once (whole-column expressions): a text
+    starting with = + - @ gets a leading apostrophe; numeric, date and flag columns and the
+    credit-code column are left exactly as they are."""
+    import polars as pl
+
+    pattern = "^[" + "".join("\\" + c for c in CSV_FORMULA_START) + "]"
+    text = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype in (pl.Utf8, pl.Categorical) and name not in CODE_COLUMNS
+    ]
+    if not text:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).cast(pl.Utf8).str.contains(pattern))
+        .then(pl.concat_str([pl.lit("'"), pl.col(c).cast(pl.Utf8)]))
+        .otherwise(pl.col(c).cast(pl.Utf8))
+        .alias(c)
+        for c in text
+    )
+
+
 class Cells:
     """Cached formats of one workbook and the safe writers."""
 
