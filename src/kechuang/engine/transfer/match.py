@@ -154,43 +154,41 @@ class Vocabulary:
             out.extend(self.subwords(w))
         return [w for w in out if w not in STOP_WORDS]
 
-    def cut_column(self, texts: pl.Series) -> pl.Series:
-        """cut() for a whole column, in Polars (a list of tokens per row)."""
+    def token_counts(self, texts: pl.Series) -> pl.DataFrame:
+        """cut() for a whole column: (row, token, count); a row's token may be on several lines."""
         norm = texts.to_frame("t").select(_normalise(pl.col("t"))).to_series()
         if norm.str.len_chars().sum() < AUTOMATON_CHARS:
             # Building the automaton for the whole dictionary costs seconds: a small corpus is
             # cut in Python, which gives the same tokens (tests/engine/test_transfer_match.py).
-            return pl.Series("tokens", [self.cut(t) for t in norm.to_list()], dtype=pl.List(pl.String))
+            tokens = pl.Series("token", [self.cut(t) for t in norm.to_list()], dtype=pl.List(pl.String))
+            return (
+                tokens.to_frame()
+                .with_row_index("row")
+                .explode("token")
+                .drop_nulls("token")
+                .group_by("row", "token")
+                .agg(count=pl.len())
+                .filter(~pl.col("token").is_in(list(STOP_WORDS)))
+            )
         cjk = norm.str.extract_many(self.patterns.to_list(), leftmost=True)
         latin = norm.str.extract_all(LATIN).list.eval(pl.element().filter(pl.element().str.contains("[a-z]")))
-        tokens = (
-            pl.DataFrame({"c": cjk, "l": latin}).select(pl.concat_list("c", "l").alias("tokens")).to_series()
-        )
-        # Sub-words of the distinct long words, joined back on (search mode).
-        distinct = tokens.explode().drop_nulls().unique()
-        long = distinct.filter(distinct.str.len_chars() > 2)
-        table = pl.DataFrame(
-            {"token": long, "sub": [list(self.subwords(w)) for w in long.to_list()]},
-            schema={"token": pl.String, "sub": pl.List(pl.String)},
-        )
-        frame = (
-            tokens.to_frame()
+        words = (
+            pl.DataFrame({"c": cjk, "l": latin})
+            .select(pl.concat_list("c", "l").alias("token"))
             .with_row_index("row")
-            .explode("tokens")
-            .join(table, left_on="tokens", right_on="token", how="left", maintain_order="left")
-            .with_columns(pl.concat_list(pl.col("tokens"), pl.col("sub").fill_null([])).alias("all"))
-            .explode("all")
-            .filter(pl.col("all").is_not_null() & ~pl.col("all").is_in(list(STOP_WORDS)))
-            .group_by("row", maintain_order=True)
-            .agg(pl.col("all"))
+            .explode("token")
+            .drop_nulls("token")
+            .group_by("row", "token")
+            .agg(count=pl.len())
         )
-        full = pl.DataFrame({"row": pl.arange(0, texts.len(), eager=True).cast(pl.UInt32)})
-        return (
-            full.join(frame, on="row", how="left", maintain_order="left")
-            .select(pl.col("all").fill_null([]))
-            .to_series()
-            .alias("tokens")
-        )
+        # Each long word also counts its sub-words (search mode): a table of the distinct long words.
+        distinct = words["token"].unique()
+        long = distinct.filter(distinct.str.len_chars() > 2).to_list()
+        pairs = [(w, sub) for w in long for sub in self.subwords(w)]
+        table = pl.DataFrame(pairs, schema={"token": pl.String, "sub": pl.String}, orient="row")
+        subs = words.join(table, on="token").select("row", token="sub", count="count")
+        # A (row, token) may repeat (a sub-word of two words, or also a word itself): sum them.
+        return pl.concat([words, subs]).filter(~pl.col("token").is_in(list(STOP_WORDS)))
 
 
 @dataclass
@@ -245,17 +243,20 @@ class MatchIndex:
         self.frame = frame.select("code", "title", "field", "trl", "status")
         self.n = frame.height
         self.vocabulary = Vocabulary(_keywords(frame))
-        # All sections in one column: the dictionary's automaton is built once.
+        # All sections in one column (row = section × n + achievement): one automaton for all.
         texts = pl.concat([frame[section].cast(pl.String) for section in SECTION_WEIGHTS])
-        section_weight = np.repeat(np.array(list(SECTION_WEIGHTS.values()), dtype=float), self.n)
-        doc = np.tile(np.arange(self.n, dtype=np.uint32), len(SECTION_WEIGHTS))
-        sections = [
-            pl.DataFrame({"tokens": self.vocabulary.cut_column(texts), "doc": doc, "tf": section_weight})
-            .explode("tokens")
-            .drop_nulls()
-            .select("doc", token="tokens", tf="tf")
-        ]
-        docs = pl.concat(sections).group_by("doc", "token").agg(pl.col("tf").sum())
+        section_weight = dict(enumerate(SECTION_WEIGHTS.values()))
+        docs = (
+            self.vocabulary.token_counts(texts)
+            .select(
+                doc=(pl.col("row") % self.n).cast(pl.UInt32),
+                token="token",
+                tf=pl.col("count")
+                * (pl.col("row") // self.n).replace_strict(section_weight, return_dtype=pl.Float64),
+            )
+            .group_by("doc", "token")
+            .agg(pl.col("tf").sum())
+        )
         weights = bm25_weights(docs, self.n)
         terms = weights["token"].unique().sort()
         self.term_ids = {t: i for i, t in enumerate(terms.to_list())}
