@@ -70,17 +70,35 @@ def jieba_words() -> pl.Series:
     ).unique()
 
 
-@functools.cache
-def _base() -> tuple[frozenset[str], dict[str, int]]:
-    words = jieba_words()
-    reach = (
+def _cjk_parts(term: str) -> list[str]:
+    return [p for p in re.split(r"[^\u4e00-\u9fff]+", normalise(term)) if 2 <= len(p) <= MAX_WORD]
+
+
+def _reach(words: pl.Series) -> dict[str, int]:
+    """For each first two characters, the longest word that starts with them."""
+    frame = (
         pl.DataFrame({"head": words.str.slice(0, 2), "size": words.str.len_chars()})
         .group_by("head")
         .agg(pl.col("size").max())
     )
-    return frozenset(words.to_list()), dict(
-        zip(reach["head"].to_list(), reach["size"].to_list(), strict=True)
+    return dict(zip(frame["head"].to_list(), frame["size"].to_list(), strict=True))
+
+
+def _longest_first(words: pl.Series) -> pl.Series:
+    # Longest first: Aho-Corasick's leftmost-first match is then forward maximum matching.
+    return (
+        words.to_frame("w")
+        .sort(pl.col("w").str.len_chars(), pl.col("w"), descending=[True, False])
+        .to_series()
     )
+
+
+@functools.cache
+def _base() -> tuple[frozenset[str], dict[str, int], pl.Series]:
+    """jieba's words and the domain terms (built once per process)."""
+    domain = pl.Series([p for term in domain_terms() for p in _cjk_parts(term)], dtype=pl.String)
+    words = pl.concat([jieba_words(), domain]).unique()
+    return frozenset(words.to_list()), _reach(words), _longest_first(words)
 
 
 def _normalise(expr: pl.Expr) -> pl.Expr:
@@ -95,25 +113,22 @@ class Vocabulary:
     """The dictionary a corpus and its queries are cut with."""
 
     def __init__(self, extra: set[str] = frozenset()) -> None:
-        base, reach = _base()
-        added = set()
-        for term in (*domain_terms(), *extra):
-            for part in re.split(r"[^\u4e00-\u9fff]+", normalise(term)):
-                if 2 <= len(part) <= MAX_WORD and part not in base:
-                    added.add(part)
-        self.words = base | added
-        # For each first two characters, the longest word that starts with them.
-        self.reach = dict(reach)
-        for word in added:
-            self.reach[word[:2]] = max(self.reach.get(word[:2], 0), len(word))
-        # Longest first: Aho-Corasick's leftmost-first match is then forward maximum matching.
-        patterns = pl.concat([jieba_words(), pl.Series(sorted(added), dtype=pl.String)])
-        self.patterns = (
-            patterns.to_frame("w")
-            .sort(pl.col("w").str.len_chars(), pl.col("w"), descending=[True, False])
-            .to_series()
-        )
+        self.words, self.reach, self._patterns = _base()
+        # The corpus's own keywords (few): kept apart, so that the shared dictionary is not copied.
+        self.added = frozenset(p for term in extra for p in _cjk_parts(term) if p not in self.words)
+        self.added_reach: dict[str, int] = {}
+        for word in self.added:
+            self.added_reach[word[:2]] = max(self.added_reach.get(word[:2], 0), len(word))
         self._subwords: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def patterns(self) -> pl.Series:
+        if not self.added:
+            return self._patterns
+        return _longest_first(pl.concat([self._patterns, pl.Series(sorted(self.added), dtype=pl.String)]))
+
+    def known(self, word: str) -> bool:
+        return word in self.words or word in self.added
 
     def subwords(self, word: str) -> tuple[str, ...]:
         """The two- and three-character dictionary words inside a longer word (jieba's search mode)."""
@@ -127,7 +142,7 @@ class Vocabulary:
                         for n in (2, 3)
                         if len(word) > n
                         for i in range(len(word) - n + 1)
-                        if word[i : i + n] in self.words
+                        if self.known(word[i : i + n])
                     )
                 )
             self._subwords[word] = found
@@ -137,10 +152,11 @@ class Vocabulary:
         """A text's tokens, as the index cuts it (maximum matching + sub-words + latin words)."""
         text = normalise(text)
         words, i, n = [], 0, len(text)
-        reach, known = self.reach, self.words
+        reach, known, added, added_reach = self.reach, self.words, self.added, self.added_reach
         while i < n:
-            size = min(reach.get(text[i : i + 2], 0), n - i)
-            while size >= 2 and text[i : i + size] not in known:
+            head = text[i : i + 2]
+            size = min(max(reach.get(head, 0), added_reach.get(head, 0)), n - i)
+            while size >= 2 and (piece := text[i : i + size]) not in known and piece not in added:
                 size -= 1
             if size >= 2:
                 words.append(text[i : i + size])
