@@ -80,6 +80,19 @@ def test_results_best_first_with_shared_terms(labelled):
     assert index.search("电镀废水重金属超标", top=5) == found  # deterministic
 
 
+def test_every_shown_term_is_in_the_achievement_as_written(labelled):
+    frame, index, demands = labelled
+    text = {
+        r["code"]: " ".join(r[c] or "" for c in ("title", "keywords", "abstract"))
+        for r in frame.iter_rows(named=True)
+    }
+    for demand in demands["demand"].to_list():
+        for item in index.search(demand, top=5):
+            assert all(term in text[item["achievement"]] for term in item["terms"]), (demand, item)
+    found = MatchIndex(pl.DataFrame({"code": ["X"], "title": ["NB-IoT低功耗5G模组"]})).search("nb-iot 5g")
+    assert sorted(found[0]["terms"]) == ["5G", "NB-IoT"]
+
+
 def test_only_published_achievements_and_the_field_restriction(labelled):
     frame, index, _ = labelled
     status = dict(zip(frame["code"], frame["status"], strict=True))

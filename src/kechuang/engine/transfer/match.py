@@ -306,6 +306,10 @@ class MatchIndex:
         self.codes = self.frame["code"].cast(pl.String).to_numpy()
         self.code_rank = np.argsort(np.argsort(self.codes, kind="stable"), kind="stable")
         self.titles = self.frame["title"].to_list()
+        # The text a shown Latin term is looked up in, to show it as written (5G, not 5g).
+        self.texts = frame.select(
+            pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in SECTION_WEIGHTS], separator=" ")
+        ).to_series()
 
     def query(self, demand: str) -> Query:
         """The demand's weighted terms: its own tokens, then the terms of the concepts it names."""
@@ -394,10 +398,16 @@ class MatchIndex:
                     "achievement": str(self.codes[doc]),
                     "title": self.titles[doc] or "",
                     "score": round(float(final[j]), 4),
-                    "terms": _explaining(shared),
+                    "terms": [self._as_written(t, int(doc)) for t in _explaining(shared)],
                 }
             )
         return out
+
+    def _as_written(self, term: str, doc: int) -> str:
+        if not HAS_LETTER.search(term):
+            return term
+        found = re.search(re.escape(term), self.texts[doc], re.IGNORECASE)
+        return found.group(0) if found else term
 
 
 def _explaining(shared: list[str]) -> list[str]:
