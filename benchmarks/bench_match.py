@@ -130,7 +130,7 @@ def render(f: dict, args) -> str:
     return f"""{SECTION}
 
 `kechuang transfer match` / kechuang.engine.transfer.match.MatchIndex (issue 11 §5; method in
-docs/decisions, "matching method"). Command:
+docs/decisions/0009-transfer-matching.md). Command:
 
 ```
 .venv/bin/python benchmarks/bench_match.py --count {args.count} --rounds {args.rounds} --write

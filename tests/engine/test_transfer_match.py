@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from kechuang.engine.transfer import match as matching
-from kechuang.engine.transfer.achievements import read_achievements
+from kechuang.engine.transfer.achievements import empty_frame, read_achievements
 from kechuang.engine.transfer.match import MatchIndex, Vocabulary, bm25_weights, evaluate
 
 DATA = Path(__file__).parent / "data" / "transfer_match"
@@ -110,6 +110,7 @@ def test_no_shared_term_no_result(labelled):
     _, index, _ = labelled
     assert index.search("的了吗呢") == []
     assert index.search("qwertyuiop") == []
+    assert MatchIndex(empty_frame()).search("电池") == []  # an empty library
 
 
 def test_ties_by_code_and_readiness_bonus():

@@ -156,6 +156,25 @@ def score_registry(year: int, model: ModelFile) -> pl.DataFrame:
     )
 
 
+def group_sums(frame: pl.DataFrame, model: ModelFile) -> list[pl.Expr]:
+    """Each group's points (the sum of its indicators' points), one expression per group."""
+    exprs = []
+    for g in model.group_list():
+        cols = [f"{i.code}_points" for i in model.indicators if i.group == g.code]
+        if cols:
+            exprs.append(pl.sum_horizontal(cols).alias(g.code))
+    return exprs
+
+
+def group_medians(scored: pl.DataFrame, model: ModelFile) -> dict[str, dict[str, float]]:
+    """stage → group → the cohort's median group points (the radar's comparison line)."""
+    sums = group_sums(scored, model)
+    if scored.is_empty() or not sums:
+        return {}
+    medians = scored.select("stage", *sums).group_by("stage").median()
+    return {row.pop("stage"): row for row in medians.iter_rows(named=True)}
+
+
 @transaction.atomic
 def store_run(
     year: int, version=None, started_by: str = "", job_id: int | None = None, progress=None
@@ -189,6 +208,7 @@ def store_run(
             "stages": dict(scored.group_by("stage").len().iter_rows()),
             "tiers": dict(scored.drop_nulls("tier").group_by("tier").len().iter_rows()),
             "excluded": dict(detail.drop_nulls("excluded").group_by("excluded").len().iter_rows()),
+            "group_medians": group_medians(scored, model),
         },
     )
     rows = detail.select(
