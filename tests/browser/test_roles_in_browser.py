@@ -18,7 +18,7 @@ EXPECTED_MENU = {
     "songshanhu": ["plans", "enterprises", "points"],
     "humen": ["plans", "enterprises", "points"],
     "enterprise": ["enterprises", "points", "transfer"],
-    "bank": ["points"],
+    "bank": [],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
     "dgut": ["transfer"],
     "leader": ["plans", "enterprises", "points", "transfer"],
 }

@@ -20,7 +20,7 @@ MENU = {
     "songshanhu": ["plans", "enterprises", "points"],
     "humen": ["plans", "enterprises", "points"],
     "enterprise": ["enterprises", "points", "transfer"],
-    "bank": ["points"],
+    "bank": [],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
     "university": ["transfer"],
     "leader": ["plans", "enterprises", "points", "transfer"],
 }
