@@ -30,12 +30,14 @@ from kechuang.access.routes import NAMESPACES, PUBLIC, Needs, Unclassified, api_
 from tests.enterprises import conftest as enterprise_fixtures
 from tests.personas import ENTERPRISE_CREDIT_CODE, PERSONAS
 from tests.plans import conftest as plan_fixtures
+from tests.projects import conftest as projects_fixtures
 
 pytestmark = pytest.mark.django_db
 
 # The fixtures of the enterprise and plan tests, used here too.
 population = enterprise_fixtures.population
 plan = plan_fixtures.plan
+projects_walk = projects_fixtures.projects_walk  # 重大项目: its objects and API parameters
 
 OWN_TASK = "T3.1.2"  # led by 市科技局, co-led by 统计局 (the reporter's department)
 WALKED_NAMESPACES_BY_INDEX = {"admin": "admin:index"}  # a namespace classified as a whole: its index
@@ -102,7 +104,7 @@ def as_openapi_path(route: str) -> str:
 
 
 @pytest.fixture
-def walk_data(plan, population, personas, settings, tmp_path):
+def walk_data(plan, population, personas, settings, tmp_path, projects_walk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kechuang.accounts.models import ApiToken
@@ -147,6 +149,7 @@ def walk_data(plan, population, personas, settings, tmp_path):
         "jobs:progress": ({"pk": job.pk}, job),
         "jobs:cancel": ({"pk": job.pk}, job),
         "enterprises:pool_export": ({"kind": "gaoqi_reserve"}, None),
+        **projects_walk,
         # API operations: OpenAPI path parameter → value, and the object for row-level answers
         "api:code": plan.code,
         "api:credit_code": (enterprise.credit_code, enterprise),

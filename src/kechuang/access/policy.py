@@ -39,6 +39,51 @@ ALL_ROLES = (
 )
 _PLAN_READERS = {ADMIN: "all", BUREAU: "all", DEPT: "all", TOWN: "all", LEADER: "all"}
 
+# 重大科技项目 (kechuang.projects): an applicant its own applications and projects, an expert the
+# applications assigned to it, towns the ones of their region, the bureau all of them.
+PROJECTS_POLICY: dict[str, dict[str, dict[str, str]]] = {
+    "project_call": {
+        "view": {r: "all" for r in (ADMIN, BUREAU, LEADER, TOWN, DEPT, ENTERPRISE, UNIVERSITY, EXPERT)},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "project_application": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "own_region",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+            EXPERT: "assigned",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", ENTERPRISE: "own_org", UNIVERSITY: "own_org"},
+    },
+    "project_review": {
+        "view": {ADMIN: "all", BUREAU: "all", EXPERT: "own_user"},
+        "change": {ADMIN: "all", BUREAU: "all", EXPERT: "own_user"},
+    },
+    "major_project": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "own_region",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", ENTERPRISE: "own_org", UNIVERSITY: "own_org"},
+    },
+    # releasing funds, verifying milestones, recording acceptance: the programme officers
+    "project_oversight": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "security_indicator": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", DEPT: "all"},
+        "change": {ADMIN: "all", BUREAU: "all", DEPT: "all"},
+    },
+}
+
 # resource → {"view": {role: scope}, "change": {role: scope}}
 POLICY: dict[str, dict[str, dict[str, str]]] = {
     # 规划监测
@@ -97,6 +142,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         },
         "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org"},
     },
+    **PROJECTS_POLICY,
     # Background jobs (kechuang.jobs): everyone sees and may cancel the jobs they started; the city
     # administrator and the bureau all of them.
     "job": {
@@ -117,6 +163,7 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("enterprises", _noop("企业培育"), "enterprises:home", "enterprise", True),
     ("points", _noop("创新积分"), "web:pending", "points", False),
     ("transfer", _noop("成果转化"), "web:pending", "transfer", False),
+    ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),
     ("admin", _noop("系统管理"), "admin:index", "admin_site", True),
 )

@@ -51,6 +51,27 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "enterprise_upload": {
         "own_org": lambda u: Q(department=_org_code(u)),
     },
+    # 重大科技项目
+    "project_application": {
+        "own_region": lambda u: Q(region_code=_region(u)),
+        "own_org": lambda u: Q(applicant__code=_org_code(u))
+        | Q(
+            pk__in=apps.get_model("projects", "Member")
+            .objects.filter(org__code=_org_code(u))
+            .values("application_id")
+        ),
+        "assigned": lambda u: Q(
+            pk__in=apps.get_model("projects", "Assignment").objects.filter(expert_id=u.pk).values("application_id")
+        ),
+    },
+    "project_review": {
+        "own_user": lambda u: Q(expert_id=u.pk),
+    },
+    "major_project": {
+        "own_region": lambda u: Q(region_code=_region(u)),
+        "own_org": lambda u: Q(applicant__code=_org_code(u))
+        | Q(application__members__org__code=_org_code(u)),
+    },
     "api_token": {
         "own_user": lambda u: Q(user_id=u.pk),
     },

@@ -70,6 +70,20 @@ PAGES: dict[str, Rule] = {
     "enterprises:upload": Needs("enterprise_upload", "change"),
     "enterprises:upload_confirm": Needs("enterprise_upload", "change"),
     "enterprises:uploads": Needs("enterprise_upload"),
+    # 重大科技项目
+    "projects:home": Needs("project_call"),
+    "projects:call": Needs("project_call"),
+    "projects:apply": Needs("project_application", "change"),
+    "projects:call_decide": Needs("project_oversight", "change"),
+    "projects:applications": Needs("project_application"),
+    "projects:application": Needs("project_application"),
+    "projects:application_submit": Needs("project_application", "change"),
+    "projects:reviews": Needs("project_review"),
+    "projects:review": Needs("project_review"),
+    "projects:projects": Needs("major_project"),
+    "projects:project": Needs("major_project"),
+    "projects:exemption": Needs("major_project"),
+    "projects:security": Needs("security_indicator"),
     # 后台任务
     "jobs:list": Needs("job"),
     "jobs:detail": Needs("job"),
@@ -99,6 +113,12 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/enterprises/{credit_code}"): Needs("enterprise"),
     ("GET", "/api/enterprises/{credit_code}/verdicts"): Needs("enterprise"),
     ("POST", "/api/enterprises/{credit_code}/selfcheck"): Needs("enterprise"),
+    ("GET", "/api/projects/calls"): Needs("project_call"),
+    ("GET", "/api/projects/calls/{call_code}/eligibility"): Needs("project_application", "change"),
+    ("GET", "/api/projects/calls/{call_code}/ranking"): Needs("project_oversight"),
+    ("GET", "/api/projects/applications"): Needs("project_application"),
+    ("GET", "/api/projects/projects"): Needs("major_project"),
+    ("GET", "/api/projects/security"): Needs("security_indicator"),
 }
 
 

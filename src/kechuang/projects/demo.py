@@ -1,0 +1,329 @@
+"""Demo data of 重大科技项目: calls of every organisation mode, applications (one 创新联合体), expert
+reviews with a conflict declaration, projects at each stage (one failed with an exemption dossier),
+and the technology-security indicators with some warnings. Idempotent: a second run writes nothing.
+
+Accounts: pj_officer (programme officer, 科技局), pj_expert (评审专家), pj_applicant (an enterprise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from kechuang.accounts.models import OrgKind, OrgUnit, Role
+from kechuang.accounts.services import DemoAccount
+
+D = dt.date
+
+DEMO_ACCOUNTS = (
+    DemoAccount("pj_officer", "科技局 项目主管 赵处", Role.BUREAU_STAFF, "kjj"),
+    DemoAccount("pj_expert", "评审专家 孙教授", Role.EXPERT, "pj_inst_materials"),
+    DemoAccount("pj_applicant", "申报企业 项目联络人", Role.ENTERPRISE_USER, "pj_applicant_org"),
+)
+# more reviewers, so that five or more score each application (not listed as login accounts)
+MORE_EXPERTS = (
+    ("pj_expert2", "评审专家 钱研究员", "univ_dgut"),
+    ("pj_expert3", "评审专家 李高工", "pj_inst_materials"),
+    ("pj_expert4", "评审专家 周教授", "pj_univ_medical"),
+    ("pj_expert5", "评审专家 吴总工", "kjj"),
+    ("pj_expert6", "评审专家 郑教授", "univ_dgut"),
+)
+INSTITUTIONS = (
+    ("pj_inst_materials", "松山湖材料实验室", OrgKind.UNIVERSITY, "441900401"),
+    ("pj_univ_medical", "广东医科大学（东莞校区）", OrgKind.UNIVERSITY, "441900401"),
+)
+
+ELIGIBILITY = """
+- id: employees
+  label: 职工总数不少于 20 人
+  expr: employees >= 20
+  gap: {label: 职工总数, measure: employees, op: ">=", threshold: 20, unit: 人}
+- id: rd_ratio
+  label: 近三年研发费用占营业收入比例不低于 3%
+  expr: rd_ratio_3y >= 0.03
+  gap: {label: 近三年研发费用占比, measure: rd_ratio_3y, op: ">=", threshold: 0.03, unit: "%"}
+- id: clean
+  label: 近一年无重大安全、质量事故或严重违法行为
+  expr: NOT serious_incident_1y
+"""
+
+CALLS = (
+    # code, title, mode, class, field, key_core, funding, budget, cap, reward, status, opens, closes, goals
+    ("ZD2026-01", "新一代信息技术关键器件攻关（竞争择优）", "competitive", "applied", "新一代信息技术", True,
+     "before", 1500, 600, None, "decided", D(2026, 1, 10), D(2026, 3, 10),
+     [{"indicator": "芯片良率", "target": 95, "unit": "%", "higher_is_better": True, "key": True},
+      {"indicator": "功耗", "target": 1.2, "unit": "W", "higher_is_better": False, "key": False}]),
+    ("ZD2026-02", "工业视觉大模型揭榜挂帅榜单", "open_competition", "applied", "人工智能", True,
+     "during", 800, 800, 800, "decided", D(2026, 2, 1), D(2026, 4, 1),
+     [{"indicator": "缺陷检出率", "target": 99.5, "unit": "%", "higher_is_better": True, "key": True},
+      {"indicator": "单帧推理时延", "target": 20, "unit": "ms", "higher_is_better": False, "key": True}]),
+    ("ZD2026-03", "新型抗体药物靶点基础研究（定向组织）", "directed", "basic", "生命科学", False,
+     "before", 500, 500, None, "decided", D(2026, 1, 15), D(2026, 2, 28),
+     [{"indicator": "高水平论文（代表作）", "target": 3, "unit": "篇", "higher_is_better": True, "key": True}]),
+    ("ZD2026-04", "新型储能示范电站（业主制）", "owner", "demonstration", "新能源", False,
+     "before", 2000, 1000, None, "open", D(2026, 11, 1), D(2027, 1, 31),
+     [{"indicator": "储能系统循环效率", "target": 88, "unit": "%", "higher_is_better": True, "key": True},
+      {"indicator": "示范推广用户数", "target": 10, "unit": "家", "higher_is_better": True, "key": False}]),
+    ("ZD2026-05", "高端数控装备首台套事后奖补", "post_subsidy", "demonstration", "高端装备", False,
+     "after", 600, 200, None, "review", D(2026, 6, 1), D(2026, 9, 30),
+     [{"indicator": "首台套销售台数", "target": 1, "unit": "台", "higher_is_better": True, "key": True}]),
+)  # fmt: skip
+
+
+def _orgs(rng: random.Random) -> dict[str, OrgUnit]:
+
+    orgs = {}
+    for code, name, kind, region in INSTITUTIONS:
+        orgs[code], _ = OrgUnit.objects.get_or_create(
+            code=code, defaults={"name": name, "short_name": name[:20], "kind": kind, "region_code": region}
+        )
+    for code in ("univ_dgut", "kjj"):
+        found = OrgUnit.objects.filter(code=code).first()
+        if found:
+            orgs[code] = found
+    picks = _eligible_enterprises()
+    rng.shuffle(picks)
+    firms = []
+    for i, ent in enumerate(picks[:8]):
+        code = "pj_applicant_org" if i == 0 else f"ent_{ent.credit_code}"
+        org, _ = OrgUnit.objects.get_or_create(
+            code=code,
+            defaults={"name": ent.name, "short_name": ent.name[:20], "kind": OrgKind.ENTERPRISE,
+                      "region_code": ent.region_code, "credit_code": ent.credit_code},
+        )  # fmt: skip
+        firms.append(org)
+    if not firms:  # no registry (demo without enterprises): made-up firms
+        for i in range(8):
+            code = "pj_applicant_org" if i == 0 else f"pj_firm_{i}"
+            org, _ = OrgUnit.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": f"东莞示例科技有限公司{i + 1}",
+                    "kind": OrgKind.ENTERPRISE,
+                    "region_code": "441900401",
+                },
+            )
+            firms.append(org)
+    orgs["firms"] = firms
+    return orgs
+
+
+def _eligible_enterprises() -> list:
+    """Registry enterprises that meet the demo calls' conditions (so that their applications go on
+    to review), by the same vectorised engine as the registry's qualification."""
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.projects.models import Call
+    from kechuang.projects.services import registry_eligibility
+
+    probe = Call(code="probe", title="probe", eligibility=ELIGIBILITY.strip())
+    verdicts = registry_eligibility(probe)
+    codes = verdicts.filter(verdicts["eligible"] == "yes")["credit_code"].sort().head(400).to_list()
+    return list(Enterprise.objects.filter(credit_code__in=codes).order_by("id"))
+
+
+def _experts():
+    from kechuang.accounts.services import ensure_demo_accounts
+
+    extra = DEMO_ACCOUNTS + tuple(DemoAccount(u, n, Role.EXPERT, o) for u, n, o in MORE_EXPERTS)
+    ensure_demo_accounts(extra=extra)
+    from kechuang.accounts.models import User
+
+    return list(
+        User.objects.filter(username__in=["pj_expert", *(u for u, _n, _o in MORE_EXPERTS)]).order_by(
+            "username"
+        )
+    )
+
+
+def _call(row) -> tuple:
+    from kechuang.projects.models import Call
+
+    code, title, mode, klass, field, key_core, funding, budget, cap, reward, status, opens, closes, goals = (
+        row
+    )
+    call, created = Call.objects.get_or_create(
+        code=code,
+        defaults={
+            "title": title, "mode": mode, "project_class": klass, "field": field, "key_core": key_core,
+            "problem": f"围绕「{field}」领域的关键问题，{title}。", "goals": goals,
+            "reward": reward, "eligibility": ELIGIBILITY.strip() if klass != "basic" else "",
+            "funding_mode": funding, "budget": budget, "max_per_project": cap, "status": "open",
+            "opens_on": opens, "closes_on": closes,
+        },
+    )  # fmt: skip
+    return call, created, status
+
+
+def _apply(call, org, n: int, title: str, requested: float, members=(), on: dt.date | None = None):
+    from kechuang.projects import services
+    from kechuang.projects.models import Application
+
+    application = Application.objects.create(
+        code=f"{call.code}-SQ{n:03d}", call=call, title=title, applicant=org, region_code=org.region_code,
+        consortium=bool(members), requested=Decimal(str(requested)), summary=f"{title}：技术路线、团队与预期成果。",
+    )  # fmt: skip
+    for member in members:
+        application.members.create(org=member, task="联合攻关子课题")
+    services.submit(application, today=on or call.closes_on)
+    return application
+
+
+def _review(call, status: str, experts, rng: random.Random, conflicts=()):
+    from kechuang.projects import services
+    from kechuang.projects.models import Assignment
+    from kechuang.projects.vocabulary import SCORING_SHEETS
+
+    for expert, application in conflicts:
+        services.declare_conflict(expert, application, "曾与申报单位合作研发（近三年）")
+    services.assign_experts(call, experts, per_application=6)
+    sheet = SCORING_SHEETS[call.project_class]
+    for assignment in Assignment.objects.filter(application__call=call).select_related("expert"):
+        if assignment.expert.username == "pj_expert" and status == "review":
+            continue  # left for the demo expert to score
+        quality = 0.55 + 0.4 * rng.random()
+        items = {c: round(min(w, w * (quality + rng.uniform(-0.08, 0.08))), 1) for c, w in sheet}
+        services.record_score(assignment, items, "总体可行，建议关注产业化路径。")
+
+
+def _projects_at_stages(call, rng: random.Random) -> None:
+    from kechuang.projects import services
+    from kechuang.projects.models import EthicsApproval, Project
+
+    projects = list(Project.objects.filter(application__call=call).order_by("code"))
+    for i, project in enumerate(projects):
+        milestones = list(project.milestones.all())
+        if call.field in ("生命科学",):
+            EthicsApproval.objects.create(
+                project=project, committee="广东医科大学医学伦理委员会", committee_registration="GDYK-EC-2019-07",
+                number=f"YL-2026-{i + 1:03d}", approved_on=project.started_on,
+            )  # fmt: skip
+        first = project.tranches.order_by("number").first()
+        if first and not services.release_blockers(first):
+            services.release(first, on=project.started_on + dt.timedelta(days=15))
+        services.add_spending(
+            project, project.started_on + dt.timedelta(days=40), "equipment", "采购测试设备", 45
+        )
+        services.add_spending(
+            project, project.started_on + dt.timedelta(days=70), "materials", "实验耗材", 12.5
+        )
+        # ZD2026-01's projects: failed (with an exemption dossier), passed, passed with conditions
+        stage = (3, 1, 2)[i % 3] if call.code == "ZD2026-01" else 0
+        if stage == 0:  # running: the first milestone reported on time
+            services.report_milestone(
+                milestones[0], milestones[0].target, on=milestones[0].due_on - dt.timedelta(days=3)
+            )
+            continue
+        for m in milestones:
+            late = stage == 3 and m.number == len(milestones)
+            on = m.due_on + dt.timedelta(days=20 if late else -5)
+            value = m.target if stage != 3 else (m.target or 0) * 0.7
+            services.report_milestone(m, value, on=on)
+            services.verify_milestone(m)
+        results = [
+            {"indicator": g["indicator"], "target": g["target"],
+             "measured": g["target"] * (1.02 if g["higher_is_better"] else 0.97) if stage == 1 else
+             (g["target"] * (0.9 if g["higher_is_better"] else 1.1) if (stage == 3 or not g["key"]) else g["target"]),
+             "higher_is_better": g["higher_is_better"], "key": g["key"],
+             "method": "第三方测试" if j == 0 else "真实应用场景考核", "by": "广东省电子信息产品质量监督检验院"}
+            for j, g in enumerate(call.goals)
+        ]  # fmt: skip
+        if stage == 3:
+            project.failure_reason = "technical_route"
+            project.failure_explanation = "原定工艺路线在量产良率上未能突破，已形成技术路线评估报告。"
+            project.save()
+            services.add_spending(
+                project, project.started_on + dt.timedelta(days=90), "materials", "项目总结会宴请", 0.8
+            )
+        services.record_acceptance(
+            project, results, on=project.ends_on, conditions="补充可靠性测试报告" if stage == 2 else ""
+        )
+
+
+@transaction.atomic
+def _load(seed: int) -> list[str]:
+    from kechuang.projects import services
+    from kechuang.projects.models import Call
+
+    rng = random.Random(seed)
+    orgs = _orgs(rng)
+    firms = orgs["firms"]
+    experts = _experts()
+    lines = []
+    for row in CALLS:
+        call, created, status = _call(row)
+        if not created:
+            continue
+        lines.append(f"重大项目：指南 {call.code}（{call.get_mode_display()}）")
+        if status == "open":
+            _apply(call, firms[1], 1, "兆瓦级液冷储能示范电站", 900, on=call.opens_on + dt.timedelta(days=5))
+            continue
+        if call.code == "ZD2026-01":
+            apps = [
+                _apply(call, firms[2], 1, "车规级功率芯片封装工艺", 500,
+                       members=[o for o in (orgs.get("univ_dgut"), orgs["pj_inst_materials"]) if o]),  # a 创新联合体
+                _apply(call, firms[3], 2, "高速光模块驱动芯片", 450),
+                _apply(call, firms[0], 3, "MEMS 传感器晶圆级封装", 300),
+                _apply(call, firms[4], 4, "射频前端滤波器", 400),
+                _apply(call, firms[5], 5, "存算一体芯片原型", 600),
+                _apply(call, orgs["pj_inst_materials"], 6, "宽禁带半导体衬底材料", 350),
+            ]  # fmt: skip
+            conflicts = [(experts[1], apps[1])]
+        elif call.code == "ZD2026-02":
+            apps = [_apply(call, firms[6], 1, "面向 3C 产线的视觉大模型", 800),
+                    _apply(call, firms[7], 2, "小样本缺陷检测平台", 800)]  # fmt: skip
+            conflicts = []
+        elif call.code == "ZD2026-03":
+            apps = [_apply(call, orgs["pj_univ_medical"], 1, "肿瘤免疫新靶点发现", 480)]
+            conflicts = []
+        else:  # ZD2026-05: under review, the demo expert still has sheets to fill in
+            apps = [_apply(call, firms[0], 1, "五轴联动数控机床首台套", 200),
+                    _apply(call, firms[5], 2, "精密注塑机首台套", 180)]  # fmt: skip
+            conflicts = []
+        call.status = status if status == "review" else "review"
+        call.save()
+        _review(call, status, experts, rng, conflicts)
+        if status == "decided":
+            services.decide(call, start=call.closes_on + dt.timedelta(days=45))
+            _projects_at_stages(call, rng)
+        lines.append(f"重大项目：{call.code} 申报 {len(apps)} 项")
+    lines += _security()
+    if not Call.objects.exists():
+        return []
+    return lines
+
+
+def _security() -> list[str]:
+    from kechuang.projects.models import SecurityIndicator, SecurityReading
+
+    rows = (
+        ("single_supplier", "重点企业核心零部件依赖单一境外供应商的比例", "%", True, 30, 50, False, "工信局",
+         [("2024", 28.0), ("2025", 36.5)]),
+        ("ethics_missing", "敏感领域在研项目未取得伦理批准的数量", "项", True, 1, 3, True, "", []),
+        ("key_core_overdue", "关键核心技术攻关项目逾期未报告的里程碑数量", "个", True, 1, 3, True, "", []),
+        ("patent_concentration", "重点领域发明专利前五名持有人集中度", "%", True, 60, 80, False, "市场监管局",
+         [("2024", 55.0), ("2025", 82.0)]),
+        ("rd_talent_outflow", "关键岗位研发人员流失率", "%", True, 8, 15, False, "人社局", [("2025", 5.2)]),
+    )  # fmt: skip
+    created = 0
+    for code, name, unit, worse, yellow, red, computed, dept, readings in rows:
+        ind, new = SecurityIndicator.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "unit": unit, "higher_is_worse": worse, "yellow": yellow, "red": red,
+                      "computed": computed, "department": dept},
+        )  # fmt: skip
+        created += new
+        for period, value in readings:
+            SecurityReading.objects.get_or_create(
+                indicator=ind, period=period, defaults={"value": value, "source": f"{dept}填报"}
+            )
+    return [f"重大项目：科技安全监测指标 {created} 项"] if created else []
+
+
+def load_demo(seed: int = 2026) -> list[str]:
+    from kechuang.audit.context import acting_as
+
+    with acting_as(None, name="demo:projects"):
+        return _load(seed)

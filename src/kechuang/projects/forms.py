@@ -1,0 +1,61 @@
+"""Forms of 重大科技项目: an application, a scoring sheet, a conflict declaration, a spending line."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.projects.models import Application
+from kechuang.projects.vocabulary import SCORING_SHEETS, SPENDING_CATEGORIES
+
+
+class ApplicationForm(forms.ModelForm):
+    members = forms.CharField(
+        label=_("联合体成员单位代码"),
+        required=False,
+        help_text=_("以创新联合体申报时填写成员单位的机构代码，用逗号分隔；独立申报留空"),
+    )
+
+    class Meta:
+        model = Application
+        fields = ("title", "requested", "summary", "attachment")
+
+    def clean_requested(self):
+        value = self.cleaned_data["requested"]
+        if value is not None and value <= 0:
+            raise forms.ValidationError(_("申请资助须大于 0 万元"))
+        return value
+
+    def member_codes(self) -> list[str]:
+        text = self.cleaned_data.get("members") or ""
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, project_class: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet = SCORING_SHEETS[project_class]
+        for i, (criterion, weight) in enumerate(self.sheet):
+            self.fields[f"item_{i}"] = forms.FloatField(
+                label=f"{criterion}（0–{weight}）", min_value=0, max_value=weight
+            )
+
+    def items(self) -> dict[str, float]:
+        return {criterion: self.cleaned_data[f"item_{i}"] for i, (criterion, _w) in enumerate(self.sheet)}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("回避原因"), max_length=200)
+
+
+class SpendingForm(forms.Form):
+    spent_on = forms.DateField(label=_("支出日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.ChoiceField(label=_("支出类别"), choices=SPENDING_CATEGORIES)
+    description = forms.CharField(label=_("摘要"), max_length=200)
+    amount = forms.DecimalField(label=_("金额（万元）"), min_value=0.0001, max_digits=14, decimal_places=4)
+
+
+class MilestoneReportForm(forms.Form):
+    value = forms.FloatField(label=_("报告值"), required=False)

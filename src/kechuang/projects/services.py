@@ -1,0 +1,587 @@
+"""What the pages, the API and the demo do with major projects. Scope is decided by kechuang.access
+before these are called; these check the domain rules (deadlines, eligibility, conflicts, ethics)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import polars as pl
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang.engine.projects import running
+from kechuang.engine.projects.ranking import rank_applications
+from kechuang.engine.rules.ruleset import SAFE_LOADER, Ruleset, RulesetError, check_ruleset
+from kechuang.projects.models import (
+    Acceptance,
+    Application,
+    Assignment,
+    Call,
+    Conflict,
+    Milestone,
+    Project,
+    SecurityIndicator,
+    SecurityReading,
+    Spending,
+    Tranche,
+)
+from kechuang.projects.vocabulary import (
+    ETHICS_FIELDS,
+    NEGATIVE_LIST,
+    SCORING_SHEETS,
+    ApplicationStatus,
+    CallStatus,
+    FundingMode,
+    Level,
+    Outcome,
+    Stage,
+)
+
+REVIEWED = (ApplicationStatus.SUBMITTED, ApplicationStatus.FUNDED, ApplicationStatus.NOT_FUNDED)
+ELIGIBLE_WORDS = {"yes": "符合", "possible": "可能符合", "unknown": "数据不全", "no": "不符合"}
+
+
+class ProjectError(ValueError):
+    """A request the domain rules refuse; the message is Chinese and says why."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Eligibility: the call's conditions are a rule set over the enterprise vocabulary
+
+
+def eligibility_ruleset(call: Call) -> Ruleset | None:
+    """The call's conditions as a rule set (None when the call has none); ProjectError if invalid."""
+    text = (call.eligibility or "").strip()
+    if not text:
+        return None
+    try:
+        conditions = yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"指南 {call.code} 的申报条件不是合法的 YAML：{exc}") from exc
+    if not isinstance(conditions, list):
+        raise ProjectError(f"指南 {call.code} 的申报条件应为条件列表（每条含 id、label、expr）")
+    try:
+        rs = Ruleset.model_validate(
+            {
+                "code": "call",
+                "name": f"{call.title} 申报条件",
+                "version": call.code,
+                "effective_from": dt.date(2000, 1, 1),
+                "conditions": conditions,
+            }
+        )
+        return check_ruleset(rs)
+    except RulesetError as exc:
+        raise ProjectError(str(exc).replace("规则集 call", f"指南 {call.code} ")) from exc
+    except ValueError as exc:  # pydantic's ValidationError
+        raise ProjectError(f"指南 {call.code} 的申报条件格式错误：{exc}") from exc
+
+
+@dataclass
+class Eligibility:
+    eligible: str  # yes / possible / unknown / no
+    note: str
+    verdict: dict | None = None  # enterprises.portrait.present() of the verdict, for the page
+    year: int | None = None
+
+    @property
+    def label(self) -> str:
+        return ELIGIBLE_WORDS[self.eligible]
+
+
+def check_eligibility(call: Call, org) -> Eligibility:
+    """Whether and why an organisation qualifies for a call, by the same engine as 资格自测."""
+    rs = eligibility_ruleset(call)
+    if rs is None:
+        return Eligibility("yes", "该指南未设企业数据条件")
+    from kechuang.engine.rules.gaps import explain
+    from kechuang.enterprises import portrait
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.enterprises.qualification import latest_year, qualification_frames
+
+    enterprise = Enterprise.objects.filter(credit_code=org.credit_code).first() if org.credit_code else None
+    if enterprise is None:
+        return Eligibility("possible", "申报单位不在企业库中（高校院所等），企业数据条件由项目主管处室审核")
+    year = call.eligibility_year or latest_year()
+    registry, facts = qualification_frames(year, [enterprise.pk])
+    verdict = explain(
+        (registry.drop("enterprise_id"), facts), [rs], year, credit_code=enterprise.credit_code
+    )[0]
+    failed = [c.text for c in verdict.conditions if c.status in ("fail", "missing")]
+    note = "；".join(failed) if failed else "满足全部申报条件"
+    return Eligibility(verdict.eligible, note, portrait.present([verdict])[0], year)
+
+
+def registry_eligibility(call: Call, year: int | None = None) -> pl.DataFrame:
+    """credit_code, eligible for every enterprise of the registry (vectorised, one pass)."""
+    from kechuang.engine.rules.qualify import qualify
+    from kechuang.enterprises.qualification import latest_year, qualification_frames
+
+    rs = eligibility_ruleset(call)
+    year = year or call.eligibility_year or latest_year()
+    registry, facts = qualification_frames(year)
+    if rs is None or registry.is_empty():
+        return registry.select("credit_code").with_columns(pl.lit("yes").alias("eligible"))
+    out = qualify(registry.drop("enterprise_id"), facts, year, [rs])
+    return out.select("credit_code", pl.col(f"{rs.code}_eligible").alias("eligible"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Applications
+
+
+def submit(application: Application, today: dt.date | None = None) -> Eligibility:
+    """Submit an application: the deadline, the request and eligibility are checked now."""
+    today = today or timezone.localdate()
+    call = application.call
+    if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.INELIGIBLE):
+        raise ProjectError(f"申报 {application.code} 已提交，不能重复提交")
+    if today > call.closes_on:
+        raise ProjectError(f"指南 {call.code} 已于 {call.closes_on:%Y-%m-%d} 截止申报")
+    if today < call.opens_on:
+        raise ProjectError(f"指南 {call.code} 将于 {call.opens_on:%Y-%m-%d} 开始申报")
+    if call.max_per_project is not None and application.requested > call.max_per_project:
+        raise ProjectError(
+            f"申请资助 {application.requested:g} 万元超过单项上限 {call.max_per_project:g} 万元"
+        )
+    result = check_eligibility(call, application.applicant)
+    application.eligible = result.eligible
+    application.eligibility_note = result.note
+    application.submitted_at = timezone.now()
+    application.status = (
+        ApplicationStatus.INELIGIBLE if result.eligible == "no" else ApplicationStatus.SUBMITTED
+    )
+    application.save()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Review
+
+
+def declare_conflict(expert, application: Application, reason: str) -> Conflict:
+    """An expert's conflict declaration; an assignment on that application is withdrawn (its score
+    is left out of the ranking either way)."""
+    if not reason.strip():
+        raise ProjectError("请填写回避原因")
+    conflict, _ = Conflict.objects.get_or_create(
+        expert=expert, application=application, defaults={"reason": reason}
+    )
+    return conflict
+
+
+def _orgs_of(application: Application) -> set[int]:
+    return {application.applicant_id, *application.members.values_list("org_id", flat=True)}
+
+
+def expert_pool():
+    """The active reviewers (role 评审专家) that assignments are drawn from."""
+    from kechuang.accounts.models import User
+
+    return User.objects.filter(role="expert", is_active=True).order_by("username")
+
+
+def assign_experts(call: Call, experts, per_application: int = 5) -> dict[str, list[str]]:
+    """Assign experts to every submitted application of the call, never one who declared a conflict
+    on it or who belongs to the applicant (or a consortium member); the least loaded first.
+    Returns application code → expert user names newly assigned."""
+    experts = list(experts)
+    load = {e.pk: Assignment.objects.filter(expert=e, application__call=call).count() for e in experts}
+    done: dict[str, list[str]] = {}
+    applications = call.applications.filter(status=ApplicationStatus.SUBMITTED).order_by("code")
+    for application in applications:
+        have = set(application.assignments.values_list("expert_id", flat=True))
+        barred = set(application.conflicts.values_list("expert_id", flat=True))
+        orgs = _orgs_of(application)
+        free = [e for e in experts if e.pk not in have | barred and e.org_id not in orgs]
+        free.sort(key=lambda e: (load[e.pk], e.username))
+        added = []
+        for expert in free[: max(per_application - len(have), 0)]:
+            Assignment.objects.create(expert=expert, application=application)
+            load[expert.pk] += 1
+            added.append(expert.username)
+        done[application.code] = added
+    return done
+
+
+def record_score(assignment: Assignment, items: dict[str, float], comment: str = "") -> Assignment:
+    """Score an assignment on its class's sheet: each criterion 0..its weight, the total 0–100."""
+    if Conflict.objects.filter(expert=assignment.expert, application=assignment.application).exists():
+        raise ProjectError("您已声明回避该申报，不能评分")
+    sheet = SCORING_SHEETS[assignment.application.call.project_class]
+    clean = {}
+    for criterion, weight in sheet:
+        value = items.get(criterion)
+        if value is None:
+            raise ProjectError(f"评分项「{criterion}」未填写")
+        value = float(value)
+        if not 0 <= value <= weight:
+            raise ProjectError(f"评分项「{criterion}」应在 0–{weight} 分之间，收到 {value:g}")
+        clean[criterion] = value
+    assignment.items = clean
+    assignment.score = sum(clean.values())
+    assignment.comment = comment
+    assignment.scored_at = timezone.now()
+    assignment.save()
+    return assignment
+
+
+def ranking(call: Call) -> pl.DataFrame:
+    """The call's ranking and funding line by the ranking contract (kechuang projects rank)."""
+    apps = list(call.applications.filter(status__in=REVIEWED).values_list("code", "requested"))
+    applications = pl.DataFrame(
+        {"application": [a for a, _ in apps], "requested": [float(r) for _, r in apps]},
+        schema={"application": pl.Utf8, "requested": pl.Float64},
+    )
+    scored = list(
+        Assignment.objects.filter(application__call=call, score__isnull=False).values_list(
+            "application__code", "expert__username", "score"
+        )
+    )
+    scores = pl.DataFrame(
+        scored, schema={"application": pl.Utf8, "expert": pl.Utf8, "score": pl.Float64}, orient="row"
+    )
+    declared = list(
+        Conflict.objects.filter(application__call=call).values_list("expert__username", "application__code")
+    )
+    conflicts = pl.DataFrame(declared, schema={"expert": pl.Utf8, "application": pl.Utf8}, orient="row")
+    return rank_applications(applications, scores, conflicts, float(call.budget), float(call.pass_mark))
+
+
+@transaction.atomic
+def decide(call: Call, start: dt.date | None = None) -> pl.DataFrame:
+    """Store the ranking on the applications, fund the ones above the line and open their projects."""
+    result = ranking(call)
+    by_code = {a.code: a for a in call.applications.all()}
+    for row in result.iter_rows(named=True):
+        application = by_code[row["application"]]
+        application.score = row["score"]
+        application.rank = row["rank"]
+        application.granted = Decimal(str(row["amount"])) if row["funded"] else None
+        application.status = ApplicationStatus.FUNDED if row["funded"] else ApplicationStatus.NOT_FUNDED
+        application.save()
+        if row["funded"] and not hasattr(application, "project"):
+            open_project(application, start or call.closes_on + dt.timedelta(days=60))
+    call.status = CallStatus.DECIDED
+    call.save()
+    return result
+
+
+def open_project(application: Application, start: dt.date, months: int = 24) -> Project:
+    """A project for a funded application: milestones from the call's goals, tranches by funding mode."""
+    call = application.call
+    ends = start + dt.timedelta(days=30 * months)
+    project = Project.objects.create(
+        code=application.code.replace("SQ", "XM"),
+        application=application,
+        title=application.title,
+        applicant=application.applicant,
+        region_code=application.region_code,
+        grant=application.granted or application.requested,
+        started_on=start,
+        ends_on=ends,
+    )
+    goals = call.goals or [{"indicator": "阶段成果", "target": None}]
+    step = (ends - start) / len(goals)
+    milestones = [
+        Milestone.objects.create(
+            project=project,
+            number=i,
+            title=f"{goal['indicator']}达标" if goal.get("target") is not None else goal["indicator"],
+            indicator=goal["indicator"],
+            target=goal.get("target"),
+            due_on=start + step * i,
+        )
+        for i, goal in enumerate(goals, start=1)
+    ]
+    for t in running.tranche_plan(call.funding_mode, float(project.grant), len(milestones)):
+        Tranche.objects.create(
+            project=project,
+            number=t.number,
+            amount=Decimal(str(t.amount)),
+            trigger=t.trigger,
+            milestone=milestones[t.milestone - 1] if t.milestone else None,
+        )
+    return project
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running a project
+
+
+def needs_ethics(project: Project) -> bool:
+    return project.application.call.field in ETHICS_FIELDS
+
+
+def ethics_missing(project: Project) -> list[str]:
+    """What is missing before funds may be released on ethics grounds (empty: nothing)."""
+    if not needs_ethics(project):
+        return []
+    if project.ethics_approvals.exists():
+        return []
+    field_name = project.application.call.field
+    return [f"「{field_name}」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
+
+
+def release_blockers(tranche: Tranche) -> list[str]:
+    """Why this tranche cannot be released now (Chinese); empty = it can."""
+    project = tranche.project
+    reasons = list(ethics_missing(project))
+    if tranche.released_on:
+        reasons.append(f"第 {tranche.number} 期已于 {tranche.released_on:%Y-%m-%d} 拨付")
+    earlier = project.tranches.filter(number__lt=tranche.number, released_on__isnull=True)
+    if earlier.exists():
+        reasons.append("前一期尚未拨付")
+    trigger = tranche.trigger
+    if trigger == running.MIDTERM:
+        total = project.milestones.count()
+        verified = project.milestones.filter(verified=True).count()
+        if total and verified * 2 < total:
+            reasons.append(f"中期检查要求至少一半里程碑已核验（目前 {verified}/{total}）")
+    elif trigger == running.MILESTONE:
+        if tranche.milestone and not tranche.milestone.verified:
+            reasons.append(f"里程碑 {tranche.milestone.number}「{tranche.milestone.title}」尚未核验")
+    elif trigger in (running.ACCEPTANCE, running.RESULTS):
+        acceptance = getattr(project, "acceptance", None)
+        if acceptance is None or acceptance.outcome == Outcome.FAILED:
+            reasons.append("须验收通过（成果核验）后拨付")
+    return reasons
+
+
+def release(tranche: Tranche, on: dt.date | None = None) -> Tranche:
+    reasons = release_blockers(tranche)
+    if reasons:
+        raise ProjectError("不能拨付：" + "；".join(reasons))
+    tranche.released_on = on or timezone.localdate()
+    tranche.save()
+    return tranche
+
+
+def report_milestone(milestone: Milestone, value: float | None, on: dt.date | None = None) -> Milestone:
+    milestone.reported_value = value
+    milestone.reported_on = on or timezone.localdate()
+    milestone.save()
+    return milestone
+
+
+def verify_milestone(milestone: Milestone) -> Milestone:
+    if milestone.reported_on is None:
+        raise ProjectError(f"里程碑 {milestone.number} 尚未报告，不能核验")
+    milestone.verified = True
+    milestone.save()
+    return milestone
+
+
+def flag(rows: list[dict]) -> list[dict]:
+    """Rows of category, description (+ anything) with flagged and reason from the negative list."""
+    if not rows:
+        return []
+    frame = pl.DataFrame(rows, schema_overrides={"category": pl.Utf8, "description": pl.Utf8})
+    return running.flag_spending(frame, NEGATIVE_LIST).to_dicts()
+
+
+def add_spending(project: Project, spent_on: dt.date, category: str, description: str, amount) -> Spending:
+    """Record a payment; one that touches the negative list is flagged (kept, and shown), not refused."""
+    if Decimal(str(amount)) <= 0:
+        raise ProjectError("支出金额须大于 0")
+    (row,) = flag([{"category": category, "description": description}])
+    return Spending.objects.create(
+        project=project,
+        spent_on=spent_on,
+        category=category,
+        description=description,
+        amount=Decimal(str(amount)),
+        flagged=row["flagged"],
+        reason=row["reason"] or "",
+    )
+
+
+def record_acceptance(project: Project, results: list[dict], on: dt.date, conditions: str = "") -> Acceptance:
+    """Acceptance by the call's indicators: third-party tests and real-scenario assessments."""
+    frame = pl.DataFrame(
+        results,
+        schema={"indicator": pl.Utf8, "target": pl.Float64, "measured": pl.Float64,
+                "higher_is_better": pl.Boolean, "key": pl.Boolean, "method": pl.Utf8, "by": pl.Utf8},
+    )  # fmt: skip
+    outcome, rows = running.acceptance_outcome(frame)
+    acceptance, _ = Acceptance.objects.update_or_create(
+        project=project,
+        defaults={"results": rows.to_dicts(), "outcome": outcome, "decided_on": on, "conditions": conditions},
+    )
+    project.stage = outcome
+    project.save()
+    return acceptance
+
+
+def exemption_evidence(project: Project) -> running.ExemptionEvidence:
+    milestones = list(project.milestones.all())
+    on_time = sum(1 for m in milestones if m.reported_on and m.reported_on <= m.due_on)
+    return running.ExemptionEvidence(
+        milestones=len(milestones),
+        reported_on_time=on_time,
+        procedures_followed=project.procedures_followed,
+        failure_reason=project.failure_reason,
+        failure_explanation=project.failure_explanation,
+        flagged_spending=project.spending.filter(flagged=True).count(),
+        ethics_ok=not ethics_missing(project),
+    )
+
+
+def exemption_gaps(project: Project) -> list[str]:
+    return running.exemption_gaps(exemption_evidence(project))
+
+
+def exemption_dossier(project: Project) -> bytes:
+    """责任豁免 dossier (.docx): the project, the evidence of due diligence, and every gap."""
+    from docx import Document
+
+    if project.stage != Stage.FAILED:
+        raise ProjectError(f"项目 {project.code} 未被认定为验收不通过，无需责任豁免材料")
+    e = exemption_evidence(project)
+    gaps = running.exemption_gaps(e)
+    doc = Document()
+    doc.add_heading(f"责任豁免材料：{project.title}", level=1)
+    doc.add_paragraph(
+        f"项目编号 {project.code}；承担单位 {project.applicant.name}；资助 {project.grant:g} 万元；"
+        f"实施期 {project.started_on:%Y-%m-%d} 至 {project.ends_on:%Y-%m-%d}。"
+    )
+    doc.add_heading("一、勤勉尽责的证据", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, ("里程碑", "计划完成", "报告日期", "报告值 / 目标", "按期"), strict=True
+    ):
+        cell.text = text
+    for m in project.milestones.all():
+        cells = table.add_row().cells
+        cells[0].text = f"{m.number}. {m.title}"
+        cells[1].text = f"{m.due_on:%Y-%m-%d}"
+        cells[2].text = f"{m.reported_on:%Y-%m-%d}" if m.reported_on else "未报告"
+        cells[3].text = f"{_num(m.reported_value)} / {_num(m.target)}"
+        cells[4].text = "是" if m.reported_on and m.reported_on <= m.due_on else "否"
+    doc.add_paragraph(f"按期报告里程碑：{e.reported_on_time}/{e.milestones}")
+    doc.add_paragraph(f"按规定程序履行手续：{'是' if e.procedures_followed else '否'}")
+    doc.add_paragraph(f"失败原因认定：{project.get_failure_reason_display() or '未认定'}")
+    doc.add_paragraph(f"失败原因说明：{project.failure_explanation or '（无）'}")
+    doc.add_paragraph(f"触及负面清单的支出：{e.flagged_spending} 笔")
+    acceptance = getattr(project, "acceptance", None)
+    if acceptance:
+        doc.add_paragraph(f"验收结论：{acceptance.get_outcome_display()}（{acceptance.decided_on:%Y-%m-%d}）")
+    doc.add_heading("二、缺项（须补充，不得隐去）", level=2)
+    if gaps:
+        for gap in gaps:
+            doc.add_paragraph(gap, style="List Bullet")
+    else:
+        doc.add_paragraph("无缺项：记录显示项目勤勉尽责，建议按容错机制予以责任豁免。")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _num(v) -> str:
+    return "—" if v is None else f"{v:g}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Technology-security warning
+
+
+COMPUTED = {
+    "ethics_missing": "敏感领域在研项目未取得伦理批准的数量",
+    "key_core_overdue": "关键核心技术攻关项目逾期未报告的里程碑数量",
+}
+
+
+def computed_values(today: dt.date | None = None) -> dict[str, float]:
+    """The indicators the platform computes from its own data."""
+    today = today or timezone.localdate()
+    running_projects = Project.objects.filter(stage__in=[Stage.RUNNING, Stage.ACCEPTANCE])
+    sensitive = running_projects.filter(application__call__field__in=ETHICS_FIELDS)
+    overdue = Milestone.objects.filter(
+        project__in=running_projects, project__application__call__key_core=True, reported_on__isnull=True,
+        due_on__lt=today,
+    )  # fmt: skip
+    return {
+        "ethics_missing": float(sensitive.filter(ethics_approvals__isnull=True).count()),
+        "key_core_overdue": float(overdue.count()),
+    }
+
+
+@dataclass
+class WarningRow:
+    indicator: SecurityIndicator
+    value: float | None
+    period: str
+    level: str | None
+    level_label: str = ""
+    history: list = field(default_factory=list)
+
+
+def security_board(today: dt.date | None = None) -> list[WarningRow]:
+    """Every indicator with its latest value (computed ones now) and its warning level."""
+    indicators = list(SecurityIndicator.objects.all())
+    computed = computed_values(today)
+    period_now = f"{(today or timezone.localdate()).year}"
+    latest: dict[int, tuple[str, float]] = {}
+    for r in SecurityReading.objects.order_by("indicator_id", "period"):
+        latest[r.indicator_id] = (r.period, r.value)
+    rows = []
+    for ind in indicators:
+        if ind.computed and ind.code in computed:
+            period, value = period_now, computed[ind.code]
+        else:
+            period, value = latest.get(ind.pk, ("", None))
+        rows.append({"indicator": ind.code, "value": value, "period": period})
+    frame = pl.DataFrame(rows, schema={"indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
+    table = pl.DataFrame(
+        [(i.code, i.yellow, i.red, i.higher_is_worse) for i in indicators],
+        schema=["code", "yellow", "red", "higher_is_worse"],
+        orient="row",
+    )
+    levels = running.warning_levels(frame, table) if indicators else frame
+    labels = dict(Level.choices)
+    by_code = {i.code: i for i in indicators}
+    return [
+        WarningRow(
+            by_code[r["indicator"]], r["value"], r["period"], r["level"], str(labels.get(r["level"], "—"))
+        )
+        for r in levels.iter_rows(named=True)
+    ]
+
+
+def portfolio() -> dict:
+    """Money and counts by class, mode, field and town (committed, released, returned)."""
+    from django.db.models import Count, Q, Sum
+
+    base = Project.objects.all()
+    by = {}
+    for key, path in (("class", "application__call__project_class"), ("mode", "application__call__mode"),
+                      ("field", "application__call__field"), ("town", "region_code")):  # fmt: skip
+        rows = base.values(path).annotate(
+            n=Count("pk"), committed=Sum("grant"), failed=Count("pk", filter=Q(stage=Stage.FAILED))
+        )
+        by[key] = [{**r, "label": _label(key, r[path])} for r in rows.order_by(path)]
+    released = Tranche.objects.filter(released_on__isnull=False).aggregate(s=Sum("amount"))["s"] or 0
+    committed = base.aggregate(s=Sum("grant"))["s"] or 0
+    return {"by": by, "committed": committed, "released": released, "count": base.count()}
+
+
+def _label(key: str, code: str) -> str:
+    from kechuang.projects.vocabulary import Mode, ProjectClass
+    from kechuang.regions import region_names
+
+    if key == "class":
+        return str(dict(ProjectClass.choices).get(code, code))
+    if key == "mode":
+        return str(dict(Mode.choices).get(code, code))
+    if key == "town":
+        return region_names().get(code, code or "—")
+    return code
+
+
+def funding_mode_label(code: str) -> str:
+    return str(dict(FundingMode.choices).get(code, code))

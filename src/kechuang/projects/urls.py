@@ -1,0 +1,22 @@
+"""Pages of 重大科技项目 (classified in kechuang/access/routes.py)."""
+
+from django.urls import path
+
+from kechuang.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("calls/<int:pk>/apply/", views.apply, name="apply"),
+    path("calls/<int:pk>/decide/", views.call_decide, name="call_decide"),
+    path("applications/", views.ApplicationList.as_view(), name="applications"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path("reviews/", views.ReviewList.as_view(), name="reviews"),
+    path("reviews/<int:pk>/", views.review, name="review"),
+    path("list/", views.ProjectList.as_view(), name="projects"),
+    path("list/<int:pk>/", views.project_detail, name="project"),
+    path("list/<int:pk>/exemption.docx", views.exemption, name="exemption"),
+    path("security/", views.security, name="security"),
+]

@@ -1,0 +1,336 @@
+"""Pages of 重大科技项目. Thin: rows come from kechuang.access (scoped), rules from services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kechuang import access
+from kechuang.accounts.models import OrgUnit
+from kechuang.projects import services
+from kechuang.projects.forms import (
+    ApplicationForm,
+    ConflictForm,
+    MilestoneReportForm,
+    ScoreForm,
+    SpendingForm,
+)
+from kechuang.projects.models import (
+    Application,
+    Assignment,
+    Call,
+    Milestone,
+    Project,
+    SecurityIndicator,
+    Tranche,
+)
+from kechuang.projects.vocabulary import SCORING_SHEETS, ApplicationStatus, CallStatus
+from kechuang.web.generic import ObjectListView
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _scoped(request, resource: str, queryset, action: str = "view"):
+    return access.scoped(request.user, resource, queryset, action)
+
+
+@login_required
+def home(request):
+    calls = _scoped(request, "project_call", Call.objects.all())
+    context = {"calls": calls, "portfolio": None}
+    if access.can_view(request.user, "project_oversight"):
+        context["portfolio"] = services.portfolio()
+    if access.can_change(request.user, "project_review"):
+        mine = Assignment.objects.filter(expert=request.user, score__isnull=True)
+        context["reviews"] = _scoped(request, "project_review", mine, "change")
+    return render(request, "projects/home.html", context)
+
+
+@login_required
+def call_detail(request, pk: int):
+    call = get_object_or_404(_scoped(request, "project_call", Call.objects.all()), pk=pk)
+    user = request.user
+    eligibility = None
+    may_apply = (
+        access.can_change(user, "project_application") and user.org_id and call.status == CallStatus.OPEN
+    )
+    if may_apply and not access.can_view(user, "project_oversight"):
+        try:
+            eligibility = services.check_eligibility(call, user.org)
+        except services.ProjectError as exc:
+            messages.error(request, str(exc))
+    applications = access.visible(user, "project_application", call.applications.select_related("applicant"))
+    ranking = None
+    if access.can_view(user, "project_oversight"):
+        ranking = _ranking_rows(call)
+    try:
+        rules = services.eligibility_ruleset(call)
+    except services.ProjectError:
+        rules = None
+    context = {
+        "call": call,
+        "eligibility": eligibility,
+        "may_apply": may_apply,
+        "applications": applications.order_by("rank", "code"),
+        "ranking": ranking,
+        "rules": rules.conditions if rules else [],
+        "sheet": SCORING_SHEETS[call.project_class],
+        "may_decide": access.can_change(user, "project_oversight"),
+    }
+    return render(request, "projects/call.html", context)
+
+
+def _ranking_rows(call: Call) -> list[dict]:
+    result = services.ranking(call)
+    titles = dict(call.applications.values_list("code", "title"))
+    left = float(call.budget)
+    rows = []
+    for row in result.iter_rows(named=True):
+        left -= row["amount"]
+        rows.append({**row, "title": titles.get(row["application"], ""), "left": left})
+    return rows
+
+
+@login_required
+@require_POST
+def call_decide(request, pk: int):
+    call = get_object_or_404(_scoped(request, "project_oversight", Call.objects.all(), "change"), pk=pk)
+    if request.POST.get("action") == "assign":
+        done = services.assign_experts(call, services.expert_pool())
+        messages.success(
+            request, _("已分配评审专家：%(n)d 项申报") % {"n": sum(1 for v in done.values() if v)}
+        )
+    else:
+        result = services.decide(call)
+        funded = result.filter(result["funded"])
+        messages.success(request, _("已按排名确定资助：%(n)d 项") % {"n": funded.height})
+    return HttpResponseRedirect(call.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request, pk: int):
+    call = get_object_or_404(_scoped(request, "project_call", Call.objects.all()), pk=pk)
+    _scoped(request, "project_application", Application.objects.none(), "change")  # 403 without the right
+    if not request.user.org_id or call.status != CallStatus.OPEN:
+        raise access.AccessDenied(_("该指南当前不接受申报"))
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        codes = form.member_codes()
+        orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in orgs]
+        if unknown:
+            form.add_error("members", _("找不到机构代码：%(codes)s") % {"codes": "、".join(unknown)})
+        else:
+            with transaction.atomic():
+                application = form.save(commit=False)
+                application.call = call
+                application.applicant = request.user.org
+                application.region_code = request.user.org.region_code
+                application.consortium = bool(codes)
+                count = Application.objects.filter(call=call).count() + 1
+                application.code = f"{call.code}-SQ{count:03d}"
+                while Application.objects.filter(code=application.code).exists():
+                    count += 1
+                    application.code = f"{call.code}-SQ{count:03d}"
+                if not access.can_create(request.user, "project_application", application):
+                    raise access.AccessDenied(_("无权以该单位申报"))
+                application.save()
+                for code in codes:
+                    application.members.create(org=orgs[code])
+            messages.success(request, _("申报已保存为草稿，请核对后提交"))
+            return HttpResponseRedirect(application.get_absolute_url())
+    return render(request, "projects/apply.html", {"call": call, "form": form})
+
+
+class ApplicationList(ObjectListView):
+    model = Application
+    resource = "project_application"
+    template_name = "projects/applications.html"
+
+    def page_rows(self, queryset):
+        return queryset.select_related("call", "applicant").order_by("call__code", "rank", "code")
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_object_or_404(_scoped(request, "project_application", Application.objects.all()), pk=pk)
+    user = request.user
+    context = {
+        "application": application,
+        "members": application.members.select_related("org"),
+        "may_submit": access.can_change(user, "project_application", application)
+        and application.status in (ApplicationStatus.DRAFT, ApplicationStatus.INELIGIBLE),
+        "reviews": None,
+    }
+    if access.can_view(user, "project_oversight"):
+        context["reviews"] = application.assignments.select_related("expert").order_by("expert__username")
+        context["conflicts"] = application.conflicts.select_related("expert")
+    return render(request, "projects/application.html", context)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk: int):
+    queryset = _scoped(request, "project_application", Application.objects.all(), "change")
+    application = get_object_or_404(queryset, pk=pk)
+    try:
+        result = services.submit(application)
+    except services.ProjectError as exc:
+        messages.error(request, str(exc))
+    else:
+        if result.eligible == "no":
+            messages.error(request, _("不符合申报条件：%(why)s") % {"why": result.note})
+        else:
+            messages.success(request, _("已提交，资格审查：%(label)s") % {"label": result.label})
+    return HttpResponseRedirect(application.get_absolute_url())
+
+
+class ReviewList(ObjectListView):
+    model = Assignment
+    resource = "project_review"
+    template_name = "projects/reviews.html"
+
+    def page_rows(self, queryset):
+        return queryset.select_related("application__call", "expert").order_by("score", "application__code")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    assignment = get_object_or_404(
+        _scoped(request, "project_review", Assignment.objects.select_related("application__call")), pk=pk
+    )
+    application = assignment.application
+    initial = {
+        f"item_{i}": assignment.items.get(c)
+        for i, (c, _w) in enumerate(SCORING_SHEETS[application.call.project_class])
+    }
+    form = ScoreForm(application.call.project_class, initial={**initial, "comment": assignment.comment})
+    conflict_form = ConflictForm()
+    mine = assignment.expert_id == request.user.pk
+    if request.method == "POST":
+        access.deny_unless(access.can_change(request.user, "project_review", assignment) and mine)
+        if request.POST.get("action") == "conflict":
+            conflict_form = ConflictForm(request.POST)
+            if conflict_form.is_valid():
+                services.declare_conflict(request.user, application, conflict_form.cleaned_data["reason"])
+                messages.success(request, _("已声明回避，您对该申报的评分不计入排名"))
+                return HttpResponseRedirect(reverse("projects:reviews"))
+        else:
+            form = ScoreForm(application.call.project_class, request.POST)
+            if form.is_valid():
+                try:
+                    services.record_score(assignment, form.items(), form.cleaned_data["comment"])
+                except services.ProjectError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(
+                        request, _("评分已保存：%(score)s 分") % {"score": f"{assignment.score:g}"}
+                    )
+                    return HttpResponseRedirect(reverse("projects:reviews"))
+    declared = application.conflicts.filter(expert=request.user).exists()
+    context = {"assignment": assignment, "application": application, "form": form, "conflict_form": conflict_form,
+               "mine": mine, "declared": declared}  # fmt: skip
+    return render(request, "projects/review.html", context)
+
+
+class ProjectList(ObjectListView):
+    model = Project
+    resource = "major_project"
+    template_name = "projects/projects.html"
+
+    def page_rows(self, queryset):
+        return queryset.select_related("application__call", "applicant").order_by("code")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_detail(request, pk: int):
+    project = get_object_or_404(_scoped(request, "major_project", Project.objects.all()), pk=pk)
+    user = request.user
+    may_report = access.can_change(user, "major_project", project)
+    oversight = access.can_change(user, "project_oversight")
+    spending_form = SpendingForm(request.POST if request.POST.get("action") == "spending" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "spending":
+                access.deny_unless(may_report)
+                if spending_form.is_valid():
+                    row = services.add_spending(project, **spending_form.cleaned_data)
+                    if row.flagged:
+                        messages.warning(
+                            request, _("支出已记录，但触及负面清单：%(why)s") % {"why": row.reason}
+                        )
+                    else:
+                        messages.success(request, _("支出已记录"))
+                    return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "report":
+                access.deny_unless(may_report)
+                milestone = get_object_or_404(Milestone, project=project, pk=request.POST.get("milestone"))
+                form = MilestoneReportForm(request.POST)
+                if form.is_valid():
+                    services.report_milestone(milestone, form.cleaned_data["value"])
+                    messages.success(request, _("里程碑已报告"))
+                return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "verify":
+                access.deny_unless(oversight)
+                milestone = get_object_or_404(Milestone, project=project, pk=request.POST.get("milestone"))
+                services.verify_milestone(milestone)
+                messages.success(request, _("里程碑已核验"))
+                return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "release":
+                access.deny_unless(oversight)
+                tranche = get_object_or_404(Tranche, project=project, pk=request.POST.get("tranche"))
+                services.release(tranche)
+                messages.success(request, _("已拨付第 %(n)d 期") % {"n": tranche.number})
+                return HttpResponseRedirect(project.get_absolute_url())
+        except services.ProjectError as exc:
+            messages.error(request, str(exc))
+    tranches = [{"t": t, "blockers": services.release_blockers(t)} for t in project.tranches.all()]
+    context = {
+        "project": project,
+        "call": project.application.call,
+        "milestones": project.milestones.all(),
+        "tranches": tranches,
+        "spending": project.spending.all(),
+        "spending_form": spending_form,
+        "acceptance": getattr(project, "acceptance", None),
+        "ethics": project.ethics_approvals.all(),
+        "ethics_missing": services.ethics_missing(project),
+        "needs_ethics": services.needs_ethics(project),
+        "gaps": services.exemption_gaps(project) if project.stage == "failed" else None,
+        "may_report": may_report,
+        "oversight": oversight,
+    }
+    return render(request, "projects/project.html", context)
+
+
+@login_required
+def exemption(request, pk: int):
+    project = get_object_or_404(_scoped(request, "major_project", Project.objects.all()), pk=pk)
+    try:
+        body = services.exemption_dossier(project)
+    except services.ProjectError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(project.get_absolute_url())
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"责任豁免材料-{project.code}.docx"
+    )
+    return response
+
+
+@login_required
+def security(request):
+    _scoped(request, "security_indicator", SecurityIndicator.objects.none())
+    board = services.security_board()
+    return render(request, "projects/security.html", {"board": board})

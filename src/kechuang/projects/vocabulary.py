@@ -1,0 +1,130 @@
+"""The words of 重大科技项目, in one place: organisation and funding modes, classes, stages, outcomes,
+the negative list of 包干制 spending and the fields that need ethics approval."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.engine.projects import running
+
+
+class Mode(models.TextChoices):
+    COMPETITIVE = "competitive", _("竞争择优")
+    OPEN_COMPETITION = "open_competition", _("揭榜挂帅")
+    DIRECTED = "directed", _("定向组织")
+    OWNER = "owner", _("业主制")
+    POST_SUBSIDY = "post_subsidy", _("事后奖补")
+
+
+class FundingMode(models.TextChoices):
+    BEFORE = running.BEFORE, _("事前资助（分期拨付）")
+    DURING = running.DURING, _("事中资助（按里程碑拨付）")
+    AFTER = running.AFTER, _("事后奖补（成果核验后拨付）")
+
+
+class ProjectClass(models.TextChoices):
+    BASIC = "basic", _("基础研究")
+    APPLIED = "applied", _("应用研究与技术开发")
+    DEMONSTRATION = "demonstration", _("示范推广")
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", _("征集中")
+    REVIEW = "review", _("评审中")
+    DECIDED = "decided", _("已立项")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    INELIGIBLE = "ineligible", _("资格不符")
+    FUNDED = "funded", _("立项资助")
+    NOT_FUNDED = "not_funded", _("未立项")
+
+
+class Stage(models.TextChoices):
+    RUNNING = "running", _("实施中")
+    ACCEPTANCE = "acceptance", _("待验收")
+    PASSED = running.PASSED, _("验收通过")
+    CONDITIONAL = running.CONDITIONAL, _("有条件通过")
+    FAILED = running.FAILED, _("验收不通过")
+
+
+class Outcome(models.TextChoices):
+    PASSED = running.PASSED, _("通过")
+    CONDITIONAL = running.CONDITIONAL, _("有条件通过")
+    FAILED = running.FAILED, _("不通过")
+
+
+class Trigger(models.TextChoices):
+    START = running.START, _("立项后首期")
+    MIDTERM = running.MIDTERM, _("中期检查通过")
+    ACCEPTANCE = running.ACCEPTANCE, _("验收通过")
+    MILESTONE = running.MILESTONE, _("里程碑核验")
+    RESULTS = running.RESULTS, _("成果核验（验收通过）")
+
+
+class FailureReason(models.TextChoices):
+    NONE = "", _("（未认定）")
+    TECHNICAL_ROUTE = "technical_route", _("技术路线原因")
+    FORCE_MAJEURE = "force_majeure", _("不可抗力")
+    OTHER = "other", _("其他原因")
+
+
+class Level(models.TextChoices):
+    GREEN = running.GREEN, _("正常")
+    YELLOW = running.YELLOW, _("黄色预警")
+    RED = running.RED, _("红色预警")
+
+
+# 包干制 negative list: what may not be paid from the grant (category code, label, words in a description)
+NEGATIVE_LIST: tuple[dict, ...] = (
+    {"code": "entertainment", "label": "招待、宴请与礼品", "words": ("宴请", "招待", "礼品")},
+    {"code": "fines", "label": "罚款、滞纳金与捐赠", "words": ("罚款", "滞纳金", "捐赠")},
+    {"code": "debt", "label": "偿还债务与对外投资", "words": ("还贷", "偿还借款", "理财")},
+    {"code": "unrelated", "label": "与项目无关的人员与办公支出", "words": ("装修", "购车")},
+)
+SPENDING_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("equipment", _("设备费")),
+    ("materials", _("材料费")),
+    ("testing", _("测试化验加工费")),
+    ("labour", _("劳务费")),
+    ("consulting", _("专家咨询费")),
+    ("travel", _("差旅会议费")),
+    *((item["code"], item["label"]) for item in NEGATIVE_LIST),
+)
+
+# fields whose projects need an approval of a registered ethics committee before funds are released
+ETHICS_FIELDS: tuple[str, ...] = ("生命科学", "人工智能", "医学与健康", "生物技术")
+FIELDS: tuple[str, ...] = (
+    "新一代信息技术",
+    "人工智能",
+    "高端装备",
+    "新材料",
+    "生命科学",
+    "新能源",
+    "生物技术",
+)
+
+# scoring sheet per class of project: (criterion, weight in points; the total is 100)
+SCORING_SHEETS: dict[str, tuple[tuple[str, int], ...]] = {
+    ProjectClass.BASIC: (
+        ("科学问题与创新性", 40),
+        ("研究基础与代表作", 30),
+        ("团队与条件", 20),
+        ("经费合理性", 10),
+    ),
+    ProjectClass.APPLIED: (
+        ("技术指标先进性", 35),
+        ("技术成熟度与可行性", 25),
+        ("市场与用户评价", 25),
+        ("经费合理性", 15),
+    ),
+    ProjectClass.DEMONSTRATION: (
+        ("集成与示范场景", 35),
+        ("推广前景", 30),
+        ("经济社会效益", 25),
+        ("经费合理性", 10),
+    ),
+}
