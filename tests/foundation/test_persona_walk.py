@@ -134,7 +134,12 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk):
     versions = sorted(plan.versions.values_list("number", flat=True))
     enterprise = Enterprise.objects.get(credit_code=ENTERPRISE_CREDIT_CODE)
     indicator = Indicator.objects.filter(plan=plan).order_by("pk").first()
+    from kechuang.points.services import ensure_active_version
+
+    points_version = ensure_active_version("walk")
     return {
+        "points:enterprise": ({"credit_code": enterprise.credit_code}, enterprise),
+        "points:version": ({"pk": points_version.pk}, None),
         "accounts:revoke_token": ({"pk": token.pk}, token),
         "audit:detail": ({"pk": change.pk}, change),
         "plans:indicator": ({"code": indicator.code}, None),

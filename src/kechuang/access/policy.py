@@ -120,14 +120,13 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "view": {ADMIN: "all", BUREAU: "all", DEPT: "own_org"},
         "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_org"},
     },
-    # 创新积分, 成果转化: modules still to be built; the menu shows them as 建设中 to these roles.
+    # 创新积分 (kechuang.points): stored scores; banks see none here (kechuang.finance: consent only).
     "points": {
         "view": {
             ADMIN: "all",
             BUREAU: "all",
             TOWN: "own_region",
             ENTERPRISE: "own_enterprise",
-            BANK: "all",
             LEADER: "all",
         },
         "change": {ADMIN: "all", BUREAU: "all"},
@@ -161,7 +160,7 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
 MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("plans", _noop("规划监测"), "plans:overview", "plan", True),
     ("enterprises", _noop("企业培育"), "enterprises:home", "enterprise", True),
-    ("points", _noop("创新积分"), "web:pending", "points", False),
+    ("points", _noop("创新积分"), "points:home", "points", True),
     ("transfer", _noop("成果转化"), "web:pending", "transfer", False),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),

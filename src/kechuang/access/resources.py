@@ -51,6 +51,11 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "enterprise_upload": {
         "own_org": lambda u: Q(department=_org_code(u)),
     },
+    # 创新积分: the stored scores (kechuang.points.models.PointsScore)
+    "points": {
+        "own_region": lambda u: Q(region_code=_region(u)),
+        "own_enterprise": lambda u: Q(credit_code=_credit_code(u)),
+    },
     # 重大科技项目
     "project_application": {
         "own_region": lambda u: Q(region_code=_region(u)),
