@@ -153,6 +153,7 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk):
         "jobs:detail": ({"pk": job.pk}, job),
         "jobs:progress": ({"pk": job.pk}, job),
         "jobs:cancel": ({"pk": job.pk}, job),
+        "jobs:file": ({"pk": job.pk}, job),
         "enterprises:pool_export": ({"kind": "gaoqi_reserve"}, None),
         **projects_walk,
         # API operations: OpenAPI path parameter → value, and the object for row-level answers

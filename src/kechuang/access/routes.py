@@ -47,6 +47,7 @@ PAGES: dict[str, Rule] = {
     "plans:versions": Needs("plan"),
     "plans:version_diff": Needs("plan"),
     "plans:report": Needs("plan"),
+    "plans:report_job": Needs("plan"),
     "plans:entry": Needs("observation", "change"),
     "plans:entry_previous": Needs("observation", "change"),
     "plans:entry_template": Needs("observation", "change"),
@@ -76,6 +77,7 @@ PAGES: dict[str, Rule] = {
     "enterprises:pool": Needs("enterprise"),
     "enterprises:pool_export": Needs("enterprise"),
     "enterprises:upload": Needs("enterprise_upload", "change"),
+    "enterprises:tiers_recompute": Needs("ruleset", "change"),
     "enterprises:upload_confirm": Needs("enterprise_upload", "change"),
     "enterprises:uploads": Needs("enterprise_upload"),
     # 重大科技项目
@@ -97,6 +99,7 @@ PAGES: dict[str, Rule] = {
     "jobs:detail": Needs("job"),
     "jobs:progress": Needs("job"),
     "jobs:cancel": Needs("job", "change"),
+    "jobs:file": Needs("job"),
     # the API's own pages (its operations are classified in API below)
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,

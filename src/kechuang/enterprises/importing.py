@@ -34,6 +34,7 @@ STAGE_CHECK = N_("读取并检查文件")
 STAGE_REGISTRY = N_("写入企业名录")
 STAGE_FACTS = N_("写入企业年度数据")
 STAGE_TIERS = N_("重新计算梯队")
+STAGE_QUALIFY = N_("全库资格计算")
 
 
 # An upload naming at most this many enterprises reads only their rows (WHERE … IN); a larger one

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kechuang.engine.enterprise_import import ERROR_KINDS
 from kechuang.enterprises.importing import (
+    STAGE_QUALIFY,
     STAGE_TIERS,
     EnterpriseImportError,
     ImportSummary,
@@ -33,7 +34,9 @@ __all__ = [
     "qualify_registry",
     "recompute_tiers",
     "run_import_job",
+    "run_tiers_job",
     "start_import",
+    "start_tiers",
     "verdicts",
 ]
 
@@ -106,3 +109,42 @@ def run_import_job(job, reporter) -> dict:
         if params.get("folder"):
             shutil.rmtree(params["folder"], ignore_errors=True)
     return asdict(summary)
+
+
+def tier_years() -> list[int]:
+    """The years whose tiers a whole-registry qualification recomputes: those stored, and the latest
+    year with facts."""
+    from kechuang.enterprises.models import TierRecord
+    from kechuang.enterprises.qualification import latest_year
+
+    return sorted(set(TierRecord.objects.values_list("year", flat=True).distinct()) | {latest_year()})
+
+
+def start_tiers(years: list[int], user):
+    """Queue the qualification of the whole registry for these years (their tiers replaced) as a
+    background job; it holds the enterprise import's lock, so it never runs beside an import."""
+    from kechuang.jobs.services import enqueue
+
+    years = sorted({int(y) for y in years})
+    title = "全库资格计算与梯队：" + "、".join(str(y) for y in years) + " 年度"
+    return enqueue("enterprise_tiers", IMPORT_LOCK, title[:200], {"years": years}, user=user)
+
+
+def run_tiers_job(job, reporter) -> dict:
+    """The job: qualify every enterprise for each year and store the tiers, all years in one
+    transaction (a cancel between two years leaves every year as it was)."""
+    from django.db import transaction
+
+    from kechuang.enterprises.qualification import TIER_LABELS
+
+    years = [int(y) for y in job.params["years"]]
+    out: dict = {"years": years, "tiers": {}}
+    with transaction.atomic():
+        for i, year in enumerate(years):
+            reporter(STAGE_QUALIFY, i, len(years))
+            results = recompute_tiers(year)
+            counts = results.group_by("tier").len().sort("len", descending=True).iter_rows()
+            out["tiers"][str(year)] = {TIER_LABELS.get(t or "none", t): n for t, n in counts}
+            out.setdefault("enterprises", results.height)
+        reporter(STAGE_QUALIFY, len(years), len(years))
+    return out

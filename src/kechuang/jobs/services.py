@@ -42,8 +42,14 @@ log = logging.getLogger("kechuang.jobs")
 # kind → "module.function(job, reporter) -> result dict"
 HANDLERS = {
     "enterprise_import": "kechuang.enterprises.services.run_import_job",
+    "enterprise_tiers": "kechuang.enterprises.services.run_tiers_job",
+    "plan_report": "kechuang.plans.report.jobs.run_report_job",
 }
-KIND_LABELS = {"enterprise_import": _noop("企业数据导入")}  # shown through gettext
+KIND_LABELS = {  # shown through gettext
+    "enterprise_import": _noop("企业数据导入"),
+    "enterprise_tiers": _noop("全库资格计算"),
+    "plan_report": _noop("年度监测评估报告"),
+}
 
 STALE_MESSAGE = (
     "执行该任务的后台进程已停止（被强制结束或服务器重启），任务没有完成；"
@@ -265,6 +271,22 @@ def recover_stale(lock: str | None = None, max_age: float | None = None) -> int:
             shutil.rmtree(job.params["folder"], ignore_errors=True)
     log.warning("marked %d stale job(s) failed: %s", done, stale)
     return done
+
+
+def job_file_folder(job_id: int) -> Path:
+    """Where a job keeps the file it made (a report): $KECHUANG_VAR/jobs/files/<id>/."""
+    path = progress.folder() / "files" / str(int(job_id))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def job_file(job: Job) -> Path | None:
+    """The file a finished job made, when it has one and it is still there."""
+    name = (job.result or {}).get("file") if isinstance(job.result, dict) else None
+    if job.status != Status.SUCCEEDED or not name or Path(name).name != name:
+        return None
+    path = progress.folder() / "files" / str(job.pk) / name
+    return path if path.is_file() else None
 
 
 def live_state(job: Job) -> dict:

@@ -73,6 +73,20 @@ class JobProgress(JobDetail):
 
 
 @login_required
+def job_file(request, pk: int):
+    """The file a finished job made (a report), for those who may see the job."""
+    from django.http import FileResponse
+
+    rows = access.scoped(request.user, "job", Job.objects.all(), message=str(DENIED))
+    job = get_object_or_404(rows, pk=pk)
+    path = services.job_file(job)
+    if path is None:
+        messages.warning(request, _("该任务没有可下载的文件（尚未完成，或文件已清理）。"))
+        return redirect("jobs:detail", pk=job.pk)
+    return FileResponse(path.open("rb"), as_attachment=path.suffix != ".html", filename=path.name)
+
+
+@login_required
 @require_POST
 def cancel(request, pk: int):
     rows = access.scoped(request.user, "job", Job.objects.all(), "change", message=_("您无权取消这项任务"))

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from kechuang.plans.discipline import views as discipline
 from kechuang.plans.entry import views as entry
 from kechuang.plans.monitoring import views as monitoring
 from kechuang.plans.report import views as report
@@ -21,6 +22,9 @@ urlpatterns = [
     path("entry/upload/", entry.entry_upload, name="entry_upload"),
     path("entry/batches/", entry.entry_batches, name="entry_batches"),
     path("entry/batches/<int:pk>/", entry.entry_batch, name="entry_batch"),
+    # discipline: values that break a rule, completeness with approval and unlocking
+    path("entry/outliers/", discipline.outliers, name="outliers"),
+    path("entry/completeness/", discipline.completeness, name="completeness"),
     # tasks: the board, a task, progress reports, evidence, the department scorecard
     path("tasks/", tasks.board, name="tasks"),
     path("tasks/<str:code>/", tasks.task_detail, name="task"),
@@ -29,4 +33,5 @@ urlpatterns = [
     path("departments/", tasks.departments, name="departments"),
     # report: the annual report page and download
     path("report/", report.report, name="report"),
+    path("report/job/", report.report_job, name="report_job"),
 ]

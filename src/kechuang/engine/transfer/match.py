@@ -12,7 +12,7 @@ it cuts about 300,000 characters a second in Python, i.e. 1.5 minutes for 200,00
 (docs/decisions, matching method).
 
 Scores. BM25 (Lucene's variant, k1 = 1.2, b = 0.75, the same numbers as bm25s; a test checks it)
-over title (counted twice), keywords (three times) and abstract (once). A demand's query is its own
+over title and keywords (each counted twice) and abstract (once). A demand's query is its own
 tokens (weight 1) and the technical terms of the concepts its plain wording names (weight
 EXPANSION_WEIGHT): "机器换人" brings in 工业机器人, 协作机器人, 自动化 …. The text score is then multiplied
 by FIELD_BONUS when the achievement is in the demand's field (given, or inferred from the concepts
@@ -39,7 +39,7 @@ from kechuang.engine.transfer.fields import FIELDS, canonical_field
 
 K1 = 1.2
 B = 0.75
-SECTION_WEIGHTS = {"title": 2, "keywords": 3, "abstract": 1}
+SECTION_WEIGHTS = {"title": 2, "keywords": 2, "abstract": 1}
 EXPANSION_WEIGHT = 0.5
 FIELD_BONUS = 1.15
 FIELD_VOTE_DOCS = 20
@@ -261,7 +261,7 @@ class MatchIndex:
         self.vocabulary = Vocabulary(_keywords(frame))
         # All sections in one column (row = section × n + achievement): one automaton for all.
         texts = pl.concat([frame[section].cast(pl.String) for section in SECTION_WEIGHTS])
-        section_weight = dict(enumerate(SECTION_WEIGHTS.values()))
+        section_weight = {i: float(w) for i, w in enumerate(SECTION_WEIGHTS.values())}
         docs = (
             self.vocabulary.token_counts(texts)
             .select(

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kechuang import access
 from kechuang.enterprises import ladder, pools
@@ -105,6 +106,7 @@ def home(request):
         "years": years,
         "year": year,
         "scale": scale,
+        "can_recompute": access.can_change(user, "ruleset"),
     }
     if year is not None:
         by_tier = ladder.exclusive(counts, year, region)
@@ -143,4 +145,22 @@ def home(request):
     return render(request, "enterprises/home.html", context)
 
 
-urlpatterns = [path("", home, name="home")]
+@login_required
+@require_POST
+def tiers_recompute(request):
+    """Qualify the whole registry again (the stored years and the latest) as a background job."""
+    from django.contrib import messages
+
+    from kechuang.enterprises.services import start_tiers, tier_years
+    from kechuang.jobs.services import JobBusy
+
+    access.deny_unless(access.can_change(request.user, "ruleset"), _("您的角色无权重新计算梯队"))
+    try:
+        job = start_tiers(tier_years(), request.user)
+    except JobBusy as exc:
+        messages.warning(request, str(exc))
+        return redirect("enterprises:home")
+    return redirect("jobs:detail", pk=job.pk)
+
+
+urlpatterns = [path("", home, name="home"), path("tiers/recompute/", tiers_recompute, name="tiers_recompute")]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from kechuang import access
 from kechuang.audit.signals import record_export
@@ -77,3 +77,40 @@ def report(request):
     response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(fmt != "html", built.filename(fmt))
     return response
+
+
+@login_required
+@require_POST
+def report_job(request):
+    """Generate the report in the background (a job, progress on its page); the file is downloaded
+    from the job's page when it is ready."""
+    from django.contrib import messages
+
+    from kechuang.jobs.services import JobBusy
+    from kechuang.plans.report.jobs import start_report
+
+    access.deny_unless(access.can_view(request.user, "plan"))
+    plan = _plan(request)
+    fmt = request.POST.get("format", "")
+    try:
+        year = int(request.POST.get("year") or default_as_of(plan))
+    except ValueError:
+        year = None
+    problem = (
+        _("未知格式：请用 docx、xlsx 或 html")
+        if fmt not in FORMATS
+        else _("年份应在 2000–2100 之间")
+        if year is None or parse_year(year) is None
+        else None
+    )
+    if problem:  # back to the form, saying what was wrong
+        messages.error(request, problem)
+        return redirect("plans:report")
+    try:
+        job = start_report(plan, year, fmt, request.user)
+    except JobBusy as exc:
+        messages.warning(request, str(exc))
+        if exc.other is not None:
+            return redirect("jobs:detail", pk=exc.other.pk)
+        return redirect("plans:report")
+    return redirect("jobs:detail", pk=job.pk)

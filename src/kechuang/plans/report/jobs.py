@@ -1,0 +1,50 @@
+"""The annual report as a background job (kechuang.jobs): evaluate, gather, render, keep the file.
+
+The file is kept under $KECHUANG_VAR/jobs/files/<job id>/ and downloaded from the job's page
+(jobs:file); `kechuang report annual` keeps calling build_report and render directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.translation import gettext_noop as N_
+
+STAGE_BUILD = N_("评估指标并汇总报告内容")
+STAGE_RENDER = N_("生成报告文件")
+
+
+def lock_for(plan_code: str, year: int, fmt: str) -> str:
+    return f"plan_report:{plan_code}:{year}:{fmt}"[:80]
+
+
+def start_report(plan, year: int, fmt: str, user):
+    """Queue the report of ``plan`` for ``year`` in ``fmt`` (docx, xlsx, html); JobBusy while the
+    same report is being generated."""
+    from kechuang.jobs.services import enqueue
+
+    title = f"年度监测评估报告：{plan.name} {year} 年（{fmt}）"
+    params = {"plan": plan.code, "year": int(year), "format": fmt}
+    return enqueue("plan_report", lock_for(plan.code, year, fmt), title[:200], params, user=user)
+
+
+def run_report_job(job, reporter) -> dict:
+    from kechuang.audit.signals import record_export
+    from kechuang.jobs.services import job_file_folder
+    from kechuang.plans.report.build import build_report
+    from kechuang.plans.report.render import render
+    from kechuang.plans.services import get_plan
+
+    params = job.params
+    reporter(STAGE_BUILD, 0, 2)
+    built = build_report(get_plan(params["plan"]), int(params["year"]))
+    reporter(STAGE_RENDER, 1, 2)
+    data = render(built, params["format"])
+    reporter.cancellable = False
+    folder: Path = job_file_folder(job.pk)
+    name = built.filename(params["format"])
+    (folder / name).write_bytes(data)
+    reporter(STAGE_RENDER, 2, 2)
+    if params["format"] != "html":
+        record_export("plans:report", name, None, f"year={params['year']}&format={params['format']}")
+    return {"file": name, "bytes": len(data), "format": params["format"], "year": int(params["year"])}
