@@ -41,6 +41,7 @@ class ScoreForm(forms.Form):
             self.fields[f"item_{i}"] = forms.FloatField(
                 label=f"{criterion}（0–{weight}）", min_value=0, max_value=weight
             )
+        self.order_fields([*(f"item_{i}" for i in range(len(self.sheet))), "comment"])
 
     def items(self) -> dict[str, float]:
         return {criterion: self.cleaned_data[f"item_{i}"] for i, (criterion, _w) in enumerate(self.sheet)}

@@ -263,6 +263,12 @@ class Spending(models.Model):
     def __str__(self) -> str:
         return f"{self.project.code} {self.description}"
 
+    @property
+    def category_label(self) -> str:
+        from kechuang.projects.vocabulary import SPENDING_CATEGORIES
+
+        return str(dict(SPENDING_CATEGORIES).get(self.category, self.category))
+
 
 class Acceptance(models.Model):
     """验收: third-party test and real-scenario results against each target indicator."""
