@@ -239,11 +239,13 @@ def me(request):
 def _add_routers() -> None:
     from kechuang.enterprises.api import router as enterprises_router
     from kechuang.plans.api import router as plans_router
+    from kechuang.transfer.api import router as transfer_router
     from kechuang.points.api import router as points_router
     from kechuang.projects.api import router as projects_router
 
     api.add_router("/plans", plans_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/transfer", transfer_router)
     api.add_router("/points", points_router)
     api.add_router("/projects", projects_router)
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kechuang.plans",
     "kechuang.enterprises",
     "kechuang.points",
+    "kechuang.transfer",
     "kechuang.projects",
     "django_tasks",
     "django_tasks_db",

@@ -30,6 +30,7 @@ from kechuang.access.routes import NAMESPACES, PUBLIC, Needs, Unclassified, api_
 from tests.enterprises import conftest as enterprise_fixtures
 from tests.personas import ENTERPRISE_CREDIT_CODE, PERSONAS
 from tests.plans import conftest as plan_fixtures
+from tests.transfer import conftest as transfer_fixtures
 from tests.projects import conftest as projects_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,8 @@ pytestmark = pytest.mark.django_db
 # The fixtures of the enterprise and plan tests, used here too.
 population = enterprise_fixtures.population
 plan = plan_fixtures.plan
+transfer_world = transfer_fixtures.transfer_world  # 成果转化: its objects and API parameters
+transfer_walk = transfer_fixtures.transfer_walk
 projects_walk = projects_fixtures.projects_walk  # 重大项目: its objects and API parameters
 
 OWN_TASK = "T3.1.2"  # led by 市科技局, co-led by 统计局 (the reporter's department)
@@ -104,7 +107,7 @@ def as_openapi_path(route: str) -> str:
 
 
 @pytest.fixture
-def walk_data(plan, population, personas, settings, tmp_path, projects_walk):
+def walk_data(plan, population, personas, settings, tmp_path, projects_walk, transfer_walk):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kechuang.accounts.models import ApiToken
@@ -156,6 +159,7 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk):
         "jobs:file": ({"pk": job.pk}, job),
         "enterprises:pool_export": ({"kind": "gaoqi_reserve"}, None),
         **projects_walk,
+        **transfer_walk,
         # API operations: OpenAPI path parameter → value, and the object for row-level answers
         "api:code": plan.code,
         "api:credit_code": (enterprise.credit_code, enterprise),
@@ -297,6 +301,9 @@ def test_every_page_and_endpoint_answers_as_the_table_says(persona, walk_data, p
         if "{credit_code}" in path:
             code, obj = walk_data["api:credit_code"]
             url = url.replace("{credit_code}", code)
+        for key, entry in walk_data.items():  # other parameters: "api:{name}" → (value, object)
+            if key.startswith("api:{") and key[4:] in path:
+                url, obj = url.replace(key[4:], entry[0]), entry[1]
         client = client_for(persona)
         allowed = _allowed(user, rule, obj)
         if method == "GET":

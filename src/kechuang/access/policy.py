@@ -84,6 +84,76 @@ PROJECTS_POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
+_TRANSFER_READERS = {ADMIN: "all", BUREAU: "all", LEADER: "all"}
+# 成果转化: the rows of each resource are narrowed by access/resources.py FILTERS.
+TRANSFER_POLICY: dict[str, dict[str, dict[str, str]]] = {
+    # enterprise: published achievements and the ones licensed to it; reviewers and towns: published
+    "achievement": {
+        "view": {
+            **_TRANSFER_READERS,
+            UNIVERSITY: "own_org",
+            ENTERPRISE: "own_enterprise",
+            TECH_MANAGER: "published",
+            EXPERT: "published",
+            TOWN: "published",
+        },
+        "change": {UNIVERSITY: "own_org"},  # only the institution enters its achievements
+    },
+    # licences: the institution (licensor) and the licensee enterprise
+    "transfer_licence": {
+        "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org", ENTERPRISE: "own_enterprise"},
+        "change": {ADMIN: "all", UNIVERSITY: "own_org"},
+    },
+    # what the licensee records on its licences: revenue reports and milestone events
+    "licence_report": {
+        "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org", ENTERPRISE: "own_enterprise"},
+        "change": {ADMIN: "all", ENTERPRISE: "own_enterprise"},
+    },
+    "income_policy": {
+        "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org"},
+        "change": {UNIVERSITY: "own_org"},
+    },
+    # the technology-contract registry: towns see the contracts of their sellers
+    "tech_contract": {
+        "view": {**_TRANSFER_READERS, TOWN: "own_region"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "demand": {
+        "view": {**_TRANSFER_READERS, UNIVERSITY: "all", TECH_MANAGER: "all", ENTERPRISE: "own_enterprise"},
+        "change": {ENTERPRISE: "own_enterprise"},  # enterprises post their own demands
+    },
+    "scenario": {
+        "view": {
+            **_TRANSFER_READERS,
+            UNIVERSITY: "all",
+            TECH_MANAGER: "all",
+            EXPERT: "all",
+            ENTERPRISE: "all",
+            TOWN: "all",
+        },
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "scenario_score": {
+        "view": {ADMIN: "all", BUREAU: "all", EXPERT: "own_user"},
+        "change": {EXPERT: "own_user"},
+    },
+    # matches: the bureau assigns them, the technology manager moves the ones assigned to them
+    "transfer_match": {
+        "view": {
+            **_TRANSFER_READERS,
+            TECH_MANAGER: "own_user",
+            UNIVERSITY: "own_org",
+            ENTERPRISE: "own_enterprise",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", TECH_MANAGER: "own_user"},
+    },
+    # 安心屋: each step's role is checked by the workflow (transfer.services.cases)
+    "transfer_case": {
+        "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org", TECH_MANAGER: "all", EXPERT: "all"},
+        "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org", TECH_MANAGER: "all", EXPERT: "all"},
+    },
+}
+
 # resource → {"view": {role: scope}, "change": {role: scope}}
 POLICY: dict[str, dict[str, dict[str, str]]] = {
     # 规划监测
@@ -138,9 +208,14 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             UNIVERSITY: "own_org",
             ENTERPRISE: "own_enterprise",
             LEADER: "all",
+            TECH_MANAGER: "all",
+            EXPERT: "all",
+            TOWN: "own_region",
         },
         "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org"},
     },
+    # 成果转化 (kechuang.transfer): achievements, licences, contracts, demands, scenarios, matches, 安心屋
+    **TRANSFER_POLICY,
     **PROJECTS_POLICY,
     # Background jobs (kechuang.jobs): everyone sees and may cancel the jobs they started; the city
     # administrator and the bureau all of them.
@@ -161,7 +236,7 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("plans", _noop("规划监测"), "plans:overview", "plan", True),
     ("enterprises", _noop("企业培育"), "enterprises:home", "enterprise", True),
     ("points", _noop("创新积分"), "points:home", "points", True),
-    ("transfer", _noop("成果转化"), "web:pending", "transfer", False),
+    ("transfer", _noop("成果转化"), "transfer:home", "transfer", True),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),
     ("admin", _noop("系统管理"), "admin:index", "admin_site", True),

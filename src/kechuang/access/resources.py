@@ -77,6 +77,47 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_org": lambda u: Q(applicant__code=_org_code(u))
         | Q(application__members__org__code=_org_code(u)),
     },
+    # 成果转化
+    "achievement": {
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+        "published": lambda u: Q(status="可转化"),
+        "own_enterprise": lambda u: (
+            Q(status="可转化")
+            | Q(
+                pk__in=apps.get_model("transfer", "Licence")
+                .objects.filter(licensee_code=_credit_code(u))
+                .values("achievement_id")
+            )
+        ),
+    },
+    "transfer_licence": {
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+        "own_enterprise": lambda u: Q(licensee_code=_credit_code(u)),
+    },
+    "licence_report": {
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+        "own_enterprise": lambda u: Q(licensee_code=_credit_code(u)),
+    },
+    "income_policy": {
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+    },
+    "tech_contract": {
+        "own_region": lambda u: Q(seller_region=_region(u)),
+    },
+    "demand": {
+        "own_enterprise": lambda u: Q(enterprise__code=_org_code(u)),
+    },
+    "scenario_score": {
+        "own_user": lambda u: Q(expert_id=u.pk),
+    },
+    "transfer_match": {
+        "own_user": lambda u: Q(manager_id=u.pk),
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+        "own_enterprise": lambda u: Q(enterprise_code=_credit_code(u)),
+    },
+    "transfer_case": {
+        "own_org": lambda u: Q(institution__code=_org_code(u)),
+    },
     "api_token": {
         "own_user": lambda u: Q(user_id=u.pk),
     },

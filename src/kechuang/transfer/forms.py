@@ -1,0 +1,387 @@
+"""Filter and entry forms of the transfer pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import yaml
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.engine.rules.ruleset import SAFE_LOADER
+from kechuang.engine.transfer.licences import LicenceError
+from kechuang.transfer import vocabulary as v
+from kechuang.transfer.models import (
+    Achievement,
+    ConflictDeclaration,
+    Demand,
+    IncomePolicy,
+    IPRight,
+    MilestoneEvent,
+    Objection,
+    Payment,
+    RevenueReport,
+    Scenario,
+    ScenarioList,
+    TransferCase,
+)
+
+ALL = [("", _("全部"))]
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+class AchievementFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称、编号或关键词"), required=False, max_length=100)
+    institution = forms.ChoiceField(label=_("完成单位"), required=False)
+    field = forms.ChoiceField(label=_("技术领域"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False)
+    trl = forms.ChoiceField(label=_("最低就绪水平"), required=False)
+
+    def __init__(self, data=None, institutions: list[tuple[int, str]] | None = None):
+        super().__init__(data)
+        self.fields["institution"].choices = ALL + [(str(pk), name) for pk, name in institutions or []]
+        self.fields["field"].choices = ALL + [(f, f) for f in v.TECH_FIELDS]
+        self.fields["status"].choices = ALL + list(v.AchievementStatus.choices)
+        self.fields["trl"].choices = ALL + [(str(level), str(level)) for level in range(1, 10)]
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        self.is_valid()
+        d = getattr(self, "cleaned_data", {})
+        if d.get("q"):
+            t = d["q"].strip()
+            queryset = queryset.filter(
+                Q(title__icontains=t) | Q(code__icontains=t) | Q(keywords__icontains=t)
+            )
+        if d.get("institution"):
+            queryset = queryset.filter(institution_id=int(d["institution"]))
+        if d.get("field"):
+            queryset = queryset.filter(field=d["field"])
+        if d.get("status"):
+            queryset = queryset.filter(status=d["status"])
+        if d.get("trl"):
+            queryset = queryset.filter(trl__gte=int(d["trl"]))
+        return queryset.select_related("institution").order_by("institution_id", "code")
+
+
+class AchievementForm(forms.ModelForm):
+    modes = forms.MultipleChoiceField(
+        label=_("转化方式"),
+        choices=[(m, m) for m in v.MODES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    trl = forms.TypedChoiceField(label=_("技术就绪水平"), coerce=int, choices=())
+    inventor_shares_text = forms.CharField(
+        label=_("完成人分配比例"),
+        required=False,
+        max_length=500,
+        help_text=_("如「王伟 0.5；李娜 0.3；张敏 0.2」，合计为 1；留空则平均分配"),
+    )
+
+    class Meta:
+        model = Achievement
+        fields = [
+            "code",
+            "title",
+            "abstract",
+            "field",
+            "keywords",
+            "inventors",
+            "trl",
+            "ownership",
+            "modes",
+            "asking_price",
+            "status",
+        ]
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, institution=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        self.fields["trl"].choices = v.readiness_choices()
+        if self.instance.inventor_shares:
+            self.initial["inventor_shares_text"] = "；".join(
+                f"{k} {x:g}" for k, x in self.instance.inventor_shares.items()
+            )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        inst = self.instance.institution_id or getattr(self.institution, "pk", None)
+        clash = Achievement.objects.filter(institution_id=inst, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("本单位已有编号为「%(c)s」的成果") % {"c": code})
+        return code
+
+    def clean_inventor_shares_text(self):
+        text = self.cleaned_data.get("inventor_shares_text", "").strip()
+        if not text:
+            return {}
+        shares = {}
+        from kechuang.transfer.models import split_list
+
+        for part in split_list(text.replace("，", "；")):
+            bits = part.rsplit(maxsplit=1)
+            try:
+                shares[bits[0]] = float(bits[1])
+            except (IndexError, ValueError):
+                raise forms.ValidationError(_("「%(p)s」应为 姓名 比例，如 王伟 0.5") % {"p": part}) from None
+        if abs(sum(shares.values()) - 1) > 1e-6 or any(x < 0 for x in shares.values()):
+            raise forms.ValidationError(_("各完成人比例应不小于 0，合计为 1"))
+        return shares
+
+    def save(self, commit=True):
+        obj = super().save(commit=False)
+        if not obj.pk and self.institution is not None:
+            obj.institution = self.institution
+        obj.inventor_shares = self.cleaned_data.get("inventor_shares_text") or {}
+        if commit:
+            obj.save()
+        return obj
+
+
+class IPRightForm(forms.ModelForm):
+    class Meta:
+        model = IPRight
+        fields = ["number", "kind", "legal_status", "status_on"]
+        widgets = {"status_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("文件（CSV、XLSX）"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("不支持的文件类型：请上传 .csv 或 .xlsx 文件"))
+        return f
+
+
+class YamlUploadForm(forms.Form):
+    file = forms.FileField(label=_("许可合同 YAML 文件"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError(_("请上传 .yaml 或 .yml 文件"))
+        return f
+
+
+# ---------------------------------------------------------------------------------------------
+# Licences
+# ---------------------------------------------------------------------------------------------
+
+TERMS_EXAMPLE = """upfront: {amount: 0, due: 2026-02-28}
+milestones:
+  - {code: proto, name: 样机验收, amount: 30, due: 2026-09-30}
+  - {code: mass, name: 批量生产, amount: 50, event: mass_production, days_after: 60}
+royalty: {rate: 0.03, period: year, start: 2026-01-01, end: 2030-12-31, floor: 5, cap: 40, report_days: 30}
+deferred:
+  - {amount: 10, due: 2027-06-30}
+"""
+
+
+class LicenceForm(forms.Form):
+    code = forms.CharField(label=_("许可合同编号"), max_length=40)
+    achievement = forms.ModelChoiceField(label=_("成果"), queryset=Achievement.objects.none())
+    licensee = forms.CharField(label=_("被许可方统一社会信用代码"), max_length=18, min_length=18)
+    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    terms = forms.CharField(
+        label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),
+        initial=TERMS_EXAMPLE,
+        max_length=20000,
+    )
+
+    def __init__(self, *args, achievements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = (
+            achievements if achievements is not None else Achievement.objects.none()
+        )
+
+    def clean_code(self):
+        from kechuang.transfer.models import Licence
+
+        code = self.cleaned_data["code"].strip()
+        if Licence.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("许可合同编号已存在"))
+        return code
+
+    def clean(self):
+        from kechuang.transfer.services import licences
+
+        d = super().clean()
+        if self.errors:
+            return d
+        try:
+            terms = yaml.load(d["terms"], Loader=SAFE_LOADER) or {}
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(_("条款不是合法的 YAML：%(e)s") % {"e": str(exc)[:200]}) from None
+        if not isinstance(terms, dict):
+            raise forms.ValidationError(_("条款须为映射（upfront: …, royalty: …）"))
+        shape = {
+            **{k: (x.isoformat() if isinstance(x, date) else x) for k, x in terms.items()},
+            "code": d["code"],
+            "achievement": d["achievement"].code,
+            "licensee": d["licensee"].strip().upper(),
+            "signed_on": d["signed_on"].isoformat(),
+        }
+        try:
+            self.validated = licences.validate_terms(_dates_as_text(shape))
+        except LicenceError as exc:
+            raise forms.ValidationError(exc.problems) from None
+        name = licences.licensee_name(shape["licensee"])
+        if name is None:
+            self.add_error("licensee", _("被许可方不在企业库中"))
+        self.licensee_name = name
+        return d
+
+
+def _dates_as_text(data):
+    if isinstance(data, dict):
+        return {k: _dates_as_text(x) for k, x in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(x) for x in data]
+    return data.isoformat() if isinstance(data, date) else data
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("计算日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RevenueReportForm(forms.ModelForm):
+    class Meta:
+        model = RevenueReport
+        fields = ["period", "revenue"]
+
+    def __init__(self, *args, licence=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.licence = licence
+
+    def clean_period(self):
+        from kechuang.engine.transfer.licences import Period
+
+        text = self.cleaned_data["period"].strip().upper()
+        if Period.parse(text) is None:
+            raise forms.ValidationError(_("期间应为 2026 或 2026Q1 的形式"))
+        if self.licence and RevenueReport.objects.filter(licence=self.licence, period=text).exists():
+            raise forms.ValidationError(_("该期间已报告；已报告的数字不被覆盖"))
+        return text
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["paid_on", "amount", "note"]
+        widgets = {
+            "paid_on": forms.DateInput(attrs={"type": "date", "title": _("到账日期")}),
+            "amount": forms.NumberInput(attrs={"placeholder": _("金额（万元）"), "step": "any"}),
+            "note": forms.TextInput(attrs={"placeholder": _("备注")}),
+        }
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = MilestoneEvent
+        fields = ["milestone", "occurred_on"]
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"] = forms.ChoiceField(label=_("里程碑"), choices=list(events))
+
+
+class IncomePolicyForm(forms.ModelForm):
+    class Meta:
+        model = IncomePolicy
+        fields = ["team_share", "cost_rate", "document"]
+
+    def clean_team_share(self):
+        from kechuang.transfer.services.licences import policy_problem
+
+        share = self.cleaned_data["team_share"]
+        problem = policy_problem(share)
+        if problem:
+            raise forms.ValidationError(problem)
+        return share
+
+
+# ---------------------------------------------------------------------------------------------
+# 安心屋, demands, scenarios
+# ---------------------------------------------------------------------------------------------
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = TransferCase
+        fields = ["achievement", "kind", "counterparty", "price", "notice_days"]
+
+    def __init__(self, *args, achievements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].queryset = (
+            achievements if achievements is not None else Achievement.objects.none()
+        )
+
+
+class StepForm(forms.Form):
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    documents = forms.CharField(label=_("材料（名称，以；分隔）"), required=False, max_length=500)
+    approved = forms.TypedChoiceField(
+        label=_("结论"),
+        choices=[("1", _("通过")), ("0", _("不通过（终止）"))],
+        coerce=lambda x: x == "1",
+        initial="1",
+    )
+    valuation = forms.FloatField(label=_("评估价值（万元，价值评估环节填写）"), required=False, min_value=0)
+    valuation_method = forms.CharField(label=_("评估方法"), required=False, max_length=100)
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["raised_by", "raised_on", "text"]
+        widgets = {
+            "raised_on": forms.DateInput(attrs={"type": "date"}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("答复"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclarationForm(forms.ModelForm):
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["person", "declared_on", "has_conflict", "text"]
+        widgets = {"declared_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class DemandForm(forms.ModelForm):
+    class Meta:
+        model = Demand
+        fields = ["title", "text", "field", "min_trl", "budget"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class ScenarioListForm(forms.ModelForm):
+    class Meta:
+        model = ScenarioList
+        fields = ["title", "year", "call_until", "min_score"]
+        widgets = {"call_until": forms.DateInput(attrs={"type": "date"})}
+
+
+class ScenarioForm(forms.ModelForm):
+    class Meta:
+        model = Scenario
+        fields = ["title", "description", "field", "proposer"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ScoreForm(forms.Form):
+    score = forms.FloatField(label=_("评分（0–100）"), min_value=0, max_value=100)
+    comment = forms.CharField(label=_("意见"), required=False, max_length=500)

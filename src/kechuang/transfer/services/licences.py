@@ -1,0 +1,273 @@
+"""Licences (先用后转) between the database and the engine: what is due, warnings, YAML import and
+income distribution (收益分配).
+
+The dues are the engine's (kechuang.engine.transfer.dues.compute_dues), fed with the stored terms
+(the contract's YAML dict), revenue reports, payments and milestone events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kechuang.engine.transfer.dues import KIND_LABELS, STATUS_LABELS, LicenceDues, compute_dues
+from kechuang.engine.transfer.licences import LicenceError, parse_licences, validate_licences
+from kechuang.transfer import vocabulary as v
+from kechuang.transfer.models import (
+    Achievement,
+    IncomePolicy,
+    Licence,
+    MilestoneEvent,
+    Payment,
+    RevenueReport,
+)
+
+REPORT_SCHEMA = {"licence": pl.Utf8, "period": pl.Utf8, "revenue": pl.Float64}
+PAYMENT_SCHEMA = {"licence": pl.Utf8, "paid_on": pl.Date, "amount": pl.Float64}
+EVENT_SCHEMA = {"licence": pl.Utf8, "milestone": pl.Utf8, "occurred_on": pl.Date}
+
+
+def terms_dict(lic) -> dict:
+    """A validated engine Licence as the stored JSON (the contract's YAML shape, dates as text)."""
+    return lic.model_dump(mode="json", exclude_none=True)
+
+
+def yaml_shape(licence: Licence) -> dict:
+    """The licence as the contract's YAML dict: the stored terms with the row's own identity."""
+    return {
+        **licence.terms,
+        "code": licence.code,
+        "achievement": licence.achievement.code,
+        "licensee": licence.licensee_code,
+        "signed_on": licence.signed_on.isoformat(),
+    }
+
+
+def _frames(licences) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    ids = [lic.pk for lic in licences]
+    reports = pl.DataFrame(
+        list(
+            RevenueReport.objects.filter(licence_id__in=ids).values_list("licence__code", "period", "revenue")
+        ),
+        schema=REPORT_SCHEMA,
+        orient="row",
+    )
+    payments = pl.DataFrame(
+        list(Payment.objects.filter(licence_id__in=ids).values_list("licence__code", "paid_on", "amount")),
+        schema=PAYMENT_SCHEMA,
+        orient="row",
+    )
+    events = pl.DataFrame(
+        list(
+            MilestoneEvent.objects.filter(licence_id__in=ids).values_list(
+                "licence__code", "milestone", "occurred_on"
+            )
+        ),
+        schema=EVENT_SCHEMA,
+        orient="row",
+    )
+    return reports, payments, events
+
+
+def dues_inputs(queryset=None) -> tuple[list[dict], pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(licences in the contract's YAML shape, reports [licence, period, revenue], payments [licence,
+    paid_on, amount], events [licence, milestone, occurred_on]) of the stored licences (all of them,
+    or of ``queryset``), for `kechuang transfer dues` without files."""
+    rows = list(
+        (queryset if queryset is not None else Licence.objects.all())
+        .select_related("achievement")
+        .order_by("code")
+    )
+    return ([yaml_shape(lic) for lic in rows], *_frames(rows))
+
+
+@dataclass
+class Schedule:
+    licence: Licence
+    as_of: date
+    dues: LicenceDues
+    soon: list = field(default_factory=list)  # open items due within DUE_SOON_DAYS
+    overdue: list = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict]:
+        out = []
+        for item in self.dues.items:
+            row = item.to_json()
+            row["kind_label"] = _(KIND_LABELS[item.kind])
+            row["status_label"] = _(STATUS_LABELS[item.status])
+            row["due_date"] = item.due
+            row["soon"] = item in self.soon
+            row["reported"] = item.reported
+            out.append(row)
+        return out
+
+
+def schedule(licence: Licence, as_of: date | None = None, terms: dict | None = None) -> Schedule:
+    """The licence's items as of a date, with the warnings (due soon, overdue).
+
+    ``terms``: other terms to preview (the entry form), with the stored reports, payments, events."""
+    as_of = as_of or date.today()
+    shape = yaml_shape(licence) if terms is None else terms
+    reports, payments, events = _frames([licence]) if licence.pk else (None, None, None)
+    dues = compute_dues([shape], reports, payments, events, as_of).licences[0]
+    horizon = as_of + timedelta(days=v.DUE_SOON_DAYS)
+    soon = [i for i in dues.items if i.status == "open" and i.outstanding > 0 and as_of <= i.due <= horizon]
+    overdue = [i for i in dues.items if i.status == "overdue"]
+    return Schedule(licence, as_of, dues, soon, overdue)
+
+
+def warnings_for(licences, as_of: date | None = None) -> list[Schedule]:
+    """The schedules of these licences that have something overdue or due soon."""
+    licences = list(licences.select_related("achievement"))
+    if not licences:
+        return []
+    as_of = as_of or date.today()
+    reports, payments, events = _frames(licences)
+    dues = compute_dues([yaml_shape(lic) for lic in licences], reports, payments, events, as_of)
+    horizon = as_of + timedelta(days=v.DUE_SOON_DAYS)
+    out = []
+    for lic, d in zip(licences, dues.licences, strict=True):
+        soon = [i for i in d.items if i.status == "open" and i.outstanding > 0 and as_of <= i.due <= horizon]
+        overdue = [i for i in d.items if i.status == "overdue"]
+        if soon or overdue:
+            out.append(Schedule(lic, as_of, d, soon, overdue))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Import of a licences YAML file (all or nothing)
+# ---------------------------------------------------------------------------------------------
+
+
+class LicenceImportError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems))
+
+
+def licensee_name(credit_code: str) -> str | None:
+    from kechuang.accounts.models import OrgUnit
+    from kechuang.enterprises.models import Enterprise
+
+    name = Enterprise.objects.filter(credit_code=credit_code).values_list("name", flat=True).first()
+    return name or OrgUnit.objects.filter(credit_code=credit_code).values_list("name", flat=True).first()
+
+
+def check_licences_yaml(text: str, achievements, file_name: str) -> list[dict]:
+    """The licences of a YAML text ready to create; LicenceImportError lists every problem.
+
+    ``achievements``: the achievements the user may change (the licence's must be one of them)."""
+    try:
+        parsed = parse_licences(text, file_name)
+    except LicenceError as exc:
+        raise LicenceImportError(exc.problems) from None
+    problems, out = [], []
+    by_code = {
+        a.code: a for a in achievements.filter(code__in=[p.achievement for p in parsed if p.achievement])
+    }
+    existing = set(Licence.objects.filter(code__in=[p.code for p in parsed]).values_list("code", flat=True))
+    for position, lic in enumerate(parsed, start=1):
+        where = _("%(file)s：第 %(n)s 项（%(code)s）") % {"file": file_name, "n": position, "code": lic.code}
+        if lic.code in existing:
+            problems.append(_("%(where)s code：许可合同编号已存在，未覆盖") % {"where": where})
+        if not lic.achievement:
+            problems.append(_("%(where)s achievement：平台中须写明成果编号") % {"where": where})
+        elif lic.achievement not in by_code:
+            problems.append(
+                _("%(where)s achievement：成果「%(a)s」不存在或不属于您的单位")
+                % {"where": where, "a": lic.achievement}
+            )
+        name = licensee_name(lic.licensee)
+        if name is None:
+            problems.append(
+                _("%(where)s licensee：被许可方「%(c)s」不在企业库中") % {"where": where, "c": lic.licensee}
+            )
+        out.append({"lic": lic, "achievement": by_code.get(lic.achievement or ""), "name": name})
+    if problems:
+        raise LicenceImportError(problems)
+    return out
+
+
+@transaction.atomic
+def import_licences(text: str, achievements, file_name: str) -> list[Licence]:
+    created = []
+    for row in check_licences_yaml(text, achievements, file_name):
+        created.append(create_licence(row["lic"], row["achievement"], row["name"]))
+    return created
+
+
+def create_licence(lic, achievement: Achievement, name: str, state: str = v.LicenceState.ACTIVE) -> Licence:
+    terms = terms_dict(lic)
+    for key in ("code", "achievement", "licensee", "signed_on"):
+        terms.pop(key, None)
+    return Licence.objects.create(
+        code=lic.code,
+        achievement=achievement,
+        institution_id=achievement.institution_id,
+        licensee_code=lic.licensee,
+        licensee_name=name,
+        signed_on=lic.signed_on,
+        terms=terms,
+        state=state,
+    )
+
+
+def validate_terms(shape: dict) -> object:
+    """One licence's YAML dict validated by the engine (LicenceError in Chinese)."""
+    return validate_licences([shape], _("许可合同"))[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Income distribution (收益分配)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Distribution:
+    received: float  # payments up to the date
+    costs: float
+    net: float
+    team_share: float
+    team: float
+    institution: float
+    per_inventor: list[tuple[str, float, float]]  # (name, share, amount)
+    policy: IncomePolicy | None
+    minimum: float
+    problem: str = ""  # the policy is below the statutory minimum: refused, the minimum applied
+
+
+def statutory_minimum(kind: str = "许可") -> float:
+    return v.STATUTORY_TEAM_MINIMUM.get(kind, 0.5)
+
+
+def policy_problem(team_share: float, kind: str = "许可") -> str:
+    minimum = statutory_minimum(kind)
+    if team_share + 1e-12 < minimum:
+        return _(
+            "科研团队分配比例 %(share)s 低于法定最低 %(min)s（《促进科技成果转化法》第四十五条，%(kind)s），不予采用"
+        ) % {"share": f"{team_share:.0%}", "min": f"{minimum:.0%}", "kind": kind}
+    return ""
+
+
+def distribution(licence: Licence, as_of: date | None = None) -> Distribution:
+    as_of = as_of or date.today()
+    received = sum(p.amount for p in licence.payments.all() if p.paid_on <= as_of)
+    policy = IncomePolicy.objects.filter(institution_id=licence.institution_id).first()
+    minimum = statutory_minimum("许可")
+    share, problem = minimum, ""
+    cost_rate = 0.0
+    if policy is not None:
+        cost_rate = policy.cost_rate
+        problem = policy_problem(policy.team_share)
+        share = minimum if problem else policy.team_share
+    costs = received * cost_rate
+    net = received - costs
+    team = net * share
+    shares = licence.achievement.shares()
+    per = [(name, s, team * s) for name, s in shares.items()]
+    return Distribution(received, costs, net, share, team, net - team, per, policy, minimum, problem)

@@ -1,0 +1,1 @@
+"""Pages of the transfer app, one module per page group."""

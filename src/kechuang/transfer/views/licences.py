@@ -1,0 +1,252 @@
+"""Licences (先用后转): list, the licence page with its schedule as of a date (warnings before a due date
+and when overdue), entry with a preview of the schedule, YAML import, revenue reports and milestone
+events by the licensee, payments by the institution, the institution's income policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kechuang import access
+from kechuang.engine.transfer.dues import KIND_LABELS
+from kechuang.transfer.forms import (
+    AsOfForm,
+    EventForm,
+    IncomePolicyForm,
+    LicenceForm,
+    PaymentForm,
+    RevenueReportForm,
+    YamlUploadForm,
+)
+from kechuang.transfer.models import Achievement, IncomePolicy, Licence
+from kechuang.transfer.services import licences as service
+from kechuang.web.generic import ObjectListView, ObjectView
+
+DENIED = gettext_lazy("您的角色无权查看许可合同")
+
+
+def _as_of(request) -> date:
+    form = AsOfForm(request.GET or None)
+    return (form.is_valid() and form.cleaned_data.get("as_of")) or date.today()
+
+
+class LicenceList(ObjectListView):
+    model = Licence
+    resource = "transfer_licence"
+    denied_message = DENIED
+    template_name = "transfer/licences.html"
+    export_columns = (
+        ("许可合同编号", "code"),
+        ("成果编号", "achievement__code"),
+        ("许可方", "institution__name"),
+        ("被许可方", "licensee_name"),
+        ("被许可方统一社会信用代码", "licensee_code"),
+        ("签订日期", "signed_on"),
+        ("状态", "state"),
+    )
+    export_name = "许可合同"
+
+    def page_rows(self, queryset):
+        return queryset.select_related("achievement", "institution")
+
+    def extra_context(self, **kwargs):
+        as_of = _as_of(self.request)
+        rows = self.scoped("view")
+        return {
+            "as_of": as_of,
+            "warnings": service.warnings_for(rows, as_of),
+            "can_create": access.can_change(self.request.user, "transfer_licence"),
+        }
+
+
+class LicenceDetail(ObjectView):
+    model = Licence
+    resource = "transfer_licence"
+    denied_message = DENIED
+    template_name = "transfer/licence.html"
+    lookup_field = "code"
+
+    def base_queryset(self):
+        return Licence.objects.select_related("achievement", "institution")
+
+    def extra_context(self, object):
+        user, as_of = self.request.user, _as_of(self.request)
+        events = [
+            (m["event"], f"{m.get('name') or m['code']}（{m['event']}）")
+            for m in object.terms.get("milestones", [])
+            if m.get("event")
+        ]
+        may_report = access.can_change(user, "licence_report", object)
+        return {
+            "lic": object,
+            "s": service.schedule(object, as_of),
+            "as_of": as_of,
+            "as_of_form": AsOfForm(initial={"as_of": as_of}),
+            "kind_labels": KIND_LABELS,
+            "reports": object.reports.all(),
+            "payments": object.payments.all(),
+            "events": object.events.all(),
+            "may_report": may_report,
+            "may_pay": access.can_change(user, "transfer_licence", object),
+            "report_form": RevenueReportForm() if may_report else None,
+            "event_form": EventForm(events=events) if may_report and events else None,
+            "payment_form": PaymentForm(),
+            "d": service.distribution(object, as_of),
+            "yaml": _yaml(object),
+        }
+
+
+def _yaml(licence: Licence) -> str:
+    import yaml
+
+    return yaml.safe_dump([service.yaml_shape(licence)], allow_unicode=True, sort_keys=False)
+
+
+def _licence_for(request, code: str, resource: str) -> Licence:
+    rows = access.scoped(request.user, resource, Licence.objects.all(), "change")
+    return get_object_or_404(rows, code=code)
+
+
+@login_required
+@require_POST
+def add_report(request, code):
+    lic = _licence_for(request, code, "licence_report")
+    form = RevenueReportForm(request.POST, licence=lic)
+    if form.is_valid():
+        report = form.save(commit=False)
+        report.licence, report.reported_by = lic, request.user
+        report.save()
+        messages.success(request, _("已报告 %(p)s 的收入") % {"p": report.period})
+    else:
+        messages.error(request, _errors(form))
+    return redirect(lic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def add_event(request, code):
+    lic = _licence_for(request, code, "licence_report")
+    events = [(m["event"], m["event"]) for m in lic.terms.get("milestones", []) if m.get("event")]
+    form = EventForm(request.POST, events=events)
+    if form.is_valid():
+        if lic.events.filter(milestone=form.cleaned_data["milestone"]).exists():
+            messages.error(request, _("该里程碑事件已记录，未覆盖"))
+        else:
+            event = form.save(commit=False)
+            event.licence, event.recorded_by = lic, request.user
+            event.save()
+            messages.success(request, _("已记录里程碑事件"))
+    else:
+        messages.error(request, _errors(form))
+    return redirect(lic.get_absolute_url())
+
+
+@login_required
+@require_POST
+def add_payment(request, code):
+    lic = _licence_for(request, code, "transfer_licence")
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        payment = form.save(commit=False)
+        payment.licence, payment.recorded_by = lic, request.user
+        payment.save()
+        messages.success(request, _("已记录收款 %(a)s 万元") % {"a": f"{payment.amount:g}"})
+    else:
+        messages.error(request, _errors(form))
+    return redirect(lic.get_absolute_url())
+
+
+def _errors(form) -> str:
+    return "；".join(
+        f"{form.fields[k].label if k in form.fields else ''}：{' '.join(e)}" for k, e in form.errors.items()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_licence(request):
+    access.scoped(request.user, "transfer_licence", Licence.objects.none(), "change")
+    achievements = access.changeable(request.user, "achievement", Achievement.objects.all())
+    form = LicenceForm(request.POST or None, achievements=achievements)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        draft = Licence(
+            code=d["code"],
+            achievement=d["achievement"],
+            institution_id=d["achievement"].institution_id,
+            licensee_code=form.validated.licensee,
+            licensee_name=form.licensee_name,
+            signed_on=d["signed_on"],
+        )
+        shape = service.terms_dict(form.validated)
+        if request.POST.get("action") == "save":
+            lic = service.create_licence(form.validated, d["achievement"], form.licensee_name)
+            if not access.can_change(request.user, "transfer_licence", lic):
+                raise access.AccessDenied(_("保存后的对象超出了您的权限范围"))
+            messages.success(request, _("已保存许可合同 %(c)s") % {"c": lic.code})
+            return redirect(lic.get_absolute_url())
+        preview = service.schedule(draft, date.today(), terms=shape)
+    return render(request, "transfer/licence_new.html", {"form": form, "preview": preview})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_licences(request):
+    access.scoped(request.user, "transfer_licence", Licence.objects.none(), "change")
+    form = YamlUploadForm(request.POST or None, request.FILES or None)
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            text = f.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems = [_("%(f)s 不是 UTF-8 编码的文本") % {"f": f.name}]
+        else:
+            achievements = access.changeable(request.user, "achievement", Achievement.objects.all())
+            try:
+                created = service.import_licences(text, achievements, f.name)
+            except service.LicenceImportError as exc:
+                problems = exc.problems
+            else:
+                messages.success(request, _("已导入 %(n)s 份许可合同") % {"n": len(created)})
+                return redirect("transfer:licences")
+    return render(request, "transfer/licence_import.html", {"form": form, "problems": problems})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def income_policy(request):
+    access.scoped(request.user, "income_policy", IncomePolicy.objects.none(), "change")
+    org = request.user.org
+    policy = IncomePolicy.objects.filter(institution=org).first() or IncomePolicy(institution=org)
+    form = IncomePolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存收益分配政策"))
+        return redirect("transfer:income_policy")
+    return render(
+        request,
+        "transfer/income_policy.html",
+        {"form": form, "minimum": service.statutory_minimum(), "policy": policy if policy.pk else None},
+    )
+
+
+urlpatterns = [
+    path("licences/", LicenceList.as_view(), name="licences"),
+    path("licences/export/", LicenceList.as_view(export=True), name="licences_export"),
+    path("licences/new/", new_licence, name="licence_new"),
+    path("licences/import/", import_licences, name="licence_import"),
+    path("licences/policy/", income_policy, name="income_policy"),
+    path("licences/<str:code>/", LicenceDetail.as_view(), name="licence"),
+    path("licences/<str:code>/report/", add_report, name="licence_report"),
+    path("licences/<str:code>/event/", add_event, name="licence_event"),
+    path("licences/<str:code>/payment/", add_payment, name="licence_payment"),
+]

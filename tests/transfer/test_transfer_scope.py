@@ -1,0 +1,126 @@
+"""Who sees and changes which transfer rows, told with the personas: the university officer (东莞理工学院)
+sees and edits only its own achievements; the enterprise sees the published ones and its licence; the
+bank and the outsider see nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(response) -> str:
+    return response.content.decode()
+
+
+def test_university_sees_and_edits_only_its_own_achievements(transfer_world, client_for):
+    w, c = transfer_world, client_for("university")
+    page = _codes(c.get(reverse("transfer:achievements")))
+    assert "DGUT-2025-001" in page and "DGUT-2025-002" in page
+    assert "GBU-2025-001" not in page
+    assert c.get(reverse("transfer:achievement", kwargs={"pk": w["other"].pk})).status_code == 404
+    assert c.get(reverse("transfer:achievement_edit", kwargs={"pk": w["other"].pk})).status_code == 404
+    edit = reverse("transfer:achievement_edit", kwargs={"pk": w["own"].pk})
+    form = {
+        "code": "DGUT-2025-001",
+        "title": "表面缺陷检测系统（修订）",
+        "abstract": "",
+        "field": "先进制造与自动化",
+        "keywords": "机器视觉",
+        "inventors": "王伟；李娜",
+        "trl": "7",
+        "ownership": "单位所有",
+        "modes": ["许可"],
+        "asking_price": "",
+        "status": "可转化",
+        "inventor_shares_text": "王伟 0.6；李娜 0.4",
+    }
+    assert c.post(edit, form).status_code == 302
+    w["own"].refresh_from_db()
+    assert w["own"].title == "表面缺陷检测系统（修订）" and w["own"].trl == 7
+
+
+def test_a_new_achievement_belongs_to_the_officers_institution(transfer_world, client_for):
+    from kechuang.transfer.models import Achievement
+
+    c = client_for("university")
+    form = {
+        "code": "DGUT-2026-009",
+        "title": "新成果",
+        "field": "新材料",
+        "trl": "4",
+        "ownership": "单位所有",
+        "status": "可转化",
+    }
+    assert c.post(reverse("transfer:achievement_new"), form).status_code == 302
+    assert Achievement.objects.get(code="DGUT-2026-009").institution.code == "univ_dgut"
+    # the same code again in the same institution is refused, naming the field
+    again = c.post(reverse("transfer:achievement_new"), form)
+    assert again.status_code == 200 and "本单位已有编号为「DGUT-2026-009」的成果" in again.content.decode()
+
+
+def test_enterprise_sees_published_achievements_and_its_licence(transfer_world, client_for):
+    c = client_for("enterprise")
+    page = _codes(c.get(reverse("transfer:achievements")))
+    assert "DGUT-2025-001" in page and "GBU-2025-001" in page
+    assert "DGUT-2025-002" not in page  # withdrawn, not licensed to it
+    assert c.get(reverse("transfer:achievement_new")).status_code == 403
+    assert c.get(reverse("transfer:licence", kwargs={"code": "L-T-001"})).status_code == 200
+    assert c.get(reverse("transfer:achievements_export")).status_code == 200
+
+
+def test_licence_sides_enter_what_is_theirs(transfer_world, client_for):
+    from kechuang.transfer.models import Payment, RevenueReport
+
+    code = {"code": "L-T-001"}
+    enterprise, university = client_for("enterprise"), client_for("university")
+    enterprise.post(reverse("transfer:licence_report", kwargs=code), {"period": "2026", "revenue": "1000"})
+    assert RevenueReport.objects.get(licence__code="L-T-001").revenue == 1000
+    # the licensee does not record payments; the institution does not report revenue
+    assert enterprise.post(
+        reverse("transfer:licence_payment", kwargs=code), {"paid_on": "2026-03-01", "amount": "5"}
+    ).status_code in (403, 404)
+    assert university.post(
+        reverse("transfer:licence_report", kwargs=code), {"period": "2027", "revenue": "9"}
+    ).status_code in (403, 404)
+    university.post(
+        reverse("transfer:licence_payment", kwargs=code), {"paid_on": "2026-03-01", "amount": "5"}
+    )
+    assert Payment.objects.get(licence__code="L-T-001").amount == 5
+    # a reported period is not overwritten
+    enterprise.post(reverse("transfer:licence_report", kwargs=code), {"period": "2026", "revenue": "1"})
+    assert RevenueReport.objects.get(licence__code="L-T-001", period="2026").revenue == 1000
+
+
+@pytest.mark.parametrize("persona", ["bank", "reporter"])
+def test_roles_without_transfer_see_nothing(transfer_world, client_for, persona):
+    c = client_for(persona)
+    assert c.get(reverse("transfer:home")).status_code == 403
+    assert c.get(reverse("transfer:achievements")).status_code == 403
+    assert c.get(reverse("transfer:licence", kwargs={"code": "L-T-001"})).status_code == 403
+
+
+def test_outsider_is_sent_to_login_and_the_api_answers_401(transfer_world, client_for):
+    c = client_for("outsider")
+    assert c.get(reverse("transfer:achievements"))["Location"].startswith("/login/")
+    assert c.get("/api/transfer/achievements").status_code == 401
+
+
+def test_api_lists_and_dues_follow_the_scope(transfer_world, client_for):
+    uni = client_for("university").get("/api/transfer/achievements").json()
+    assert {a["code"] for a in uni["items"]} == {"DGUT-2025-001", "DGUT-2025-002"}
+    ent = client_for("enterprise")
+    dues = ent.get("/api/transfer/licences/L-T-001/dues?as_of=2026-03-31").json()
+    items = {i["ref"]: i for i in dues["licences"][0]["items"]}
+    assert items["upfront"]["status"] == "overdue" and items["upfront"]["amount"] == 10
+    assert client_for("songshanhu").get("/api/transfer/licences/L-T-001").status_code == 403
+
+
+def test_licence_page_warns_of_overdue_and_soon_due_items(transfer_world, client_for):
+    page = client_for("university").get(
+        reverse("transfer:licence", kwargs={"code": "L-T-001"}) + "?as_of=2026-09-10"
+    )
+    text = page.content.decode()
+    assert 'data-testid="overdue-warning"' in text  # the upfront fee of 2026-02-28 is unpaid
+    assert 'data-testid="soon-warning"' in text  # the prototype milestone of 2026-09-30
