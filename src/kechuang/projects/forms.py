@@ -60,3 +60,50 @@ class SpendingForm(forms.Form):
 
 class MilestoneReportForm(forms.Form):
     value = forms.FloatField(label=_("报告值"), required=False)
+
+
+class EthicsForm(forms.Form):
+    committee = forms.CharField(label=_("伦理委员会"), max_length=120)
+    committee_registration = forms.CharField(label=_("委员会备案号"), max_length=60)
+    number = forms.CharField(label=_("批件号"), max_length=60)
+    approved_on = forms.DateField(label=_("批准日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+METHODS = (("第三方测试", _("第三方测试")), ("真实应用场景考核", _("真实应用场景考核")))
+
+
+class AcceptanceForm(forms.Form):
+    """One measured value per target indicator of the call, with how and by whom it was verified."""
+
+    decided_on = forms.DateField(label=_("验收日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    conditions = forms.CharField(label=_("整改要求"), required=False, max_length=500)
+
+    def __init__(self, goals: list[dict], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for i, goal in enumerate(goals):
+            self.fields[f"measured_{i}"] = forms.FloatField(label=f"{goal['indicator']}（{_('目标')} {goal.get('target')}）",
+                                                            required=False)  # fmt: skip
+            self.fields[f"method_{i}"] = forms.ChoiceField(label=_("方式"), choices=METHODS)
+            self.fields[f"by_{i}"] = forms.CharField(label=_("核验机构"), max_length=120)
+
+    def results(self) -> list[dict]:
+        return [
+            {"indicator": g["indicator"], "target": g.get("target"), "measured": self.cleaned_data[f"measured_{i}"],
+             "higher_is_better": g.get("higher_is_better", True), "key": g.get("key", True),
+             "method": self.cleaned_data[f"method_{i}"], "by": self.cleaned_data[f"by_{i}"]}
+            for i, g in enumerate(self.goals)
+        ]  # fmt: skip
+
+
+class ReadingForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("指标"), queryset=None)
+    period = forms.RegexField(label=_("期间"), regex=r"^20\d{2}(Q[1-4])?$", max_length=6,
+                              help_text=_("年度如 2026，或季度如 2026Q3"))  # fmt: skip
+    value = forms.FloatField(label=_("数值"))
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.models import SecurityIndicator
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = SecurityIndicator.objects.filter(computed=False)

@@ -511,6 +511,25 @@ def computed_values(today: dt.date | None = None) -> dict[str, float]:
     }
 
 
+def record_reading(indicator: SecurityIndicator, period: str, value: float, source: str) -> SecurityReading:
+    """A department's figure for an indicator the platform cannot compute; an existing figure for the
+    same period is not overwritten."""
+    if indicator.computed:
+        raise ProjectError(f"指标「{indicator.name}」由平台数据计算，无需填报")
+    existing = SecurityReading.objects.filter(indicator=indicator, period=period).first()
+    if existing is not None:
+        raise ProjectError(
+            f"指标「{indicator.name}」{period} 已有数值 {existing.value:g}（{existing.source}），未覆盖"
+        )
+    return SecurityReading.objects.create(indicator=indicator, period=period, value=value, source=source)
+
+
+def add_ethics_approval(project: Project, **fields) -> None:
+    from kechuang.projects.models import EthicsApproval
+
+    EthicsApproval.objects.create(project=project, **fields)
+
+
 @dataclass
 class WarningRow:
     indicator: SecurityIndicator

@@ -16,9 +16,12 @@ from kechuang import access
 from kechuang.accounts.models import OrgUnit
 from kechuang.projects import services
 from kechuang.projects.forms import (
+    AcceptanceForm,
     ApplicationForm,
     ConflictForm,
+    EthicsForm,
     MilestoneReportForm,
+    ReadingForm,
     ScoreForm,
     SpendingForm,
 )
@@ -258,7 +261,11 @@ def project_detail(request, pk: int):
     user = request.user
     may_report = access.can_change(user, "major_project", project)
     oversight = access.can_change(user, "project_oversight")
-    spending_form = SpendingForm(request.POST if request.POST.get("action") == "spending" else None)
+    action = request.POST.get("action")
+    spending_form = SpendingForm(request.POST if action == "spending" else None)
+    ethics_form = EthicsForm(request.POST if action == "ethics" else None)
+    goals = project.application.call.goals or []
+    acceptance_form = AcceptanceForm(goals, request.POST if action == "acceptance" else None)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -287,6 +294,21 @@ def project_detail(request, pk: int):
                 services.verify_milestone(milestone)
                 messages.success(request, _("里程碑已核验"))
                 return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "ethics":
+                access.deny_unless(may_report or oversight)
+                if ethics_form.is_valid():
+                    services.add_ethics_approval(project, **ethics_form.cleaned_data)
+                    messages.success(request, _("伦理审查批准已登记"))
+                    return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "acceptance":
+                access.deny_unless(oversight)
+                if acceptance_form.is_valid():
+                    data = acceptance_form.cleaned_data
+                    services.record_acceptance(
+                        project, acceptance_form.results(), data["decided_on"], data["conditions"]
+                    )
+                    messages.success(request, _("验收结论已记录"))
+                    return HttpResponseRedirect(project.get_absolute_url())
             elif action == "release":
                 access.deny_unless(oversight)
                 tranche = get_object_or_404(Tranche, project=project, pk=request.POST.get("tranche"))
@@ -303,6 +325,8 @@ def project_detail(request, pk: int):
         "tranches": tranches,
         "spending": project.spending.all(),
         "spending_form": spending_form,
+        "ethics_form": ethics_form,
+        "acceptance_form": acceptance_form if goals else None,
         "acceptance": getattr(project, "acceptance", None),
         "ethics": project.ethics_approvals.all(),
         "ethics_missing": services.ethics_missing(project),
@@ -330,7 +354,22 @@ def exemption(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def security(request):
     _scoped(request, "security_indicator", SecurityIndicator.objects.none())
+    may_enter = access.can_change(request.user, "security_indicator")
+    form = ReadingForm(request.POST or None) if may_enter else None
+    if request.method == "POST":
+        access.deny_unless(may_enter)
+        if form.is_valid():
+            data = form.cleaned_data
+            source = request.user.org.name if request.user.org_id else request.user.username
+            try:
+                services.record_reading(data["indicator"], data["period"], data["value"], f"{source}填报")
+            except services.ProjectError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("监测值已登记"))
+                return HttpResponseRedirect(reverse("projects:security"))
     board = services.security_board()
-    return render(request, "projects/security.html", {"board": board})
+    return render(request, "projects/security.html", {"board": board, "form": form})
