@@ -197,38 +197,32 @@ def _improvements(model: ModelFile, score: PointsScore) -> list[dict]:
     return out
 
 
+def industry_major(code: str) -> str:
+    """The GB/T 4754 major class (门类字母 + 大类两位, e.g. C39) of an industry code."""
+    return (code or "")[:3]
+
+
 def _peers(user, score: PointsScore) -> dict:
-    """Peers: scored enterprises of the same run, industry and town. The figures are aggregates; the
-    named list only holds the peers the user may see."""
+    """Peers: scored enterprises of the same run and town in the same industry major class (大类,
+    e.g. C39). The figures are aggregates over all of them; the named list holds only the peers the
+    user may see (an enterprise user sees none by name)."""
+    major = industry_major(score.industry_code)
     same = PointsScore.objects.filter(
-        run_id=score.run_id,
-        industry_code=score.industry_code,
-        region_code=score.region_code,
-        excluded="",
-        points__isnull=False,
+        run_id=score.run_id, region_code=score.region_code, excluded="", points__isnull=False
     )
-    table = PointsScore._meta.db_table
-    frame = read_frame(
-        f"SELECT points, stage FROM {table} WHERE run_id = %s AND industry_code = %s AND region_code = %s "
-        "AND excluded = '' AND points IS NOT NULL",
-        [score.run_id, score.industry_code, score.region_code],
-        schema={"points": pl.Float64, "stage": pl.Utf8},
-    )
-    better = (
-        frame.filter(pl.col("points") > (score.points or 0) + 1e-9).height
-        if score.points is not None
-        else None
-    )
-    name = Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("name")[:1]
+    same = same.filter(industry_code__startswith=major) if major else same.filter(industry_code="")
+    points = pl.Series(list(same.values_list("points", flat=True)), dtype=pl.Float64)
+    better = int((points > (score.points or 0) + 1e-9).sum()) if score.points is not None else None
     visible = (
         access.visible(user, "points", same.exclude(pk=score.pk))
-        .annotate(name=Subquery(name))
+        .annotate(name=enterprise_name())
         .order_by("-points", "credit_code")[:PEERS_SHOWN]
     )
     return {
-        "count": frame.height,
-        "median": frame["points"].median() if frame.height else None,
-        "best": frame["points"].max() if frame.height else None,
+        "industry": major,
+        "count": points.len(),
+        "median": points.median() if points.len() else None,
+        "best": points.max() if points.len() else None,
         "position": (better + 1) if better is not None else None,
         "rows": list(visible),
     }
