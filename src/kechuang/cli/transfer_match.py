@@ -36,7 +36,7 @@ def match(
     output_format: str = typer.Option("json", "--format", help="json（默认）或 table"),
 ) -> None:
     """按需求匹配科技成果：BM25 文本相关度（结巴分词、同义概念扩展）结合技术领域与就绪水平，
-    输出 [{"achievement", "title", "score", "terms"}]，得分高者在前。"""
+    输出 [{"achievement", "title", "score", "terms"}]，得分高者在前。只匹配状态为可转化（或未填状态）的成果。"""
     from kechuang.engine.transfer.fields import FIELDS, canonical_field
 
     if not demand.strip():
