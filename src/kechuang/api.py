@@ -237,6 +237,7 @@ def me(request):
 
 
 def _add_routers() -> None:
+    from kechuang.carriers.api import router as carriers_router
     from kechuang.enterprises.api import router as enterprises_router
     from kechuang.plans.api import router as plans_router
     from kechuang.transfer.api import router as transfer_router
@@ -245,6 +246,7 @@ def _add_routers() -> None:
 
     api.add_router("/plans", plans_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/carriers", carriers_router)
     api.add_router("/transfer", transfer_router)
     api.add_router("/points", points_router)
     api.add_router("/projects", projects_router)

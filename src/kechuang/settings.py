@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kechuang.points",
     "kechuang.transfer",
     "kechuang.projects",
+    "kechuang.carriers",
     "django_tasks",
     "django_tasks_db",
     "kechuang.jobs",

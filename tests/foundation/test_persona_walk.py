@@ -30,6 +30,7 @@ from kechuang.access.routes import NAMESPACES, PUBLIC, Needs, Unclassified, api_
 from tests.enterprises import conftest as enterprise_fixtures
 from tests.personas import ENTERPRISE_CREDIT_CODE, PERSONAS
 from tests.plans import conftest as plan_fixtures
+from tests.carriers.carriers_walk import carriers_walk_data
 from tests.transfer import conftest as transfer_fixtures
 from tests.projects import conftest as projects_fixtures
 
@@ -163,6 +164,7 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk, tra
         # API operations: OpenAPI path parameter → value, and the object for row-level answers
         "api:code": plan.code,
         "api:credit_code": (enterprise.credit_code, enterprise),
+        **carriers_walk_data(personas),
     }
 
 

@@ -229,6 +229,88 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     "user": {"view": {ADMIN: "all"}, "change": {ADMIN: "all"}},
     "admin_site": {"view": {ADMIN: "all"}, "change": {ADMIN: "all"}},
     "api_token": {"view": {r: "own_user" for r in ALL_ROLES}, "change": {r: "own_user" for r in ALL_ROLES}},
+    # 创新载体与人才 (kechuang.carriers): an operator sees its own carriers, an applicant its own application
+    "carriers_home": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "all",
+            CARRIER_OPERATOR: "all",
+            ENTERPRISE: "all",
+            UNIVERSITY: "all",
+            INDIVIDUAL: "all",
+            EXPERT: "all",
+        },
+        "change": {},
+    },
+    "carrier": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", TOWN: "own_region", CARRIER_OPERATOR: "own_org"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "carrier_report": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", TOWN: "own_region", CARRIER_OPERATOR: "own_org"},
+        "change": {ADMIN: "all", BUREAU: "all", CARRIER_OPERATOR: "own_org"},
+    },
+    "carrier_evaluation": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", TOWN: "own_region", CARRIER_OPERATOR: "own_org"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "instrument": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "all",
+            CARRIER_OPERATOR: "all",
+            ENTERPRISE: "all",
+            UNIVERSITY: "all",
+            INDIVIDUAL: "all",
+        },
+        "change": {ADMIN: "all", BUREAU: "all", CARRIER_OPERATOR: "own_org"},
+    },
+    "booking": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            CARRIER_OPERATOR: "own_org",
+            ENTERPRISE: "own_user",
+            UNIVERSITY: "own_user",
+            INDIVIDUAL: "own_user",
+        },
+        "change": {
+            ADMIN: "all",
+            BUREAU: "all",
+            CARRIER_OPERATOR: "own_org",
+            ENTERPRISE: "own_user",
+            UNIVERSITY: "own_user",
+            INDIVIDUAL: "own_user",
+        },
+    },
+    "voucher": {"view": {ADMIN: "all", BUREAU: "all", LEADER: "all"}, "change": {ADMIN: "all", BUREAU: "all"}},
+    "talent_application": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "own_region",
+            EXPERT: "all",
+            INDIVIDUAL: "own_user",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+            CARRIER_OPERATOR: "own_org",
+        },
+        "change": {
+            ADMIN: "all",
+            BUREAU: "all",
+            EXPERT: "all",
+            INDIVIDUAL: "own_user",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+            CARRIER_OPERATOR: "own_org",
+        },
+    },
 }
 
 # Navigation: (key, Chinese label, URL name, resource that must be visible, built yet?)
@@ -239,5 +321,6 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("transfer", _noop("成果转化"), "transfer:home", "transfer", True),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),
+    ("carriers", _noop("创新载体"), "carriers:home", "carriers_home", True),
     ("admin", _noop("系统管理"), "admin:index", "admin_site", True),
 )

@@ -124,4 +124,29 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "job": {
         "own_user": lambda u: Q(started_by_id=u.pk),
     },
+    # 创新载体与人才: a carrier's rows belong to its operator organisation and its town
+    "carrier": {
+        "own_org": lambda u: Q(operator__code=_org_code(u)),
+        "own_region": lambda u: Q(region_code=_region(u)),
+    },
+    "carrier_report": {
+        "own_org": lambda u: Q(carrier__operator__code=_org_code(u)),
+        "own_region": lambda u: Q(carrier__region_code=_region(u)),
+    },
+    "carrier_evaluation": {
+        "own_org": lambda u: Q(carrier__operator__code=_org_code(u)),
+        "own_region": lambda u: Q(carrier__region_code=_region(u)),
+    },
+    "instrument": {
+        "own_org": lambda u: Q(owner__operator__code=_org_code(u)),
+    },
+    "booking": {
+        "own_org": lambda u: Q(instrument__owner__operator__code=_org_code(u)),
+        "own_user": lambda u: Q(applicant_id=u.pk),
+    },
+    "talent_application": {
+        "own_user": lambda u: Q(applicant_id=u.pk),
+        "own_org": lambda u: Q(employer_org__code=_org_code(u)),
+        "own_region": lambda u: Q(region_code=_region(u)),
+    },
 }

@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from kechuang.carriers.models import (
+    Booking,
+    Carrier,
+    CarrierReport,
+    EvaluationResult,
+    InstitutionTarget,
+    Instrument,
+    TalentApplication,
+    VoucherBudget,
+)
+from kechuang.web.admin import ReadOnlyAdmin
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "level", "region_code", "status")
+    list_filter = ("kind", "level", "status")
+    search_fields = ("code", "name")
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "owner", "value", "open_for_sharing")
+    search_fields = ("code", "name")
+
+
+@admin.register(VoucherBudget)
+class VoucherBudgetAdmin(admin.ModelAdmin):
+    list_display = ("year", "amount")
+
+
+@admin.register(InstitutionTarget)
+class InstitutionTargetAdmin(admin.ModelAdmin):
+    list_display = ("carrier", "code", "name", "target_year", "target_value")
+
+
+@admin.register(CarrierReport)
+class CarrierReportAdmin(ReadOnlyAdmin):
+    list_display = ("carrier", "year", "submitted_at")
+
+
+@admin.register(EvaluationResult)
+class EvaluationResultAdmin(ReadOnlyAdmin):
+    list_display = ("carrier", "template", "period", "total", "grade")
+    list_filter = ("template", "period")
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyAdmin):
+    list_display = ("instrument", "applicant_name", "date", "status", "hours_used")
+
+
+@admin.register(TalentApplication)
+class TalentApplicationAdmin(ReadOnlyAdmin):
+    list_display = ("person_name", "route", "claimed_class", "status")

@@ -1,0 +1,92 @@
+"""Forms of the carriers pages: filters, the annual report, bookings, vouchers, talent applications."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kechuang.carriers.models import Booking, CarrierReport, TalentApplication
+from kechuang.carriers.services import REPORT_FIELDS
+from kechuang.carriers.vocabulary import CarrierKind, Level, TalentClass, TalentRoute
+
+
+class CarrierFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称或编号"), required=False, max_length=60)
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部"))] + CarrierKind.choices)
+    level = forms.ChoiceField(label=_("级别"), required=False, choices=[("", _("全部"))] + Level.choices)
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        d = self.cleaned_data
+        if d["q"]:
+            queryset = queryset.filter(Q(name__icontains=d["q"]) | Q(code__icontains=d["q"]))
+        if d["kind"]:
+            queryset = queryset.filter(kind=d["kind"])
+        if d["level"]:
+            queryset = queryset.filter(level=d["level"])
+        return queryset
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = CarrierReport
+        fields = REPORT_FIELDS
+
+    def clean_listed_graduates(self):
+        return self.cleaned_data.get("listed_graduates") or 0
+
+
+class BookingForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ["date", "hours_requested"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class UseForm(forms.Form):
+    hours = forms.FloatField(label=_("实际机时"), min_value=0.5, max_value=10000)
+    rating = forms.IntegerField(label=_("用户评价（1–5）"), min_value=1, max_value=5, required=False)
+
+
+class VoucherForm(forms.Form):
+    amount = forms.FloatField(label=_("创新券金额（万元）"), min_value=0.01, max_value=10000)
+
+
+class TalentForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("身份证件号码"), max_length=30)
+
+    class Meta:
+        model = TalentApplication
+        fields = [
+            "person_name",
+            "employer_name",
+            "region_code",
+            "route",
+            "claimed_class",
+            "criterion",
+            "evidence",
+        ]
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 4})}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("操作"),
+        choices=[
+            ("recommend", _("单位推荐")),
+            ("score", _("专家评分")),
+            ("approve", _("认定")),
+            ("reject", _("不予认定")),
+            ("revoke", _("弄虚作假，撤销")),
+        ],
+    )
+    text = forms.CharField(label=_("意见"), required=False, max_length=500)
+    score = forms.FloatField(label=_("评分"), required=False, min_value=0, max_value=100)
+    talent_class = forms.ChoiceField(
+        label=_("认定类别"), required=False, choices=[("", "—")] + TalentClass.choices
+    )
+
+
+ROUTES = TalentRoute

@@ -1,0 +1,38 @@
+"""Template helpers of the carriers pages: the tabs a user may open, number formatting."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from kechuang import access
+
+register = template.Library()
+
+_TABS = (
+    ("carriers:list", "载体名录", "list", "carrier"),
+    ("carriers:evaluations", "评价结果", "evaluations", "carrier_evaluation"),
+    ("carriers:instruments", "仪器设施共享", "instruments", "instrument"),
+    ("carriers:bookings", "预约记录", "bookings", "booking"),
+    ("carriers:talents", "人才分类评价", "talents", "talent_application"),
+)
+
+
+@register.filter
+def carrier_tabs(user):
+    return [(name, _(label), key) for name, label, key, resource in _TABS if access.can_view(user, resource)]
+
+
+@register.filter
+def num(value, digits: int = 2):
+    """12.0 → 12, 0.3333 → 0.33, None → —."""
+    if value is None or value == "":
+        return "—"
+    try:
+        v = round(float(value), int(digits))
+    except (TypeError, ValueError):
+        return value
+    return f"{v:,.{int(digits)}f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

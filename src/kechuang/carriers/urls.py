@@ -1,0 +1,6 @@
+"""创新载体与人才 pages (/carriers/)."""
+
+from kechuang.carriers.views import evaluation, instruments, registry, talent
+
+app_name = "carriers"
+urlpatterns = registry.urlpatterns + evaluation.urlpatterns + instruments.urlpatterns + talent.urlpatterns

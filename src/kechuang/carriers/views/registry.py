@@ -1,0 +1,208 @@
+"""The carriers' home, registry, one carrier's page (figures from the registry, recognition check,
+evaluations, 「一院一策」 targets) and the operator's annual report (form and upload)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from kechuang import access
+from kechuang.carriers import services
+from kechuang.carriers.forms import CarrierFilterForm, ReportForm
+from kechuang.carriers.models import Carrier, CarrierReport, IncubatedEnterprise
+from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind
+from kechuang.regions import region_names
+from kechuang.web.generic import ObjectListView, ObjectView, xlsx_response
+from kechuang.web.uploads import upload_too_large
+
+DENIED = gettext_lazy("您的角色无权查看创新载体")
+
+
+def latest_year() -> int:
+    from django.db.models import Max
+
+    return CarrierReport.objects.aggregate(y=Max("year"))["y"] or 2025
+
+
+@login_required
+def home(request):
+    access.scoped(request.user, "carriers_home", Carrier.objects.none())
+    user = request.user
+    sections = [
+        (name, label)
+        for name, label, resource in (
+            ("carriers:list", _("载体名录"), "carrier"),
+            ("carriers:evaluations", _("评价结果"), "carrier_evaluation"),
+            ("carriers:instruments", _("仪器设施共享"), "instrument"),
+            ("carriers:bookings", _("预约记录"), "booking"),
+            ("carriers:talents", _("人才分类评价"), "talent_application"),
+        )
+        if access.can_view(user, resource)
+    ]
+    counts = []
+    if access.can_view(user, "carrier"):
+        mine = access.visible(user, "carrier", Carrier.objects.all())
+        counts = [(label, mine.filter(kind=kind).count()) for kind, label in CarrierKind.choices]
+    return render(request, "carriers/home.html", {"sections": sections, "counts": counts})
+
+
+class CarrierList(ObjectListView):
+    model = Carrier
+    resource = "carrier"
+    denied_message = DENIED
+    template_name = "carriers/list.html"
+    filter_form = CarrierFilterForm
+    export_columns = (
+        ("编号", "code"),
+        ("名称", "name"),
+        ("类型", "kind"),
+        ("级别", "level"),
+        ("所属镇街", "region_code"),
+        ("专业领域", "specialisation"),
+        ("场地面积（㎡）", "area"),
+        ("状态", "status"),
+    )
+    export_name = "创新载体名录"
+
+    def page_rows(self, queryset):
+        return queryset.select_related("operator")
+
+    def decorate(self, rows):
+        names = region_names()
+        for r in rows:
+            r.region_name = names.get(r.region_code, r.region_code)
+        return rows
+
+
+class CarrierDetail(ObjectView):
+    model = Carrier
+    resource = "carrier"
+    denied_message = DENIED
+    template_name = "carriers/carrier.html"
+    lookup_field = "code"
+
+    def extra_context(self, object=None, **kwargs):
+        c = object
+        year = int(self.request.GET.get("year") or latest_year())
+        ctx = {"year": year, "region_name": region_names().get(c.region_code, c.region_code)}
+        ctx["report"] = c.reports.filter(year=year).first()
+        ctx["can_report"] = (
+            access.can_change(self.request.user, "carrier_report", ctx["report"])
+            if ctx["report"]
+            else (
+                access.scope_kind(self.request.user, "carrier_report", "change") is not None
+                and access.visible(self.request.user, "carrier", Carrier.objects.filter(pk=c.pk)).exists()
+            )
+        )
+        figures = services.carrier_frame(Carrier.objects.filter(pk=c.pk), year).to_dicts()[0]
+        ctx["figures"] = figures
+        if c.kind in INCUBATION_KINDS or c.kind == CarrierKind.INSTITUTION:
+            ctx["verdict"] = services.recognition(c, year)
+        if c.kind in INCUBATION_KINDS:
+            ctx["incubated"] = (
+                IncubatedEnterprise.objects.filter(carrier=c)
+                .select_related("enterprise")
+                .order_by("-entered_year")[:50]
+            )
+        if c.kind == CarrierKind.INSTITUTION:
+            ctx["targets"] = services.target_status(c, year)
+        ctx["template_names"] = services.TEMPLATES
+        ctx["evaluations"] = access.visible(self.request.user, "carrier_evaluation", c.evaluations.all())
+        ctx["instruments"] = c.instruments.all()
+        return ctx
+
+
+def _my_carrier(request, code: str) -> Carrier:
+    """A carrier whose reports the user may write (404 outside the scope)."""
+    access.scoped(request.user, "carrier_report", CarrierReport.objects.none(), "change")
+    carriers = access.visible(request.user, "carrier", Carrier.objects.all())
+    return get_object_or_404(carriers, code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, code: str):
+    """The annual report of one carrier and year: create, or edit the existing one."""
+    carrier = _my_carrier(request, code)
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or latest_year())
+    except ValueError:
+        year = latest_year()
+    existing = carrier.reports.filter(year=year).first()
+    if existing is not None and not access.can_change(request.user, "carrier_report", existing):
+        raise access.AccessDenied(_("无权修改该报告"))
+    form = ReportForm(request.POST or None, instance=existing or CarrierReport(carrier=carrier, year=year))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            obj = form.save(commit=False)
+            obj.carrier, obj.year, obj.submitted_by = carrier, year, request.user
+            obj.save()
+        messages.success(request, _("%(y)s 年度报告已保存") % {"y": year})
+        return redirect(f"{carrier.get_absolute_url()}?year={year}")
+    return render(request, "carriers/report.html", {"carrier": carrier, "form": form, "year": year})
+
+
+@login_required
+def report_template(request):
+    access.scoped(request.user, "carrier_report", CarrierReport.objects.none(), "change")
+    return xlsx_response(services.report_template_xlsx(), "载体年度报告模板.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_upload(request):
+    """Excel upload of annual reports: preview with every row error, then confirm; all or nothing."""
+    access.scoped(request.user, "carrier_report", CarrierReport.objects.none(), "change")
+    carriers = access.visible(request.user, "carrier", Carrier.objects.all())
+    ctx: dict = {}
+    if request.method == "POST":
+        if upload_too_large(request):
+            ctx["error"] = _("文件过大")
+        elif request.POST.get("confirm") and request.session.get("carriers_upload"):
+            staged = Path(request.session.pop("carriers_upload"))
+            checked = services.check_report_upload(staged, carriers)
+            staged.unlink(missing_ok=True)
+            if checked.errors.rejected:
+                ctx["checked"] = checked
+            else:
+                n = services.save_report_upload(checked, request.user)
+                messages.success(request, _("已导入 %(n)s 份年度报告") % {"n": n})
+                return redirect("carriers:list")
+        elif "file" in request.FILES:
+            f = request.FILES["file"]
+            suffix = Path(f.name).suffix.lower()
+            if suffix not in (".xlsx", ".csv"):
+                ctx["error"] = _("请上传 .xlsx 或 .csv 文件")
+            else:
+                with tempfile.NamedTemporaryFile(delete=False, suffix=suffix, prefix="carriers-") as tmp:
+                    for chunk in f.chunks():
+                        tmp.write(chunk)
+                checked = services.check_report_upload(Path(tmp.name), carriers)
+                ctx["checked"] = checked
+                if checked.errors.rejected:
+                    Path(tmp.name).unlink(missing_ok=True)
+                else:
+                    request.session["carriers_upload"] = tmp.name
+        else:
+            ctx["error"] = _("请选择文件")
+    return render(request, "carriers/report_upload.html", ctx)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("list/", CarrierList.as_view(), name="list"),
+    path("list/export/", CarrierList.as_view(export=True), name="list_export"),
+    path("c/<str:code>/", CarrierDetail.as_view(), name="carrier"),
+    path("c/<str:code>/report/", report, name="report"),
+    path("reports/upload/", report_upload, name="report_upload"),
+    path("reports/template/", report_template, name="report_template"),
+]

@@ -1,0 +1,138 @@
+"""人才分类评价: applications (an applicant sees its own), the employer's recommendation, expert
+scores, the bureau's decision, and revocation for fraud (barred five years)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kechuang import access
+from kechuang.accounts.models import Role
+from kechuang.carriers import services
+from kechuang.carriers.forms import DecisionForm, TalentForm
+from kechuang.carriers.models import TalentApplication
+from kechuang.carriers.vocabulary import TalentRoute
+from kechuang.regions import region_names
+from kechuang.web.generic import ObjectListView, ObjectView
+
+DENIED = gettext_lazy("您的角色无权查看人才评价申报")
+
+
+class TalentList(ObjectListView):
+    model = TalentApplication
+    resource = "talent_application"
+    denied_message = DENIED
+    template_name = "carriers/talents.html"
+
+    def filter(self, form, queryset):
+        route = self.request.GET.get("route")
+        if route in TalentRoute.values:
+            queryset = queryset.filter(route=route)
+        return queryset
+
+    def extra_context(self, **kwargs):
+        return {"routes": TalentRoute.choices, "can_apply": self.request.user.role == Role.INDIVIDUAL}
+
+
+def _actions(user, app) -> list[str]:
+    """The workflow steps this user may take on this application now."""
+    if not access.can_change(user, "talent_application", app):
+        return []
+    role = user.role
+    out = []
+    if role in (
+        Role.ENTERPRISE_USER,
+        Role.UNIVERSITY_USER,
+        Role.CARRIER_OPERATOR,
+        Role.BUREAU_STAFF,
+        Role.CITY_ADMIN,
+    ):
+        out.append("recommend")
+    if role == Role.EXPERT:
+        out.append("score")
+    if role in (Role.BUREAU_STAFF, Role.CITY_ADMIN):
+        out += ["approve", "reject", "revoke"]
+    return out
+
+
+class TalentDetail(ObjectView):
+    model = TalentApplication
+    resource = "talent_application"
+    denied_message = DENIED
+    template_name = "carriers/talent.html"
+
+    def extra_context(self, object=None, **kwargs):
+        catalogue = {c["code"]: c for c in services.talent_catalogue()}
+        return {
+            "criterion": catalogue.get(object.criterion),
+            "region_name": region_names().get(object.region_code, object.region_code),
+            "actions": _actions(self.request.user, object),
+            "form": DecisionForm(),
+            "scores": object.scores.count(),
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    access.scoped(request.user, "talent_application", TalentApplication.objects.none(), "change")
+    if request.user.role != Role.INDIVIDUAL:
+        messages.error(request, _("人才评价由本人以个人申报者身份申报"))
+        return redirect("carriers:talents")
+    form = TalentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+        try:
+            app = services.submit_application(request.user, form.cleaned_data["id_number"], **data)
+        except ValidationError as exc:
+            form.add_error(None, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已提交申报"))
+            return redirect(app.get_absolute_url())
+    return render(
+        request, "carriers/talent_apply.html", {"form": form, "catalogue": services.talent_catalogue()}
+    )
+
+
+@login_required
+@require_POST
+def action(request, pk: int):
+    qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all(), "change")
+    app = get_object_or_404(qs, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["decision"] not in _actions(request.user, app):
+        messages.error(request, _("无法执行该操作"))
+        return redirect(app.get_absolute_url())
+    d = form.cleaned_data
+    try:
+        match d["decision"]:
+            case "recommend":
+                services.recommend(app, d["text"] or _("同意推荐"))
+            case "score":
+                if d["score"] is None:
+                    raise ValidationError(_("请填写评分（0–100）"))
+                services.add_score(app, request.user, d["score"])
+            case "approve":
+                services.decide(app, True, d["talent_class"], d["text"])
+            case "reject":
+                services.decide(app, False, note=d["text"])
+            case "revoke":
+                services.revoke_for_fraud(app, d["text"] or _("弄虚作假"))
+        messages.success(request, _("已保存"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(app.get_absolute_url())
+
+
+urlpatterns = [
+    path("talent/", TalentList.as_view(), name="talents"),
+    path("talent/apply/", apply, name="talent_apply"),
+    path("talent/<int:pk>/", TalentDetail.as_view(), name="talent"),
+    path("talent/<int:pk>/action/", action, name="talent_action"),
+]

@@ -1,0 +1,67 @@
+"""The carriers' objects for the persona walk (tests/foundation/test_persona_walk.py): one carrier
+in 松山湖 with an evaluation result, an instrument with the enterprise persona's booking, and a
+talent application of 松山湖."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def carriers_walk_data(personas) -> dict:
+    from kechuang.accounts.models import OrgKind, OrgUnit, User
+    from kechuang.carriers.models import Booking, Carrier, EvaluationResult, Instrument, TalentApplication
+
+    org = OrgUnit.objects.create(
+        code="car_walk",
+        name="走查载体运营方",
+        kind=OrgKind.CARRIER,
+        region_code="441900401",
+        parent=OrgUnit.objects.get(code="441900401"),
+    )
+    carrier = Carrier.objects.create(
+        code="W1", name="走查孵化器", kind="incubator", operator=org, region_code="441900401"
+    )
+    result = EvaluationResult.objects.create(
+        carrier=carrier,
+        template="incubator_operation",
+        template_version="1",
+        period="2025",
+        evaluation_class="comprehensive",
+        total=70,
+        grade="B",
+        grade_label="良好",
+        rank=1,
+        cohort_size=1,
+    )
+    instrument = Instrument.objects.create(code="WQ1", name="走查仪器", owner=carrier, value=100)
+    booking = Booking.objects.create(
+        instrument=instrument,
+        applicant=personas["enterprise"],
+        applicant_name="示例企业",
+        year=2025,
+        date=dt.date(2025, 3, 1),
+        hours_requested=2,
+    )
+    applicant = User.objects.create(
+        username="walk_applicant", role="individual", org=OrgUnit.objects.get(code="441900")
+    )
+    talent = TalentApplication.objects.create(
+        applicant=applicant,
+        person_name="走查",
+        id_number_hash="x",
+        employer_name="走查单位",
+        region_code="441900401",
+        route="recognition",
+        claimed_class="C",
+    )
+    return {
+        "carriers:carrier": ({"code": carrier.code}, carrier),
+        "carriers:report": ({"code": carrier.code}, None),
+        "carriers:evaluation": ({"pk": result.pk}, result),
+        "carriers:instrument": ({"code": instrument.code}, instrument),
+        "carriers:book": ({"code": instrument.code}, None),
+        "carriers:booking_action": ({"pk": booking.pk}, booking),
+        "carriers:voucher": ({"pk": booking.pk}, None),
+        "carriers:talent": ({"pk": talent.pk}, talent),
+        "carriers:talent_action": ({"pk": talent.pk}, talent),
+    }

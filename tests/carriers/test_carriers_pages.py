@@ -1,0 +1,209 @@
+"""Pages and API as the users see them: an operator sees its own carrier only, a town its own
+region, an applicant its own application; the annual report form and the all-or-nothing upload;
+booking, approval and machine hours; the talent workflow through the pages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import xlsxwriter
+
+from kechuang.carriers.models import Booking, CarrierReport, EvaluationResult, TalentApplication
+
+pytestmark = pytest.mark.django_db
+YEAR = 2025
+
+
+def test_an_operator_sees_its_own_carrier_only(world, login):
+    c = login("op_a")
+    page = c.get("/carriers/list/").content.decode()
+    assert "甲孵化器" in page and "乙众创空间" not in page
+    assert c.get("/carriers/c/A1/").status_code == 200
+    assert c.get("/carriers/c/B1/").status_code == 404
+    assert [r["code"] for r in c.get("/api/carriers/").json()] == ["A1"]
+
+
+def test_a_town_sees_its_own_region(world, login):
+    c = login("humen")
+    page = c.get("/carriers/list/").content.decode()
+    assert "乙众创空间" in page and "甲孵化器" not in page
+    assert c.get("/carriers/c/A1/").status_code == 404
+    assert login("bureau").get("/carriers/c/A1/").status_code == 200
+
+
+def test_roles_without_carriers_are_refused(world, login):
+    assert login("bank").get("/carriers/list/").status_code == 403
+    assert login("app_1").get("/carriers/list/").status_code == 403
+    assert login("app_1").get("/api/carriers/").status_code == 403
+
+
+def test_the_carrier_page_shows_computed_figures_and_the_check(world, login):
+    page = login("op_a").get(f"/carriers/c/A1/?year={YEAR}").content.decode()
+    assert 'data-testid="figures"' in page and "符合" in page
+    assert "科技型企业孵化器（标准级）量化条件" in page
+
+
+def test_the_operator_files_its_report_and_cannot_file_for_another(world, login):
+    c = login("op_b")
+    r = c.post(
+        "/carriers/c/B1/report/?year=2026",
+        {"year": 2026, "occupancy_rate": "85", "mentors": "3", "listed_graduates": "0"},
+    )
+    assert r.status_code == 302
+    assert CarrierReport.objects.get(carrier=world.b, year=2026).occupancy_rate == 85
+    r = c.post(
+        "/carriers/c/B1/report/?year=2026", {"year": 2026, "occupancy_rate": "120", "listed_graduates": "0"}
+    )
+    assert r.status_code == 200 and "100" in r.content.decode()  # refused: at most 100
+    assert CarrierReport.objects.get(carrier=world.b, year=2026).occupancy_rate == 85
+    assert c.post("/carriers/c/A1/report/?year=2026", {"year": 2026}).status_code == 404
+    assert login("humen").get("/carriers/c/B1/report/").status_code == 403
+
+
+def _xlsx(rows) -> io.BytesIO:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            sheet.write(r, c, v)
+    book.close()
+    buf.seek(0)
+    buf.name = "reports.xlsx"
+    return buf
+
+
+def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, login):
+    c = login("op_a")
+    before = CarrierReport.objects.count()
+    f = _xlsx(
+        [
+            ["载体编号", "年度", "场地使用率（%）", "创业导师数"],
+            ["A1", 2026, 80, 5],
+            ["B1", 2026, 70, 2],  # not the operator's carrier
+            ["A1", 2027, "很高", 1],  # not a number
+            ["A1", 2025, 80, 1],  # already filed
+        ]
+    )
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert "第 3 行「载体编号」" in page and "不是您可报送的载体" in page
+    assert "第 4 行「场地使用率（%）」" in page
+    assert "第 5 行「年度」" in page and "该年度报告已报送" in page
+    assert "整批未导入" in page
+    assert CarrierReport.objects.count() == before
+
+
+def test_a_good_upload_is_confirmed_then_written(world, login):
+    c = login("op_a")
+    f = _xlsx([["载体编号", "年度", "场地使用率（%）", "当年新获国家级称号"], ["A1", 2026, 88, "是"]])
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert "检查通过" in page and not CarrierReport.objects.filter(year=2026).exists()
+    r = c.post("/carriers/reports/upload/", {"confirm": "1"})
+    assert r.status_code == 302
+    rep = CarrierReport.objects.get(carrier=world.a, year=2026)
+    assert rep.occupancy_rate == 88 and rep.new_national_title
+
+
+def test_an_applicant_sees_its_own_application_only(world, login):
+    from kechuang.carriers import services
+
+    mine = services.submit_application(
+        world.users["app_1"],
+        "X1",
+        person_name="甲",
+        employer_name="丙研究院",
+        employer_org=world.institution.operator,
+        region_code="441900401",
+        route="recognition",
+        claimed_class="C",
+        criterion="C01",
+    )
+    other = services.submit_application(
+        world.users["app_2"],
+        "X2",
+        person_name="乙",
+        employer_name="某企业",
+        region_code="441900121",
+        route="nomination",
+        claimed_class="D",
+    )
+    c = login("app_1")
+    assert c.get(f"/carriers/talent/{mine.pk}/").status_code == 200
+    assert c.get(f"/carriers/talent/{other.pk}/").status_code == 404
+    assert [a["id"] for a in c.get("/api/carriers/talent").json()] == [mine.pk]
+    # the employer sees and recommends its own people; a town its region
+    e = login("op_inst")
+    assert e.get(f"/carriers/talent/{other.pk}/").status_code == 404
+    e.post(f"/carriers/talent/{mine.pk}/action/", {"decision": "recommend", "text": "同意推荐"})
+    mine.refresh_from_db()
+    assert mine.status == "recommended"
+    assert login("humen").get(f"/carriers/talent/{mine.pk}/").status_code == 404
+    assert login("humen").get(f"/carriers/talent/{other.pk}/").status_code == 200
+    # the applicant cannot decide its own case
+    c.post(f"/carriers/talent/{mine.pk}/action/", {"decision": "approve", "talent_class": "A"})
+    mine.refresh_from_db()
+    assert mine.status == "recommended"
+    login("bureau").post(f"/carriers/talent/{mine.pk}/action/", {"decision": "approve", "talent_class": "C"})
+    mine.refresh_from_db()
+    assert mine.status == "approved" and mine.decided_class == "C"
+
+
+def test_applying_through_the_page(world, login):
+    c = login("app_1")
+    r = c.post(
+        "/carriers/talent/apply/",
+        {
+            "person_name": "王五",
+            "employer_name": "丙研究院",
+            "region_code": "441900401",
+            "route": "expert",
+            "claimed_class": "B",
+            "criterion": "B02",
+            "id_number": "X9",
+        },
+    )
+    assert r.status_code == 302
+    assert TalentApplication.objects.get(person_name="王五").applicant == world.users["app_1"]
+
+
+def test_booking_approval_and_hours_through_the_pages(world, login):
+    ent = login("enterprise")
+    r = ent.post("/carriers/instruments/Q1/book/", {"date": "2025-05-01", "hours_requested": "4"})
+    assert r.status_code == 302
+    mine = Booking.objects.filter(applicant=world.users["enterprise"]).order_by("-pk").first()
+    assert mine.status == "requested" and mine.external
+    # the enterprise sees only its own bookings; it cannot approve them
+    assert {b["id"] for b in ent.get("/api/carriers/bookings").json()} == set(
+        Booking.objects.filter(applicant=world.users["enterprise"]).values_list("pk", flat=True)
+    )
+    ent.post(f"/carriers/bookings/{mine.pk}/", {"action": "approve"})
+    mine.refresh_from_db()
+    assert mine.status == "requested"
+    # the owner (the institution's operator) approves and records the hours; another operator cannot
+    assert login("op_a").post(f"/carriers/bookings/{mine.pk}/", {"action": "approve"}).status_code == 404
+    owner = login("op_inst")
+    owner.post(f"/carriers/bookings/{mine.pk}/", {"action": "approve"})
+    owner.post(f"/carriers/bookings/{mine.pk}/", {"action": "use", "hours": "3.5", "rating": "4"})
+    mine.refresh_from_db()
+    assert (mine.status, mine.hours_used, mine.fee) == ("done", 3.5, 3500)
+
+
+def test_the_bureau_runs_an_evaluation_and_the_operator_sees_its_result(world, login):
+    r = login("bureau").post(
+        "/carriers/evaluations/run/", {"template": "incubator_operation", "period": "2025"}
+    )
+    assert r.status_code == 302
+    assert EvaluationResult.objects.filter(period="2025").count() == 2
+    c = login("op_a")
+    assert [e["carrier"] for e in c.get("/api/carriers/evaluations").json()] == ["A1"]
+    own = EvaluationResult.objects.get(carrier=world.a)
+    other = EvaluationResult.objects.get(carrier=world.b)
+    assert c.get(f"/carriers/evaluations/{own.pk}/").status_code == 200
+    assert c.get(f"/carriers/evaluations/{other.pk}/").status_code == 404
+    assert (
+        c.post(
+            "/carriers/evaluations/run/", {"template": "incubator_operation", "period": "2025"}
+        ).status_code
+        == 403
+    )
