@@ -31,7 +31,7 @@ def test_achievement_import_reports_every_bad_row_and_writes_nothing(transfer_wo
     assert 'data-testid="upload-errors"' in body
     for expected in ("技术领域", "技术就绪水平", "成果编号", "状态", "转化方式"):
         assert expected in body
-    assert "与第 2 行的成果编号重复" in body and "应为 1–9 的整数" in body
+    assert "成果编号「DGUT-I-1」重复（第 2、4 行）" in body and "应为 1–9 的整数" in body
     assert Achievement.objects.count() == before
 
 

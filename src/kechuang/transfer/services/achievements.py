@@ -10,13 +10,11 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kechuang.engine.tables import TableReadError, read_table
-from kechuang.engine.transfer.fields import canonical_field
+from kechuang.engine.transfer.achievements import read_achievements
 from kechuang.transfer import vocabulary as v
 from kechuang.transfer.models import Achievement, IPRight, split_list
 
 COLUMNS = tuple(v.ACHIEVEMENT_HEADERS)  # the contract's column order
-REQUIRED = ("code", "title", "field", "trl", "ownership", "status")
 SCHEMA = {
     "code": pl.Utf8,
     "institution": pl.Utf8,
@@ -81,143 +79,83 @@ class AchievementImportError(Exception):
         super().__init__(f"{len(errors)} errors")
 
 
-HEADER_TO_NAME = {**{h: n for n, h in v.ACHIEVEMENT_HEADERS.items()}, **{n: n for n in v.ACHIEVEMENT_HEADERS}}
-
-
 def _modes(text: str | None) -> list[str]:
     return [m for m in split_list((text or "").replace("、", "；"))]
 
 
 def check_file(path: Path, institution, name: str = "") -> list[dict]:
     """The rows of an achievements file for ``institution``, checked; AchievementImportError lists
-    every problem (row counted as in the spreadsheet: the header is row 1)."""
-    name = name or path.name
-    try:
-        raw = read_table(path)
-    except TableReadError as exc:
-        raise AchievementImportError([RowError(0, "", "", str(exc))]) from None
-    errors: list[RowError] = []
-    rename, unknown = {}, []
-    for h in raw.columns:
-        key = HEADER_TO_NAME.get(h.strip())
-        if key is None:
-            unknown.append(h)
-        else:
-            rename[h] = key
-    for h in unknown:
-        errors.append(RowError(1, h, h, _("未知的列：请使用数据规范中的中文表头（如 成果编号、成果名称）")))
-    missing = [c for c in REQUIRED if c not in rename.values()]
-    for c in missing:
-        errors.append(RowError(1, v.ACHIEVEMENT_HEADERS[c], "", _("缺少必需的列")))
+    every problem (row counted as in the spreadsheet: the header is row 1).
+
+    The file is read and checked by the engine's reader (kechuang.engine.transfer.achievements, the
+    one `kechuang transfer match --achievements` uses); the platform then asks what a stored
+    achievement needs: 技术领域, 技术就绪水平 and 权属 filled in, the 完成单位 (if given) the user's own,
+    and the lengths the table holds. An empty 状态 is 可转化 (as the reader's ``published`` reads it)."""
+    frame, errors = read_achievements(path)
     if errors:
-        raise AchievementImportError(errors)
-    frame = raw.rename(rename)
-    for c in COLUMNS:
-        if c not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c))
-    existing = {}
+        raise AchievementImportError([RowError(e.row, e.column, e.value, e.message) for e in errors])
+    names = (
+        [x for x in (institution.name, institution.short_name, institution.code) if x] if institution else []
+    )
+    f = frame.with_row_index("row", offset=2).with_columns(
+        pl.col("patents").str.split("；").list.eval(pl.element().str.strip_chars()).alias("patent_list")
+    )
+    H = v.ACHIEVEMENT_HEADERS
+    checks = [
+        (pl.col("field").is_null(), "field", _("必须填写")),
+        (pl.col("trl").is_null(), "trl", _("必须填写")),
+        (pl.col("ownership").is_null(), "ownership", _("必须填写")),
+        (pl.col("code").str.len_chars() > 40, "code", _("过长（最多 40 个字符）")),
+        (pl.col("title").str.len_chars() > 200, "title", _("过长（最多 200 个字符）")),
+        (pl.col("abstract").str.len_chars() > 5000, "abstract", _("过长（最多 5000 个字符）")),
+        (pl.col("keywords").str.len_chars() > 300, "keywords", _("过长（最多 300 个字符）")),
+        (pl.col("inventors").str.len_chars() > 300, "inventors", _("过长（最多 300 个字符）")),
+        (
+            pl.col("patent_list").list.eval(pl.element().str.len_chars() > 40).list.any(),
+            "patents",
+            _("专利号过长"),
+        ),
+    ]
     if institution is not None:
-        existing = dict(Achievement.objects.filter(institution=institution).values_list("code", "pk"))
-    seen: dict[str, int] = {}
-    out = []
-    statuses = {s.value for s in v.AchievementStatus}
-    ownerships = {s.value for s in v.Ownership}
-    for i, rec in enumerate(frame.select(COLUMNS).iter_rows(named=True), start=2):
-
-        def bad(col: str, message: str, value=None, row=i, rec=rec) -> None:
-            errors.append(
-                RowError(
-                    row,
-                    v.ACHIEVEMENT_HEADERS[col],
-                    str(value if value is not None else rec.get(col) or "")[:50],
-                    message,
-                )
+        checks.append(
+            (
+                pl.col("institution").is_not_null() & ~pl.col("institution").is_in(names),
+                "institution",
+                _("完成单位须为您的单位「%(name)s」") % {"name": institution.name},
             )
-
-        clean = {k: (str(x).strip() if x is not None else "") for k, x in rec.items()}
-        for c in REQUIRED:
-            if not clean[c]:
-                bad(c, _("必须填写"))
-        code = clean["code"]
-        if code:
-            if len(code) > 40:
-                bad("code", _("过长（最多 40 个字符）"))
-            if code in seen:
-                bad("code", _("与第 %(n)s 行的成果编号重复") % {"n": seen[code]})
-            seen.setdefault(code, i)
-        if (
-            institution is not None
-            and clean["institution"]
-            and clean["institution"]
-            not in (
-                institution.name,
-                institution.short_name,
-                institution.code,
-            )
-        ):
-            bad("institution", _("完成单位须为您的单位「%(name)s」") % {"name": institution.name})
-        field = canonical_field(clean["field"]) if clean["field"] else None
-        if clean["field"] and field is None:
-            bad("field", _("不是八大高新技术领域之一"))
-        trl = None
-        if clean["trl"]:
-            try:
-                trl = int(float(clean["trl"]))
-                if not 1 <= trl <= 9 or float(clean["trl"]) != trl:
-                    raise ValueError
-            except ValueError:
-                bad("trl", _("应为 1–9 的整数"))
-                trl = None
-        if clean["ownership"] and clean["ownership"] not in ownerships:
-            bad("ownership", _("应为 单位所有 / 赋予科研人员所有权 / 赋予科研人员长期使用权"))
-        if clean["status"] and clean["status"] not in statuses:
-            bad("status", _("应为 可转化 / 洽谈中 / 已转化 / 已撤回"))
-        modes = _modes(clean["modes"])
-        wrong = [m for m in modes if m not in v.MODES]
-        if wrong:
-            bad(
-                "modes",
-                _("未知的转化方式：%(m)s（可选 转让、许可、作价投资、先用后转）") % {"m": "、".join(wrong)},
-            )
-        price = None
-        if clean["asking_price"] and clean["asking_price"] != "面议":
-            try:
-                price = float(clean["asking_price"])
-                if not (0 <= price < 1e9):
-                    raise ValueError
-            except ValueError:
-                bad("asking_price", _("应为不小于 0 的数值（万元），或留空 / 面议"))
-        if len(clean["title"]) > 200:
-            bad("title", _("过长（最多 200 个字符）"))
-        if len(clean["abstract"]) > 5000:
-            bad("abstract", _("过长（最多 5000 个字符）"))
-        for c in ("keywords", "inventors"):
-            if len(clean[c]) > 300:
-                bad(c, _("过长（最多 300 个字符）"))
-        patents = split_list(clean["patents"])
-        if any(len(p) > 40 for p in patents):
-            bad("patents", _("专利号过长"))
-        out.append(
-            {
-                "row": i,
-                "code": code,
-                "title": clean["title"],
-                "abstract": clean["abstract"],
-                "field": field,
-                "keywords": clean["keywords"],
-                "inventors": clean["inventors"],
-                "patents": patents,
-                "trl": trl,
-                "ownership": clean["ownership"],
-                "modes": modes,
-                "asking_price": price,
-                "status": clean["status"],
-                "exists": code in existing,
-            }
         )
-    if errors:
-        raise AchievementImportError(errors)
-    return out
+    problems = []
+    for condition, column, message in checks:
+        for row, value in (
+            f.filter(condition.fill_null(False)).select("row", pl.col(column).cast(pl.String)).iter_rows()
+        ):
+            problems.append(RowError(row, H[column], (value or "")[:50], message))
+    if problems:
+        raise AchievementImportError(
+            sorted(problems, key=lambda e: (e.row, list(H.values()).index(e.column)))
+        )
+    existing = set()
+    if institution is not None:
+        existing = set(Achievement.objects.filter(institution=institution).values_list("code", flat=True))
+    return [
+        {
+            "row": r["row"],
+            "code": r["code"],
+            "title": r["title"],
+            "abstract": r["abstract"] or "",
+            "field": r["field"],
+            "keywords": r["keywords"] or "",
+            "inventors": r["inventors"] or "",
+            "patents": [p for p in (r["patent_list"] or []) if p],
+            "trl": r["trl"],
+            "ownership": r["ownership"],
+            "modes": _modes(r["modes"]),
+            "asking_price": r["asking_price"],
+            "status": r["status"] or v.AchievementStatus.PUBLISHED,
+            "exists": r["code"] in existing,
+        }
+        for r in f.iter_rows(named=True)
+    ]
 
 
 @dataclass

@@ -16,7 +16,16 @@ from kechuang import access
 from kechuang.accounts.models import OrgKind, Role, User
 from kechuang.transfer import vocabulary as v
 from kechuang.transfer.forms import DemandForm, ScenarioForm, ScenarioListForm, ScoreForm
-from kechuang.transfer.models import Achievement, Demand, Licence, Match, Scenario, ScenarioList, TechContract
+from kechuang.transfer.models import (
+    Achievement,
+    Demand,
+    Licence,
+    Match,
+    Scenario,
+    ScenarioList,
+    ScenarioScore,
+    TechContract,
+)
 from kechuang.transfer.services import matching, scenarios
 from kechuang.web.generic import ObjectListView, ObjectView
 
@@ -253,7 +262,7 @@ def scenario_advance(request, pk):
 @login_required
 @require_POST
 def scenario_score(request, pk):
-    access.scoped(request.user, "scenario_score", Scenario.objects.none(), "change")
+    access.scoped(request.user, "scenario_score", ScenarioScore.objects.none(), "change")
     s = get_object_or_404(Scenario.objects.select_related("scenario_list"), pk=pk)
     form = ScoreForm(request.POST)
     if form.is_valid():

@@ -1,0 +1,123 @@
+"""Demands matched to achievements with the shared terms; a technology manager moves a match along in
+order; scenario lists go call → scoring → selection → publication; the demo loads and repeats cleanly."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(org_tree):
+    from kechuang.accounts.models import OrgUnit, User
+
+    return User.objects.create(username="tm", role="tech_manager", org=OrgUnit.objects.get(code="441900"))
+
+
+def _as(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_a_demand_page_ranks_published_achievements_with_shared_terms(transfer_world, client_for):
+    page = client_for("bureau").get(reverse("transfer:demand", kwargs={"pk": transfer_world["demand"].pk}))
+    ranked = page.context["ranked"]
+    assert ranked and ranked[0]["achievement"] == "DGUT-2025-001"
+    assert ranked[0]["terms"] and all(r["object"].status == "可转化" for r in ranked)
+
+
+def test_the_manager_moves_an_assigned_match_in_order_and_signs_with_a_licence(
+    transfer_world, client_for, manager
+):
+    m = transfer_world["match"]
+    url = reverse("transfer:match_state", kwargs={"pk": m.pk})
+    # not assigned yet: another manager's (or nobody's) match is not theirs to change
+    assert _as(manager).post(url, {"to": "contacted"}).status_code == 404
+    client_for("bureau").post(reverse("transfer:match_assign", kwargs={"pk": m.pk}), {"manager": manager.pk})
+    m.refresh_from_db()
+    assert m.manager == manager
+    c = _as(manager)
+    c.post(url, {"to": "negotiating"})  # skipping 已联系 is refused
+    m.refresh_from_db()
+    assert m.state == "proposed"
+    c.post(url, {"to": "contacted"})
+    c.post(url, {"to": "negotiating"})
+    c.post(url, {"to": "signed"})  # signing needs the licence or contract
+    m.refresh_from_db()
+    assert m.state == "negotiating"
+    c.post(url, {"to": "signed", "licence": "L-T-001"})
+    m.refresh_from_db()
+    assert m.state == "signed" and m.licence.code == "L-T-001"
+    assert "DGUT-2025-001" in c.get(reverse("transfer:matches")).content.decode()
+
+
+def test_scenario_list_call_scoring_selection_publication(transfer_world, client_for, org_tree):
+    from kechuang.accounts.models import OrgUnit, User
+    from kechuang.transfer.models import Scenario
+
+    sl = transfer_world["scenario_list"]
+    bureau = client_for("bureau")
+    bureau.post(
+        reverse("transfer:scenario_add", kwargs={"pk": sl.pk}),
+        {"title": "智慧水务", "description": "内涝监测", "proposer": "水务局"},
+    )
+    weak = Scenario.objects.get(title="智慧水务")
+    strong = transfer_world["scenario"]
+    expert = User.objects.create(username="ex", role="expert", org=OrgUnit.objects.get(code="441900"))
+    score = lambda s, v: _as(expert).post(
+        reverse("transfer:scenario_score", kwargs={"pk": s.pk}), {"score": v}
+    )  # noqa: E731
+    score(strong, 90)  # still the call: refused
+    assert not strong.scores.exists()
+    bureau.post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk}))
+    score(strong, 90)
+    score(weak, 60)
+    score(strong, 10)  # a score is not overwritten
+    assert strong.scores.get().score == 90
+    bureau.post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk}))  # selection
+    strong.refresh_from_db()
+    weak.refresh_from_db()
+    assert strong.selected and not weak.selected
+    bureau.post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk}))
+    sl.refresh_from_db()
+    assert sl.stage == "published" and sl.published_on is not None
+    # the university cannot score or manage lists
+    assert (
+        client_for("university").post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk})).status_code
+        == 403
+    )
+
+
+def test_demo_loads_every_part_and_a_second_run_writes_nothing(org_tree):
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.transfer import demo
+    from kechuang.transfer.models import Achievement, Licence, TechContract, TransferCase
+
+    Enterprise.objects.create(
+        credit_code="91441900MA4UJ4XB3W",
+        name="东莞示例科技有限公司",
+        region_code="441900401",
+        tech_field="电子信息",
+    )
+    lines = demo.load_demo(seed=7)
+    assert Achievement.objects.count() == 360
+    assert set(Licence.objects.values_list("state", flat=True)) == {
+        "draft",
+        "active",
+        "suspended",
+        "completed",
+        "terminated",
+    }
+    by_year = {}
+    for c in TechContract.objects.all():
+        by_year[c.registered_on.year] = by_year.get(c.registered_on.year, 0) + c.amount
+    assert round(by_year[2024] / 10_000, 2) == 95.35
+    assert not TechContract.objects.filter(registered_on__year=2024, simulated=True).exists()
+    assert TechContract.objects.filter(registered_on__year=2023, simulated=True).exists()
+    assert set(TransferCase.objects.values_list("state", flat=True)) == {"open", "closed", "failed"}
+    assert lines
+    assert demo.load_demo(seed=7) == []
