@@ -275,7 +275,9 @@ def run_frame(run: PointsRun, where: str = "", params: list | None = None) -> pl
     table = PointsScore._meta.db_table
     sql = (
         "SELECT credit_code, stage, excluded, points, rank, cohort_size, top_share, tier, "
-        "indicator_points, indicator_values, enterprise_id, region_code, industry_code, improvements "
+        # JSON as text: PostgreSQL's driver would return jsonb as Python objects
+        "CAST(indicator_points AS TEXT), CAST(indicator_values AS TEXT), enterprise_id, region_code, "
+        "industry_code, CAST(improvements AS TEXT) "
         f"FROM {table} WHERE run_id = %s {where} ORDER BY id"
     )
     schema = {
