@@ -124,3 +124,14 @@ def test_licence_page_warns_of_overdue_and_soon_due_items(transfer_world, client
     text = page.content.decode()
     assert 'data-testid="overdue-warning"' in text  # the upfront fee of 2026-02-28 is unpaid
     assert 'data-testid="soon-warning"' in text  # the prototype milestone of 2026-09-30
+
+
+def test_home_warns_about_licences_in_force_only_and_links_only_what_the_role_may_open(transfer_world, client_for):
+    lic = transfer_world["licence"]  # its upfront fee of 2026-02-28 is unpaid
+    c = client_for("enterprise")
+    page = c.get(reverse("transfer:home")).content.decode()
+    assert 'data-testid="dues-warnings"' in page and "L-T-001" in page
+    assert reverse("transfer:cases") not in page  # the enterprise has no 安心屋 cases to open
+    lic.state = "terminated"
+    lic.save()
+    assert 'data-testid="dues-warnings"' not in c.get(reverse("transfer:home")).content.decode()

@@ -121,9 +121,14 @@ def schedule(licence: Licence, as_of: date | None = None, terms: dict | None = N
     return Schedule(licence, as_of, dues, soon, overdue)
 
 
+# Licences whose payments are still expected (a draft is not signed; a completed or terminated
+# licence is settled outside the schedule): only these are warned about.
+WARNED_STATES = (v.LicenceState.ACTIVE, v.LicenceState.SUSPENDED)
+
+
 def warnings_for(licences, as_of: date | None = None) -> list[Schedule]:
-    """The schedules of these licences that have something overdue or due soon."""
-    licences = list(licences.select_related("achievement"))
+    """The schedules of these licences (in force or suspended) with something overdue or due soon."""
+    licences = list(licences.filter(state__in=WARNED_STATES).select_related("achievement"))
     if not licences:
         return []
     as_of = as_of or date.today()
