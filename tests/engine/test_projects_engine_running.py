@@ -80,3 +80,20 @@ def test_exemption_gaps_are_all_listed():
         "有 2 笔支出触及负面清单",
         "须伦理审查的项目缺少伦理委员会批准",
     ]
+
+
+def test_the_stage_gate_ranks_by_targets_reached_then_by_how_close():
+    milestones = pl.DataFrame(
+        {
+            "project": ["A", "A", "B", "B", "C", "C"],
+            "target": [10.0, 5.0, 10.0, 5.0, 10.0, 5.0],
+            "reported_value": [10.0, 6.0, 12.0, 4.0, 9.0, None],
+            "higher_is_better": [True, False, True, False, True, False],
+        }
+    )
+    out = running.stage_gate(milestones, keep=2)
+    assert out.select("project", "reached_share", "kept").rows() == [
+        ("B", 1.0, True),  # both reached, further beyond the targets
+        ("A", 0.5, True),
+        ("C", 0.0, False),
+    ]

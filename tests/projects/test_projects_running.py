@@ -176,3 +176,25 @@ def test_security_warning_levels_from_thresholds_and_platform_data(world):
     assert board["talent"].level == "yellow"
     assert board["key_core_overdue"].value == 1 and board["key_core_overdue"].level == "yellow"
     assert board["none"].level is None
+
+
+def test_a_race_keeps_the_stronger_team_at_the_stage_gate_and_stops_the_other(world):
+    call = make_call("T-06", race_keep=1, budget=2000)
+    teams = []
+    for n, org in ((1, world.strong), (2, world.university)):
+        application = apply(call, org, n, requested=400)
+        application.granted = application.requested
+        application.save()
+        teams.append(services.open_project(application, START))
+    gate_day = teams[0].milestones.get(number=1).due_on
+    with pytest.raises(services.ProjectError, match="尚无到期的里程碑"):
+        services.race_gate(call, START)
+    for project, value in zip(teams, (96.0, 90.0), strict=True):
+        services.report_milestone(project.milestones.get(number=1), value, on=gate_day)
+    result = services.race_gate(call, gate_day)
+    assert result.select("project", "kept").rows() == [(teams[0].code, True), (teams[1].code, False)]
+    weaker = Project.objects.get(pk=teams[1].pk)
+    assert weaker.stage == "dropped"
+    assert "赛马制阶段评估未通过，已停止拨付" in services.release_blockers(weaker.tranches.first())
+    with pytest.raises(services.ProjectError, match="未采用赛马制"):
+        services.race_gate(world.call, gate_day)

@@ -57,7 +57,7 @@ CALLS = (
      [{"indicator": "芯片良率", "target": 95, "unit": "%", "higher_is_better": True, "key": True},
       {"indicator": "功耗", "target": 1.2, "unit": "W", "higher_is_better": False, "key": False}]),
     ("ZD2026-02", "工业视觉大模型揭榜挂帅榜单", "open_competition", "applied", "人工智能", True,
-     "during", 800, 800, 800, "decided", D(2026, 2, 1), D(2026, 4, 1),
+     "during", 1600, 800, 800, "decided", D(2026, 2, 1), D(2026, 4, 1),
      [{"indicator": "缺陷检出率", "target": 99.5, "unit": "%", "higher_is_better": True, "key": True},
       {"indicator": "单帧推理时延", "target": 20, "unit": "ms", "higher_is_better": False, "key": True}]),
     ("ZD2026-03", "新型抗体药物靶点基础研究（定向组织）", "directed", "basic", "生命科学", False,
@@ -242,6 +242,20 @@ def _projects_at_stages(call, rng: random.Random) -> None:
         )
 
 
+def _race(call) -> None:
+    """Both teams report their first milestone; the one further from the target is dropped at the gate."""
+    from kechuang.projects import services
+    from kechuang.projects.models import Milestone
+
+    firsts = list(
+        Milestone.objects.filter(project__application__call=call, number=1).order_by("project__code")
+    )
+    for i, m in enumerate(firsts):
+        services.report_milestone(m, (m.target or 0) - 0.8 * i, on=m.due_on - dt.timedelta(days=3))
+    if firsts:
+        services.race_gate(call, max(m.due_on for m in firsts))
+
+
 @transaction.atomic
 def _load(seed: int) -> list[str]:
     from kechuang.projects import services
@@ -285,9 +299,14 @@ def _load(seed: int) -> list[str]:
         call.status = status if status == "review" else "review"
         call.save()
         _review(call, status, experts, rng, conflicts)
+        if call.code == "ZD2026-02":  # 赛马制: both teams funded, the stage gate keeps one
+            call.race_keep = 1
+            call.save()
         if status == "decided":
             services.decide(call, start=call.closes_on + dt.timedelta(days=45))
             _projects_at_stages(call, rng)
+        if call.race_keep:
+            _race(call)
         lines.append(f"重大项目：{call.code} 申报 {len(apps)} 项")
     lines += _security()
     if not Call.objects.exists():

@@ -34,6 +34,8 @@ class Call(models.Model):
     project_class = models.CharField(_("项目类别"), max_length=20, choices=ProjectClass.choices)
     field = models.CharField(_("技术领域"), max_length=40)
     key_core = models.BooleanField(_("关键核心技术攻关"), default=False)
+    # 赛马制: several teams funded in parallel; a stage gate keeps this many and drops the weaker ones
+    race_keep = models.PositiveSmallIntegerField(_("赛马制阶段评估保留团队数"), null=True, blank=True)
     problem = models.TextField(_("需解决的问题"), blank=True)
     # [{"indicator": "...", "target": 0.0, "unit": "...", "higher_is_better": true, "key": true}]
     goals = models.JSONField(_("考核指标"), default=list, blank=True)

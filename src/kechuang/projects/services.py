@@ -327,10 +327,40 @@ def ethics_missing(project: Project) -> list[str]:
     return [f"「{field_name}」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
 
 
+def race_gate(call: Call, on: dt.date) -> pl.DataFrame:
+    """赛马制 stage gate: the call's running projects compared on the milestones due by ``on``; the
+    first ``call.race_keep`` go on, the others are dropped (no further tranche is released)."""
+    if not call.race_keep:
+        raise ProjectError(f"指南 {call.code} 未采用赛马制")
+    projects = Project.objects.filter(application__call=call, stage=Stage.RUNNING)
+    rows = list(
+        Milestone.objects.filter(project__in=projects, due_on__lte=on).values_list(
+            "project__code", "target", "reported_value", "indicator"
+        )
+    )
+    if not rows:
+        raise ProjectError(f"截至 {on:%Y-%m-%d} 尚无到期的里程碑，不能进行阶段评估")
+    better = {g["indicator"]: g.get("higher_is_better", True) for g in call.goals or []}
+    frame = pl.DataFrame(
+        [(code, target, value, better.get(indicator, True)) for code, target, value, indicator in rows],
+        schema={"project": pl.Utf8, "target": pl.Float64, "reported_value": pl.Float64,
+                "higher_is_better": pl.Boolean},
+        orient="row",
+    )  # fmt: skip
+    result = running.stage_gate(frame, call.race_keep)
+    dropped = set(result.filter(~pl.col("kept"))["project"].to_list())
+    for project in projects.filter(code__in=dropped):  # one by one, so that each change is audited
+        project.stage = Stage.DROPPED
+        project.save()
+    return result
+
+
 def release_blockers(tranche: Tranche) -> list[str]:
     """Why this tranche cannot be released now (Chinese); empty = it can."""
     project = tranche.project
     reasons = list(ethics_missing(project))
+    if project.stage == Stage.DROPPED:
+        reasons.append("赛马制阶段评估未通过，已停止拨付")
     if tranche.released_on:
         reasons.append(f"第 {tranche.number} 期已于 {tranche.released_on:%Y-%m-%d} 拨付")
     earlier = project.tranches.filter(number__lt=tranche.number, released_on__isnull=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -105,7 +106,19 @@ def _ranking_rows(call: Call) -> list[dict]:
 @require_POST
 def call_decide(request, pk: int):
     call = get_object_or_404(_scoped(request, "project_oversight", Call.objects.all(), "change"), pk=pk)
-    if request.POST.get("action") == "assign":
+    if request.POST.get("action") == "gate":
+        try:
+            result = services.race_gate(call, timezone.localdate())
+        except services.ProjectError as exc:
+            messages.error(request, str(exc))
+        else:
+            kept = result.filter(result["kept"]).height
+            messages.success(
+                request,
+                _("赛马制阶段评估：保留 %(k)d 个团队，淘汰 %(d)d 个")
+                % {"k": kept, "d": result.height - kept},
+            )
+    elif request.POST.get("action") == "assign":
         done = services.assign_experts(call, services.expert_pool())
         messages.success(
             request, _("已分配评审专家：%(n)d 项申报") % {"n": sum(1 for v in done.values() if v)}

@@ -49,6 +49,7 @@ class Stage(models.TextChoices):
     PASSED = running.PASSED, _("验收通过")
     CONDITIONAL = running.CONDITIONAL, _("有条件通过")
     FAILED = running.FAILED, _("验收不通过")
+    DROPPED = running.DROPPED, _("赛马淘汰")
 
 
 class Outcome(models.TextChoices):

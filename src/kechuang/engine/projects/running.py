@@ -11,6 +11,9 @@ exemption gaps and security warning levels. Pure (no Django); tables are Polars 
 - ``acceptance_outcome(results)`` → 通过 when every target is reached, 有条件通过 when every key target
   is reached but some other is not, 不通过 when a key target is missed.
 - ``exemption_gaps(evidence)`` → what a failed project's records lack for 责任豁免 (never hidden).
+- ``stage_gate(milestones, keep)`` → 赛马制: the teams ranked by how much of their targets they reached
+  by the gate (share of milestones reached, then the mean ratio of reported value to target), the
+  first ``keep`` kept and the others dropped.
 - ``warning_levels(readings, indicators)`` → green / yellow / red per reading from yellow and red
   thresholds, for indicators where higher is worse or lower is worse.
 """
@@ -26,7 +29,7 @@ BEFORE, DURING, AFTER = "before", "during", "after"
 START, MIDTERM, ACCEPTANCE, MILESTONE, RESULTS = "start", "midterm", "acceptance", "milestone", "results"
 BEFORE_SHARES = ((START, 0.5), (MIDTERM, 0.3), (ACCEPTANCE, 0.2))
 
-PASSED, CONDITIONAL, FAILED = "passed", "conditional", "failed"
+PASSED, CONDITIONAL, FAILED, DROPPED = "passed", "conditional", "failed", "dropped"
 GREEN, YELLOW, RED = "green", "yellow", "red"
 ON_TIME_SHARE = 0.8  # due diligence: at least this share of milestones reported by their due date
 
@@ -155,3 +158,27 @@ def warning_levels(readings: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataF
         .otherwise(pl.lit(GREEN))
     )
     return joined.with_columns(level.alias("level"))
+
+
+def stage_gate(milestones: pl.DataFrame, keep: int) -> pl.DataFrame:
+    """``milestones``: project, target, reported_value, higher_is_better (the milestones due by the
+    gate) → one row per project: reached_share, ratio, position, kept (the first ``keep``)."""
+    value, target = pl.col("reported_value"), pl.col("target")
+    ratio = (
+        pl.when(value.is_null() | target.is_null() | (target == 0))
+        .then(0.0)
+        .when(pl.col("higher_is_better"))
+        .then(value / target)
+        .otherwise(target / value)
+    )
+    per_project = (
+        milestones.with_columns(
+            reached(value, target, pl.col("higher_is_better")).cast(pl.Float64).alias("_reached"),
+            ratio.alias("_ratio"),
+        )
+        .group_by("project")
+        .agg(pl.col("_reached").mean().alias("reached_share"), pl.col("_ratio").mean().alias("ratio"))
+        .sort(["reached_share", "ratio", "project"], descending=[True, True, False])
+        .with_row_index("position", offset=1)
+    )
+    return per_project.with_columns((pl.col("position") <= keep).alias("kept"))
