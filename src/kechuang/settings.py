@@ -225,6 +225,10 @@ MEDIA_URL = "/media/"
 
 # Uploads: files over this size are refused before they are read.
 MAX_UPLOAD_MB = int(os.environ.get("KECHUANG_MAX_UPLOAD_MB", "200"))
+
+# E-mail (reporting reminders): printed to the console unless a deployment names an SMTP backend.
+EMAIL_BACKEND = os.environ.get("KECHUANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_FROM_EMAIL", "kechuang@localhost")
 FILE_UPLOAD_HANDLERS = [
     "kechuang.web.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

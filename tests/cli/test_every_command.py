@@ -23,6 +23,7 @@ COVERED = {
     "assets": "cli/test_platform.py",
     "plan load": "cli/test_plan.py",
     "plan versions": "cli/test_plan.py",
+    "plan remind": "cli/test_plans_remind.py",
     "observations import": "cli/test_observations.py",
     "monitor": "cli/test_monitor.py",
     "report annual": "cli/test_report_cli.py",

@@ -165,6 +165,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     },
     "task": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
     "task_report": {"view": _PLAN_READERS, "change": {ADMIN: "all", BUREAU: "all", DEPT: "own_department"}},
+    # Approval and locking of a department's or town's values for a year; completeness and outliers
+    "submission_approval": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
     # Upload batches of observations: departments and towns see the uploads of their own organisation.
     "observation_batch": {
         "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", DEPT: "own_org", TOWN: "own_org"},

@@ -54,6 +54,8 @@ PAGES: dict[str, Rule] = {
     "plans:entry_upload": Needs("observation", "change"),
     "plans:entry_batches": Needs("observation_batch"),
     "plans:entry_batch": Needs("observation_batch"),
+    "plans:outliers": Needs("submission_approval"),
+    "plans:completeness": Needs("submission_approval"),
     "plans:tasks": Needs("task"),
     "plans:task": Needs("task"),
     "plans:task_report": Needs("task", "change"),

@@ -65,3 +65,41 @@ def versions(code: str = typer.Option(None, "--plan", help="规划代码")) -> N
             str(v.number), v.loaded_at.strftime("%Y-%m-%d %H:%M"), v.loaded_by, v.source_file, v.note
         )
     console.print(table)
+
+
+@app.command()
+def remind(
+    year: int = typer.Option(..., "--year", help="数据年份（如 2025：次年截止报送的年度数据）"),
+    on: str = typer.Option(None, "--on", help="按该日期判断是否逾期（YYYY-MM-DD，默认今天）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只列出将发送的提醒，不发送邮件"),
+    code: str = typer.Option(None, "--plan", help="规划代码"),
+) -> None:
+    """向尚未报送完整的市直部门和镇街发送指标数据报送提醒（邮件经 Django 邮件后端发送）。"""
+    import datetime as dt
+
+    if not 2000 <= year <= 2100:
+        err_console.print(f"[red]年份无效：{year}（应在 2000–2100 之间）[/]")
+        raise typer.Exit(2)
+    try:
+        today = dt.date.fromisoformat(on) if on else None
+    except ValueError as exc:
+        err_console.print(f"[red]日期无效：{on}（应为 YYYY-MM-DD）[/]")
+        raise typer.Exit(2) from exc
+    setup_django()
+    from django.utils import timezone
+
+    from kechuang.plans.discipline import services
+
+    plan = plan_or_exit(code)
+    items = services.reminders(plan, year, today or timezone.localdate())
+    if not items:
+        console.print(f"{year} 年度指标数据已全部报送，无需提醒")
+        return
+    for r in items:
+        to = "、".join(r.recipients) if r.recipients else "（无邮箱，未发送）"
+        console.print(f"{r.owner.name}：{r.owner.status_name}，未报 {len(r.owner.missing)} 项 → {to}")
+    if dry_run:
+        console.print(f"共 {len(items)} 个单位需提醒（试运行，未发送邮件）")
+        return
+    sent = services.send_reminders(items)
+    console.print(f"已发送 {sent} 封提醒邮件（共 {len(items)} 个单位需提醒）")

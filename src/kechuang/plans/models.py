@@ -271,3 +271,40 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.region_code} {self.year} = {self.value}"
+
+
+class SubmissionApproval(models.Model):
+    """The bureau's approval of a department's or a town's values for a year; approved values are locked.
+
+    A department's submission is the values of the indicators it owns (every region); a town's is the
+    values of its own region (every indicator). Unlocking keeps the row with the reason; the audit
+    trail holds each approval and unlock.
+    """
+
+    audited = True
+    DEPARTMENT = "department"
+    TOWN = "town"
+    OWNER_KINDS = [(DEPARTMENT, _("市直部门")), (TOWN, _("镇街"))]
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    owner_kind = models.CharField(_("报送单位类型"), max_length=12, choices=OWNER_KINDS)
+    owner_code = models.CharField(_("报送单位"), max_length=40)
+    locked = models.BooleanField(_("已锁定"), default=True)
+    approved_by_name = models.CharField(_("审核人"), max_length=150)
+    approved_at = models.DateTimeField(_("审核时间"))
+    unlocked_by_name = models.CharField(_("解锁人"), max_length=150, blank=True)
+    unlocked_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
+    unlock_reason = models.CharField(_("解锁原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("报送审核")
+        verbose_name_plural = _("报送审核")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "owner_kind", "owner_code"], name="submission_approval_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_code} {self.year}"

@@ -6,7 +6,7 @@ An import is all-or-nothing: one bad row (or one row outside the user's scope) r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from kechuang.plans.services import indicators_frame
 from kechuang.regions import region_lookup
 
 SIMULATED_SOURCE = "模拟数据（演示用，非官方统计）"
+WEB_FORM = "网页填报"  # the file name of a value entered on the web form
 
 
 class ObservationImportError(Exception):
@@ -39,6 +40,7 @@ class ImportResult:
     created: int
     revised: int
     unchanged: int
+    warnings: list[str] = field(default_factory=list)  # broken ``warn`` rules (the values are written)
 
 
 def indicator_infos(plan: Plan) -> dict[str, IndicatorInfo]:
@@ -96,6 +98,13 @@ def store_observations(
     errors = _scope_errors(user, plan, clean)
     if errors:
         raise ObservationImportError(errors)
+    warnings: list[str] = []
+    if user is not None:  # a user's entry or upload: locked cells and the validation rules
+        from kechuang.plans.discipline.services import check_rows
+
+        errors, warnings = check_rows(plan, clean, with_row=file_name != WEB_FORM)
+        if errors:
+            raise ObservationImportError(errors)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
     existing = {
         (o.indicator.code, o.region_code, o.year): o
@@ -160,7 +169,7 @@ def store_observations(
         object_repr=f"观测值导入 {file_name}",
         after={"created": created, "revised": revised, "unchanged": unchanged, "simulated": simulated},
     )
-    return ImportResult(batch, created, revised, unchanged)
+    return ImportResult(batch, created, revised, unchanged, warnings)
 
 
 def import_file(path: str | Path, plan: Plan, user=None, default_source: str = "") -> ImportResult:
@@ -194,7 +203,7 @@ def enter_value(
     clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
     if errors:
         raise ObservationImportError(errors)
-    return store_observations(plan, clean, user=user, file_name="网页填报", default_source=source)
+    return store_observations(plan, clean, user=user, file_name=WEB_FORM, default_source=source)
 
 
 def observations_frame(plan: Plan, as_of: int | None = None, include_simulated: bool = True) -> pl.DataFrame:

@@ -13,12 +13,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
 from kechuang.accounts.departments import department_names
+from kechuang.plans.discipline import services as discipline
 from kechuang.plans.entry import services as entry
 from kechuang.plans.entry.forms import ObservationForm, UploadForm
 from kechuang.plans.entry.xlsx_template import build_template
@@ -29,6 +31,7 @@ from kechuang.regions import region_names
 from kechuang.web.uploads import upload_too_large
 
 TEMPLATE_FILENAME = "指标数据填报模板.xlsx"
+MAX_WARNINGS_SHOWN = 50
 
 
 def _plan() -> Plan:
@@ -103,6 +106,8 @@ def entry_form(request):
                         request,
                         _("已保存：%(indicator)s · %(region)s · %(year)s 年：%(value)s %(unit)s") % what,
                     )
+                for warning in result.warnings:
+                    messages.warning(request, _("已保存，但请核实：%(warning)s") % {"warning": warning})
                 # Back to an empty form that keeps the indicator and region (the next value is often the next year).
                 return redirect(
                     f"{reverse('plans:entry')}?{urlencode({'indicator': ind.code, 'region': d['region']})}"
@@ -124,6 +129,7 @@ def _form_context(request, plan, writable, form, previous=None, confirming=False
         "previous": previous,
         "confirming": confirming,
         "recent": entry.recent_entries(request.user, plan),
+        "notice": discipline.notice_for(request.user, plan, timezone.localdate()),
         "tab": "form",
         "may_enter": True,
     }
@@ -203,6 +209,16 @@ def entry_upload(request):
                                 "unchanged": result.unchanged,
                             },
                         )
+                        for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
+                            messages.warning(
+                                request, _("已导入，但请核实：%(warning)s") % {"warning": warning}
+                            )
+                        if len(result.warnings) > MAX_WARNINGS_SHOWN:
+                            messages.warning(
+                                request,
+                                _("另有 %(n)s 条提醒未列出，可在「异常值」页查看")
+                                % {"n": len(result.warnings) - MAX_WARNINGS_SHOWN},
+                            )
                         return redirect("plans:entry_batch", pk=result.batch.pk)
     else:
         form = UploadForm()

@@ -1,0 +1,1 @@
+"""Reporting discipline: validation rules on values, approval and locking, the reporting calendar."""

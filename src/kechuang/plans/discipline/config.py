@@ -1,0 +1,145 @@
+"""The validation rules and reporting calendar of the plan's indicators (plans/data/validation-rules.yaml).
+
+Pydantic-checked; errors are Chinese and name the entry, the field and the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kechuang.plans.yamlcheck import StrictLoader, locate, path_str, pydantic_message, yaml_error_message
+
+RULES_FILE = "validation-rules.yaml"
+DUE_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+Level = Literal["block", "warn"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RangeRule(_Strict):
+    kind: Literal["range"]
+    level: Level
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.min is None and self.max is None:
+            raise ValueError("取值范围规则至少需要 min 或 max 之一")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min（{self.min:g}）不能大于 max（{self.max:g}）")
+        return self
+
+
+class JumpRule(_Strict):
+    kind: Literal["jump"]
+    level: Level
+    sigmas: float = Field(gt=0)
+    min_changes: int = Field(default=3, ge=2)
+
+
+Rule = Annotated[RangeRule | JumpRule, Field(discriminator="kind")]
+
+
+class IndicatorRules(_Strict):
+    due: str | None = Field(default=None, pattern=DUE_PATTERN)
+    rules: list[Rule] = []
+
+
+class RulesFile(_Strict):
+    default_due: str = Field(pattern=DUE_PATTERN)
+    indicators: dict[str, IndicatorRules] = {}
+
+
+class RulesFileError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("；".join(errors))
+        self.errors = errors
+
+
+LEVEL_NAMES = {"block": "阻止", "warn": "提醒"}
+KIND_NAMES = {"range": "取值范围", "jump": "与上年相比跳变"}
+
+
+@dataclass(frozen=True)
+class Rules:
+    file: RulesFile
+
+    def due_date(self, indicator_code: str, year: int) -> dt.date:
+        """The date the values of ``year`` are due: the indicator's (or default) MM-DD of the next year."""
+        entry = self.file.indicators.get(indicator_code)
+        month, day = map(int, ((entry and entry.due) or self.file.default_due).split("-"))
+        return dt.date(year + 1, month, min(day, 28 if month == 2 else day))
+
+    def rule(self, indicator_code: str, number: int):
+        return self.file.indicators[indicator_code].rules[number]
+
+    def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(ranges, jumps) as the engine's check_values takes them; ``rule`` is the rule's index."""
+        ranges, jumps = [], []
+        for code, entry in self.file.indicators.items():
+            for i, r in enumerate(entry.rules):
+                if isinstance(r, RangeRule):
+                    ranges.append((code, i, r.level, r.min, r.max))
+                else:
+                    jumps.append((code, i, r.level, r.sigmas, r.min_changes))
+        from kechuang.engine.observation_rules import JUMP_SCHEMA, RANGE_SCHEMA
+
+        return (
+            pl.DataFrame(ranges, schema=RANGE_SCHEMA, orient="row"),
+            pl.DataFrame(jumps, schema=JUMP_SCHEMA, orient="row"),
+        )
+
+
+def parse_rules(text: str, known_indicators: set[str] | None = None) -> Rules:
+    """Check a rules file's text; raises RulesFileError with Chinese messages (line, entry, field)."""
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_message(exc)
+        raise RulesFileError([f"第 {line} 行：{message}" if line else message]) from exc
+    if not isinstance(data, dict):
+        raise RulesFileError(["文件内容应为映射（default_due、indicators）"])
+    try:
+        parsed = RulesFile.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if p not in ("range", "jump")]
+            line = locate(root, loc) if root is not None else None
+            message = pydantic_message(err) if err["type"] != "value_error" else str(err["ctx"]["error"])
+            errors.append(f"第 {line} 行 {path_str(loc)}：{message}")
+        raise RulesFileError(errors) from exc
+    if known_indicators is not None:
+        unknown = sorted(set(parsed.indicators) - known_indicators)
+        if unknown:
+            raise RulesFileError(
+                [f"第 {locate(root, ['indicators', c])} 行 indicators.{c}：规划中没有该指标" for c in unknown]
+            )
+    return Rules(parsed)
+
+
+def rules_path() -> Path:
+    return Path(str(resources.files("kechuang.plans").joinpath("data", RULES_FILE)))
+
+
+@lru_cache(maxsize=1)
+def _cached(mtime: float) -> Rules:
+    return parse_rules(rules_path().read_text(encoding="utf-8"))
+
+
+def load_rules() -> Rules:
+    """The shipped rules (re-read when the file changes)."""
+    return _cached(rules_path().stat().st_mtime)
