@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kechuang.audit.models import ObjectChange
 from kechuang.plans.discipline import services
-from kechuang.plans.discipline.config import RulesFileError, load_rules, parse_rules
+from kechuang.plans.discipline.config import RulesFileError, parse_rules, rules_path
 from kechuang.plans.models import Observation, SubmissionApproval
 
 CITY, HUMEN = "441900", "441900121"
@@ -39,8 +39,7 @@ def stored(indicator="rd_intensity", region=CITY, year=2025):
 
 def test_shipped_rules_name_only_plan_indicators(plan):
     codes = set(plan.indicators.values_list("code", flat=True))
-    text = load_rules.__module__ and __import__("kechuang.plans.discipline.config", fromlist=["x"])
-    rules = parse_rules(text.rules_path().read_text(encoding="utf-8"), codes)
+    rules = parse_rules(rules_path().read_text(encoding="utf-8"), codes)
     assert rules.due_date("rd_intensity", 2025) == dt.date(2026, 4, 30)
     assert rules.due_date("tech_contract_turnover", 2025) == dt.date(2026, 3, 31)  # default_due
 
