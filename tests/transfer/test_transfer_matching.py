@@ -68,9 +68,12 @@ def test_scenario_list_call_scoring_selection_publication(transfer_world, client
     weak = Scenario.objects.get(title="智慧水务")
     strong = transfer_world["scenario"]
     expert = User.objects.create(username="ex", role="expert", org=OrgUnit.objects.get(code="441900"))
-    score = lambda s, v: _as(expert).post(
-        reverse("transfer:scenario_score", kwargs={"pk": s.pk}), {"score": v}
-    )  # noqa: E731
+
+    def score(scenario, value):
+        return _as(expert).post(
+            reverse("transfer:scenario_score", kwargs={"pk": scenario.pk}), {"score": value}
+        )
+
     score(strong, 90)  # still the call: refused
     assert not strong.scores.exists()
     bureau.post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk}))

@@ -126,7 +126,9 @@ def test_licence_page_warns_of_overdue_and_soon_due_items(transfer_world, client
     assert 'data-testid="soon-warning"' in text  # the prototype milestone of 2026-09-30
 
 
-def test_home_warns_about_licences_in_force_only_and_links_only_what_the_role_may_open(transfer_world, client_for):
+def test_home_warns_about_licences_in_force_only_and_links_only_what_the_role_may_open(
+    transfer_world, client_for
+):
     lic = transfer_world["licence"]  # its upfront fee of 2026-02-28 is unpaid
     c = client_for("enterprise")
     page = c.get(reverse("transfer:home")).content.decode()
