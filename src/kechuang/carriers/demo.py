@@ -374,7 +374,7 @@ def _instruments(rng, year: int) -> list[str]:
             )
         )
     users = list(Enterprise.objects.order_by("id").values_list("pk", "name")[:120])
-    budget = VoucherBudget.objects.create(year=year, amount=300)
+    budget, _ = VoucherBudget.objects.get_or_create(year=year, defaults={"amount": 300})
     used = 0.0
     bookings = []
     for inst in instruments:
