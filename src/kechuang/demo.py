@@ -23,6 +23,7 @@ MODULE_DEMOS: tuple[str, ...] = (
     "kechuang.transfer.demo",
     "kechuang.projects.demo",
     "kechuang.carriers.demo",
+    "kechuang.portal.demo",
 )
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("points/", include("kechuang.points.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("jobs/", include("kechuang.jobs.urls")),
+    path("portal/", include("kechuang.portal.urls")),
     path("carriers/", include("kechuang.carriers.urls")),
     path("transfer/", include("kechuang.transfer.urls")),
     path("web/", include("kechuang.web.urls")),

@@ -46,6 +46,7 @@ NOT_DESTINATIONS = {
     "jobs:progress": "the htmx fragment a job page polls",
     "jobs:cancel": "the target of the cancel button",
     "enterprises:upload_confirm": "the target of the confirm button after a preview",
+    "portal:search": "the target of the portal's search form",
     "api:openapi-json": "the machine-readable schema",
     "api:openapi-view": "linked from the profile page only for API users",
     "api:api-root": "nothing there",
@@ -121,8 +122,10 @@ def records_to_link_to(plan, personas, settings, tmp_path):
     from kechuang.audit.models import ObjectChange
     from kechuang.jobs.models import Job
     from kechuang.plans.models import ObservationBatch, Task, TaskReport
+    from kechuang.portal.services import ensure_publications
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_publications(plan, publish=True)  # the portal's indicator pages are linked from its home
     for user in personas.values():
         ObservationBatch.objects.create(file_name=f"{user.username}.xlsx", uploaded_by=user)
         Job.objects.create(

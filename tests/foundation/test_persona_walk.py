@@ -135,6 +135,9 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk, tra
     job = Job.objects.create(
         kind="enterprise_import", lock="walk", status="succeeded", started_by=personas["reporter"]
     )
+    from kechuang.portal.services import ensure_publications
+
+    ensure_publications(plan, publish=True)  # the public portal's indicator pages open for everyone
     versions = sorted(plan.versions.values_list("number", flat=True))
     enterprise = Enterprise.objects.get(credit_code=ENTERPRISE_CREDIT_CODE)
     indicator = Indicator.objects.filter(plan=plan).order_by("pk").first()
@@ -147,6 +150,9 @@ def walk_data(plan, population, personas, settings, tmp_path, projects_walk, tra
         "accounts:revoke_token": ({"pk": token.pk}, token),
         "audit:detail": ({"pk": change.pk}, change),
         "plans:indicator": ({"code": indicator.code}, None),
+        "portal:indicator": ({"code": indicator.code}, None),
+        "portal:indicator_csv": ({"code": indicator.code}, None),
+        "portal:indicator_json": ({"code": indicator.code}, None),
         "plans:version_diff": ({"a": versions[0], "b": versions[-1]}, None),
         "plans:entry_batch": ({"pk": batch.pk}, batch),
         "plans:task": ({"code": task.code}, task),

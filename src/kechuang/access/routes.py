@@ -168,6 +168,14 @@ PAGES: dict[str, Rule] = {
     "carriers:talent": Needs("talent_application"),
     "carriers:talent_apply": Needs("talent_application", "change"),
     "carriers:talent_action": Needs("talent_application", "change"),
+    # 公开门户: the public site (no login); choosing what it publishes is the plan's owners' change
+    "portal:home": PUBLIC,
+    "portal:indicator": PUBLIC,
+    "portal:indicator_csv": PUBLIC,
+    "portal:indicator_json": PUBLIC,
+    "portal:search": PUBLIC,
+    "portal:map": PUBLIC,
+    "portal:manage": Needs("plan", "change"),
     # the API's own pages (its operations are classified in API below)
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,

@@ -19,11 +19,16 @@ def default_as_of(plan: Plan) -> int:
     return int(obs["year"].max()) if obs.height else date.today().year - 1
 
 
-def evaluate_plan(plan: Plan, as_of: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """(results for every indicator × region, indicators, as_of)."""
+def evaluate_plan(
+    plan: Plan, as_of: int | None = None, include_simulated: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """(results for every indicator × region, indicators, as_of); ``include_simulated=False``
+    evaluates official data only (the public portal)."""
     as_of = as_of or default_as_of(plan)
     indicators = indicators_frame(plan)
-    obs = observations_frame(plan, as_of=as_of).select("indicator", "region", "year", "value")
+    obs = observations_frame(plan, as_of=as_of, include_simulated=include_simulated).select(
+        "indicator", "region", "year", "value"
+    )
     return evaluate(indicators, obs, as_of, regional_targets_frame(plan)), indicators, as_of
 
 

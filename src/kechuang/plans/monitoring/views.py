@@ -38,6 +38,7 @@ from kechuang.plans.monitoring.selection import (
 )
 from kechuang.plans.observations import observations_frame
 from kechuang.plans.schema import PlanFile, plan_diff
+from kechuang.portal.services import tiles
 from kechuang.regions import region_names
 
 # ---------------------------------------------------------------- page data
@@ -230,6 +231,15 @@ def indicator(request, code: str):
             city_target,
         ),
         "ranking_height": 60 + 30 * len(ranking),
+        # the same regions as the ranking (the user's scope), placed on the tile map of the towns
+        "tilemap": tiles(
+            {r["region"]: r["latest_value"] for r in ranking},
+            {r["region"]: r["warning"] for r in ranking},
+            {r["region"] for r in ranking if r["simulated"]},
+            ind.direction,
+        )
+        if ranking
+        else None,
         "indicators": Indicator.objects.filter(plan=plan, active=True).only("code", "name", "seq"),
     }
     return render(request, "plans/indicator.html", context)
