@@ -239,6 +239,7 @@ def me(request):
 def _add_routers() -> None:
     from kechuang.carriers.api import router as carriers_router
     from kechuang.enterprises.api import router as enterprises_router
+    from kechuang.finance.api import router as finance_router
     from kechuang.plans.api import router as plans_router
     from kechuang.transfer.api import router as transfer_router
     from kechuang.points.api import router as points_router
@@ -246,6 +247,7 @@ def _add_routers() -> None:
 
     api.add_router("/plans", plans_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/finance", finance_router)
     api.add_router("/carriers", carriers_router)
     api.add_router("/transfer", transfer_router)
     api.add_router("/points", points_router)

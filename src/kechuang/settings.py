@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kechuang.plans",
     "kechuang.enterprises",
     "kechuang.points",
+    "kechuang.finance",
     "kechuang.portal",
     "kechuang.transfer",
     "kechuang.projects",

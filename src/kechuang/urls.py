@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("kechuang.audit.urls")),
     path("plans/", include("kechuang.plans.urls")),
     path("enterprises/", include("kechuang.enterprises.urls")),
+    path("finance/", include("kechuang.finance.urls")),
     path("points/", include("kechuang.points.urls")),
     path("projects/", include("kechuang.projects.urls")),
     path("jobs/", include("kechuang.jobs.urls")),

@@ -49,6 +49,13 @@ WALKED_NAMESPACES_BY_INDEX = {"admin": "admin:index"}  # a namespace classified 
 ALLOWED_ALSO = {
     # The walk's row names an unknown indicator: the data check refuses it (nothing written).
     ("POST", "/api/plans/{code}/observations"): {400},
+    # 科技金融: the walk's empty bodies name no bank, consent, product or application (nothing written);
+    # staff asking for recommendations without ?credit_code= are told to name an enterprise.
+    ("POST", "/api/finance/consents"): {400},
+    ("POST", "/api/finance/consents/revoke"): {400},
+    ("POST", "/api/finance/applications"): {400},
+    ("POST", "/api/finance/decisions"): {400},
+    ("GET", "/api/finance/recommendations"): {400},
 }
 # Routes whose answer is the same for everyone, logged in or not: (status, Location prefix).
 SAME_FOR_EVERYONE = {
@@ -60,6 +67,10 @@ API_BODIES = {
         "rows": [{"indicator": "?", "region": "?", "year": 2025, "value": 1}]
     },
     ("POST", "/api/enterprises/{credit_code}/selfcheck"): {},
+    ("POST", "/api/finance/consents"): {},
+    ("POST", "/api/finance/consents/revoke"): {},
+    ("POST", "/api/finance/applications"): {},
+    ("POST", "/api/finance/decisions"): {},
 }
 
 

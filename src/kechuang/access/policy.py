@@ -222,6 +222,23 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     # 成果转化 (kechuang.transfer): achievements, licences, contracts, demands, scenarios, matches, 安心屋
     **TRANSFER_POLICY,
     **PROJECTS_POLICY,
+    # 科技金融 (kechuang.finance): a bank sees an enterprise only through a consent (授权) in force for
+    # that bank (resources.py FILTERS); only the enterprise grants or revokes; banks record decisions.
+    "finance_product": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", ENTERPRISE: "all", BANK: "all"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    "finance_match": {"view": {ADMIN: "all", BUREAU: "all", ENTERPRISE: "own_enterprise"}, "change": {}},
+    "consent": {
+        "view": {ADMIN: "all", BUREAU: "all", ENTERPRISE: "own_enterprise", BANK: "own_org"},
+        "change": {ENTERPRISE: "own_enterprise"},
+    },
+    "loan": {
+        "view": {ADMIN: "all", BUREAU: "all", ENTERPRISE: "own_enterprise", BANK: "own_org"},
+        "change": {ENTERPRISE: "own_enterprise"},
+    },
+    "loan_decision": {"view": {ADMIN: "all", BUREAU: "all", BANK: "own_org"}, "change": {BANK: "own_org"}},
+    "validation": {"view": {ADMIN: "all", BUREAU: "all", LEADER: "all"}, "change": {ADMIN: "all"}},
     # Background jobs (kechuang.jobs): everyone sees and may cancel the jobs they started; the city
     # administrator and the bureau all of them.
     "job": {
@@ -323,6 +340,7 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("plans", _noop("规划监测"), "plans:overview", "plan", True),
     ("enterprises", _noop("企业培育"), "enterprises:home", "enterprise", True),
     ("points", _noop("创新积分"), "points:home", "points", True),
+    ("finance", _noop("科技金融"), "finance:home", "finance_product", True),
     ("transfer", _noop("成果转化"), "transfer:home", "transfer", True),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),

@@ -118,6 +118,18 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "transfer_case": {
         "own_org": lambda u: Q(institution__code=_org_code(u)),
     },
+    # 科技金融: consents in force for the user's bank; applications to it of enterprises whose consent
+    # for it is in force (a revoked consent hides them at once); an enterprise its own rows.
+    "finance_match": {"own_enterprise": lambda u: Q(credit_code=_credit_code(u))},
+    "consent": {
+        "own_enterprise": lambda u: Q(enterprise__credit_code=_credit_code(u)),
+        "own_org": lambda u: Q(bank__code=_org_code(u)) & apps.get_model("finance", "Consent").active_q(),
+    },
+    "loan": {
+        "own_enterprise": lambda u: Q(enterprise__credit_code=_credit_code(u)),
+        "own_org": lambda u: apps.get_model("finance", "Application").bank_q(_org_code(u)),
+    },
+    "loan_decision": {"own_org": lambda u: apps.get_model("finance", "Application").bank_q(_org_code(u))},
     "api_token": {
         "own_user": lambda u: Q(user_id=u.pk),
     },
