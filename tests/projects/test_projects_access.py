@@ -131,3 +131,13 @@ def test_an_expert_scores_or_declares_a_conflict_on_the_page(world, two):
     someone_else = Client()
     someone_else.force_login(world.experts[1])
     assert someone_else.get(f"/projects/reviews/{assignment.pk}/").status_code == 404
+
+
+def test_a_decided_call_is_not_decided_again(client_for, world, two):
+    bureau = client_for("bureau")
+    bureau.post(f"/projects/calls/{world.call.pk}/decide/", {"action": "decide"})
+    world.call.refresh_from_db()
+    assert world.call.status == "decided"
+    page = bureau.post(f"/projects/calls/{world.call.pk}/decide/", {"action": "decide"}, follow=True)
+    assert "该指南已立项，不能重新分配专家或确定资助" in page.content.decode()
+    assert "按排名确定资助" not in bureau.get(f"/projects/calls/{world.call.pk}/").content.decode()

@@ -118,6 +118,8 @@ def call_decide(request, pk: int):
                 _("赛马制阶段评估：保留 %(k)d 个团队，淘汰 %(d)d 个")
                 % {"k": kept, "d": result.height - kept},
             )
+    elif call.status == CallStatus.DECIDED:
+        messages.error(request, _("该指南已立项，不能重新分配专家或确定资助"))
     elif request.POST.get("action") == "assign":
         done = services.assign_experts(call, services.expert_pool())
         messages.success(

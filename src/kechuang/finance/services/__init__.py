@@ -1,1 +1,0 @@
-"""科技金融 services: products, consent, applications, validation; the points behind them (scores)."""

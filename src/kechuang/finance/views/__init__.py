@@ -1,1 +1,0 @@
-"""科技金融 pages: each module contributes its urlpatterns."""
