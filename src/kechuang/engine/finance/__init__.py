@@ -1,0 +1,42 @@
+"""Finance (金融推荐、产业验证): products as data, their evaluation, validation statistics, recalibration.
+
+Public API::
+
+    parse_product(text, fields) / load_product(path, fields) -> Product
+    finance_frame(derived, scores, scale) -> pl.DataFrame;  evaluate(frame, products) -> pl.DataFrame
+    discrimination(points, defaulted); deciles(frame); psi(expected, actual)
+    fit_weights(shares, model); with_weights(model, fits); unit_model(model); points_with(shares, model)
+
+Pure: no Django import.
+"""
+
+from kechuang.engine.finance.products import (
+    FINANCE_COLUMNS,
+    Product,
+    ProductError,
+    evaluate,
+    finance_frame,
+    load_product,
+    parse_product,
+)
+from kechuang.engine.finance.recalibrate import StageFit, fit_weights, points_with, unit_model, with_weights
+from kechuang.engine.finance.validation import Discrimination, deciles, discrimination, psi
+
+__all__ = [
+    "FINANCE_COLUMNS",
+    "Discrimination",
+    "Product",
+    "ProductError",
+    "StageFit",
+    "deciles",
+    "discrimination",
+    "evaluate",
+    "finance_frame",
+    "fit_weights",
+    "load_product",
+    "parse_product",
+    "points_with",
+    "psi",
+    "unit_model",
+    "with_weights",
+]

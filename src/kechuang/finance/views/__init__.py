@@ -1,0 +1,1 @@
+"""科技金融 pages: each module contributes its urlpatterns."""
