@@ -83,7 +83,8 @@ class AchievementDetail(ObjectView):
         user = self.request.user
         licences = access.visible(user, "transfer_licence", Licence.objects.filter(achievement=object))
         shares = []
-        for lic in licences:
+        # the reward of each inventor: for the institution and the bureau, not for the licensee
+        for lic in licences if access.can_view(user, "income_policy") else ():
             d = licence_service.distribution(lic)
             shares.append({"licence": lic, "d": d})
         from kechuang.transfer.services import matching
