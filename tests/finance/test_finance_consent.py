@@ -164,5 +164,5 @@ def test_the_export_has_only_consented_columns_filled(finance, client_for):
     response = client_for("bank").get(reverse("finance:enterprises_export"))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][-2:] == ("企业名称", "营业收入") and len(rows) == 2
+    assert rows[0][-2:] == ("企业名称", "营业收入（万元）") and len(rows) == 2
     assert rows[1][1] == finance.own

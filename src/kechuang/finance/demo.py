@@ -135,7 +135,7 @@ def load_demo(seed: int) -> list[str]:
                 simulated=True,
             )
         )
-        ok = bool(approved[i])
+        ok = bool(approved[i]) and row["line"] >= 1  # a bank does not approve a line under 1 万元
         decided = dt.date(year + 1, 3, 1) + dt.timedelta(days=int(draw[i] * 60))
         if ok:
             perf = (
@@ -163,7 +163,7 @@ def load_demo(seed: int) -> list[str]:
                 applied_at=granted,
                 applied_by="demo",
                 decision=v.APPROVED if ok else v.DECLINED,
-                amount=round(row["line"] * 0.8, 1) if ok else None,
+                amount=max(1.0, round(row["line"] * 0.8, 1)) if ok else None,
                 decided_on=decided,
                 performance=perf if ok else "",
                 performance_on=dt.date(year + 2, 6, 30) if ok else None,

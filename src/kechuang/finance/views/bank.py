@@ -57,7 +57,7 @@ def enterprises_export(request):
     s, q, rows = _consented(request)
     headers = [_("金融机构"), _("统一社会信用代码"), _("创新积分"), _("阶段"), _("层级"), _("授权截止日")]
     fields = [f for f in v.SHAREABLE if any(f in r["fields"] for r in rows)]
-    headers += [str(v.SHAREABLE[f]) for f in fields]
+    headers += [f"{v.SHAREABLE[f]}（{v.UNITS[f]}）" if f in v.UNITS else str(v.SHAREABLE[f]) for f in fields]
     body_rows = []
     for r in rows:
         shown = dict(zip(r["fields"], (val for _lab, val, _unit in r["values"]), strict=True))
