@@ -63,3 +63,15 @@ def test_feed_writes_observations_and_keeps_the_official_figure(plan):
     assert latest[("441900", 2025)].value == 80.0 and latest[("441900", 2025)].simulated
     again = contracts.feed_turnover(plan, today=date(2026, 12, 1))
     assert again.created == again.revised == 0
+
+
+def test_a_town_sees_the_contracts_of_its_sellers_only(personas, client_for):
+    from django.urls import reverse
+
+    _contract("SSH-1", date(2025, 3, 1), "441900401", 1_000)  # 松山湖
+    _contract("HM-1", date(2025, 3, 1), "441900121", 2_000)  # 虎门
+    page = client_for("songshanhu").get(reverse("transfer:contracts")).content.decode()
+    assert "SSH-1" in page and "HM-1" not in page
+    rows = client_for("songshanhu").get("/api/transfer/contracts/turnover").json()
+    assert [(r["region_code"], r["value"]) for r in rows] == [("441900401", 0.1)]
+    assert client_for("university").get(reverse("transfer:contracts")).status_code == 403
