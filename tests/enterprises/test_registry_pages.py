@@ -96,7 +96,7 @@ def test_export_is_the_filtered_list_in_excel_with_chinese_headers(population, c
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("统一社会信用代码", "企业名称", "所属镇街")
-    assert rows[0][-1] == "梯队（2024 年）"
+    assert rows[0][-1] == "梯队（2024 年，计算列）"
     assert {r[0] for r in rows[1:]} == set(population.songshanhu)
     assert {r[2] for r in rows[1:]} == {"松山湖高新技术产业开发区"}
     own = next(r for r in rows if r[0] == population.own)

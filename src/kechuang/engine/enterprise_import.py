@@ -93,6 +93,9 @@ CONSISTENCY: tuple[tuple[str, str], ...] = (
 # tests/engine/test_table_limits.py keeps them equal), checked here because SQLite does not.
 MAX_LENGTHS = {"name": 200}
 IGNORABLE_HEADERS = frozenset({"序号", "备注"})  # common in government sheets; dropped
+# A column the platform's own export adds as a computed result (梯队（2025 年，计算列）): ignored on
+# upload and named in the preview, so that an export uploads back unchanged.
+COMPUTED_MARKS = ("计算列", "computed")
 _BLANK_HEADER = re.compile(r"^(|__UNNAMED__\d+|Unnamed: ?\d+|column_\d+)$")
 _LEVEL_ZH = {"无": "none", "市级": "municipal", "省级": "provincial", "国家级": "national"}
 _BOOLEANS = {"是": True, "否": False, "y": True, "n": False, "yes": True, "no": False, "true": True,
@@ -114,6 +117,11 @@ def _norm_header(h: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", h)).lower()
 
 
+def computed_headers(columns: list[str]) -> list[str]:
+    """The headers of computed columns (see COMPUTED_MARKS), which an upload ignores."""
+    return [h for h in columns if any(mark in _norm_header(h) for mark in COMPUTED_MARKS)]
+
+
 def map_headers(df: pl.DataFrame, kind: Literal["registry", "facts"]) -> tuple[pl.DataFrame, RowErrors]:
     """Rename the file's headers to the vocabulary's English names; header problems as row-1 errors."""
     if kind not in ("registry", "facts"):
@@ -133,6 +141,9 @@ def map_headers(df: pl.DataFrame, kind: Literal["registry", "facts"]) -> tuple[p
         norm = _norm_header(h)
         if dup:
             err(h, f"列“{dup.group(1)}”出现了不止一次")
+            continue
+        if any(mark in norm for mark in COMPUTED_MARKS):
+            drop.append(h)  # a computed column of an export: not data
             continue
         if _BLANK_HEADER.match(h.strip()) or norm in IGNORABLE_HEADERS:
             if (
@@ -637,6 +648,7 @@ class CheckedTable:
     name: str
     kind: Literal["registry", "facts"]
     clean: pl.DataFrame
+    ignored: tuple[str, ...] = ()  # computed columns of an export, not read (COMPUTED_MARKS)
 
 
 def kind_of(df: pl.DataFrame) -> Literal["registry", "facts"]:
@@ -679,12 +691,12 @@ def check_upload(
         if header_errors:
             errors[name] = header_errors
             continue
-        mapped.append((path, name, kind, df))
+        mapped.append((path, name, kind, df, tuple(computed_headers(raw.columns))))
     checked: list[CheckedTable] = []
     upload_codes: list[pl.Series] = []
     valid: list[pl.Series] = []  # codes of the upload's clean registry files: checked already
     known: pl.Series | None = None
-    for path, name, kind, df in sorted(mapped, key=lambda m: m[2] != "registry"):
+    for path, name, kind, df, ignored in sorted(mapped, key=lambda m: m[2] != "registry"):
         if kind == "registry":
             clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
             if errs.rejected and any(t != pl.Utf8 for t in df.schema.values()):
@@ -721,7 +733,7 @@ def check_upload(
         if errs.rejected:
             errors[name] = errs
         else:
-            checked.append(CheckedTable(name, kind, clean))
+            checked.append(CheckedTable(name, kind, clean, ignored))
     return checked, errors
 
 

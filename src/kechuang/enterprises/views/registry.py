@@ -72,7 +72,8 @@ class RegistryList(ObjectListView):
         }
 
     def export_headers(self):
-        tier = _("梯队（%(year)s 年）") % {"year": self.year} if self.year else _("梯队")
+        # marked 计算列: the upload ignores it, so that this export uploads back unchanged
+        tier = _("梯队（%(year)s 年，计算列）") % {"year": self.year} if self.year else _("梯队（计算列）")
         return [*super().export_headers(), tier]
 
     def export_rows(self, queryset):

@@ -101,9 +101,10 @@ def upload(request):
 
 def _preview(request, staged: StagedUpload, errors: dict | None = None, busy: str = ""):
     previews = staged.previews()
+    ignored: dict[str, tuple[str, ...]] = {}
     if errors is None:
         try:
-            check_files(staged.paths, staged.names)
+            ignored = {c.name: c.ignored for c in check_files(staged.paths, staged.names) if c.ignored}
         except EnterpriseImportError as exc:
             errors = exc.errors
     if errors:
@@ -111,6 +112,7 @@ def _preview(request, staged: StagedUpload, errors: dict | None = None, busy: st
     error_rows = _error_rows(errors or {})
     for p in previews:
         p.errors = next((e["total"] for e in error_rows if e["file"] == p.name), 0)
+        p.ignored = ignored.get(p.name, ())
     return render(
         request,
         "enterprises/upload_preview.html",
