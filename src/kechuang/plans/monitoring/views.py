@@ -30,6 +30,7 @@ from kechuang.plans.evaluation import default_as_of, evaluate_plan
 from kechuang.plans.models import Indicator, Plan, PlanVersion, RegionalTarget
 from kechuang.plans.monitoring import charts
 from kechuang.plans.monitoring.payload import payload
+from kechuang.plans.monitoring.reasons import light_reason
 from kechuang.plans.monitoring.selection import (
     plan_for,
     region_choices,
@@ -88,6 +89,7 @@ def _labelled(item: dict) -> dict:
         "probability_pct": _pct(item.get("probability")),
         "observed_pct": None if item.get("observed_rate") is None else 100 * item["observed_rate"],
         "required_pct": None if item.get("required_rate") is None else 100 * item["required_rate"],
+        "reason": light_reason(item),
     }
 
 
@@ -139,6 +141,10 @@ def overview(request):
             }
         )
     counts = Counter(c["warning"] for c in cards)
+    by_test = {
+        "on_schedule": sum(1 for c in cards if c.get("on_schedule")),
+        "on_track": sum(1 for c in cards if c.get("achieved") or c.get("trend") == "on_track"),
+    }
     names = dict(choices)
     index_rows = (
         plan_index_by_region(results.filter(pl.col("region").is_in(list(names))), indicators)
@@ -157,6 +163,7 @@ def overview(request):
         "index": data["index"],
         "cards": cards,
         "counts": {k: counts.get(k, 0) for k in ("green", "yellow", "red")} | {"none": counts.get(None, 0)},
+        "by_test": by_test,
         "any_simulated": any(c["simulated"] for c in cards),
         "may_enter": access.can_change(request.user, "observation"),
         "index_chart": charts.index_chart(index_rows) if len(index_rows) > 1 else None,
