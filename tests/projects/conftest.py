@@ -119,6 +119,7 @@ def projects_walk(personas):
     project = services.open_project(application, dt.date(2026, 6, 1))
     return {
         "projects:call": ({"pk": call.pk}, call),
+        "projects:call_edit": ({"pk": call.pk}, call),
         "projects:apply": ({"pk": call.pk}, None),
         "projects:call_decide": ({"pk": call.pk}, None),
         "projects:application": ({"pk": application.pk}, application),

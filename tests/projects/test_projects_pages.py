@@ -67,3 +67,20 @@ def test_a_department_enters_a_reading_and_is_not_allowed_to_overwrite_it(world,
     assert bad.status_code == 200 and SecurityReading.objects.count() == 1
     assert "红色预警" in reporter.get("/projects/security/").content.decode()
     assert client_for("enterprise").get("/projects/security/").status_code == 403
+
+
+def test_the_officer_writes_a_call_and_a_bad_condition_is_refused_naming_the_column(world, client_for):
+    form = {"code": "NEW-01", "title": "新指南", "mode": "directed", "project_class": "basic", "field": "新材料",
+            "problem": "问题", "goals": '[{"indicator": "论文", "target": 3, "unit": "篇", "higher_is_better": true, "key": true}]',
+            "eligibility": "- {id: x, label: 规模, expr: nonsense_column > 1}", "funding_mode": "before",
+            "budget": "300", "pass_mark": "60", "opens_on": "2026-01-01", "closes_on": "2026-03-01"}  # fmt: skip
+    bureau = client_for("bureau")
+    response = bureau.post("/projects/calls/new/", form)
+    assert response.status_code == 200 and "nonsense_column" in response.content.decode()
+    form["eligibility"] = "- {id: x, label: 规模, expr: employees >= 10}"
+    response = bureau.post("/projects/calls/new/", form)
+    assert response.status_code == 302
+    from kechuang.projects.models import Call
+
+    assert Call.objects.get(code="NEW-01").goals[0]["indicator"] == "论文"
+    assert client_for("enterprise").get("/projects/calls/new/").status_code == 403

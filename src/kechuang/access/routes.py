@@ -85,6 +85,8 @@ PAGES: dict[str, Rule] = {
     # 重大科技项目
     "projects:home": Needs("project_call"),
     "projects:call": Needs("project_call"),
+    "projects:call_new": Needs("project_call", "change"),
+    "projects:call_edit": Needs("project_call", "change"),
     "projects:apply": Needs("project_application", "change"),
     "projects:call_decide": Needs("project_oversight", "change"),
     "projects:applications": Needs("project_application"),

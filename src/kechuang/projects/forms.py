@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.projects.models import Application
+from kechuang.projects.models import Application, Call
 from kechuang.projects.vocabulary import SCORING_SHEETS, SPENDING_CATEGORIES
 
 
@@ -107,3 +107,43 @@ class ReadingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = SecurityIndicator.objects.filter(computed=False)
+
+
+class CallForm(forms.ModelForm):
+    """A call as the programme officer writes it; the conditions are checked by the rule engine."""
+
+    class Meta:
+        model = Call
+        fields = (
+            "code", "title", "mode", "project_class", "field", "key_core", "problem", "goals", "reward",
+            "eligibility", "eligibility_year", "funding_mode", "budget", "max_per_project", "pass_mark",
+            "race_keep", "opens_on", "closes_on",
+        )  # fmt: skip
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "eligibility": forms.Textarea(attrs={"rows": 6}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        from kechuang.projects import services
+
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", _("截止申报日期早于开始申报日期"))
+        goals = data.get("goals") or []
+        if not isinstance(goals, list) or not all(isinstance(g, dict) and g.get("indicator") for g in goals):
+            self.add_error(
+                "goals", _("考核指标应为列表，每项含 indicator、target、unit、higher_is_better、key")
+            )
+        probe = Call(
+            code=data.get("code") or "?",
+            title=data.get("title") or "",
+            eligibility=data.get("eligibility") or "",
+        )
+        try:
+            services.eligibility_ruleset(probe)
+        except services.ProjectError as exc:
+            self.add_error("eligibility", str(exc))
+        return data

@@ -7,6 +7,8 @@ from kechuang.projects import views
 app_name = "projects"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("calls/new/", views.CallEdit.as_view(), name="call_new"),
+    path("calls/<int:pk>/edit/", views.CallEdit.as_view(), name="call_edit"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("calls/<int:pk>/decide/", views.call_decide, name="call_decide"),

@@ -19,6 +19,7 @@ from kechuang.projects import services
 from kechuang.projects.forms import (
     AcceptanceForm,
     ApplicationForm,
+    CallForm,
     ConflictForm,
     EthicsForm,
     MilestoneReportForm,
@@ -36,7 +37,7 @@ from kechuang.projects.models import (
     Tranche,
 )
 from kechuang.projects.vocabulary import SCORING_SHEETS, ApplicationStatus, CallStatus
-from kechuang.web.generic import ObjectListView
+from kechuang.web.generic import ObjectEditView, ObjectListView
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -166,6 +167,14 @@ def apply(request, pk: int):
             messages.success(request, _("申报已保存为草稿，请核对后提交"))
             return HttpResponseRedirect(application.get_absolute_url())
     return render(request, "projects/apply.html", {"call": call, "form": form})
+
+
+class CallEdit(ObjectEditView):
+    """A programme officer writes or edits a call (指南/榜单)."""
+
+    model = Call
+    resource = "project_call"
+    form_class = CallForm
 
 
 class ApplicationList(ObjectListView):
