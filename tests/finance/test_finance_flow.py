@@ -205,3 +205,16 @@ def test_the_demo_is_idempotent_and_marks_its_loans_simulated(population, person
     assert Application.objects.filter(simulated=False).count() == 0
     assert Application.objects.exclude(performance="").exists()
     assert load_demo(7) == [] and (Consent.objects.count(), Application.objects.count()) == counts
+
+
+def test_stored_points_of_the_points_app_are_the_points_a_bank_sees(finance, client_for):
+    """With a stored run (what the portrait pages show), finance reads it instead of recomputing."""
+    from kechuang.finance.services.scores import clear_cache
+    from kechuang.points.models import PointsScore
+    from kechuang.points.services import store_run
+
+    run = store_run(2024, started_by="test")
+    PointsScore.objects.filter(run=run, credit_code=finance.own).update(points=777.5)
+    clear_cache()
+    api = client_for("bank").get("/api/finance/enterprises?year=2024").json()
+    assert [r["points"] for r in api] == [777.5]

@@ -1,10 +1,12 @@
 """The points behind the finance pages: one function, ``scores_frame(year, version)``.
 
-Until the points app stores scores, they are computed on the fly with the points engine (the same
-input as ``kechuang points score`` from the database), cached per (year, model content, data
-version). When ``kechuang.points.services.scores_frame`` exists it is used instead (the switch is in
-``_stored``), so both give the same columns: credit_code, stage, excluded, points, rank,
-cohort_size, top_share, tier, <indicator>_points.
+When the points app has a stored run for the year and the model version
+(``kechuang.points.services.scores_frame``), those scores are used, so that a bank and an
+enterprise see the points the portrait pages show; otherwise they are computed on the fly with the
+points engine (the same input as ``kechuang points score`` from the database). Either way the
+columns are credit_code, stage, excluded, points, rank, cohort_size, top_share, tier,
+<indicator>_points; results are cached per (year, model content, data version, stored run). An
+explicit model (the recalibration's unit model) is always computed.
 """
 
 from __future__ import annotations
@@ -97,14 +99,37 @@ def scored(year: int, version=None, model: ModelFile | None = None) -> Scored:
     """Scores of every registry enterprise for ``year`` with a model version (default: the active one)
     or an explicit model (e.g. the unit model of the recalibration)."""
     version_id = None
+    explicit = model is not None
     if model is None:
         model, version_id = model_for(version)
-    key = (year, model.content_hash(), _data_version())
+    key = (year, model.content_hash(), _data_version(), _run_id(year, version_id))
     if key in _CACHE:
         return _CACHE[key]
     plain, facts, ids, derived = frames(year)
-    scores = score(plain, facts, year, model)
+    scores = None if explicit else _stored(year, version_id)
+    if scores is None:
+        scores = score(plain, facts, year, model)
     return _remember(key, Scored(year, model, version_id, scores, derived, ids))
+
+
+def _run_id(year: int, version_id: int | None) -> int | None:
+    """The stored run the points app would show for this year and version (part of the cache key)."""
+    if version_id is None:
+        return None
+    from kechuang.points.services import latest_run
+
+    run = latest_run(year, version_id)
+    return run.pk if run else None
+
+
+def _stored(year: int, version_id: int | None) -> pl.DataFrame | None:
+    """The points app's stored scores of the year and version (what its portraits show), if any."""
+    if version_id is None:
+        return None
+    from kechuang.points.services import scores_frame as stored
+
+    frame = stored(year, version_id)
+    return frame.drop("version_id") if frame.height else None
 
 
 def scores_frame(year: int, version=None) -> pl.DataFrame:
