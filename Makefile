@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 ASSETS := src/kechuang/static/vendor/echarts.min.js
 
-.PHONY: install demo test lint format bench assets clean
+.PHONY: install demo test lint format bench load assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ format: $(TEST_STAMP)
 ## bench: the benchmarks; figures go to docs/benchmarks.md
 bench: $(TEST_STAMP) assets
 	$(BIN)/python benchmarks/run_all.py
+
+## load: 50 users (locust) for 60 s against `kechuang serve` on the demo database (make demo first); figures in var/load/
+load: $(TEST_STAMP) assets
+	BIN=$(BIN) benchmarks/load/run_load.sh
 
 clean:
 	rm -rf $(VENV) node_modules var src/kechuang/static/vendor

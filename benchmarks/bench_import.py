@@ -24,10 +24,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an empty PostgreSQL database (postgres://…); default: SQLite in a temp dir",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kc-bench-import-"))
     os.environ["KECHUANG_VAR"] = str(tmp)
     os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "kechuang.settings"
     import django
 
@@ -45,12 +52,18 @@ def main() -> None:
     paths = write_population(registry, facts, tmp / "data")
     reg_csv = next(p for p in paths if Path(p).name == "registry.csv")
     facts_csv = next(p for p in paths if Path(p).name == "facts.csv")
+    from django.db import connection
+
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     import_files([reg_csv], department="kjj", recompute_tiers=False)
     t1 = time.perf_counter()
+    print(f"registry: {registry.height:,} rows in {t1 - t0:.1f} s", flush=True)
     summary = import_files([facts_csv], department="kjj", recompute_tiers=False)
     t2 = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"facts: {summary.facts_created:,} rows in {t2 - t1:.1f} s; peak {peak_mb:,.0f} MB", flush=True)
     # A small correction onto the full tables: 100 changed facts, reading the whole tables (as before
     # the import read only what it touches) and reading only those enterprises and that year.
     from kechuang.enterprises import importing
@@ -69,11 +82,16 @@ def main() -> None:
         import_files([path], department="tjj", recompute_tiers=False)
         small[label] = time.perf_counter() - t
         importing.MAX_KEYS_IN_SQL = saved
+        print(f"100 changed facts, reading {label}: {small[label]:.2f} s", flush=True)
     lines = [
         "## Enterprise import",
         "",
-        f"Command: `.venv/bin/python benchmarks/bench_import.py --rows {args.rows}` (SQLite, empty database).",
-        f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {sys.version.split()[0]}.",
+        f"Command: `.venv/bin/python benchmarks/bench_import.py --rows {args.rows}"
+        + (" --database-url postgres://…`" if args.database_url else "`")
+        + f" ({connection.vendor}{' ' + str(connection.pg_version) if connection.vendor == 'postgresql' else ''}"
+        + ", empty database; on PostgreSQL the rows go in with COPY).",
+        f"Machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {sys.version.split()[0]}; "
+        f"load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after (shared machine: other work was running).",
         "",
         "| step | rows | seconds |",
         "|---|---:|---:|",
@@ -81,7 +99,7 @@ def main() -> None:
         f"| yearly-facts file: read, check, write | {summary.facts_created:,} | {t2 - t1:.1f} |",
         *[f"| then 100 changed facts, reading {k} | 100 | {v:.2f} |" for k, v in small.items()],
         "",
-        f"Peak memory of the process: {peak_mb:,.0f} MB.",
+        f"Peak memory of the process: {peak_mb:,.0f} MB (of which {before_mb:,.0f} MB before the import: the synthetic population).",
         "",
     ]
     text = "\n".join(lines)

@@ -25,9 +25,10 @@ def _fresh_pool_cache(request):
     """The pools' engine pass is cached by a data version made of row counts and highest ids; each test
     rolls its rows back, so the next test's identical ids would find the last test's frame."""
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
-        from kechuang.enterprises import pools
+        from kechuang.enterprises import page_cache, pools
 
         pools.clear_cache()
+        page_cache.clear()
     yield
 
 

@@ -170,7 +170,7 @@ def known_among(codes: pl.Series) -> pl.Series:
     """Which of these credit codes are in the registry: only those rows are read (WHERE … IN, in
     batches), so a 2-row correction on a registry of a million does not read a million codes."""
     values = [c for c in codes.drop_nulls().unique().to_list() if c]
-    if len(values) > MAX_CODES_LOOKED_UP:
+    if len(values) > MAX_CODES_LOOKED_UP or MAX_KEYS_IN_SQL <= 0:
         return pl.Series(list(Enterprise.objects.values_list("credit_code", flat=True)), dtype=pl.Utf8)
     found: list[str] = []
     for start in range(0, len(values), MAX_KEYS_IN_SQL):
@@ -189,6 +189,13 @@ def check_files(paths: list[Path], names: list[str] | None = None) -> list[Check
     checked, errors = check_upload(paths, names, region_lookup={**region_lookup()}, known_among=known_among)
     if errors:
         raise EnterpriseImportError(errors)
+    empty = {
+        item.name: RowErrors([RowError(2, "", "", "文件没有数据行（只有表头或空行），整批未导入", "empty")])
+        for item in checked
+        if item.clean.height == 0
+    }
+    if empty:
+        raise EnterpriseImportError(empty)
     _check_rows(checked, limits)
     return checked
 
@@ -284,7 +291,9 @@ def _merge(new: pl.DataFrame, old: pl.DataFrame, key: list[str], fields: list[st
     }
     flagged = existing.with_columns(
         *[expr.alias(f"{f}__replaced") for f, expr in replaced.items()]
-    ).with_columns(pl.any_horizontal([f"{f}__replaced" for f in fields]).alias("__changed"))
+    ).with_columns(
+        (pl.any_horizontal([f"{f}__replaced" for f in fields]) if fields else pl.lit(False)).alias("__changed")
+    )
     changed = flagged.filter(pl.col("__changed"))
     unchanged = existing.height - changed.height
     return created, changed, unchanged, fields

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang import access
-from kechuang.enterprises import ladder, pools
+from kechuang.enterprises import ladder, page_cache, pools
 from kechuang.enterprises.models import Enterprise
 from kechuang.enterprises.qualification import TIER_LABELS
 from kechuang.regions import CITY_CODE, region_names
@@ -51,9 +51,14 @@ def _year(text, years: list[int]) -> int | None:
     return year if year in years else (years[-1] if years else None)
 
 
-def _projection(user, region: str, industrial: pl.DataFrame, scale: ladder.Scale) -> dict | None:
+def _projection(
+    user, region: str, industrial: pl.DataFrame, scale: ladder.Scale, version: tuple
+) -> dict | None:
     if not access.can_view(user, "indicator"):
         return None
+    from django.db.models import Count, Max
+    from django.utils.translation import get_language
+
     from kechuang.plans.models import Observation, Plan
     from kechuang.plans.services import DEFAULT_PLAN
 
@@ -62,10 +67,18 @@ def _projection(user, region: str, industrial: pl.DataFrame, scale: ladder.Scale
     if plan is None:
         return None
     observations = access.visible(user, "observation", Observation.objects.filter(indicator__plan=plan))
-    proj = ladder.projection(plan, region, observations, ladder.city_and_towns(industrial), scale)
-    if proj:
-        proj["chart"] = ladder.projection_chart(proj, scale)
-    return proj or None
+
+    def compute() -> dict | None:
+        proj = ladder.projection(plan, region, observations, ladder.city_and_towns(industrial), scale)
+        if proj:
+            proj["chart"] = ladder.projection_chart(proj, scale)
+        return proj or None
+
+    # Observations are append-only (a correction is a new revision row): their count and highest id
+    # change with every new value; targets edited in place are picked up within 5 minutes.
+    seen = observations.aggregate(n=Count("id"), m=Max("id"))
+    key = ("ladder-projection", page_cache.scope_key(observations), plan.pk, region, seen["n"], seen["m"])
+    return page_cache.cached((*key, get_language()), compute, version, timeout=300)
 
 
 def town_headers() -> list[tuple[str, str]]:
@@ -88,12 +101,17 @@ def home(request):
     enterprises = access.scoped(user, "enterprise", Enterprise.objects.all())
     if is_enterprise_user(user):
         return own_enterprise_redirect(user)
-    counts = ladder.tier_counts(enterprises)
+    scope, version = page_cache.scope_key(enterprises), page_cache.version()
+    # The heavy figures, computed once per data version and scope, shared by the web workers.
+    counts, industrial = page_cache.cached(
+        ("ladder", scope),
+        lambda: (ladder.tier_counts(enterprises), ladder.industrial_hightech_counts(enterprises)),
+        version,
+    )
     regions = region_choices(counts)
     region = request.GET.get("region") or (regions[0][0] if regions else CITY_CODE)
     years = sorted(set(counts["year"].to_list()))
     year = _year(request.GET.get("year"), years)
-    industrial = ladder.industrial_hightech_counts(enterprises)
     out_of_scope = bool(regions) and region not in dict(regions)
     if out_of_scope:  # another town's filter shows nothing from it
         counts, industrial = counts.clear(), industrial.clear()
@@ -118,10 +136,18 @@ def home(request):
             rung["estimate"] = scale.apply(rung["n"]) if scale.synthetic else None
         ind = ladder.in_region(industrial, region).filter(pl.col("year") == year)["n"].sum()
         ind_before = ladder.in_region(industrial, region).filter(pl.col("year") == year - 1)["n"].sum()
-        reserve = pools.restrict(pools.pool("gaoqi_reserve", year), enterprises.values_list("id", flat=True))
+
+        def reserve_counts() -> tuple[int, dict]:
+            reserve = pools.restrict(
+                pools.pool("gaoqi_reserve", year), enterprises.values_list("id", flat=True)
+            )
+            return reserve.height, dict(reserve.group_by("region").len().iter_rows())
+
+        reserve_height, reserve_by_town = page_cache.cached(
+            ("ladder-reserve", scope, year), reserve_counts, version
+        )
         if out_of_scope:
-            reserve = reserve.clear()
-        reserve_by_town = dict(reserve.group_by("region").len().iter_rows())
+            reserve_height, reserve_by_town = 0, {}
         sort = request.GET.get("sort", "industrial")
         descending = request.GET.get("dir", "desc") != "asc"
         context |= {
@@ -131,7 +157,7 @@ def home(request):
             "industrial": ind,
             "industrial_change": ind - ind_before if year - 1 in years else None,
             "industrial_estimate": scale.apply(ind) if scale.synthetic else None,
-            "reserve_total": reserve.height if region == CITY_CODE else reserve_by_town.get(region, 0),
+            "reserve_total": reserve_height if region == CITY_CODE else reserve_by_town.get(region, 0),
             "funnel_chart": ladder.funnel_chart(rungs),
             "years_chart": ladder.by_year_chart(ladder.by_year(counts, region))
             if len(years) > 1 and not out_of_scope
@@ -140,7 +166,7 @@ def home(request):
             "town_headers": town_headers(),
             "sort": sort,
             "dir": "desc" if descending else "asc",
-            "projection": None if out_of_scope else _projection(user, region, industrial, scale),
+            "projection": None if out_of_scope else _projection(user, region, industrial, scale, version),
         }
     return render(request, "enterprises/home.html", context)
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make load`: serve the demo database with the production server on a free port, run locust headless
+# (USERS users, RUN_TIME), write the figures to $OUT (CSV + HTML) and print the per-page table.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${BIN:-.venv/bin}
+PORT=${LOAD_PORT:-8765}
+USERS=${USERS:-50}
+RUN_TIME=${RUN_TIME:-60s}
+OUT=${OUT:-var/load}
+mkdir -p "$OUT"
+"$BIN/kechuang" serve --port "$PORT" >"$OUT/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && break
+  sleep 1
+done
+"$BIN/locust" -f benchmarks/load/locustfile.py --host "http://127.0.0.1:$PORT" --headless \
+  -u "$USERS" -r "${SPAWN_RATE:-10}" -t "$RUN_TIME" --csv "$OUT/load" --html "$OUT/load.html" \
+  --only-summary 2>&1 | tail -40
+"$BIN/python" benchmarks/load/summary.py "$OUT/load_stats.csv"
