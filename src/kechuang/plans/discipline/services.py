@@ -13,6 +13,7 @@ import polars as pl
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from kechuang.accounts.departments import department_names
 from kechuang.engine.observation_rules import check_values
@@ -35,6 +36,11 @@ class Finding:
     level: str  # block | warn
     rule_name: str
     detail: str
+    kind: str = "range"
+
+    @property
+    def rule_label(self):
+        return KIND_LABELS[self.kind]
 
     def message(self, with_row: bool) -> str:
         where = f"第 {self.row} 行：" if with_row else ""
@@ -99,6 +105,7 @@ def findings(plan: Plan, rows: pl.DataFrame, rules: Rules | None = None) -> list
                 level=rec["level"],
                 rule_name=KIND_NAMES[rec["kind"]],
                 detail=_detail(rec, ind.unit),
+                kind=rec["kind"],
             )
         )
     return out
@@ -235,6 +242,14 @@ def unlock(user, approval: SubmissionApproval, reason: str) -> SubmissionApprova
 
 REPORTED, IN_PROGRESS, LATE, NOT_STARTED = "reported", "in_progress", "late", "not_started"
 STATUS_NAMES = {REPORTED: "已报送", IN_PROGRESS: "填报中", LATE: "逾期", NOT_STARTED: "未开始"}
+# The same words for pages (translated); the messages and e-mails above stay Chinese.
+STATUS_LABELS = {
+    REPORTED: gettext_lazy("已报送"),
+    IN_PROGRESS: gettext_lazy("填报中"),
+    LATE: gettext_lazy("逾期"),
+    NOT_STARTED: gettext_lazy("未开始"),
+}
+KIND_LABELS = {"range": gettext_lazy("取值范围"), "jump": gettext_lazy("与上年相比跳变")}
 
 
 @dataclass
@@ -252,6 +267,10 @@ class OwnerStatus:
     @property
     def status_name(self) -> str:
         return STATUS_NAMES[self.status]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
 
 
 def _expected(plan: Plan) -> list[tuple[str, str, str, list[Indicator]]]:

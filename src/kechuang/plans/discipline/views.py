@@ -112,7 +112,7 @@ def completeness(request):
             "years": list(range(plan.start_year - 3, plan.end_year + 1)),
             "today": today,
             "rows": rows,
-            "counts": [(services.STATUS_NAMES[k], k, n) for k, n in counts.items()],
+            "counts": [(services.STATUS_LABELS[k], k, n) for k, n in counts.items()],
             "tab": "completeness",
             **_common(request),
         },
