@@ -136,6 +136,7 @@ def transfer_walk(transfer_world):
         "transfer:licence_report": ({"code": lic.code}, lic),
         "transfer:licence_event": ({"code": lic.code}, lic),
         "transfer:licence_payment": ({"code": lic.code}, lic),
+        "transfer:licence_state": ({"code": lic.code}, lic),
         "transfer:case": ({"pk": case.pk}, case),
         "transfer:case_step": ({"pk": case.pk}, case),
         "transfer:case_objection": ({"pk": case.pk}, case),

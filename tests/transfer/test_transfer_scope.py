@@ -137,3 +137,16 @@ def test_home_warns_about_licences_in_force_only_and_links_only_what_the_role_ma
     lic.state = "terminated"
     lic.save()
     assert 'data-testid="dues-warnings"' not in c.get(reverse("transfer:home")).content.decode()
+
+
+def test_the_institution_records_a_licence_state_in_order(transfer_world, client_for):
+    lic = transfer_world["licence"]
+    url = reverse("transfer:licence_state", kwargs={"code": lic.code})
+    assert client_for("enterprise").post(url, {"state": "terminated"}).status_code in (403, 404)
+    c = client_for("university")
+    c.post(url, {"state": "draft"})  # not a move from 履行中
+    lic.refresh_from_db()
+    assert lic.state == "active"
+    c.post(url, {"state": "suspended"})
+    lic.refresh_from_db()
+    assert lic.state == "suspended"

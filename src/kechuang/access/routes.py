@@ -115,6 +115,7 @@ PAGES: dict[str, Rule] = {
     "transfer:licence_report": Needs("licence_report", "change"),
     "transfer:licence_event": Needs("licence_report", "change"),
     "transfer:licence_payment": Needs("transfer_licence", "change"),
+    "transfer:licence_state": Needs("transfer_licence", "change"),
     "transfer:income_policy": Needs("income_policy", "change"),
     "transfer:contracts": Needs("tech_contract"),
     "transfer:contracts_export": Needs("tech_contract"),

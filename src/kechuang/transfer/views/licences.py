@@ -27,6 +27,7 @@ from kechuang.transfer.forms import (
 )
 from kechuang.transfer.models import Achievement, IncomePolicy, Licence
 from kechuang.transfer.services import licences as service
+from kechuang.transfer.vocabulary import LicenceState
 from kechuang.web.generic import ObjectListView, ObjectView
 
 DENIED = gettext_lazy("您的角色无权查看许可合同")
@@ -100,6 +101,7 @@ class LicenceDetail(ObjectView):
             "payment_form": PaymentForm(),
             "d": service.distribution(object, as_of),
             "yaml": _yaml(object),
+            "moves": [(s.value, s.label) for s in STATE_MOVES.get(object.state, ())],
         }
 
 
@@ -160,6 +162,28 @@ def add_payment(request, code):
         messages.success(request, _("已记录收款 %(a)s 万元") % {"a": f"{payment.amount:g}"})
     else:
         messages.error(request, _errors(form))
+    return redirect(lic.get_absolute_url())
+
+
+# A licence's state moves only along these lines (the institution records what happened).
+STATE_MOVES = {
+    LicenceState.DRAFT: (LicenceState.ACTIVE, LicenceState.TERMINATED),
+    LicenceState.ACTIVE: (LicenceState.SUSPENDED, LicenceState.COMPLETED, LicenceState.TERMINATED),
+    LicenceState.SUSPENDED: (LicenceState.ACTIVE, LicenceState.TERMINATED),
+}
+
+
+@login_required
+@require_POST
+def change_state(request, code):
+    lic = _licence_for(request, code, "transfer_licence")
+    to = request.POST.get("state", "")
+    if to not in STATE_MOVES.get(lic.state, ()):
+        messages.error(request, _("许可合同不能从「%(a)s」变为该状态") % {"a": lic.get_state_display()})
+    else:
+        lic.state = to
+        lic.save()
+        messages.success(request, _("许可合同状态已改为「%(s)s」") % {"s": lic.get_state_display()})
     return redirect(lic.get_absolute_url())
 
 
@@ -249,4 +273,5 @@ urlpatterns = [
     path("licences/<str:code>/report/", add_report, name="licence_report"),
     path("licences/<str:code>/event/", add_event, name="licence_event"),
     path("licences/<str:code>/payment/", add_payment, name="licence_payment"),
+    path("licences/<str:code>/state/", change_state, name="licence_state"),
 ]
