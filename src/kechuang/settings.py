@@ -39,6 +39,9 @@ if ENVIRONMENT not in ENVIRONMENTS:
         f"（KECHUANG_ENV must be one of {', '.join(ENVIRONMENTS)}）"
     )
 PRODUCTION = ENVIRONMENT == "production"
+# The public portal shows official data only; a demo or test site may also show the simulated years,
+# each marked 模拟 (never in production, whatever the variable says).
+PORTAL_SHOW_SIMULATED = not PRODUCTION and os.environ.get("KECHUANG_PORTAL_SIMULATED", "1") == "1"
 MIN_SECRET_KEY_LENGTH = 50
 
 
@@ -98,9 +101,9 @@ INSTALLED_APPS = [
     "kechuang.plans",
     "kechuang.enterprises",
     "kechuang.points",
-    "kechuang.finance",
     "kechuang.portal",
     "kechuang.transfer",
+    "kechuang.finance",
     "kechuang.projects",
     "kechuang.carriers",
     "django_tasks",
