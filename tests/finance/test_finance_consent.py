@@ -166,3 +166,21 @@ def test_the_export_has_only_consented_columns_filled(finance, client_for):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][-2:] == ("企业名称", "营业收入（万元）") and len(rows) == 2
     assert rows[1][1] == finance.own
+
+
+def test_a_bank_sees_no_enterprise_name_its_consent_does_not_cover(finance, client_for):
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.finance.models import Consent
+
+    Consent.objects.filter(enterprise__credit_code=finance.own, bank__code="bank_icbc_dg").update(
+        fields=["revenue"]
+    )
+    name = Enterprise.objects.get(credit_code=finance.own).name
+    bank = client_for("bank")
+    for url in ("finance:applications", "finance:applications_export", "finance:enterprises",
+                "finance:enterprises_export", "finance:outcomes_template"):  # fmt: skip
+        body = _text(bank.get(reverse(url)))
+        assert finance.own in body and name not in body, url
+    api = bank.get("/api/finance/applications").json()["items"]
+    assert [(i["credit_code"], i["enterprise"]) for i in api] == [(finance.own, "")]
+    assert name in client_for("bureau").get(reverse("finance:applications")).content.decode()

@@ -267,11 +267,11 @@ class ApplicationOut(Schema):
     simulated: bool
 
 
-def _app_out(a: Application) -> dict[str, Any]:
+def _app_out(a: Application, named: set[int] | None = None) -> dict[str, Any]:
     return {
         "id": a.pk,
         "credit_code": a.enterprise.credit_code,
-        "enterprise": a.enterprise.name,
+        "enterprise": a.enterprise.name if named is None or a.pk in named else "",
         "product": a.product.code,
         "bank": a.bank.code,
         **{
@@ -309,7 +309,8 @@ def list_applications(request, page: int = 1, page_size: int = 100):
         "enterprise", "product", "bank"
     )
     current = Paginator(rows, min(max(page_size, 1), 500)).get_page(page)
-    items = [_app_out(a) for a in current]
+    named = consent_service.names_shown(request.user, current)
+    items = [_app_out(a, named) for a in current]
     consent_service.record_read(
         "api",
         "GET /api/finance/applications",
@@ -370,7 +371,7 @@ def record_decision(request, body: DecisionIn):
         app = apps_service.decide(request.user, body.application, d)
     except apps_service.ApplicationError as exc:
         raise HttpError(400, str(exc)) from exc
-    return _app_out(app)
+    return _app_out(app, consent_service.names_shown(request.user, [app]))
 
 
 class DecileOut(Schema):

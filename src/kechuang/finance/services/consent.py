@@ -161,3 +161,24 @@ def _shown(field: str, value):
     if isinstance(value, float):
         return round(value, 2)
     return value
+
+
+def names_shown(user, applications) -> set[int]:
+    """The applications whose enterprise name the user may see: enterprises the user may see anyway
+    (access resource ``enterprise``), or whose consent in force for the application's bank covers
+    企业名称. A bank whose consent lacks the name sees the credit code only."""
+    from kechuang.enterprises.models import Enterprise
+
+    apps = list(applications)
+    ids = {a.enterprise_id for a in apps}
+    seen = set(
+        access.visible(user, "enterprise", Enterprise.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+    covered = {
+        (c.enterprise_id, c.bank_id)
+        for c in Consent.objects.filter(Consent.active_q(), enterprise_id__in=ids).only(
+            "enterprise_id", "bank_id", "fields"
+        )
+        if "name" in c.fields
+    }
+    return {a.pk for a in apps if a.enterprise_id in seen or (a.enterprise_id, a.bank_id) in covered}

@@ -106,8 +106,10 @@ def applications(request):
         if access.can_change(request.user, "loan_decision")
         else set()
     )
+    named = consent_service.names_shown(request.user, shown)
     for a in shown:
         a.can_decide = a.pk in decidable
+        a.shown_name = a.enterprise.name if a.pk in named else ""
     consent_service.record_read("page", "finance:applications", _read_rows(shown))
     return page(
         request,
@@ -129,6 +131,7 @@ def applications(request):
 @require_GET
 def applications_export(request):
     rows = list(_applications(request)[:20000])
+    named = consent_service.names_shown(request.user, rows)
     headers = [
         _("申请编号"),
         _("企业"),
@@ -149,7 +152,7 @@ def applications_export(request):
     body = [
         [
             a.pk,
-            a.enterprise.name,
+            a.enterprise.name if a.pk in named else _("未授权"),
             a.enterprise.credit_code,
             a.product.name,
             a.bank.name,
@@ -210,6 +213,7 @@ def outcomes_template(request):
     rows = access.changeable(request.user, "loan_decision", Application.objects.all()).select_related(
         "enterprise", "product"
     )[:20000]
+    named = consent_service.names_shown(request.user, rows)
     body = [
         [
             a.pk,
@@ -218,17 +222,23 @@ def outcomes_template(request):
             a.decided_on,
             str(a.get_performance_display()) if a.performance else "",
             a.performance_on,
-            a.enterprise.name,
+            a.enterprise.credit_code,
+            a.enterprise.name if a.pk in named else "",
             a.product.name,
         ]
         for a in rows
     ]
-    headers = [*apps_service.UPLOAD_COLUMNS, _("企业（仅供核对，不导入）"), _("产品（仅供核对，不导入）")]
+    headers = [
+        *apps_service.UPLOAD_COLUMNS,
+        _("统一社会信用代码（仅供核对，不导入）"),
+        _("企业（仅供核对，不导入）"),
+        _("产品（仅供核对，不导入）"),
+    ]
     name = f"{_('审批与贷后表现')}-{timezone.localdate():%Y%m%d}.xlsx"
     consent_service.record_read("export", "finance:outcomes_template", _read_rows(rows))
     record_export("finance:outcomes_template", name, len(body), "")
     return xlsx_response(
-        write_xlsx(_("审批与贷后表现"), headers, body, widths=(10, 10, 16, 12, 12, 12, 30, 16)), name
+        write_xlsx(_("审批与贷后表现"), headers, body, widths=(10, 10, 16, 12, 12, 12, 22, 30, 16)), name
     )
 
 
