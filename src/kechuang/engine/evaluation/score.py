@@ -60,8 +60,10 @@ def _share(ind: Indicator, v: pl.Expr) -> pl.Expr:
     )
 
 
-def _suggestion(ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl.Expr) -> pl.Expr:
-    """{gain, text}: the next step of this indicator and the points it would add (null if none)."""
+def _suggestion(
+    ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl.Expr
+) -> tuple[pl.Expr, pl.Expr]:
+    """(gain, text): the next step of this indicator and the points it would add (null if none)."""
     unit = ind.unit if ind.unit == "%" else f" {ind.unit}"
     headroom = w - points
     if ind.method == "thresholds":
@@ -72,7 +74,7 @@ def _suggestion(ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl
             target = (pl.when(hit) if target is None else target.when(hit)).then(pl.lit(s.min))
             gain = (pl.when(hit) if gain is None else gain.when(hit)).then(pl.lit(s.share) * w - points)
         if target is None or gain is None:
-            return pl.lit(None, dtype=pl.Struct({"gain": pl.Float64, "text": pl.Utf8}))
+            return pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.Utf8)
         t, g = target.otherwise(None), gain.otherwise(None)
         text = pl.concat_str(
             pl.lit(f"{ind.label}达到 "), _num(t), pl.lit(f"{unit}（+"), _num(g), pl.lit(" 分）")
@@ -87,7 +89,8 @@ def _suggestion(ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl
     else:
         g = headroom
         text = pl.concat_str(pl.lit(f"{ind.label}在同类中排名靠前（最多 +"), _num(g), pl.lit(" 分）"))
-    return pl.when((g > 0.005) & (w > 0)).then(pl.struct(gain=g, text=text))
+    useful = (g > 0.005) & (w > 0)
+    return pl.when(useful).then(g), pl.when(useful).then(text)
 
 
 def _check_input(template: Template, frame: pl.DataFrame) -> None:
@@ -205,16 +208,25 @@ def score(
     ]
     missing = [pl.when(pl.col(f"{i.id}_value").is_null()).then(pl.lit(i.label)) for i in template.indicators]
     labels = {g.code: g.label for g in template.grades}
-    lf = lf.with_columns(
-        _options=pl.concat_list(options).list.drop_nulls(),
-        missing=pl.concat_list(missing).list.drop_nulls().list.join("、"),
-    ).with_columns(
-        _advice=pl.col("_options")
-        .list.eval(
-            pl.element().sort_by(pl.element().struct.field("gain"), descending=True).struct.field("text")
+    k = range(len(options))
+    lf = (
+        lf.with_columns(
+            *[g.alias(f"_g{i}") for i, (g, _t) in zip(k, options, strict=True)],
+            *[t.alias(f"_t{i}") for i, (_g, t) in zip(k, options, strict=True)],
+            missing=pl.concat_list(missing).list.drop_nulls().list.join("、"),
         )
-        .list.head(3)
-        .list.join("；"),
+        .with_columns(
+            # the three biggest gains first: sort the numbers, then pick the texts (a missing gain sorts last)
+            _order=pl.concat_list([pl.col(f"_g{i}").fill_null(-1.0) for i in k])
+            .list.eval(pl.element().arg_sort(descending=True))
+            .list.head(3)
+        )
+        .with_columns(
+            _advice=pl.concat_list([pl.col(f"_t{i}") for i in k])
+            .list.gather(pl.col("_order"))
+            .list.drop_nulls()
+            .list.join("；")
+        )
     )
     lift = (
         pl.when(pl.col("next_grade").is_null())
@@ -232,7 +244,7 @@ def score(
             )
         )
     )
-    lf = lf.with_columns(lift=lift).drop("_options", "_advice")
+    lf = lf.with_columns(lift=lift).drop("_order", "_advice", *[f"_g{i}" for i in k], *[f"_t{i}" for i in k])
 
     # 4. the previous period, the change and consecutive failures
     result = lf.collect()
