@@ -13,6 +13,7 @@ from kechuang.plans.models import (
     ObservationBatch,
     Plan,
     PlanVersion,
+    SubmissionApproval,
     Task,
     TaskDepartment,
     TaskReport,
@@ -71,3 +72,23 @@ class ObservationAdmin(admin.ModelAdmin):
     list_filter = ("is_latest", "simulated", "indicator")
     list_select_related = ("indicator",)
     raw_id_fields = ("batch", "entered_by")
+
+
+@admin.register(SubmissionApproval)
+class SubmissionApprovalAdmin(admin.ModelAdmin):
+    """Approvals and unlocks are made on the completeness page (with a reason); here they are looked up."""
+
+    list_display = ("owner_kind", "owner_code", "year", "locked", "approved_by_name", "unlock_reason")
+    list_filter = ("locked", "year", "owner_kind")
+    readonly_fields = (
+        "plan",
+        "year",
+        "owner_kind",
+        "owner_code",
+        "locked",
+        "approved_by_name",
+        "approved_at",
+        "unlocked_by_name",
+        "unlocked_at",
+        "unlock_reason",
+    )
