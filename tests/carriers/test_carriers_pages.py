@@ -207,3 +207,11 @@ def test_the_bureau_runs_an_evaluation_and_the_operator_sees_its_result(world, l
         ).status_code
         == 403
     )
+
+
+def test_the_instrument_catalogue_is_open_to_enterprises_with_the_reference_lines(world, login):
+    c = login("enterprise")
+    page = c.get("/carriers/instruments/Q1/").content.decode()
+    assert 'data-testid="work-meter"' in page and "全国平均 1599 小时" in page
+    assert "电镜" in c.get("/carriers/instruments/").content.decode()
+    assert login("bank").get("/carriers/instruments/").status_code == 403

@@ -87,8 +87,6 @@ class InstrumentDetail(ObjectView):
             "year": year,
             "usage": usage,
             "reference": ref,
-            "work_pct": min(100, round(100 * (usage["work_hours"] or 0) / ref["work_hours"])),
-            "external_pct": min(100, round(100 * (usage["external_hours"] or 0) / ref["external_hours"])),
             "form": BookingForm(),
             "can_book": access.can_change(self.request.user, "booking"),
         }
