@@ -88,6 +88,11 @@ def test_scenario_list_call_scoring_selection_publication(transfer_world, client
     bureau.post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk}))
     sl.refresh_from_db()
     assert sl.stage == "published" and sl.published_on is not None
+    # a selected scenario shows the achievements that could answer it
+    strong.description = "园区物流车辆用机器视觉识别表面缺陷"
+    strong.save()
+    page = bureau.get(reverse("transfer:scenario_list", kwargs={"pk": sl.pk})).content.decode()
+    assert 'data-testid="scenario-fit"' in page and "DGUT-2025-001" in page
     # the university cannot score or manage lists
     assert (
         client_for("university").post(reverse("transfer:scenario_advance", kwargs={"pk": sl.pk})).status_code

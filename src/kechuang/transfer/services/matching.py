@@ -76,6 +76,17 @@ def achievements_for_demand(user, demand: Demand, top: int = 10) -> list[dict]:
     return out
 
 
+def achievements_for_scenario(scenario: Scenario, top: int = 3) -> list[dict]:
+    """The published achievements that best fit a scenario (the scenario → achievement direction)."""
+    return rank_achievements(
+        f"{scenario.title}。{scenario.description}",
+        achievement_frame(),
+        field=scenario.field or None,
+        top=top,
+        key=_library_key(),
+    )
+
+
 def demands_for(user, achievement: Achievement, top: int = 5) -> list[dict]:
     """Open demands (and selected scenarios) that this achievement could answer, with shared terms:
     the achievement → demand direction (ranked by the same matcher over one document)."""

@@ -201,9 +201,12 @@ class ScenarioListDetail(ObjectView):
         mine = {}
         if user.role == Role.EXPERT:
             mine = dict(object.scenarios.filter(scores__expert=user).values_list("pk", "scores__score"))
+        rows = list(scenarios.scored(object))
+        for s in rows:  # the selected scenarios: the achievements that could answer them
+            s.fits = matching.achievements_for_scenario(s) if s.selected else []
         return {
             "sl": object,
-            "rows": scenarios.scored(object),
+            "rows": rows,
             "may_manage": access.can_change(user, "scenario", object),
             "may_score": user.role == Role.EXPERT and object.stage == v.ScenarioStage.SCORING,
             "mine": mine,
