@@ -215,3 +215,17 @@ def test_the_instrument_catalogue_is_open_to_enterprises_with_the_reference_line
     assert 'data-testid="work-meter"' in page and "全国平均 1599 小时" in page
     assert "电镜" in c.get("/carriers/instruments/").content.decode()
     assert login("bank").get("/carriers/instruments/").status_code == 403
+
+
+def test_evaluation_results_export_to_excel_within_the_scope(world, login):
+    import openpyxl
+
+    from kechuang.carriers import services
+
+    services.run_evaluation("incubator_operation", "2025")
+    r = login("op_a").get("/carriers/evaluations/export/?template=incubator_operation&period=2025")
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("载体编号", "载体", "评价模板")
+    assert [row[0] for row in rows[1:]] == ["A1"]  # the operator's own carrier only

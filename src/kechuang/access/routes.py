@@ -159,6 +159,7 @@ PAGES: dict[str, Rule] = {
     "carriers:report_upload": Needs("carrier_report", "change"),
     "carriers:report_template": Needs("carrier_report", "change"),
     "carriers:evaluations": Needs("carrier_evaluation"),
+    "carriers:evaluations_export": Needs("carrier_evaluation"),
     "carriers:evaluation": Needs("carrier_evaluation"),
     "carriers:evaluation_run": Needs("carrier_evaluation", "change"),
     "carriers:instruments": Needs("instrument"),

@@ -25,6 +25,27 @@ class EvaluationList(ObjectListView):
     resource = "carrier_evaluation"
     denied_message = DENIED
     template_name = "carriers/evaluations.html"
+    export_columns = (
+        ("载体编号", "carrier__code"),
+        ("载体", "carrier__name"),
+        ("评价模板", "template"),
+        ("模板版本", "template_version"),
+        ("评价期", "period"),
+        ("评价类别", "evaluation_class"),
+        ("总分", "total"),
+        ("等级", "grade_label"),
+        ("同类排名", "rank"),
+        ("同类数量", "cohort_size"),
+        ("上期等级", "previous_grade"),
+        ("较上期变化", "change"),
+        ("连续不合格次数", "consecutive_failures"),
+        ("触发取消资格", "consequence"),
+        ("奖励合计（万元）", "reward_total"),
+        ("提升建议", "lift"),
+        ("缺少数据", "missing"),
+    )
+    export_name = "创新载体评价结果"
+    export_widths = (12, 30)
 
     def filter(self, form, queryset):
         self.code = self.request.GET.get("template") or "incubator_operation"
@@ -88,6 +109,7 @@ def run(request):
 
 urlpatterns = [
     path("evaluations/", EvaluationList.as_view(), name="evaluations"),
+    path("evaluations/export/", EvaluationList.as_view(export=True), name="evaluations_export"),
     path("evaluations/<int:pk>/", EvaluationDetail.as_view(), name="evaluation"),
     path("evaluations/run/", run, name="evaluation_run"),
 ]
