@@ -31,7 +31,9 @@ def test_policy_at_the_statutory_minimum_is_accepted_and_split_by_inventor_share
     page = c.get(reverse("transfer:achievement", kwargs={"pk": transfer_world["own"].pk})).content.decode()
     assert "王伟" in page and "27.00" in page and "18.00" in page
     # the licensee enterprise sees the achievement, not what each inventor receives
-    seen = client_for("enterprise").get(reverse("transfer:achievement", kwargs={"pk": transfer_world["own"].pk}))
+    seen = client_for("enterprise").get(
+        reverse("transfer:achievement", kwargs={"pk": transfer_world["own"].pk})
+    )
     assert seen.status_code == 200 and 'data-testid="income-shares"' not in seen.content.decode()
 
 
