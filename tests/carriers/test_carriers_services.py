@@ -168,3 +168,20 @@ def test_fraud_bars_the_person_for_five_years(world):
 def test_an_unknown_catalogue_entry_is_refused(world):
     with pytest.raises(ValidationError, match="目录条目 Z99 不存在"):
         _apply(world.users["app_1"], criterion="Z99")
+
+
+def test_expert_scores_follow_the_projects_review_contract(world):
+    from kechuang.accounts.models import OrgUnit, User
+
+    app = _apply(world.users["app_1"])
+    services.recommend(app, "同意")
+    city = OrgUnit.objects.get(code="441900")
+    for i, value in enumerate((60, 70, 80, 90, 100)):
+        expert = User.objects.create(username=f"ex{i}", role="expert", org=city)
+        services.add_score(app, expert, value)
+    assert app.expert_score == 80  # five scores: 60 and 100 dropped, mean of 70, 80, 90
+    other = _apply(world.users["app_2"], id_number="X-OTHER")
+    services.recommend(other, "同意")
+    services.add_score(other, world.users["expert_1"], 95)
+    ranking = services.talent_ranking(TalentApplication.objects.all())
+    assert ranking[other.pk][0] == 1 and ranking[app.pk][0] == 2

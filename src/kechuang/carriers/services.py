@@ -665,10 +665,32 @@ def add_score(app: TalentApplication, expert, value: float) -> TalentApplication
     if app.status not in (TalentStatus.RECOMMENDED, TalentStatus.SCORED):
         raise ValidationError(_("单位推荐后才能评分"))
     ExpertScore.objects.update_or_create(application=app, expert=expert, defaults={"score": value})
-    app.expert_score = app.scores.aggregate(s=Sum("score"))["s"] / app.scores.count()
+    app.expert_score = talent_ranking(TalentApplication.objects.filter(pk=app.pk))[app.pk][1]
     app.status = TalentStatus.SCORED
     app.save(update_fields=["expert_score", "status"])
     return app
+
+
+def talent_ranking(applications) -> dict[int, tuple[int, float | None]]:
+    """pk → (rank, score) by the projects module's review ranking contract (kechuang.engine.projects.
+    ranking: the mean of the experts' scores, one highest and one lowest dropped from five scores on;
+    competition ranking), for the applications given."""
+    from kechuang.engine.projects.ranking import rank_applications
+
+    pks = list(applications.values_list("pk", flat=True))
+    if not pks:
+        return {}
+    apps = pl.DataFrame({"application": [str(p) for p in pks], "requested": [0.0] * len(pks)})
+    rows = ExpertScore.objects.filter(application_id__in=pks).values_list(
+        "application_id", "expert_id", "score"
+    )
+    scores = pl.DataFrame(
+        [(str(a), str(e), v) for a, e, v in rows],
+        schema={"application": pl.Utf8, "expert": pl.Utf8, "score": pl.Float64},
+        orient="row",
+    )
+    ranked = rank_applications(apps, scores)
+    return {int(r["application"]): (r["rank"], r["score"]) for r in ranked.iter_rows(named=True)}
 
 
 def decide(

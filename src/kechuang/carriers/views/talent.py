@@ -36,6 +36,14 @@ class TalentList(ObjectListView):
             queryset = queryset.filter(route=route)
         return queryset
 
+    def decorate(self, rows):
+        ranking = services.talent_ranking(
+            TalentApplication.objects.filter(pk__in=[r.pk for r in rows if r.route == TalentRoute.EXPERT])
+        )
+        for r in rows:
+            r.review_rank = ranking.get(r.pk, (None, None))[0] if r.expert_score is not None else None
+        return rows
+
     def extra_context(self, **kwargs):
         return {"routes": TalentRoute.choices, "can_apply": self.request.user.role == Role.INDIVIDUAL}
 
