@@ -254,3 +254,30 @@ def test_reporter_sees_a_reminder_on_the_entry_page(plan, client_for, monkeypatc
     html = client_for("reporter").get("/plans/entry/").content.decode()
     assert 'data-testid="reporting-notice"' in html
     assert "2025 年度指标数据" in html and "全社会研发投入强度" in html
+
+
+def test_api_refuses_a_blocked_value_and_returns_warnings(plan, client_for):
+    import json
+
+    client = client_for("reporter")
+
+    def post(value):
+        row = {
+            "indicator": "rd_intensity",
+            "region": "东莞市",
+            "year": 2025,
+            "value": value,
+            "source": "快报",
+        }
+        return client.post(
+            "/api/plans/dongguan-2026-2030/observations",
+            json.dumps({"rows": [row]}),
+            content_type="application/json",
+        )
+
+    blocked = post(25)
+    assert blocked.status_code == 400 and stored() == []
+    assert "超出允许范围 0–20（规则：取值范围，阻止）" in blocked.json()["errors"][0]["message"]
+    warned = post(9)
+    assert warned.status_code == 201 and stored() == [9.0]
+    assert "超出允许范围 0.5–8（规则：取值范围，提醒）" in warned.json()["warnings"][0]

@@ -123,6 +123,7 @@ class ImportOut(Schema):
     created: int
     revised: int
     unchanged: int
+    warnings: list[str] = []  # broken ``warn`` validation rules (the values are written)
 
 
 class RowErrorOut(Schema):
@@ -389,6 +390,7 @@ def add_observations(request, code: str, data: ObservationsIn):
             "created": result.created,
             "revised": result.revised,
             "unchanged": result.unchanged,
+            "warnings": result.warnings,
         },
     )
 
