@@ -36,6 +36,14 @@ JUMP_SCHEMA = {
     "sigmas": pl.Float64,
     "min_changes": pl.Int64,
 }
+RATIO_SCHEMA = {
+    "indicator": pl.Utf8,
+    "rule": pl.Int64,
+    "level": pl.Utf8,
+    "of": pl.Utf8,
+    "min": pl.Float64,
+    "max": pl.Float64,
+}
 OUT_SCHEMA = {
     "row": pl.Int64,
     "indicator": pl.Utf8,
@@ -53,6 +61,9 @@ OUT_SCHEMA = {
     "mean": pl.Float64,
     "std": pl.Float64,
     "sigmas": pl.Float64,
+    "of": pl.Utf8,
+    "of_value": pl.Float64,
+    "ratio": pl.Float64,
 }
 KEY = ["indicator", "region_code", "year"]
 
@@ -62,7 +73,11 @@ def _cast(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:
 
 
 def check_values(
-    rows: pl.DataFrame, history: pl.DataFrame, ranges: pl.DataFrame, jumps: pl.DataFrame
+    rows: pl.DataFrame,
+    history: pl.DataFrame,
+    ranges: pl.DataFrame,
+    jumps: pl.DataFrame,
+    ratios: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Every (row, rule) pair whose rule the row breaks (columns: OUT_SCHEMA), by row then rule."""
     rows = _cast(rows, ROWS_SCHEMA)
@@ -122,6 +137,31 @@ def check_values(
             .with_columns(pl.lit("jump").alias("kind"))
         )
         out.append(jumped)
+    ratios = _cast(ratios, RATIO_SCHEMA) if ratios is not None else pl.DataFrame(schema=RATIO_SCHEMA)
+    if ratios.height and rows.height:
+        # ratio of this value to another indicator's value for the same region and year (a part to
+        # its whole); the rows being written take precedence over the stored history
+        pool = pl.concat(
+            [history.join(rows.select(KEY), on=KEY, how="anti"), rows.select(*KEY, "value")]
+        ).drop_nulls("value")
+        ratioed = (
+            rows.join(ratios, on="indicator", how="inner")
+            .join(
+                pool.select(
+                    pl.col("indicator").alias("of"), "region_code", "year", pl.col("value").alias("of_value")
+                ),
+                on=["of", "region_code", "year"],
+                how="inner",
+            )
+            .filter(pl.col("of_value") != 0)
+            .with_columns(ratio=pl.col("value") / pl.col("of_value"))
+            .filter(
+                (pl.col("min").is_not_null() & (pl.col("ratio") < pl.col("min")))
+                | (pl.col("max").is_not_null() & (pl.col("ratio") > pl.col("max")))
+            )
+            .with_columns(pl.lit("ratio").alias("kind"))
+        )
+        out.append(ratioed)
     frames = [
         f.select(
             [pl.col(c).cast(t) if c in f.columns else pl.lit(None, t).alias(c) for c, t in OUT_SCHEMA.items()]

@@ -35,8 +35,12 @@ class RangeRule(_Strict):
 
     @model_validator(mode="after")
     def _bounds(self):
+        return RangeRule._check_bounds(self)
+
+    @staticmethod
+    def _check_bounds(self):
         if self.min is None and self.max is None:
-            raise ValueError("取值范围规则至少需要 min 或 max 之一")
+            raise ValueError("规则至少需要 min 或 max 之一")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min（{self.min:g}）不能大于 max（{self.max:g}）")
         return self
@@ -49,7 +53,21 @@ class JumpRule(_Strict):
     min_changes: int = Field(default=3, ge=2)
 
 
-Rule = Annotated[RangeRule | JumpRule, Field(discriminator="kind")]
+class RatioRule(_Strict):
+    """This indicator's value over another's (``of``) for the same region and year, within min / max."""
+
+    kind: Literal["ratio"]
+    level: Level
+    of: str = Field(min_length=1)
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        return RangeRule._check_bounds(self)
+
+
+Rule = Annotated[RangeRule | JumpRule | RatioRule, Field(discriminator="kind")]
 
 
 class IndicatorRules(_Strict):
@@ -69,7 +87,7 @@ class RulesFileError(Exception):
 
 
 LEVEL_NAMES = {"block": "阻止", "warn": "提醒"}
-KIND_NAMES = {"range": "取值范围", "jump": "与上年相比跳变"}
+KIND_NAMES = {"range": "取值范围", "jump": "与上年相比跳变", "ratio": "与相关指标之比"}
 
 
 @dataclass(frozen=True)
@@ -85,20 +103,23 @@ class Rules:
     def rule(self, indicator_code: str, number: int):
         return self.file.indicators[indicator_code].rules[number]
 
-    def frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(ranges, jumps) as the engine's check_values takes them; ``rule`` is the rule's index."""
-        ranges, jumps = [], []
+    def frames(self) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """(ranges, jumps, ratios) as the engine's check_values takes them; ``rule`` is the rule's index."""
+        ranges, jumps, ratios = [], [], []
         for code, entry in self.file.indicators.items():
             for i, r in enumerate(entry.rules):
                 if isinstance(r, RangeRule):
                     ranges.append((code, i, r.level, r.min, r.max))
+                elif isinstance(r, RatioRule):
+                    ratios.append((code, i, r.level, r.of, r.min, r.max))
                 else:
                     jumps.append((code, i, r.level, r.sigmas, r.min_changes))
-        from kechuang.engine.observation_rules import JUMP_SCHEMA, RANGE_SCHEMA
+        from kechuang.engine.observation_rules import JUMP_SCHEMA, RANGE_SCHEMA, RATIO_SCHEMA
 
         return (
             pl.DataFrame(ranges, schema=RANGE_SCHEMA, orient="row"),
             pl.DataFrame(jumps, schema=JUMP_SCHEMA, orient="row"),
+            pl.DataFrame(ratios, schema=RATIO_SCHEMA, orient="row"),
         )
 
 
@@ -117,13 +138,14 @@ def parse_rules(text: str, known_indicators: set[str] | None = None) -> Rules:
     except ValidationError as exc:
         errors = []
         for err in exc.errors():
-            loc = [p for p in err["loc"] if p not in ("range", "jump")]
+            loc = [p for p in err["loc"] if p not in ("range", "jump", "ratio")]
             line = locate(root, loc) if root is not None else None
             message = pydantic_message(err) if err["type"] != "value_error" else str(err["ctx"]["error"])
             errors.append(f"第 {line} 行 {path_str(loc)}：{message}")
         raise RulesFileError(errors) from exc
     if known_indicators is not None:
-        unknown = sorted(set(parsed.indicators) - known_indicators)
+        referred = {r.of for e in parsed.indicators.values() for r in e.rules if isinstance(r, RatioRule)}
+        unknown = sorted((set(parsed.indicators) | referred) - known_indicators)
         if unknown:
             raise RulesFileError(
                 [f"第 {locate(root, ['indicators', c])} 行 indicators.{c}：规划中没有该指标" for c in unknown]

@@ -59,6 +59,13 @@ def _detail(rec: dict, unit: str) -> str:
         lo = _fmt(rec["min"]) if rec["min"] is not None else "—"
         hi = _fmt(rec["max"]) if rec["max"] is not None else "—"
         return f"数值 {_fmt(rec['value'])} {unit} 超出允许范围 {lo}–{hi}"
+    if rec["kind"] == "ratio":
+        lo = _fmt(rec["min"]) if rec["min"] is not None else "—"
+        hi = _fmt(rec["max"]) if rec["max"] is not None else "—"
+        return (
+            f"数值 {_fmt(rec['value'])} {unit} 与同地区同年「{rec['of_name']}」{_fmt(rec['of_value'])} 之比 "
+            f"{_fmt(rec['ratio'])} 超出允许范围 {lo}–{hi}"
+        )
     return (
         f"数值 {_fmt(rec['value'])} {unit} 较 {rec['previous_year']} 年的 {_fmt(rec['previous_value'])} "
         f"每年变化 {rec['change']:+.4g}，偏离历年变化均值 {rec['mean']:+.4g} 超过 {_fmt(rec['sigmas'])} 个标准差"
@@ -83,17 +90,23 @@ def findings(plan: Plan, rows: pl.DataFrame, rules: Rules | None = None) -> list
     if not rows.height:
         return []
     codes = rows["indicator"].unique().to_list()
-    ranges, jumps = rules.frames()
+    ranges, jumps, ratios = rules.frames()
+    codes_with_parts = sorted(set(codes) | set(ratios["of"].to_list()))
     broken = check_values(
-        rows.select("row", "indicator", "region_code", "year", "value"), _history(plan, codes), ranges, jumps
+        rows.select("row", "indicator", "region_code", "year", "value"),
+        _history(plan, codes_with_parts),
+        ranges,
+        jumps,
+        ratios,
     )
     if not broken.height:
         return []
-    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan, code__in=codes)}
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan, code__in=codes_with_parts)}
     names = region_names()
     out = []
     for rec in broken.iter_rows(named=True):  # only the broken rules: a handful of rows
         ind = indicators[rec["indicator"]]
+        rec["of_name"] = indicators[rec["of"]].name if rec["of"] in indicators else rec["of"]
         out.append(
             Finding(
                 row=rec["row"],
@@ -249,7 +262,11 @@ STATUS_LABELS = {
     LATE: gettext_lazy("逾期"),
     NOT_STARTED: gettext_lazy("未开始"),
 }
-KIND_LABELS = {"range": gettext_lazy("取值范围"), "jump": gettext_lazy("与上年相比跳变")}
+KIND_LABELS = {
+    "range": gettext_lazy("取值范围"),
+    "jump": gettext_lazy("与上年相比跳变"),
+    "ratio": gettext_lazy("与相关指标之比"),
+}
 
 
 @dataclass
