@@ -66,7 +66,7 @@ class RoleUser(HttpUser):
         username = random.choice(accounts)
         page = self.client.get("/login/", name="login (form)")
         token = CSRF.search(page.text)
-        response = self.client.post(
+        with self.client.post(
             "/login/",
             {
                 "username": username,
@@ -76,9 +76,10 @@ class RoleUser(HttpUser):
             headers={"Referer": f"{self.host}/login/"},
             name="login (post)",
             allow_redirects=False,
-        )
-        if response.status_code != 302:
-            response.failure(f"login as {username} failed: {response.status_code}")
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login as {username} failed: {response.status_code}")
 
     @task
     def browse(self) -> None:

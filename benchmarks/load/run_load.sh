@@ -12,10 +12,13 @@ mkdir -p "$OUT"
 "$BIN/kechuang" serve --port "$PORT" >"$OUT/serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && break
+UP=
+for _ in $(seq 1 300); do  # collectstatic runs first: up to 5 minutes on a busy machine
+  curl -fsS "http://127.0.0.1:$PORT/health/live" >/dev/null 2>&1 && UP=1 && break
+  kill -0 $SERVER 2>/dev/null || { echo "kechuang serve stopped:"; cat "$OUT/serve.log"; exit 1; }
   sleep 1
 done
+[ -n "$UP" ] || { echo "kechuang serve did not answer on port $PORT"; exit 1; }
 "$BIN/locust" -f benchmarks/load/locustfile.py --host "http://127.0.0.1:$PORT" --headless \
   -u "$USERS" -r "${SPAWN_RATE:-10}" -t "$RUN_TIME" --csv "$OUT/load" --html "$OUT/load.html" \
   --only-summary 2>&1 | tail -40
