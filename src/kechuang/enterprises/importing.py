@@ -292,7 +292,9 @@ def _merge(new: pl.DataFrame, old: pl.DataFrame, key: list[str], fields: list[st
     flagged = existing.with_columns(
         *[expr.alias(f"{f}__replaced") for f, expr in replaced.items()]
     ).with_columns(
-        (pl.any_horizontal([f"{f}__replaced" for f in fields]) if fields else pl.lit(False)).alias("__changed")
+        (pl.any_horizontal([f"{f}__replaced" for f in fields]) if fields else pl.lit(False)).alias(
+            "__changed"
+        )
     )
     changed = flagged.filter(pl.col("__changed"))
     unchanged = existing.height - changed.height
