@@ -241,9 +241,9 @@ def _add_routers() -> None:
     from kechuang.enterprises.api import router as enterprises_router
     from kechuang.finance.api import router as finance_router
     from kechuang.plans.api import router as plans_router
-    from kechuang.transfer.api import router as transfer_router
     from kechuang.points.api import router as points_router
     from kechuang.projects.api import router as projects_router
+    from kechuang.transfer.api import router as transfer_router
 
     api.add_router("/plans", plans_router)
     api.add_router("/enterprises", enterprises_router)

@@ -234,6 +234,11 @@ MAX_UPLOAD_MB = int(os.environ.get("KECHUANG_MAX_UPLOAD_MB", "200"))
 # E-mail (reporting reminders): printed to the console unless a deployment names an SMTP backend.
 EMAIL_BACKEND = os.environ.get("KECHUANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("KECHUANG_FROM_EMAIL", "kechuang@localhost")
+EMAIL_HOST = os.environ.get("KECHUANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KECHUANG_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KECHUANG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KECHUANG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("KECHUANG_EMAIL_TLS", False)
 FILE_UPLOAD_HANDLERS = [
     "kechuang.web.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

@@ -24,7 +24,7 @@ def test_anonymous_calls_are_refused(personas):
 def test_session_authentication(client_for):
     data = client_for("songshanhu").get("/api/me").json()
     assert data["role"] == "town_admin" and data["org_code"] == "441900401"
-    assert data["menu"] == ["plans", "enterprises", "points"]
+    assert data["menu"] == ["plans", "enterprises", "points", "transfer", "projects", "carriers"]
 
 
 def test_token_authentication_for_scripts(personas):

@@ -27,12 +27,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kechuang import access
 from kechuang.access.routes import NAMESPACES, PUBLIC, Needs, Unclassified, api_rule, page_rule
+from tests.carriers.carriers_walk import carriers_walk_data
 from tests.enterprises import conftest as enterprise_fixtures
 from tests.personas import ENTERPRISE_CREDIT_CODE, PERSONAS
 from tests.plans import conftest as plan_fixtures
-from tests.carriers.carriers_walk import carriers_walk_data
-from tests.transfer import conftest as transfer_fixtures
 from tests.projects import conftest as projects_fixtures
+from tests.transfer import conftest as transfer_fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -14,15 +14,25 @@ from tests.personas import PERSONAS
 EVERYONE = set(PERSONAS)
 
 MENU = {
-    "admin": ["plans", "enterprises", "points", "transfer", "audit", "admin"],
-    "bureau": ["plans", "enterprises", "points", "transfer"],
-    "reporter": ["plans", "enterprises"],
-    "songshanhu": ["plans", "enterprises", "points"],
-    "humen": ["plans", "enterprises", "points"],
-    "enterprise": ["enterprises", "points", "transfer"],
-    "bank": [],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
-    "university": ["transfer"],
-    "leader": ["plans", "enterprises", "points", "transfer"],
+    "admin": [
+        "plans",
+        "enterprises",
+        "points",
+        "finance",
+        "transfer",
+        "projects",
+        "carriers",
+        "audit",
+        "admin",
+    ],
+    "bureau": ["plans", "enterprises", "points", "finance", "transfer", "projects", "carriers"],
+    "reporter": ["plans", "enterprises", "projects"],
+    "songshanhu": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
+    "humen": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
+    "enterprise": ["enterprises", "points", "finance", "transfer", "projects", "carriers"],
+    "bank": ["finance"],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
+    "university": ["transfer", "projects", "carriers"],
+    "leader": ["plans", "enterprises", "points", "finance", "transfer", "projects", "carriers"],
 }
 
 PAGES = [
@@ -50,7 +60,17 @@ def test_menu_shown_on_home_page(persona, client_for):
     html = client_for(persona).get("/").content.decode()
     shown = [
         key
-        for key in ["plans", "enterprises", "points", "transfer", "audit", "admin"]
+        for key in [
+            "plans",
+            "enterprises",
+            "points",
+            "finance",
+            "transfer",
+            "projects",
+            "carriers",
+            "audit",
+            "admin",
+        ]
         if f'data-menu="{key}"' in html
     ]
     assert shown == MENU[persona]

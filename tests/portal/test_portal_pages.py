@@ -55,7 +55,9 @@ def test_production_never_shows_simulated_years(published, settings):
     settings.PORTAL_SHOW_SIMULATED = False
     html = Client().get("/portal/indicators/rd_intensity/?as_of=2027").content.decode()
     assert 'data-testid="simulated-badge"' not in html and '<option value="2027"' not in html
-    rows = list(csv.DictReader(io.StringIO(Client().get("/portal/indicators/rd_intensity.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(Client().get("/portal/indicators/rd_intensity.csv").content.decode()))
+    )
     assert rows and all(r["simulated"] == "False" for r in rows)
 
 
@@ -94,7 +96,9 @@ def test_the_indicator_page_of_the_plan_shows_the_town_map_within_the_users_scop
     assert html.count('data-testid="tile"') == 36
     town = client_for("humen").get("/plans/indicators/rd_intensity/?as_of=2027").content.decode()
     if 'data-testid="tilemap"' in town:  # a town officer sees only its own region coloured
-        coloured = [part for part in town.split('data-testid="tile"')[1:] if "#e5e7eb" not in part.split(">")[0]]
+        coloured = [
+            part for part in town.split('data-testid="tile"')[1:] if "#e5e7eb" not in part.split(">")[0]
+        ]
         assert len(coloured) <= 1
 
 

@@ -148,6 +148,8 @@ TRANSFER_POLICY: dict[str, dict[str, dict[str, str]]] = {
         "change": {ADMIN: "all", BUREAU: "all", TECH_MANAGER: "own_user"},
     },
     # 安心屋: each step's role is checked by the workflow (transfer.services.cases)
+    # who may open a 安心屋 case (a transfer or licence of an achievement the user may change)
+    "transfer_case_open": {"view": {}, "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org"}},
     "transfer_case": {
         "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org", TECH_MANAGER: "all", EXPERT: "all"},
         "change": {ADMIN: "all", BUREAU: "all", UNIVERSITY: "own_org", TECH_MANAGER: "all", EXPERT: "all"},
@@ -310,7 +312,12 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
             INDIVIDUAL: "own_user",
         },
     },
-    "voucher": {"view": {ADMIN: "all", BUREAU: "all", LEADER: "all"}, "change": {ADMIN: "all", BUREAU: "all"}},
+    "voucher": {
+        "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
+    # who may submit a talent application (本人, as 个人申报者); reviewing it is talent_application's change
+    "talent_apply": {"view": {}, "change": {INDIVIDUAL: "own_user"}},
     "talent_application": {
         "view": {
             ADMIN: "all",
@@ -343,7 +350,7 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("finance", _noop("科技金融"), "finance:home", "finance_product", True),
     ("transfer", _noop("成果转化"), "transfer:home", "transfer", True),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
-    ("audit", _noop("审计日志"), "audit:list", "audit", True),
     ("carriers", _noop("创新载体"), "carriers:home", "carriers_home", True),
+    ("audit", _noop("审计日志"), "audit:list", "audit", True),
     ("admin", _noop("系统管理"), "admin:index", "admin_site", True),
 )

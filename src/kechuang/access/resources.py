@@ -59,14 +59,18 @@ FILTERS: dict[str, dict[str, Filter]] = {
     # 重大科技项目
     "project_application": {
         "own_region": lambda u: Q(region_code=_region(u)),
-        "own_org": lambda u: Q(applicant__code=_org_code(u))
-        | Q(
-            pk__in=apps.get_model("projects", "Member")
-            .objects.filter(org__code=_org_code(u))
-            .values("application_id")
+        "own_org": lambda u: (
+            Q(applicant__code=_org_code(u))
+            | Q(
+                pk__in=apps.get_model("projects", "Member")
+                .objects.filter(org__code=_org_code(u))
+                .values("application_id")
+            )
         ),
         "assigned": lambda u: Q(
-            pk__in=apps.get_model("projects", "Assignment").objects.filter(expert_id=u.pk).values("application_id")
+            pk__in=apps.get_model("projects", "Assignment")
+            .objects.filter(expert_id=u.pk)
+            .values("application_id")
         ),
     },
     "project_review": {
@@ -74,8 +78,9 @@ FILTERS: dict[str, dict[str, Filter]] = {
     },
     "major_project": {
         "own_region": lambda u: Q(region_code=_region(u)),
-        "own_org": lambda u: Q(applicant__code=_org_code(u))
-        | Q(application__members__org__code=_org_code(u)),
+        "own_org": lambda u: (
+            Q(applicant__code=_org_code(u)) | Q(application__members__org__code=_org_code(u))
+        ),
     },
     # 成果转化
     "achievement": {

@@ -124,7 +124,7 @@ PAGES: dict[str, Rule] = {
     "transfer:contract_feed": Needs("tech_contract", "change"),
     "transfer:cases": Needs("transfer_case"),
     "transfer:case": Needs("transfer_case"),
-    "transfer:case_new": Needs("transfer_case", "change"),
+    "transfer:case_new": Needs("transfer_case_open", "change"),
     "transfer:case_step": Needs("transfer_case", "change"),
     "transfer:case_objection": Needs("transfer_case"),
     "transfer:case_answer": Needs("transfer_case", "change"),
@@ -170,7 +170,7 @@ PAGES: dict[str, Rule] = {
     "carriers:voucher": Needs("voucher", "change"),
     "carriers:talents": Needs("talent_application"),
     "carriers:talent": Needs("talent_application"),
-    "carriers:talent_apply": Needs("talent_application", "change"),
+    "carriers:talent_apply": Needs("talent_apply", "change"),
     "carriers:talent_action": Needs("talent_application", "change"),
     # 公开门户: the public site (no login); choosing what it publishes is the plan's owners' change
     "portal:home": PUBLIC,

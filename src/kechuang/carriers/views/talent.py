@@ -45,7 +45,7 @@ class TalentList(ObjectListView):
         return rows
 
     def extra_context(self, **kwargs):
-        return {"routes": TalentRoute.choices, "can_apply": self.request.user.role == Role.INDIVIDUAL}
+        return {"routes": TalentRoute.choices, "can_apply": access.may_open(self.request.user, "carriers:talent_apply")}
 
 
 def _actions(user, app) -> list[str]:
@@ -89,10 +89,7 @@ class TalentDetail(ObjectView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    access.scoped(request.user, "talent_application", TalentApplication.objects.none(), "change")
-    if request.user.role != Role.INDIVIDUAL:
-        messages.error(request, _("人才评价由本人以个人申报者身份申报"))
-        return redirect("carriers:talents")
+    access.deny_unless(access.may_open(request.user, "carriers:talent_apply"))
     form = TalentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}

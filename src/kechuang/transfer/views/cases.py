@@ -39,7 +39,7 @@ class CaseList(ObjectListView):
 
     def extra_context(self, **kwargs):
         u = self.request.user
-        return {"can_open": u.role == Role.UNIVERSITY_USER and access.can_change(u, "transfer_case")}
+        return {"can_open": access.may_open(u, "transfer:case_new")}
 
 
 class CaseDetail(ObjectView):
@@ -83,7 +83,7 @@ def _case(request, pk, action="change") -> TransferCase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_case(request):
-    access.scoped(request.user, "transfer_case", TransferCase.objects.none(), "change")
+    access.deny_unless(access.may_open(request.user, "transfer:case_new"))
     achievements = access.changeable(request.user, "achievement", Achievement.objects.all())
     form = CaseForm(request.POST or None, achievements=achievements)
     if request.method == "POST" and form.is_valid():
