@@ -10,17 +10,18 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("var/screenshots")
 
+ALL_MODULES = ["plans", "enterprises", "points", "finance", "transfer", "projects", "carriers"]
 EXPECTED_MENU = {
-    "admin": ["plans", "enterprises", "points", "transfer", "audit", "admin"],
-    "kjj": ["plans", "enterprises", "points", "transfer"],
-    "tjj": ["plans", "enterprises"],
-    "scjgj": ["plans", "enterprises"],
-    "songshanhu": ["plans", "enterprises", "points"],
-    "humen": ["plans", "enterprises", "points"],
-    "enterprise": ["enterprises", "points", "transfer"],
-    "bank": [],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
-    "dgut": ["transfer"],
-    "leader": ["plans", "enterprises", "points", "transfer"],
+    "admin": [*ALL_MODULES, "audit", "admin"],
+    "kjj": ALL_MODULES,
+    "tjj": ["plans", "enterprises", "projects"],
+    "scjgj": ["plans", "enterprises", "projects"],
+    "songshanhu": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
+    "humen": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
+    "enterprise": ["enterprises", "points", "finance", "transfer", "projects", "carriers"],
+    "bank": ["finance"],  # banks see enterprises only through consent (kechuang.finance)
+    "dgut": ["transfer", "projects", "carriers"],
+    "leader": ALL_MODULES,
 }
 
 
@@ -59,6 +60,25 @@ def test_switching_language_in_the_browser(demo_site, page, hosts_seen):
     page.wait_for_load_state("networkidle")
     assert page.locator("nav.mainnav a[data-menu=plans]").inner_text().startswith("规划监测")
     assert hosts_seen <= {"localhost", "127.0.0.1"}, hosts_seen
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_menu_fits_on_one_line_at_1366_px(language, demo_site, page):
+    """The administrator has the longest menu (nine entries); it stays on one line in both languages."""
+    from kechuang.accounts.services import DEMO_PASSWORD
+
+    log_in(page, demo_site.url, "admin", DEMO_PASSWORD)
+    if language == "en":
+        page.click("[data-testid=lang-switch]")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("nav.mainnav a[data-menu=plans]").inner_text().startswith("Plan monitoring")
+    assert page.viewport_size["width"] == 1366
+    tops = page.locator("nav.mainnav a").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 9 and len(set(tops)) == 1, tops
+    nav = page.locator("nav.mainnav").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert nav[0] <= nav[1], f"the menu overflows: {nav}"
 
 
 def test_wrong_password_in_the_browser(demo_site, page):
