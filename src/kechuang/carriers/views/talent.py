@@ -45,7 +45,10 @@ class TalentList(ObjectListView):
         return rows
 
     def extra_context(self, **kwargs):
-        return {"routes": TalentRoute.choices, "can_apply": access.may_open(self.request.user, "carriers:talent_apply")}
+        return {
+            "routes": TalentRoute.choices,
+            "can_apply": access.may_open(self.request.user, "carriers:talent_apply"),
+        }
 
 
 def _actions(user, app) -> list[str]:
