@@ -84,8 +84,9 @@ def _name(path: str) -> str | None:
     return match.view_name
 
 
-def reachable(client) -> set[str]:
-    """The URL names reached by following links from / (HTML pages only; files are not parsed)."""
+def reachable(client, forbidden: list[str] | None = None) -> set[str]:
+    """The URL names reached by following links from / (HTML pages only; files are not parsed);
+    links that answer 403 (a dead end the page should not have shown) are added to ``forbidden``."""
     seen_urls: set[str] = set()
     per_name: dict[str, int] = {}
     reached: set[str] = set()
@@ -96,6 +97,8 @@ def reachable(client) -> set[str]:
             continue
         seen_urls.add(url)
         response = client.get(url, follow=True)
+        if response.status_code == 403 and forbidden is not None:
+            forbidden.append(url)
         if response.status_code != 200:
             continue
         for _redirect, _status in response.redirect_chain:
@@ -199,8 +202,10 @@ def test_every_page_a_role_may_see_is_reachable_from_home(
         for name in destinations()
         if may_see(user, name) and name not in REDIRECTED.get(user.role, set())
     }
-    missing = expected - reachable(client_for(persona))
+    forbidden: list[str] = []
+    missing = expected - reachable(client_for(persona), forbidden)
     assert not missing, f"{persona} may open these pages but no link leads there: {sorted(missing)}"
+    assert not forbidden, f"{persona} is shown links to pages it may not open: {forbidden}"
 
 
 def test_the_exemptions_name_real_pages():
