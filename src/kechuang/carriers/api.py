@@ -36,7 +36,7 @@ def carriers(request, kind: str = "", page: int = 1):
     return list(_page(qs.order_by("code"), page))
 
 
-class EvaluationOut(Schema):
+class CarrierEvaluationOut(Schema):
     carrier: str
     template: str
     template_version: str
@@ -57,7 +57,9 @@ class EvaluationOut(Schema):
 
 
 @router.get(
-    "/evaluations", response=list[EvaluationOut], summary="评价结果：各指标得分与所依据的数值、等级、排名"
+    "/evaluations",
+    response=list[CarrierEvaluationOut],
+    summary="评价结果：各指标得分与所依据的数值、等级、排名",
 )
 def evaluations(request, template: str = "", period: str = "", carrier: str = "", page: int = 1):
     qs = access.scoped(request.user, "carrier_evaluation", EvaluationResult.objects.select_related("carrier"))
@@ -70,7 +72,7 @@ def evaluations(request, template: str = "", period: str = "", carrier: str = ""
     rows = _page(qs.order_by("template", "-period", "rank"), page)
     return [
         {
-            **{f: getattr(r, f) for f in EvaluationOut.model_fields if f != "carrier"},
+            **{f: getattr(r, f) for f in CarrierEvaluationOut.model_fields if f != "carrier"},
             "carrier": r.carrier.code,
         }
         for r in rows

@@ -14,11 +14,12 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kechuang import access
 from kechuang.accounts.models import OrgKind, OrgUnit
+from kechuang.engine.years import YEAR_MAX, YEAR_MIN
 from kechuang.enterprises.models import Enterprise
 from kechuang.finance.models import Application, Consent, Product
 from kechuang.finance.services import applications as apps_service
@@ -103,14 +104,14 @@ class RecommendationsOut(Schema):
 @router.get(
     "/recommendations", response=RecommendationsOut, summary="一家企业可申请的产品（排序、额度与原因）"
 )
-def recommendations(request, credit_code: str = "", year: int | None = None):
+def recommendations(request, credit_code: str = "", year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     visible = access.scoped(request.user, "finance_match", Enterprise.objects.all())
     if credit_code:
         enterprise = get_object_or_404(visible, credit_code=credit_code.strip().upper())
     else:
         first_two = list(visible.order_by("pk")[:2])
         if len(first_two) != 1:
-            raise HttpError(400, _("请用 credit_code 指定企业"))
+            raise HttpError(422, _("请用 credit_code 指定企业"))
         enterprise = first_two[0]
     s = scored(_year(year))
     recs = products_service.recommendations(s, products_service.offers(), enterprise.credit_code)
@@ -228,7 +229,7 @@ class ConsentingOut(Schema):
 @router.get(
     "/enterprises", response=list[ConsentingOut], summary="已授权本机构的企业（只含授权字段、积分与层级）"
 )
-def consenting(request, q: str = "", year: int | None = None):
+def consenting(request, q: str = "", year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     access.scoped(request.user, "consent", Consent.objects.none())
     rows = consent_service.consented_rows(request.user, scored(_year(year)), q.strip()[:50])
     consent_service.record_read("api", "GET /api/finance/enterprises", rows)
@@ -404,7 +405,7 @@ class ValidationOut(Schema):
 @router.get(
     "/validation", response=ValidationOut, summary="产业验证：积分对违约的区分度（AUC、KS、Gini）、分组与 PSI"
 )
-def validation(request, year: int | None = None):
+def validation(request, year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
     access.scoped(request.user, "validation", Application.objects.none())
     years = validation_service.loan_years()
     year = year or (years[0] if years else None)

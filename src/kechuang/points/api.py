@@ -69,7 +69,7 @@ class ScorePage(Schema):
     items: list[ScoreOut]
 
 
-class IndicatorOut(Schema):
+class PointsIndicatorOut(Schema):
     code: str
     name: str
     group: str
@@ -107,7 +107,7 @@ class PortraitOut(Schema):
     version_id: int | None
     sample: bool
     score: ScoreOut | None
-    indicators: list[IndicatorOut]
+    indicators: list[PointsIndicatorOut]
     improvements: list[ImprovementOut]
     history: list[HistoryOut]
 

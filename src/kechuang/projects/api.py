@@ -48,7 +48,7 @@ class RankOut(Schema):
     amount: float
 
 
-class ApplicationOut(Schema):
+class ProjectApplicationOut(Schema):
     code: str
     call: str
     title: str
@@ -124,7 +124,7 @@ def call_ranking(request, call_code: str):
     return services.ranking(call).drop("requested").to_dicts()
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="项目申报（按权限范围）")
+@router.get("/applications", response=list[ProjectApplicationOut], summary="项目申报（按权限范围）")
 def list_applications(request):
     rows = access.scoped(_user(request), "project_application", Application.objects.all())
     return [
