@@ -10,6 +10,12 @@ from pathlib import Path
 
 from django.utils.translation import gettext_noop as N_
 
+from kechuang.audit.signals import record_export
+from kechuang.jobs.services import enqueue, job_file_folder
+from kechuang.plans.report.build import build_report
+from kechuang.plans.report.render import render
+from kechuang.plans.services import get_plan
+
 STAGE_BUILD = N_("评估指标并汇总报告内容")
 STAGE_RENDER = N_("生成报告文件")
 
@@ -21,19 +27,12 @@ def lock_for(plan_code: str, year: int, fmt: str) -> str:
 def start_report(plan, year: int, fmt: str, user):
     """Queue the report of ``plan`` for ``year`` in ``fmt`` (docx, xlsx, html); JobBusy while the
     same report is being generated."""
-    from kechuang.jobs.services import enqueue
-
     title = f"年度监测评估报告：{plan.name} {year} 年（{fmt}）"
     params = {"plan": plan.code, "year": int(year), "format": fmt}
     return enqueue("plan_report", lock_for(plan.code, year, fmt), title[:200], params, user=user)
 
 
 def run_report_job(job, reporter) -> dict:
-    from kechuang.audit.signals import record_export
-    from kechuang.jobs.services import job_file_folder
-    from kechuang.plans.report.build import build_report
-    from kechuang.plans.report.render import render
-    from kechuang.plans.services import get_plan
 
     params = job.params
     reporter(STAGE_BUILD, 0, 2)

@@ -7,6 +7,7 @@ returns the file (docx and xlsx as attachments, html inline). Readers of the pla
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -18,9 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kechuang import access
 from kechuang.audit.signals import record_export
 from kechuang.engine.years import parse_year
+from kechuang.jobs.services import JobBusy
 from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
 from kechuang.plans.report.build import build_report
+from kechuang.plans.report.jobs import start_report
 from kechuang.plans.report.render import FORMATS
 from kechuang.plans.report.render import render as render_report
 from kechuang.plans.services import get_plan
@@ -84,10 +87,6 @@ def report(request):
 def report_job(request):
     """Generate the report in the background (a job, progress on its page); the file is downloaded
     from the job's page when it is ready."""
-    from django.contrib import messages
-
-    from kechuang.jobs.services import JobBusy
-    from kechuang.plans.report.jobs import start_report
 
     access.deny_unless(access.can_view(request.user, "plan"))
     plan = _plan(request)
