@@ -109,7 +109,11 @@ def build_demo(
         enterprise_org = summary.enterprises.org if summary.enterprises else None
     announce(5, "专题模块：创新积分、科技金融、成果转化、重大项目、创新载体")
     extra_accounts = []
-    for module in _module_demos():
+    from kechuang.enterprises.models import Enterprise
+
+    if not Enterprise.objects.exists():  # the topic modules' demos are about enterprises
+        summary.modules.append("专题模块：企业库为空（--enterprises 0），未加载专题模块的演示数据")
+    for module in _module_demos() if Enterprise.objects.exists() else []:
         summary.modules.extend(module.load_demo(seed=seed))
         extra_accounts.extend(getattr(module, "DEMO_ACCOUNTS", ()))
     announce(6, "演示账户")

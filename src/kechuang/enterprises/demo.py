@@ -54,7 +54,12 @@ def load_demo_enterprises(count: int, seed: int) -> DemoEnterprises | None:
     # Every run: a no-op when the plan already holds these counts, and it restores them when a
     # longer simulation (kechuang demo --simulate-to) has drawn that indicator's 2025 values anew.
     done.feed = feed_after_demo(DEMO_YEARS[1], DEMO_YEARS[-1])
-    # The demo enterprise account: a high-tech enterprise in 松山湖 (or any enterprise).
+    # The demo enterprise account: a high-tech enterprise in 松山湖 (or any enterprise); once the
+    # account exists it keeps its enterprise (the topic modules' demos change which one comes first).
+    kept = OrgUnit.objects.filter(users__username="enterprise", kind=OrgKind.ENTERPRISE).first()
+    if kept is not None:
+        done.org = kept
+        return done
     ent = (
         Enterprise.objects.filter(region_code="441900401", hightech_cert_until__isnull=False)
         .order_by("id")

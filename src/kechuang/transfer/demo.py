@@ -117,7 +117,9 @@ def _enterprise_orgs(n: int = 4) -> list[OrgUnit]:
     """Enterprise organisations for licensees and demands (from the registry, as the enterprise demo)."""
     from kechuang.enterprises.models import Enterprise
 
-    orgs = list(OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE).exclude(credit_code="").order_by("code")[:1])
+    # from the registry's order only, so that other modules' enterprise organisations (which come and
+    # go in another order) do not change the pick and a second run creates nothing
+    orgs: list[OrgUnit] = []
     for ent in Enterprise.objects.exclude(tech_field="").order_by("id")[: n * 3]:
         if len(orgs) >= n:
             break
