@@ -55,7 +55,7 @@ ALLOWED_ALSO = {
     ("POST", "/api/finance/consents/revoke"): {400},
     ("POST", "/api/finance/applications"): {400},
     ("POST", "/api/finance/decisions"): {400},
-    ("GET", "/api/finance/recommendations"): {400},
+    ("GET", "/api/finance/recommendations"): {422},
 }
 # Routes whose answer is the same for everyone, logged in or not: (status, Location prefix).
 SAME_FOR_EVERYONE = {
