@@ -32,7 +32,9 @@ class CarrierOut(Schema):
 def carriers(request, kind: str = "", page: int = 1):
     qs = access.scoped(request.user, "carrier", Carrier.objects.all())
     if kind:
-        qs = qs.filter(kind=kind)
+        # an unknown kind (or one with a NUL, which PostgreSQL refuses in a query) matches nothing
+        kinds = {code for code, _label in Carrier._meta.get_field("kind").flatchoices}
+        qs = qs.filter(kind=kind) if kind in kinds else qs.none()
     return list(_page(qs.order_by("code"), page))
 
 
