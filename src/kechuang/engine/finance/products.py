@@ -30,13 +30,16 @@ import hashlib
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kechuang.engine.points.model import derived_schema
+from kechuang.engine.points.model import (
+    SqlText,  # YAML's TRUE / 1 taken as SQL text, as in the points model
+    derived_schema,
+)
 from kechuang.engine.rules.ruleset import SAFE_LOADER
 from kechuang.engine.vocabulary import rule_vocabulary
 
@@ -58,17 +61,6 @@ FINANCE_COLUMNS: dict[str, tuple[pl.DataType, str]] = {
 
 class ProductError(ValueError):
     """A product file that cannot be accepted; the message is Chinese and names entry and field."""
-
-
-def _sql_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    return value
-
-
-SqlText = Annotated[str, BeforeValidator(_sql_text)]
 
 
 class _Entry(BaseModel):
