@@ -1,4 +1,6 @@
-"""Dongguan's regions (the city, 镇街 and functional areas) from the shipped reference CSV. No Django."""
+"""Dongguan's regions (the city, 镇街 and functional areas) from the shipped reference CSV.
+
+No Django import at module level; names follow the active language when Django is configured."""
 
 from __future__ import annotations
 
@@ -26,12 +28,30 @@ def region_lookup() -> dict[str, str]:
 
     out = region_lookup_from_towns(pl.DataFrame(list(town_rows())))
     out.update({CITY_CODE: CITY_CODE, "东莞市": CITY_CODE, "东莞": CITY_CODE})
+    for row in town_rows():  # the English names a page in English shows are accepted back
+        if row.get("name_en"):
+            out.setdefault(row["name_en"], row["code"])
     return out
 
 
+def _english() -> bool:
+    # The one Django touch of this module: the active language, when Django is configured.
+    try:
+        from django.utils.translation import get_language
+
+        return (get_language() or "").startswith("en")
+    except Exception:  # noqa: BLE001 - no settings (a plain script): Chinese
+        return False
+
+
 @cache
+def _region_names(english: bool) -> dict[str, str]:
+    return {row["code"]: (row.get("name_en") if english else None) or row["name"] for row in town_rows()}
+
+
 def region_names() -> dict[str, str]:
-    return {row["code"]: row["name"] for row in town_rows()}
+    """Division code → name, in English when the active language is English (dongguan-towns.csv)."""
+    return _region_names(_english())
 
 
 def resolve_region(text: str) -> str:

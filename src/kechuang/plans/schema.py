@@ -120,6 +120,7 @@ class PlanMeta(_Model):
     end_year: Year
     source: Text
     region: RegionCode = CITY_CODE
+    name_en: Text | None = None  # English names: shown when the interface is in English
 
     @property
     def start_date(self) -> date:
@@ -134,13 +135,16 @@ class Section(_Model):
     seq: Annotated[int, Field(ge=1)]
     number: Text  # 第一节
     title: Text
+    title_en: Text | None = None
     parts: list[Text] = []  # sub-headings verbatim, e.g. 一、加大核心技术攻关实施力度
+    parts_en: list[Text] = []  # the same sub-headings in English, in the same order
 
 
 class Chapter(_Model):
     seq: Annotated[int, Field(ge=1)]
     number: Text  # 第一章
     title: Text
+    title_en: Text | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
 
 
@@ -148,12 +152,15 @@ class Indicator(_Model):
     code: IndicatorCode
     seq: Annotated[int, Field(ge=1)]
     name: Text
+    name_en: Text | None = None
     unit: Text
+    unit_en: Text | None = None
     baseline_year: Year | None = None
     baseline_value: Number | None = None
     target_year: Year
     target_value: Number
     target_text: Text
+    target_text_en: Text | None = None
     nature: Literal["预期性", "约束性"]
     direction: Literal[1, -1] = 1
     growth_model: GrowthModel | None = None
@@ -161,6 +168,7 @@ class Indicator(_Model):
     weight: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
     owner_department: DepartmentCode
     description: Text
+    description_en: Text | None = None
 
     @property
     def effective_growth_model(self) -> GrowthModel:
@@ -186,6 +194,7 @@ class RegionalTarget(_Model):
 
 class Milestone(_Model):
     title: Text
+    title_en: Text | None = None
     due: PlanDate
 
 
@@ -195,10 +204,12 @@ class Task(_Model):
     section: Annotated[int, Field(ge=1)]
     part: Text | None = None
     title: Text
+    title_en: Text | None = None
     # lead: the paragraph's lead phrase; clause: its opening clause (the draft ends it with a comma);
     # part / section: the paragraphs have no lead phrase, the title is the sub-heading / section heading.
     title_from: Literal["lead", "clause", "part", "section"] = "lead"
     summary: Text
+    summary_en: Text | None = None
     lead_department: DepartmentCode
     co_departments: list[DepartmentCode] = []
     start: PlanDate
@@ -335,6 +346,12 @@ def check_plan(
         out.append((("plan", "region"), f"未知地区代码「{meta.region}」"))
     out += _duplicates(((("chapters", i, "seq"), c.seq) for i, c in enumerate(plan.chapters)), "章序号")
     for i, chapter in enumerate(plan.chapters):
+        for j, section in enumerate(chapter.sections):
+            if section.parts_en and len(section.parts_en) != len(section.parts):
+                at_en: Loc = ("chapters", i, "sections", j, "parts_en")
+                out.append(
+                    (at_en, f"英文小标题 {len(section.parts_en)} 个，与小标题 {len(section.parts)} 个不一致")
+                )
         out += _duplicates(
             ((("chapters", i, "sections", j, "seq"), s.seq) for j, s in enumerate(chapter.sections)),
             "节序号",

@@ -65,6 +65,7 @@ def load_plan(plan_file: PlanFile, source_file: str, loaded_by: str = "", note: 
         code=meta.code,
         defaults={
             "name": meta.name,
+            "name_en": meta.name_en or "",
             "status": meta.status,
             "start_year": meta.start_year,
             "end_year": meta.end_year,
@@ -107,12 +108,15 @@ def _sync_indicators(plan: Plan, plan_file: PlanFile) -> None:
             defaults={
                 "seq": ind.seq,
                 "name": ind.name,
+                "name_en": ind.name_en or "",
                 "unit": ind.unit,
+                "unit_en": ind.unit_en or "",
                 "baseline_year": ind.baseline_year,
                 "baseline_value": ind.baseline_value,
                 "target_year": ind.target_year,
                 "target_value": ind.target_value,
                 "target_text": ind.target_text,
+                "target_text_en": ind.target_text_en or "",
                 "nature": ind.nature,
                 "direction": ind.direction,
                 "growth_model": ind.effective_growth_model,
@@ -120,6 +124,7 @@ def _sync_indicators(plan: Plan, plan_file: PlanFile) -> None:
                 "weight": ind.weight,
                 "owner_department": ind.owner_department,
                 "description": ind.description,
+                "description_en": ind.description_en or "",
                 "active": True,
             },
         )
@@ -152,8 +157,11 @@ def _sync_tasks(plan: Plan, plan_file: PlanFile) -> None:
                 "chapter": t.chapter,
                 "section": t.section,
                 "part": t.part or "",
+                "part_en": _part_en(plan_file, t),
                 "title": t.title,
+                "title_en": t.title_en or "",
                 "summary": t.summary,
+                "summary_en": t.summary_en or "",
                 "lead_department": t.lead_department,
                 "start": t.start,
                 "due": t.due,
@@ -166,14 +174,26 @@ def _sync_tasks(plan: Plan, plan_file: PlanFile) -> None:
         for seq, m in enumerate(t.milestones, start=1):
             if seq in existing:
                 old = existing.pop(seq)
-                if (old.title, old.due) != (m.title, m.due):
-                    old.title, old.due = m.title, m.due
+                title_en = m.title_en or ""
+                if (old.title, old.title_en, old.due) != (m.title, title_en, m.due):
+                    old.title, old.title_en, old.due = m.title, title_en, m.due
                     old.save()
             else:
-                Milestone.objects.create(task=task, seq=seq, title=m.title, due=m.due)
+                Milestone.objects.create(
+                    task=task, seq=seq, title=m.title, title_en=m.title_en or "", due=m.due
+                )
         for extra in existing.values():  # milestones the new version dropped
             extra.delete()
     Task.objects.filter(plan=plan).exclude(code__in=codes).update(active=False)
+
+
+def _part_en(plan_file: PlanFile, task) -> str:
+    """The English sub-heading of a task's part (the plan file's parts_en, in the order of parts)."""
+    if not task.part:
+        return ""
+    _, section = plan_file.section_of(task)
+    index = section.parts.index(task.part)
+    return section.parts_en[index] if index < len(section.parts_en) else ""
 
 
 def _sync_co_departments(task: Task, codes: list[str]) -> None:

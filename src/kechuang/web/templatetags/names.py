@@ -1,0 +1,22 @@
+"""``{{ obj|en:"name" }}``: a name from data in the interface's language (kechuang.web.names)."""
+
+from __future__ import annotations
+
+from django import template
+
+from kechuang.web import names
+
+register = template.Library()
+
+
+@register.filter
+def en(obj, field: str = "name"):
+    return names.localized(obj, field)
+
+
+@register.filter
+def unit_en(obj):
+    """An indicator's (or any object's) ``unit`` in the interface's language."""
+    if isinstance(obj, str):
+        return names.unit(obj)
+    return names.unit(getattr(obj, "unit", ""), getattr(obj, "unit_en", "") or "")
