@@ -126,9 +126,17 @@ def transfer_world(org_tree, personas):
 def transfer_walk(transfer_world):
     """The persona walk's entries for the transfer pages: URL name → (kwargs, the object), and the
     API path parameters as "api:{name}" → (value, the object)."""
+    from kechuang.transfer.models import OwnUse
+
     w = transfer_world
     a, lic, case, sl = w["own"], w["licence"], w["case"], w["scenario_list"]
+    own_use = OwnUse.objects.create(
+        achievement=a, institution=w["dgut"], mode="自行实施", started_on=date(2026, 1, 1)
+    )
     return {
+        "transfer:achievement_investment": ({"pk": a.pk}, a),
+        "transfer:achievement_own_use": ({"pk": a.pk}, a),
+        "transfer:own_use_profit": ({"pk": own_use.pk}, a),
         "transfer:achievement": ({"pk": a.pk}, a),
         "transfer:achievement_edit": ({"pk": a.pk}, a),
         "transfer:achievement_ip": ({"pk": a.pk}, a),

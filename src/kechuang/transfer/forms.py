@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.engine.rules.ruleset import SAFE_LOADER
+from kechuang.engine.transfer import income as rules
 from kechuang.engine.transfer.licences import LicenceError
 from kechuang.transfer import vocabulary as v
 from kechuang.transfer.models import (
@@ -17,9 +18,12 @@ from kechuang.transfer.models import (
     ConflictDeclaration,
     Demand,
     IncomePolicy,
+    Investment,
     IPRight,
     MilestoneEvent,
     Objection,
+    OwnUse,
+    OwnUseProfit,
     Payment,
     RevenueReport,
     Scenario,
@@ -296,7 +300,15 @@ class EventForm(forms.ModelForm):
 class IncomePolicyForm(forms.ModelForm):
     class Meta:
         model = IncomePolicy
-        fields = ["team_share", "cost_rate", "document"]
+        fields = ["team_share", "cost_rate", "investment_share", "own_use_rate", "own_use_years", "document"]
+
+    # Left empty, the statutory minimum (the model's default) is stored.
+    OPTIONAL = ("investment_share", "own_use_rate", "own_use_years")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
 
     def clean_team_share(self):
         from kechuang.transfer.services.licences import policy_problem
@@ -306,6 +318,71 @@ class IncomePolicyForm(forms.ModelForm):
         if problem:
             raise forms.ValidationError(problem)
         return share
+
+    def clean_investment_share(self):
+        from kechuang.transfer.services.income import investment_problem
+
+        return _refuse(self.cleaned_data["investment_share"], investment_problem, rules.INVESTMENT_MINIMUM)
+
+    def clean_own_use_rate(self):
+        from kechuang.transfer.services.income import own_use_rate_problem
+
+        return _refuse(self.cleaned_data["own_use_rate"], own_use_rate_problem, rules.OWN_USE_MINIMUM_RATE)
+
+    def clean_own_use_years(self):
+        from kechuang.transfer.services.income import own_use_years_problem
+
+        return _refuse(self.cleaned_data["own_use_years"], own_use_years_problem, rules.OWN_USE_MINIMUM_YEARS)
+
+
+def _refuse(value, problem_of, default=None):
+    if value is None:
+        return default
+    problem = problem_of(value)
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
+
+
+class InvestmentForm(forms.ModelForm):
+    class Meta:
+        model = Investment
+        fields = ["company", "company_code", "invested_on", "valuation", "equity"]
+        widgets = {"invested_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class OwnUseForm(forms.ModelForm):
+    class Meta:
+        model = OwnUse
+        fields = ["mode", "partner", "started_on"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        d = super().clean()
+        if d.get("mode") == v.OwnUseMode.JOINT and not (d.get("partner") or "").strip():
+            self.add_error("partner", _("与他人合作实施须填写合作方"))
+        return d
+
+
+class OwnUseProfitForm(forms.ModelForm):
+    class Meta:
+        model = OwnUseProfit
+        fields = ["year", "profit"]
+
+    def __init__(self, *args, own_use=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own_use = own_use
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.own_use is not None:
+            if year < self.own_use.started_on.year:
+                raise forms.ValidationError(
+                    _("年度 %(y)s 早于投产年度 %(s)s") % {"y": year, "s": self.own_use.started_on.year}
+                )
+            if self.own_use.profits.filter(year=year).exists():
+                raise forms.ValidationError(_("该年度的营业利润已填报；已填报的数字不被覆盖"))
+        return year
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,6 +132,26 @@ class IncomePolicy(models.Model):
         help_text=_("从收入中扣除的转化成本（评估、维护等）占比，得到净收入"),
     )
     document = models.CharField(_("依据文件"), max_length=200, blank=True)
+    # 作价投资: the team's share of the equity the institution obtains (statute: ≥ 50%)
+    investment_share = models.FloatField(
+        _("作价投资科研团队股权比例"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("单位以成果作价投资取得的股权中，科研团队所占比例，如 0.5 表示 50%"),
+    )
+    # 自行实施 / 合作实施: each year's share of the operating profit, for how many years (statute: ≥ 5%, 3–5 years)
+    own_use_rate = models.FloatField(
+        _("自行实施营业利润提取比例"),
+        default=0.05,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("投产后每年从实施该成果的营业利润中提取的比例，如 0.05 表示 5%"),
+    )
+    own_use_years = models.PositiveSmallIntegerField(
+        _("自行实施提取年限"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("投产后连续提取的年数（法定三至五年）"),
+    )
 
     class Meta:
         verbose_name = _("收益分配政策")
@@ -161,6 +181,9 @@ class Licence(models.Model):
     state = models.CharField(
         _("状态"), max_length=12, choices=v.LicenceState.choices, default=v.LicenceState.ACTIVE
     )
+    # Each correction of the terms is a new version; the previous one stays in the audit trail.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    revision_note = models.CharField(_("修改原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,6 +196,75 @@ class Licence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("transfer:licence", kwargs={"code": self.code})
+
+
+class Investment(models.Model):
+    """作价投资: the institution invests the achievement in a company at a valuation and holds equity."""
+
+    audited = True
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("成果"), on_delete=models.PROTECT, related_name="investments"
+    )
+    institution = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    company = models.CharField(_("被投资企业"), max_length=200)
+    company_code = models.CharField(_("被投资企业统一社会信用代码"), max_length=18, blank=True)
+    invested_on = models.DateField(_("作价投资日期"))
+    valuation = models.FloatField(_("作价金额（万元）"), validators=[MinValueValidator(0)])
+    equity = models.FloatField(
+        _("单位取得的股权比例"),
+        validators=[MinValueValidator(0.0001), MaxValueValidator(1)],
+        help_text=_("如 0.2 表示占被投资企业 20% 的股权"),
+    )
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("作价投资")
+        verbose_name_plural = _("作价投资")
+        ordering = ["achievement_id", "invested_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.equity:.2%}"
+
+
+class OwnUse(models.Model):
+    """自行实施 or 与他人合作实施: the institution puts the achievement into production itself."""
+
+    audited = True
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("成果"), on_delete=models.PROTECT, related_name="own_uses"
+    )
+    institution = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("实施方式"), max_length=10, choices=v.OwnUseMode.choices)
+    partner = models.CharField(_("合作方"), max_length=200, blank=True)
+    started_on = models.DateField(_("投产日期"))
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("自行实施")
+        verbose_name_plural = _("自行实施")
+        ordering = ["achievement_id", "started_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.started_on}"
+
+
+class OwnUseProfit(models.Model):
+    """A year's operating profit from an achievement put into production by the institution."""
+
+    audited = True
+    own_use = models.ForeignKey(OwnUse, on_delete=models.CASCADE, related_name="profits")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(1990)])
+    profit = models.FloatField(_("营业利润（万元）"), help_text=_("亏损填负数"))
+    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("实施营业利润")
+        verbose_name_plural = _("实施营业利润")
+        ordering = ["own_use_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["own_use", "year"], name="own_use_profit_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.profit:g}"
 
 
 class RevenueReport(models.Model):
@@ -275,6 +367,8 @@ class Demand(models.Model):
     )
     posted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     posted_at = models.DateTimeField(auto_now_add=True)
+    closed_reason = models.CharField(_("关闭原因"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("技术需求")

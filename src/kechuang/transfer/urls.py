@@ -1,11 +1,12 @@
 """Transfer pages: each module of transfer.views contributes its own urlpatterns."""
 
-from kechuang.transfer.views import achievements, cases, contracts, home, licences, matching
+from kechuang.transfer.views import achievements, cases, contracts, home, income, licences, matching
 
 app_name = "transfer"
 urlpatterns = (
     home.urlpatterns
     + achievements.urlpatterns
+    + income.urlpatterns
     + licences.urlpatterns
     + contracts.urlpatterns
     + cases.urlpatterns

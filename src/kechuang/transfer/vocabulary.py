@@ -149,6 +149,11 @@ class CaseKind(models.TextChoices):
     INVESTMENT = "作价投资", _("作价投资")
 
 
+class OwnUseMode(models.TextChoices):
+    OWN = "自行实施", _("自行实施")
+    JOINT = "合作实施", _("与他人合作实施")
+
+
 # Statutory minimum share of the research team (促进科技成果转化法 第四十五条, shared/rules/transfer.md §3)
 STATUTORY_TEAM_MINIMUM = {"转让": 0.5, "许可": 0.5, "作价投资": 0.5}
 

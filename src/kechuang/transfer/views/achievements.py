@@ -88,8 +88,10 @@ class AchievementDetail(ObjectView):
             d = licence_service.distribution(lic)
             shares.append({"licence": lic, "d": d})
         from kechuang.transfer.services import matching
+        from kechuang.transfer.views import income
 
         return {
+            **income.context_for(user, object),
             "a": object,
             "ip_rights": object.ip_rights.all(),
             "licences": licences,
