@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kechuang.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kechuang.audit.middleware.AuditContextMiddleware",
@@ -208,6 +209,7 @@ CLIENT_ADDRESS_HEADER = os.environ.get("KECHUANG_CLIENT_ADDRESS_HEADER", "X-Forw
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language chosen is remembered (also on the account)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

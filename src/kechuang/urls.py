@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from kechuang import access
+from kechuang.accounts.language import set_language
 from kechuang.accounts.views import LoginView
 from kechuang.api import api
 from kechuang.web import health
@@ -24,7 +25,7 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     path("login/", LoginView.as_view(), name="login"),
     path("accounts/", include("kechuang.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("audit/", include("kechuang.audit.urls")),
     path("plans/", include("kechuang.plans.urls")),

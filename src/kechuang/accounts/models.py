@@ -64,6 +64,27 @@ class OrgUnit(models.Model):
     def is_region(self) -> bool:
         return self.kind in REGION_KINDS
 
+    @property
+    def name_en(self) -> str:
+        """The English name of a department, town or the city (reference CSVs); '' for others,
+        whose names are proper names shown as they are."""
+        return self._english(full=True)
+
+    @property
+    def short_name_en(self) -> str:
+        return self._english(full=False)
+
+    def _english(self, full: bool) -> str:
+        if self.kind == OrgKind.DEPARTMENT:
+            from kechuang.accounts.departments import english_names
+
+            return english_names(full=full).get(self.code, "")
+        if self.kind in REGION_KINDS:
+            from kechuang.regions import town_rows
+
+            return next((r.get("name_en", "") for r in town_rows() if r["code"] == self.region_code), "")
+        return ""
+
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市级管理员")
@@ -92,6 +113,8 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
+    # The interface language the user chose (zh-hans / en); blank: cookie or browser (accounts.language)
+    language = models.CharField(_("界面语言"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("用户")
