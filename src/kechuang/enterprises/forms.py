@@ -144,6 +144,15 @@ class FilePreview:
     problem: str = ""
 
 
+def _as_text(schema: pl.Schema) -> list[pl.Expr]:
+    """Cells as the user typed them: an Excel date (read as text at midnight) shows as a date, not
+    ``1994-07-25 00:00:00``."""
+    return [
+        pl.col(name).cast(pl.Utf8).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$", "${1}")
+        for name in schema
+    ]
+
+
 def _preview(path: Path, name: str) -> FilePreview:
     try:
         raw = read_table(path)
@@ -151,7 +160,7 @@ def _preview(path: Path, name: str) -> FilePreview:
         return FilePreview(name, "unreadable", str(_("无法读取")), 0, [], [], str(exc))
     facts = any(header_map(FACT_COLUMNS).get(h.strip()) == "year" for h in raw.columns)
     kind = "facts" if facts else "registry"
-    head = raw.head(PREVIEW_ROWS).with_columns(pl.all().cast(pl.Utf8).fill_null(""))
+    head = raw.head(PREVIEW_ROWS).with_columns(_as_text(raw.schema)).with_columns(pl.all().fill_null(""))
     return FilePreview(
         name=name,
         kind=kind,
