@@ -127,5 +127,6 @@ def projects_walk(personas):
         "projects:review": ({"pk": assignment.pk}, assignment),
         "projects:project": ({"pk": project.pk}, project),
         "projects:exemption": ({"pk": project.pk}, project),
+        "projects:stake": ({"pk": project.pk}, None),
         "api:{call_code}": (call.code, None),
     }

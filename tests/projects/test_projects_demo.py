@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kechuang.audit.models import ObjectChange
-from kechuang.projects import demo, services
-from kechuang.projects.models import Application, Assignment, Call, Conflict, Project
+from kechuang.projects import demo, services, stakes
+from kechuang.projects.models import Application, Assignment, Call, Conflict, Project, Stake
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,17 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
     assert {"running", "passed", "conditional", "failed"} <= stages
     failed = Project.objects.filter(stage="failed").first()
     assert services.exemption_dossier(failed)[:2] == b"PK"  # a .docx
+    status = {r["status"] for r in stakes.stake_rows(Stake.objects.all())}
+    assert {"exited", "partly_exited", "locked"} <= status  # 补改投: one bought back, one partly sold
     levels = {r.indicator.code: r.level for r in services.security_board()}
     assert "red" in levels.values() and "yellow" in levels.values()
     counts = (
         Call.objects.count(),
         Application.objects.count(),
         Project.objects.count(),
+        Stake.objects.count(),
         ObjectChange.objects.count(),
     )
     assert demo.load_demo(seed=2026) == []
     assert (Call.objects.count(), Application.objects.count(), Project.objects.count(),
-            ObjectChange.objects.count()) == counts  # fmt: skip
+            Stake.objects.count(), ObjectChange.objects.count()) == counts  # fmt: skip

@@ -98,6 +98,8 @@ PAGES: dict[str, Rule] = {
     "projects:project": Needs("major_project"),
     "projects:exemption": Needs("major_project"),
     "projects:security": Needs("security_indicator"),
+    "projects:portfolio": Needs("project_oversight"),
+    "projects:stake": Needs("project_oversight", "change"),
     # 成果转化
     "transfer:home": Needs("transfer"),
     "transfer:achievements": Needs("achievement"),

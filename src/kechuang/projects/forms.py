@@ -147,3 +147,67 @@ class CallForm(forms.ModelForm):
         except services.ProjectError as exc:
             self.add_error("eligibility", str(exc))
         return data
+
+
+# ---------------------------------------------------------------- 补改投 (shares are entered in %)
+
+
+def _date(label):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StakeForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("转股金额（万元）"), min_value=0.0001, max_digits=14, decimal_places=4
+    )
+    share_pct = forms.FloatField(label=_("持股比例（%）"), min_value=0.0001, max_value=100)
+    converted_on = _date(_("转股日期"))
+    holding_years = forms.IntegerField(label=_("持有期（年）"), min_value=1, max_value=15, initial=5)
+    repurchase_pct = forms.FloatField(label=_("回购年化单利（%）"), min_value=0, max_value=20, initial=0)
+    exit_plan = forms.ChoiceField(label=_("计划退出方式"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.vocabulary import ExitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["exit_plan"].choices = [c for c in ExitKind.choices if c[0] != ExitKind.WRITE_OFF]
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        return {"amount": d["amount"], "share": d["share_pct"] / 100, "converted_on": d["converted_on"],
+                "holding_years": d["holding_years"], "repurchase_rate": d["repurchase_pct"] / 100,
+                "exit_plan": d["exit_plan"]}  # fmt: skip
+
+
+class ValuationForm(forms.Form):
+    valued_on = _date(_("估值日期"))
+    company_value = forms.DecimalField(
+        label=_("企业估值（万元）"), min_value=0, max_digits=14, decimal_places=4
+    )
+    method = forms.ChoiceField(label=_("估值方法"), choices=())
+    by = forms.CharField(label=_("估值来源"), max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.vocabulary import ValuationMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = ValuationMethod.choices
+
+
+class ExitForm(forms.Form):
+    exited_on = _date(_("退出日期"))
+    kind = forms.ChoiceField(label=_("退出方式"), choices=())
+    share_pct = forms.FloatField(label=_("退出持股比例（%）"), min_value=0.0001, max_value=100)
+    proceeds = forms.DecimalField(label=_("退出所得（万元）"), min_value=0, max_digits=14, decimal_places=4)
+    buyer = forms.CharField(label=_("受让方"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.vocabulary import ExitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ExitKind.choices
+
+    def values(self) -> dict:
+        d = self.cleaned_data
+        return {"exited_on": d["exited_on"], "kind": d["kind"], "share_sold": d["share_pct"] / 100,
+                "proceeds": d["proceeds"], "buyer": d["buyer"]}  # fmt: skip

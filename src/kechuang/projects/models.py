@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.projects.vocabulary import (
+    STAKE_FUND,
     ApplicationStatus,
     CallStatus,
+    ExitKind,
     FailureReason,
     FundingMode,
     Mode,
@@ -19,6 +21,7 @@ from kechuang.projects.vocabulary import (
     ProjectClass,
     Stage,
     Trigger,
+    ValuationMethod,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 4}
@@ -305,6 +308,72 @@ class EthicsApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.number}"
+
+
+class Stake(models.Model):
+    """补改投: the project's grant (or part of it) turned into a stake in the holder, held by the fund
+    for a holding period and then sold (repurchase by the enterprise, transfer, listing)."""
+
+    audited = True
+    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="stake")
+    fund = models.CharField(_("持股主体"), max_length=120, default=STAKE_FUND)
+    amount = models.DecimalField(_("转股金额（万元）"), **MONEY)
+    share = models.FloatField(_("持股比例"))  # a fraction of the enterprise: 0.05 = 5 %
+    converted_on = models.DateField(_("转股日期"))
+    holding_years = models.PositiveSmallIntegerField(_("持有期（年）"))
+    repurchase_rate = models.FloatField(_("回购年化单利"), default=0.0)  # 0.03 = 3 % a year
+    exit_plan = models.CharField(
+        _("计划退出方式"), max_length=12, choices=ExitKind.choices, default=ExitKind.REPURCHASE
+    )
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("补改投股权")
+        verbose_name_plural = _("补改投股权")
+        ordering = ["converted_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} 补改投"
+
+
+class StakeValuation(models.Model):
+    audited = True
+    stake = models.ForeignKey(Stake, on_delete=models.CASCADE, related_name="valuations")
+    valued_on = models.DateField(_("估值日期"))
+    company_value = models.DecimalField(_("企业估值（万元）"), **MONEY)
+    method = models.CharField(_("估值方法"), max_length=12, choices=ValuationMethod.choices)
+    by = models.CharField(_("估值来源"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("股权估值")
+        verbose_name_plural = _("股权估值")
+        ordering = ["stake", "valued_on"]
+        constraints = [models.UniqueConstraint(fields=["stake", "valued_on"], name="projects_valuation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.stake} {self.valued_on}"
+
+
+class StakeExit(models.Model):
+    audited = True
+    stake = models.ForeignKey(Stake, on_delete=models.CASCADE, related_name="exits")
+    exited_on = models.DateField(_("退出日期"))
+    kind = models.CharField(_("退出方式"), max_length=12, choices=ExitKind.choices)
+    buyer = models.CharField(_("受让方"), max_length=200, blank=True)
+    share_sold = models.FloatField(_("退出持股比例"))
+    proceeds = models.DecimalField(_("退出所得（万元）"), **MONEY)
+
+    class Meta:
+        verbose_name = _("股权退出")
+        verbose_name_plural = _("股权退出")
+        ordering = ["stake", "exited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.stake} {self.exited_on}"
+
+    @property
+    def share_pct(self) -> float:
+        return self.share_sold * 100
 
 
 class SecurityIndicator(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kechuang.projects import views
+from kechuang.projects import views, views_portfolio
 
 app_name = "projects"
 urlpatterns = [
@@ -20,5 +20,7 @@ urlpatterns = [
     path("list/", views.ProjectList.as_view(), name="projects"),
     path("list/<int:pk>/", views.project_detail, name="project"),
     path("list/<int:pk>/exemption.docx", views.exemption, name="exemption"),
+    path("list/<int:pk>/stake/", views_portfolio.stake_action, name="stake"),
+    path("portfolio/", views_portfolio.portfolio, name="portfolio"),
     path("security/", views.security, name="security"),
 ]

@@ -36,6 +36,7 @@ from kechuang.projects.models import (
     SecurityIndicator,
     Tranche,
 )
+from kechuang.projects.views_portfolio import stake_context
 from kechuang.projects.vocabulary import SCORING_SHEETS, ApplicationStatus, CallStatus
 from kechuang.web.generic import ObjectEditView, ObjectListView
 
@@ -358,6 +359,7 @@ def project_detail(request, pk: int):
         "gaps": services.exemption_gaps(project) if project.stage == "failed" else None,
         "may_report": may_report,
         "oversight": oversight,
+        **stake_context(request, project),
     }
     return render(request, "projects/project.html", context)
 

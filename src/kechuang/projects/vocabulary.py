@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kechuang.engine.projects import running
+from kechuang.engine.projects import running, stakes
 
 
 class Mode(models.TextChoices):
@@ -78,6 +78,31 @@ class Level(models.TextChoices):
     YELLOW = running.YELLOW, _("黄色预警")
     RED = running.RED, _("红色预警")
 
+
+class ExitKind(models.TextChoices):
+    """补改投: how the fund leaves a stake."""
+
+    REPURCHASE = stakes.REPURCHASE, _("企业（创始股东）回购")
+    TRANSFER = stakes.TRANSFER, _("股权转让")
+    LISTING = stakes.LISTING, _("上市后减持")
+    WRITE_OFF = stakes.WRITE_OFF, _("核销")
+
+
+class StakeStatus(models.TextChoices):
+    LOCKED = stakes.LOCKED, _("持有期内")
+    DUE = stakes.DUE, _("持有期满待退出")
+    PARTLY_EXITED = stakes.PARTLY_EXITED, _("部分退出")
+    EXITED = stakes.EXITED, _("已退出")
+
+
+class ValuationMethod(models.TextChoices):
+    FINANCING = "financing", _("最近一轮融资估值")
+    APPRAISAL = "appraisal", _("第三方评估")
+    NET_ASSETS = "net_assets", _("净资产")
+
+
+# the fund that holds 补改投 stakes (a sample name until the bureau names its own)
+STAKE_FUND = "东莞市科技成果转化引导基金（补改投，示例）"
 
 # 包干制 negative list: what may not be paid from the grant (category code, label, words in a description)
 NEGATIVE_LIST: tuple[dict, ...] = (

@@ -1,0 +1,110 @@
+"""Demo of 补改投: a 2023 call for the industrialisation of transferred achievements whose grants were
+turned into stakes — one bought back by the enterprise (exited), one partly sold after its holding
+period, one still within it. The applicants are, where the transfer demo made them, licensees of
+licences (read only), so that the portfolio shows their licences next to the stakes.
+Called from kechuang.projects.demo inside its transaction; writes nothing once the call exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from kechuang.accounts.models import OrgUnit
+
+D = dt.date
+CALL = "ZD2023-01"
+TITLES = ("高导热复合材料产业化", "柔性电子封装材料量产线", "工业机器人精密减速器产业化")
+
+
+def _licensees(fallback: list[OrgUnit], n: int = 3) -> list[OrgUnit]:
+    """Enterprise organisations that hold licences (the transfer module's, read only); others from
+    ``fallback`` when there are fewer."""
+    from kechuang.transfer.models import Licence
+
+    codes = list(
+        Licence.objects.exclude(state="draft").order_by("code").values_list("licensee_code", flat=True)
+    )
+    picked: list[OrgUnit] = []
+    for code in dict.fromkeys(codes):
+        org = OrgUnit.objects.filter(credit_code=code, kind="enterprise").order_by("code").first()
+        if org is not None and org not in picked:
+            picked.append(org)
+    for org in fallback:
+        if len(picked) >= n:
+            break
+        if org not in picked:
+            picked.append(org)
+    return picked[:n]
+
+
+def _scores(call, experts) -> None:
+    from kechuang.projects import services
+    from kechuang.projects.models import Assignment
+    from kechuang.projects.vocabulary import SCORING_SHEETS
+
+    services.assign_experts(call, experts, per_application=5)
+    sheet = SCORING_SHEETS[call.project_class]
+    for i, assignment in enumerate(Assignment.objects.filter(application__call=call).order_by("pk")):
+        level = 0.78 + 0.02 * (i % 5)
+        services.record_score(assignment, {c: round(w * level, 1) for c, w in sheet}, "产业化路径清晰。")
+
+
+def load(firms: list[OrgUnit], experts: list) -> list[str]:
+    from kechuang.projects import services, stakes
+    from kechuang.projects.models import Application, Call
+
+    if Call.objects.filter(code=CALL).exists() or not firms:
+        return []
+    goal = {
+        "indicator": "新产品销售收入",
+        "target": 2000,
+        "unit": "万元",
+        "higher_is_better": True,
+        "key": True,
+    }
+    call = Call.objects.create(
+        code=CALL, title="科技成果产业化项目（补改投）", mode="competitive", project_class="applied",
+        field="新材料", problem="支持已许可实施的职务科技成果产业化，资助以「补改投」方式转为股权投资。",
+        goals=[goal], funding_mode="before", budget=Decimal("1500"), max_per_project=Decimal("600"),
+        opens_on=D(2023, 3, 1), closes_on=D(2023, 4, 30), status="review",
+    )  # fmt: skip
+    holders = _licensees(firms)
+    for n, (org, title) in enumerate(zip(holders, TITLES, strict=False), start=1):
+        application = Application.objects.create(
+            code=f"{CALL}-SQ{n:03d}", call=call, title=title, applicant=org, region_code=org.region_code,
+            requested=Decimal(str(400 + 50 * n)), summary=f"{title}：许可实施成果的中试与量产。",
+        )  # fmt: skip
+        services.submit(application, today=D(2023, 4, 20))
+    _scores(call, experts)
+    services.decide(call, start=D(2023, 7, 1))
+    projects = list(call.applications.filter(project__isnull=False).order_by("code"))
+    plans = (
+        # converted on, share, holding years, repurchase rate, valuations, exit
+        (D(2023, 12, 1), 0.04, 3, 0.03, ((D(2024, 12, 31), 12000), (D(2025, 12, 31), 15000)),
+         {"exited_on": D(2026, 3, 15), "kind": "repurchase", "share_sold": 0.04, "buyer": "企业创始股东"}),
+        (D(2024, 1, 15), 0.025, 2, 0.0, ((D(2025, 6, 30), 20000),),
+         {"exited_on": D(2026, 2, 1), "kind": "transfer", "share_sold": 0.0125, "proceeds": 290,
+          "buyer": "东莞市产业投资母基金（示例）"}),
+        (D(2024, 6, 1), 0.03, 5, 0.02, ((D(2025, 12, 31), 9000),), None),
+    )  # fmt: skip
+    made = 0
+    for application, (on, share, years, rate, valuations, exit_) in zip(projects, plans, strict=False):
+        project = application.project
+        first = project.tranches.order_by("number").first()
+        if first and not services.release_blockers(first):
+            services.release(first, on=project.started_on + dt.timedelta(days=20))
+        stake = stakes.convert(
+            project, amount=project.grant, share=share, converted_on=on, holding_years=years,
+            repurchase_rate=rate, note="资助资金按「补改投」转为基金持有的股权。",
+        )  # fmt: skip
+        for valued_on, value in valuations:
+            stakes.add_valuation(stake, valued_on, value, "financing", "最近一轮融资（演示）")
+        if exit_:
+            if "proceeds" not in exit_:  # a buy-back at the agreed price: the amount plus simple interest
+                (row,) = stakes.positions(
+                    type(stake).objects.filter(pk=stake.pk), exit_["exited_on"]
+                ).to_dicts()
+                exit_ = {**exit_, "proceeds": round(row["repurchase_price"], 2)}
+            stakes.record_exit(stake, **exit_)
+        made += 1
+    return [f"重大项目：指南 {CALL}（补改投）立项 {len(projects)} 项，转股 {made} 项"]

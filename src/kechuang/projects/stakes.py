@@ -1,0 +1,179 @@
+"""补改投 and the bureau's portfolio: converting a grant into a stake, valuations, exits, positions
+(engine.projects.stakes), and the outcomes the transfer module records for the projects' holders
+(read only, scoped by kechuang.access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from kechuang import access
+from kechuang.engine.projects import stakes as engine
+from kechuang.projects.models import Project, Stake, StakeExit, StakeValuation
+from kechuang.projects.services import ProjectError
+from kechuang.projects.vocabulary import ExitKind, Stage, StakeStatus, ValuationMethod
+
+NOT_CONVERTIBLE = (Stage.DROPPED, Stage.FAILED)
+
+
+def convert(
+    project: Project,
+    *,
+    amount,
+    share: float,
+    converted_on: dt.date,
+    holding_years: int,
+    repurchase_rate: float = 0.0,
+    exit_plan: str = ExitKind.REPURCHASE,
+    note: str = "",
+) -> Stake:
+    """Turn (part of) a project's grant into a stake; ProjectError (Chinese) when it cannot be."""
+    amount = Decimal(str(amount))
+    if hasattr(project, "stake"):
+        raise ProjectError(f"项目 {project.code} 已转为股权投资，不能重复转股")
+    if project.stage in NOT_CONVERTIBLE:
+        raise ProjectError(f"项目 {project.code} {project.get_stage_display()}，不能转为股权投资")
+    if amount <= 0:
+        raise ProjectError("转股金额须大于 0")
+    if amount > project.grant:
+        raise ProjectError(f"转股金额 {amount:g} 万元超过资助金额 {project.grant:g} 万元")
+    if not 0 < share <= 1:
+        raise ProjectError(f"持股比例应在 0 与 100% 之间，收到 {share:.4%}")
+    if not 1 <= holding_years <= 15:
+        raise ProjectError(f"持有期应为 1–15 年，收到 {holding_years}")
+    if not 0 <= repurchase_rate <= 0.2:
+        raise ProjectError(f"回购年化单利应在 0–20% 之间，收到 {repurchase_rate:.2%}")
+    if converted_on < project.started_on:
+        raise ProjectError(f"转股日期早于项目开始日期 {project.started_on:%Y-%m-%d}")
+    if exit_plan not in ExitKind.values or exit_plan == ExitKind.WRITE_OFF:
+        raise ProjectError("计划退出方式应为回购、转让或上市减持")
+    return Stake.objects.create(
+        project=project, amount=amount, share=share, converted_on=converted_on, holding_years=holding_years,
+        repurchase_rate=repurchase_rate, exit_plan=exit_plan, note=note,
+    )  # fmt: skip
+
+
+def add_valuation(
+    stake: Stake, valued_on: dt.date, company_value, method: str, by: str = ""
+) -> StakeValuation:
+    company_value = Decimal(str(company_value))
+    if company_value < 0:
+        raise ProjectError("企业估值不能为负数")
+    if method not in ValuationMethod.values:
+        raise ProjectError(f"不认识的估值方法「{method}」")
+    if valued_on < stake.converted_on:
+        raise ProjectError(f"估值日期早于转股日期 {stake.converted_on:%Y-%m-%d}")
+    if stake.valuations.filter(valued_on=valued_on).exists():
+        raise ProjectError(f"{valued_on:%Y-%m-%d} 已有估值，未覆盖")
+    return StakeValuation.objects.create(
+        stake=stake, valued_on=valued_on, company_value=company_value, method=method, by=by
+    )
+
+
+@transaction.atomic
+def record_exit(
+    stake: Stake, *, exited_on: dt.date, kind: str, share_sold: float, proceeds, buyer: str = ""
+) -> StakeExit:
+    """An exit (all or part of the stake); refused when it sells more than is held, sells to a third
+    party within the holding period, or is dated before the conversion."""
+    stake = Stake.objects.select_for_update().get(pk=stake.pk)
+    (row,) = positions(Stake.objects.filter(pk=stake.pk), as_of=dt.date.max).to_dicts()
+    problem = engine.exit_problem(
+        kind=kind, exited_on=exited_on, share_sold=share_sold, proceeds=float(proceeds),
+        held_share=row["held_share"], converted_on=stake.converted_on, holding_ends=row["holding_ends"],
+    )  # fmt: skip
+    if problem:
+        raise ProjectError(problem)
+    return StakeExit.objects.create(
+        stake=stake, exited_on=exited_on, kind=kind, share_sold=share_sold,
+        proceeds=Decimal(str(proceeds)), buyer=buyer,
+    )  # fmt: skip
+
+
+def positions(stakes=None, as_of: dt.date | None = None) -> pl.DataFrame:
+    """engine.projects.stakes.positions for these stakes (all by default), as of today."""
+    stakes = Stake.objects.all() if stakes is None else stakes
+    ids = list(stakes.values_list("pk", flat=True))
+    frame = pl.DataFrame(
+        list(stakes.values_list("pk", "amount", "share", "converted_on", "holding_years", "repurchase_rate")),
+        schema=list(engine.STAKES_SCHEMA), orient="row",
+    ).with_columns(pl.col("amount").cast(pl.Float64))  # fmt: skip
+    valuations = pl.DataFrame(
+        list(
+            StakeValuation.objects.filter(stake_id__in=ids).values_list("stake_id", "valued_on", "company_value")
+        ),
+        schema=list(engine.VALUATIONS_SCHEMA), orient="row",
+    ).with_columns(pl.col("company_value").cast(pl.Float64))  # fmt: skip
+    exits = pl.DataFrame(
+        list(
+            StakeExit.objects.filter(stake_id__in=ids).values_list("stake_id", "exited_on", "share_sold", "proceeds")
+        ),
+        schema=list(engine.EXITS_SCHEMA), orient="row",
+    ).with_columns(pl.col("proceeds").cast(pl.Float64))  # fmt: skip
+    return engine.positions(frame, valuations, exits, as_of or timezone.localdate())
+
+
+def stake_rows(stakes) -> list[dict]:
+    """Stakes with their positions, for the pages (one query per table, not per stake)."""
+    stakes = stakes.select_related("project__applicant")
+    by_pk = {s.pk: s for s in stakes}
+    labels = dict(StakeStatus.choices)
+    rows = []
+    for row in positions(stakes).iter_rows(named=True):
+        stake = by_pk[row["stake"]]
+        rows.append({**row, "object": stake, "status_label": str(labels[row["status"]]),
+                     "share_pct": row["share"] * 100, "held_pct": row["held_share"] * 100,
+                     "rate_pct": stake.repurchase_rate * 100})  # fmt: skip
+    return rows
+
+
+def totals(rows: list[dict]) -> dict:
+    converted = sum(r["amount"] for r in rows)
+    value = sum(r["value"] or 0 for r in rows)
+    returned = sum(r["returned"] for r in rows)
+    return {
+        "count": len(rows),
+        "converted": converted,
+        "returned": returned,
+        "value": value,
+        "exited": sum(1 for r in rows if r["status"] == engine.EXITED),
+        "multiple": (returned + value) / converted if converted else None,
+    }
+
+
+def outcomes(user, projects) -> dict[int, dict]:
+    """What the transfer module records for each project's holder, as far as ``user`` may see it:
+    licences it holds as licensee, achievements it completed (universities, institutes) and the
+    technology contracts it sold. project pk → {"licences", "achievements", "contracts",
+    "contract_amount"}."""
+    from kechuang.transfer.models import Achievement, Licence, TechContract
+
+    holders = {p.pk: p.applicant for p in projects}
+    codes = {o.credit_code for o in holders.values() if o.credit_code}
+    org_ids = {o.pk for o in holders.values()}
+    licences = access.visible(user, "transfer_licence", Licence.objects.filter(licensee_code__in=codes))
+    achievements = access.visible(user, "achievement", Achievement.objects.filter(institution_id__in=org_ids))
+    contracts = access.visible(user, "tech_contract", TechContract.objects.filter(seller_code__in=codes))
+    by_code: dict[str, list] = {}
+    for lic in licences.select_related("achievement").order_by("code"):
+        by_code.setdefault(lic.licensee_code, []).append(lic)
+    by_org: dict[int, list] = {}
+    for a in achievements.order_by("code"):
+        by_org.setdefault(a.institution_id, []).append(a)
+    sold: dict[str, list] = {}
+    for c in contracts.order_by("-registered_on"):
+        sold.setdefault(c.seller_code, []).append(c)
+    out = {}
+    for pk, org in holders.items():
+        code = org.credit_code or "\0"
+        out[pk] = {
+            "licences": by_code.get(code, []),
+            "achievements": by_org.get(org.pk, []),
+            "contracts": sold.get(code, []),
+            "contract_amount": sum(c.amount for c in sold.get(code, [])),
+        }
+    return out
