@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
 from kechuang.accounts.models import OrgUnit
-from kechuang.projects import services
+from kechuang.projects import evaluation, services
 from kechuang.projects.forms import (
     AcceptanceForm,
     ApplicationForm,
@@ -87,7 +87,7 @@ def call_detail(request, pk: int):
         "applications": applications.order_by("rank", "code"),
         "ranking": ranking,
         "rules": rules.conditions if rules else [],
-        "sheet": SCORING_SHEETS[call.project_class],
+        "template": evaluation.shipped().classes[call.project_class],
         "may_decide": access.can_change(user, "project_oversight"),
     }
     return render(request, "projects/call.html", context)

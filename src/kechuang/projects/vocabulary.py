@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.engine.projects import running, stakes
+from kechuang.projects import evaluation
 
 
 class Mode(models.TextChoices):
@@ -133,24 +134,8 @@ FIELDS: tuple[str, ...] = (
     "生物技术",
 )
 
-# scoring sheet per class of project: (criterion, weight in points; the total is 100)
+# scoring sheet per class of project: (criterion, weight in points; the total is 100), from the
+# classified-evaluation templates (projects/data/evaluation_templates.yaml, checked on loading)
 SCORING_SHEETS: dict[str, tuple[tuple[str, int], ...]] = {
-    ProjectClass.BASIC: (
-        ("科学问题与创新性", 40),
-        ("研究基础与代表作", 30),
-        ("团队与条件", 20),
-        ("经费合理性", 10),
-    ),
-    ProjectClass.APPLIED: (
-        ("技术指标先进性", 35),
-        ("技术成熟度与可行性", 25),
-        ("市场与用户评价", 25),
-        ("经费合理性", 15),
-    ),
-    ProjectClass.DEMONSTRATION: (
-        ("集成与示范场景", 35),
-        ("推广前景", 30),
-        ("经济社会效益", 25),
-        ("经费合理性", 10),
-    ),
+    code: template.sheet for code, template in evaluation.shipped().classes.items()
 }
