@@ -115,6 +115,12 @@ def _selectors(request, plan: Plan) -> tuple[list, str, list[int], int]:
 # ---------------------------------------------------------------- views
 
 
+def _english_names(plan: Plan) -> dict[str, dict[str, str]]:
+    """Indicator code → its English name and unit (the cards pick them with the |en filter)."""
+    rows = Indicator.objects.filter(plan=plan).values_list("code", "name_en", "unit_en")
+    return {code: {"name_en": name, "unit_en": unit} for code, name, unit in rows}
+
+
 @login_required
 def overview(request):
     access.deny_unless(access.can_view(request.user, "plan"))
@@ -130,6 +136,7 @@ def overview(request):
             "indicator__code", flat=True
         )
     )
+    english = _english_names(plan)
     cards = []
     for item in data["indicators"]:
         flag = flags.get((item["code"], item["latest_year"]), {})
@@ -138,6 +145,7 @@ def overview(request):
                 **_labelled(item),
                 "simulated": bool(flag.get("simulated")),
                 "sample_target": item["code"] in sample_targets,
+                **english.get(item["code"], {}),
             }
         )
     counts = Counter(c["warning"] for c in cards)

@@ -21,6 +21,7 @@ from kechuang.engine.plan_labels import TASK_STATUS_LABELS, TREND_LABELS, WARNIN
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE
+from kechuang.web import names
 
 STATUS_ORDER = ("overdue", "milestone_late", "on_time", "completed")
 EVIDENCE_SUFFIXES = (
@@ -46,10 +47,17 @@ def outline(plan: Plan) -> tuple[dict[int, str], dict[tuple[int, int], str]]:
     version = plan.current_version
     chapters, sections = {}, {}
     for ch in version.content.get("chapters", []) if version else []:
-        chapters[ch["seq"]] = f"{ch['number']} {ch['title']}"
+        chapters[ch["seq"]] = _heading(ch, _("第%(n)s章") % {"n": ch["seq"]})
         for sec in ch.get("sections", []):
-            sections[(ch["seq"], sec["seq"])] = f"{sec['number']} {sec['title']}"
+            sections[(ch["seq"], sec["seq"])] = _heading(sec, _("第%(n)s节") % {"n": sec["seq"]})
     return chapters, sections
+
+
+def _heading(item: dict, number_en: str) -> str:
+    """「第二章 强化高质量科技供给」, or in English 「Chapter 2 Strengthening …」 when the plan has it."""
+    if names.english() and item.get("title_en"):
+        return f"{number_en} {item['title_en']}"
+    return f"{item['number']} {item['title']}"
 
 
 @dataclass

@@ -19,4 +19,6 @@ def unit_en(obj):
     """An indicator's (or any object's) ``unit`` in the interface's language."""
     if isinstance(obj, str):
         return names.unit(obj)
+    if isinstance(obj, dict):
+        return names.unit(obj.get("unit", ""), obj.get("unit_en", "") or "")
     return names.unit(getattr(obj, "unit", ""), getattr(obj, "unit_en", "") or "")
