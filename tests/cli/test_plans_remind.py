@@ -32,7 +32,11 @@ def test_remind_mails_the_late_and_dry_run_mails_nothing(kc, loaded_var):
     # the console backend prints each message: subject (MIME-encoded), recipient, body
     assert "To: tjj@example.cn" in real.stdout and "To: kjj@example.cn" in real.stdout
     assert "年度指标数据尚有 2 项未报送，已逾期（截止 2026-04-30）" in real.stdout
-    assert "已发送 2 封提醒邮件" in real.stdout
+    # and the key tasks' progress reports of the first quarter (task-calendar.yaml): 统计局 co-operates on
+    # T6.6.1 (due 04-10), 科技局 leads it and others (due 04-15/04-20)
+    assert "市统计局（重点任务进展）：逾期" in dry.stdout
+    assert "T6.6.1 加强规划跟踪实施与管理（配合，2026 年第 1 季度，截止 2026-04-10，逾期）" in real.stdout
+    assert "已发送 4 封提醒邮件" in real.stdout
     assert db_rows(loaded_var, "SELECT COUNT(*) FROM plans_submissionapproval") == [(0,)]
 
 

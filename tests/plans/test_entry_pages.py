@@ -22,9 +22,24 @@ PAGES = [
 TJJ_INDICATORS = ["全社会研发投入强度", "高技术制造业增加值占规上工业增加值比重"]
 
 
-def upload(client, text: str, name: str = "obs.csv", encoding: str = "utf-8"):
+def upload(client, text: str, name: str = "obs.csv", encoding: str = "utf-8", confirm: bool = True):
+    """Choose the file (the preview); a file that passes is confirmed (the job's page, with its batch)."""
     f = SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
-    return client.post("/plans/entry/upload/", {"file": f})
+    preview = client.post("/plans/entry/upload/", {"file": f})
+    token = preview.context.get("token") if preview.context else ""
+    if not confirm or not token:
+        return preview
+    return client.post("/plans/entry/upload/confirm/", {"token": token, "action": "import"})
+
+
+def batch_of(response) -> ObservationBatch:
+    """The batch a confirmed upload wrote (from its job's page)."""
+    from kechuang.jobs.models import Job
+
+    assert response.status_code == 302 and "/jobs/" in response["Location"], response
+    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert job.status == "succeeded", (job.message, job.errors)
+    return ObservationBatch.objects.get(pk=job.result["batch"])
 
 
 def template_book(client):
@@ -225,9 +240,12 @@ def test_filled_template_uploads(plan, client_for, personas):
     buf = io.BytesIO()
     wb.save(buf)
     f = SimpleUploadedFile("填好的模板.xlsx", buf.getvalue())
-    response = client.post("/plans/entry/upload/", {"file": f})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    batch = ObservationBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    preview = client.post("/plans/entry/upload/", {"file": f})
+    assert preview.context["token"], preview.content.decode()[:2000]
+    response = client.post(
+        "/plans/entry/upload/confirm/", {"token": preview.context["token"], "action": "import"}
+    )
+    batch = batch_of(response)
     assert batch.file_name == "填好的模板.xlsx" and batch.uploaded_by == personas["reporter"]
     assert Observation.objects.filter(batch=batch).count() == 2
 
@@ -267,10 +285,11 @@ def test_successful_upload_shows_counts_and_what_was_written(plan, client_for):
         "指标,地区,年份,数值,来源\nrd_intensity,东莞市,2025,4.1,快报\nrd_intensity,东莞市,2019,3.5,更正\n",
         name="年度数据.csv",
     )
-    assert response.status_code == 302
-    page = client.get(response["Location"])
+    job_page = client.get(response["Location"]).content.decode()
+    assert "年度数据.csv" in job_page and "已完成" in job_page
+    page = client.get(f"/plans/entry/batches/{batch_of(response).pk}/")
     html = page.content.decode()
-    assert "年度数据.csv" in html and "已导入" in html
+    assert "年度数据.csv" in html
     summary = page.context["summary"]
     assert (summary.created, summary.revised, summary.unchanged) == (1, 1, 0)
     assert "4.1" in html and "3.5" in html and "更正" in html

@@ -22,8 +22,13 @@ def post_value(client, value, year=2025, region=CITY, indicator="rd_intensity", 
 
 
 def upload(client, text: str, name: str = "obs.csv"):
+    """Choose the file (the preview, with every error); a file that passes is confirmed (the job's page)."""
     f = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-    return client.post("/plans/entry/upload/", {"file": f}, follow=True)
+    preview = client.post("/plans/entry/upload/", {"file": f})
+    if not preview.context.get("token"):
+        return preview
+    confirm = {"token": preview.context["token"], "action": "import"}
+    return client.post("/plans/entry/upload/confirm/", confirm, follow=True)
 
 
 def stored(indicator="rd_intensity", region=CITY, year=2025):
@@ -105,7 +110,8 @@ def test_range_rules_on_the_upload_block_the_whole_file_and_warn_on_accepted_row
     ok = "指标,地区,年份,数值,来源\n全社会研发投入强度,东莞市,2025,4.2,快报\n全社会研发投入强度,东莞市,2026,8.5,快报\n"
     html = upload(client, ok).content.decode()
     assert stored(year=2025) == [4.2] and stored(year=2026) == [8.5]
-    assert "已导入，但请核实：第 3 行：指标「全社会研发投入强度」· 地区「东莞市」· 2026 年" in html
+    assert "已导入，但请核实：" in html
+    assert "<li>第 3 行：指标「全社会研发投入强度」· 地区「东莞市」· 2026 年" in html
     assert "（规则：取值范围，提醒）" in html and "第 2 行" not in html
 
 

@@ -74,7 +74,7 @@ def remind(
     dry_run: bool = typer.Option(False, "--dry-run", help="只列出将发送的提醒，不发送邮件"),
     code: str = typer.Option(None, "--plan", help="规划代码"),
 ) -> None:
-    """向尚未报送完整的市直部门和镇街发送指标数据报送提醒（邮件经 Django 邮件后端发送）。"""
+    """向尚未报送完整的市直部门和镇街发送指标数据报送提醒，并向重点任务进展逾期或未报的部门发送任务报送提醒（邮件经 Django 邮件后端发送）。"""
     import datetime as dt
 
     if not 2000 <= year <= 2100:
@@ -88,16 +88,25 @@ def remind(
     setup_django()
     from django.utils import timezone
 
-    from kechuang.plans.discipline import services
+    from kechuang.plans.discipline import services, task_reporting
 
     plan = plan_or_exit(code)
-    items = services.reminders(plan, year, today or timezone.localdate())
-    if not items:
+    today = today or timezone.localdate()
+    indicator_items = services.reminders(plan, year, today)
+    task_items = task_reporting.task_reminders(plan, today)
+    items = indicator_items + task_items
+    if not indicator_items:
         console.print(f"{year} 年度指标数据已全部报送，无需提醒")
+    if not task_items:
+        console.print(f"截至 {today:%Y-%m-%d}，重点任务进展均已按期报送，无需提醒")
+    if not items:
         return
-    for r in items:
-        to = "、".join(r.recipients) if r.recipients else "（无邮箱，未发送）"
-        console.print(f"{r.owner.name}：{r.owner.status_name}，未报 {len(r.owner.missing)} 项 → {to}")
+    for what, group in (("指标数据", indicator_items), ("重点任务进展", task_items)):
+        for r in group:
+            to = "、".join(r.recipients) if r.recipients else "（无邮箱，未发送）"
+            console.print(
+                f"{r.owner.name}（{what}）：{r.owner.status_name}，未报 {len(r.owner.missing)} 项 → {to}"
+            )
     if dry_run:
         console.print(f"共 {len(items)} 个单位需提醒（试运行，未发送邮件）")
         return

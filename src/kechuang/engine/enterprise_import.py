@@ -39,8 +39,10 @@ from kechuang.engine.tables import (
     RowError,
     RowErrors,
     TableReadError,
+    bad_chars_expr,
     check_limits,
     csv_separator,
+    empty_file_message,
     head_is_utf8,
     quote_expr,
     read_table,
@@ -457,7 +459,10 @@ def _cell_checks(t: pl.DataFrame, cols: tuple[Column, ...]) -> list[_Check]:
             unread = v.is_nan() | v.is_infinite()
         elif t.schema[f"__t_{c.name}"] != pl.Utf8:  # a date or a flag the CSV reader parsed
             unread = pl.lit(False)
-        checks.append(_Check(c.name, why[0], text.is_not_null() & unread, _say(c, why[1])))
+        # An unreadable cell often holds a character nobody sees (a control character, a full-width
+        # space): the message names it. Computed for the failing rows only.
+        hidden = bad_chars_expr(_raw(c.name))
+        checks.append(_Check(c.name, why[0], text.is_not_null() & unread, _say(c, hidden, why[1])))
         if c.dtype == pl.Int32:
             checks.append(
                 _Check(
@@ -689,14 +694,17 @@ def check_upload(
         kind = kind_of(raw)
         df, header_errors = map_headers(raw, kind)
         if header_errors:
+            # The rows are checked too, over the columns that were recognised: one report holds
+            # every problem of the file, not only its header's.
             errors[name] = header_errors
-            continue
         mapped.append((path, name, kind, df, tuple(computed_headers(raw.columns))))
     checked: list[CheckedTable] = []
     upload_codes: list[pl.Series] = []
     valid: list[pl.Series] = []  # codes of the upload's clean registry files: checked already
     known: pl.Series | None = None
     for path, name, kind, df, ignored in sorted(mapped, key=lambda m: m[2] != "registry"):
+        if not df.width:
+            continue  # no recognised column: the header errors say it all
         if kind == "registry":
             clean, errs = check_registry(df, region_lookup, max_errors=max_errors)
             if errs.rejected and any(t != pl.Utf8 for t in df.schema.values()):
@@ -730,8 +738,14 @@ def check_upload(
             if errs.rejected and any(t != pl.Utf8 for t in df.schema.values()):
                 df, _ = map_headers(read_table(path), kind)
                 clean, errs = check_facts(df, known, max_errors=max_errors, valid_codes=checked_codes)
+        if name in errors:  # header errors first, then the rows'
+            head = errors[name]
+            errs = RowErrors([*head, *errs][:max_errors], head.total + errs.total)
         if errs.rejected:
             errors[name] = errs
+        elif not clean.height:
+            message = empty_file_message(name, header_only=True)
+            errors[name] = RowErrors([RowError(1, "", "", message, "missing")])
         else:
             checked.append(CheckedTable(name, kind, clean, ignored))
     return checked, errors

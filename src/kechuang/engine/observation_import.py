@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kechuang.engine.tables import RowError, quote
+from kechuang.engine.tables import RowError, bad_chars, blank_rows, quote
 
 COLUMNS = {
     "indicator": "指标",
@@ -73,16 +73,19 @@ def check_observations(
         renamed[header] = name
         if unit:
             header_units[name] = unit
-    missing = [COLUMNS[c] for c in REQUIRED if c not in renamed.values()]
+    missing = [c for c in REQUIRED if c not in renamed.values()]
     if missing:
-        errors.append(RowError(1, "", "", f"缺少必填列：{'、'.join(missing)}"))
-    if errors:
-        return _empty(), errors
+        errors.append(RowError(1, "", "", f"缺少必填列：{'、'.join(COLUMNS[c] for c in missing)}"))
+    # The rows are checked too, over the columns the file does have, so that one look at the report
+    # shows every problem (a header error alone does not hide the rows' errors).
     df = raw.select(renamed.keys()).rename(renamed).with_columns(pl.all().cast(pl.Utf8).str.strip_chars())
-    for optional in ("source", "note"):
-        if optional not in df.columns:
-            df = df.with_columns(pl.lit(None, pl.Utf8).alias(optional))
-    df = df.with_row_index("row", offset=2)
+    for absent in COLUMNS:
+        if absent not in df.columns:
+            df = df.with_columns(pl.lit(None, pl.Utf8).alias(absent))
+    blank = (
+        raw.select(blank_rows(raw).alias("blank"))["blank"] if raw.width else pl.Series([], dtype=pl.Boolean)
+    )
+    df = df.with_row_index("row", offset=2).filter(~blank)  # a sheet's trailing empty rows are no data
 
     info = pl.DataFrame(
         {
@@ -130,10 +133,16 @@ def check_observations(
         ),
     ]
     for condition, column, template in checks:
+        if column in missing:
+            continue  # reported once, as the missing column
         bad = df.filter(condition.fill_null(False))
         for rec in bad.select("row", "indicator", "region", "year", "value").iter_rows(named=True):
             shown = {k: quote(v) for k, v in rec.items()}
-            errors.append(RowError(rec["row"], COLUMNS[column], rec[column] or "", template.format(**shown)))
+            message = template.format(**shown)
+            hidden = bad_chars(rec[column])  # only the bad rows: a handful
+            if hidden:
+                message = f"{message}：{hidden}"
+            errors.append(RowError(rec["row"], COLUMNS[column], rec[column] or "", message))
     for column, limit in MAX_LENGTHS.items():
         long = df.filter(pl.col(column).str.len_chars() > limit)
         for row, text in long.select("row", column).iter_rows():

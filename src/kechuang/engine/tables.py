@@ -96,6 +96,8 @@ def read_table(path: str | Path) -> pl.DataFrame:
     read (check_limits): a hostile file is refused with a Chinese message, never unpacked."""
     p = Path(path)
     suffix = p.suffix.lower()
+    if p.stat().st_size == 0:
+        raise TableReadError(empty_file_message(p.name))
     if suffix in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}:
         import fastexcel
 
@@ -303,3 +305,80 @@ def check_limits(df: pl.DataFrame, name: str, *, max_rows: int | None = None) ->
                 f"超过单元格上限 {MAX_CELL_CHARS:,} 个字符，未读取。该单元格开头为：{quote(df[column][i])}"
             )
     return df
+
+
+# --- bad characters and empty files ---------------------------------------------------------------
+# A cell that cannot be read often holds a character nobody sees: a control character pasted from
+# another system, a full-width space, a zero-width space. The error names it, so the user can find it.
+
+_INVISIBLE = {
+    "\u00a0": "不换行空格",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽非连接符",
+    "\u200d": "零宽连接符",
+    "\u200e": "从左到右标记",
+    "\u200f": "从右到左标记",
+    "\u2028": "行分隔符",
+    "\u2029": "段分隔符",
+    "\u202a": "方向控制符",
+    "\u202b": "方向控制符",
+    "\u202c": "方向控制符",
+    "\u202d": "方向控制符",
+    "\u202e": "方向控制符",
+    "\u2060": "零宽不换行符",
+    "\u3000": "全角空格",
+    "\ufeff": "字节顺序标记（BOM）",
+}
+BAD_CHAR_NAMES = {chr(i): "控制字符" for i in (*range(0x20), 0x7F)} | _INVISIBLE
+BAD_CHARS_PATTERN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(BAD_CHAR_NAMES)) + "]"
+_BAD_CHARS_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(BAD_CHAR_NAMES)) + "]")
+
+
+def _char_label(c: str) -> str:
+    code = ord(c)
+    escaped = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"“{escaped}”（{BAD_CHAR_NAMES[c]}）"
+
+
+_BAD_CHAR_LABELS = {c: _char_label(c) for c in BAD_CHAR_NAMES}
+
+
+def bad_chars(text: object) -> str:
+    """「含非法字符 “\\x07”（控制字符）、“\\u3000”（全角空格）」 for a value holding such characters, else ""."""
+    found = dict.fromkeys(_BAD_CHARS_RE.findall("" if text is None else str(text)))
+    return ("含非法字符 " + "、".join(_BAD_CHAR_LABELS[c] for c in found)) if found else ""
+
+
+def bad_chars_expr(expr: pl.Expr) -> pl.Expr:
+    """bad_chars() as a Polars expression (text in, text out: "" when the value has none), followed
+    by "，" when not empty so that it can lead a message."""
+    labels = (
+        expr.fill_null("")
+        .str.extract_all(BAD_CHARS_PATTERN)
+        .list.unique(maintain_order=True)
+        .list.eval(pl.element().replace_strict(_BAD_CHAR_LABELS, default="", return_dtype=pl.Utf8))
+        .list.join("、")
+    )
+    return (
+        pl.when(labels != "")
+        .then(pl.concat_str([pl.lit("含非法字符 "), labels, pl.lit("，")]))
+        .otherwise(pl.lit(""))
+    )
+
+
+EMPTY_FILE = "是空文件，没有可导入的数据，没有写入任何数据"
+NO_DATA_ROWS = "只有表头、没有数据行（空模板），没有写入任何数据；请在表头下方填写数据后再上传"
+
+
+def empty_file_message(name: str, header_only: bool = False) -> str:
+    """What every upload says for a file without data: 「文件「x.csv」只有表头、没有数据行…」."""
+    return f"文件「{name}」{NO_DATA_ROWS if header_only else EMPTY_FILE}"
+
+
+def blank_rows(df: pl.DataFrame) -> pl.Expr:
+    """True for a row whose every cell is empty or spaces (a spreadsheet's trailing blank rows)."""
+    if not df.width:
+        return pl.lit(True)
+    return pl.all_horizontal(
+        pl.col(c).cast(pl.Utf8).str.strip_chars().fill_null("").eq("") for c in df.columns
+    )

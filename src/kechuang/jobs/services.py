@@ -44,11 +44,13 @@ HANDLERS = {
     "enterprise_import": "kechuang.enterprises.services.run_import_job",
     "enterprise_tiers": "kechuang.enterprises.services.run_tiers_job",
     "plan_report": "kechuang.plans.report.jobs.run_report_job",
+    "observation_import": "kechuang.plans.entry.upload.run_import_job",
 }
 KIND_LABELS = {  # shown through gettext
     "enterprise_import": _noop("企业数据导入"),
     "enterprise_tiers": _noop("全库资格计算"),
     "plan_report": _noop("年度监测评估报告"),
+    "observation_import": _noop("指标数据导入"),
 }
 
 STALE_MESSAGE = (

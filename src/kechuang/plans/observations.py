@@ -17,13 +17,17 @@ from django.db.models import Max
 from kechuang import access
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
+from kechuang.engine.enterprise_labels import N_
 from kechuang.engine.observation_import import IndicatorInfo, check_observations
 from kechuang.engine.plan_simulate import simulate
-from kechuang.engine.tables import RowError, TableReadError, read_table
+from kechuang.engine.tables import RowError, TableReadError, empty_file_message, read_table
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
 from kechuang.plans.services import indicators_frame
 from kechuang.regions import region_lookup
 
+STAGE_CHECK = N_("读取并检查文件")
+STAGE_WRITE = N_("写入指标数据")
+PROGRESS_EVERY = 500
 SIMULATED_SOURCE = "模拟数据（演示用，非官方统计）"
 WEB_FORM = "网页填报"  # the file name of a value entered on the web form
 
@@ -52,8 +56,9 @@ def indicator_infos(plan: Plan) -> dict[str, IndicatorInfo]:
     return out
 
 
-def read_observation_file(path: str | Path, plan: Plan) -> pl.DataFrame:
-    """Read and check a file; raises ObservationImportError with every bad row."""
+def read_observation_file(path: str | Path, plan: Plan, name: str = "") -> pl.DataFrame:
+    """Read and check a file; raises ObservationImportError with every bad row, or saying that the
+    file holds no data (empty, or only the header: an empty template)."""
     try:
         raw = read_table(path)
     except TableReadError as exc:
@@ -61,6 +66,9 @@ def read_observation_file(path: str | Path, plan: Plan) -> pl.DataFrame:
     clean, errors = check_observations(raw, indicator_infos(plan), region_lookup())
     if errors:
         raise ObservationImportError(errors)
+    if not clean.height:
+        message = empty_file_message(name or Path(path).name, header_only=True)
+        raise ObservationImportError([RowError(0, "", "", message)])
     return clean
 
 
@@ -85,6 +93,21 @@ def _scope_errors(user, plan: Plan, clean: pl.DataFrame) -> list[RowError]:
     return errors
 
 
+def check_for_user(
+    plan: Plan, clean: pl.DataFrame, user, with_row: bool = True
+) -> tuple[list[RowError], list[str]]:
+    """What a user's rows break besides the file's own checks, all at once: rows outside the user's
+    scope, locked cells and ``block`` rules (errors), ``warn`` rules (warnings). Nothing is written;
+    the upload's preview and store_observations both call it."""
+    if user is None:  # a command run by an operator at the server
+        return [], []
+    from kechuang.plans.discipline.services import check_rows
+
+    scope = _scope_errors(user, plan, clean)
+    errors, warnings = check_rows(plan, clean, with_row=with_row)
+    return sorted(scope + errors, key=lambda e: e.row), warnings
+
+
 @transaction.atomic
 def store_observations(
     plan: Plan,
@@ -93,18 +116,15 @@ def store_observations(
     file_name: str = "",
     default_source: str = "",
     simulated: bool = False,
+    progress=None,
 ) -> ImportResult:
-    """Write checked rows: new values are created, changed values become a new revision, equal values are skipped."""
-    errors = _scope_errors(user, plan, clean)
+    """Write checked rows: new values are created, changed values become a new revision, equal values are skipped.
+
+    ``progress(stage, done, total)``, when given, is called as the rows are written (a background job's
+    reporter; raising there rolls the whole import back)."""
+    errors, warnings = check_for_user(plan, clean, user, with_row=file_name != WEB_FORM)
     if errors:
         raise ObservationImportError(errors)
-    warnings: list[str] = []
-    if user is not None:  # a user's entry or upload: locked cells and the validation rules
-        from kechuang.plans.discipline.services import check_rows
-
-        errors, warnings = check_rows(plan, clean, with_row=file_name != WEB_FORM)
-        if errors:
-            raise ObservationImportError(errors)
     indicators = {i.code: i for i in Indicator.objects.filter(plan=plan)}
     existing = {
         (o.indicator.code, o.region_code, o.year): o
@@ -129,7 +149,9 @@ def store_observations(
     )
     created = revised = unchanged = 0
     new_rows = []
-    for rec in clean.iter_rows(named=True):
+    for i, rec in enumerate(clean.iter_rows(named=True)):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(STAGE_WRITE, i, clean.height)
         ind = indicators[rec["indicator"]]
         old = existing.get((ind.code, rec["region_code"], rec["year"]))
         source = rec.get("source") or default_source
@@ -163,6 +185,8 @@ def store_observations(
             )
         )
     Observation.objects.bulk_create(new_rows, batch_size=1000)
+    if progress is not None:
+        progress(STAGE_WRITE, clean.height, clean.height)
     record(
         Action.IMPORT,
         batch,
@@ -172,10 +196,16 @@ def store_observations(
     return ImportResult(batch, created, revised, unchanged, warnings)
 
 
-def import_file(path: str | Path, plan: Plan, user=None, default_source: str = "") -> ImportResult:
-    clean = read_observation_file(path, plan)
+def import_file(
+    path: str | Path, plan: Plan, user=None, default_source: str = "", name: str = "", progress=None
+) -> ImportResult:
+    """Read, check and write a file (``name``: the file's own name when it is stored under another)."""
+    name = name or Path(path).name
+    if progress is not None:
+        progress(STAGE_CHECK, 0, 0)
+    clean = read_observation_file(path, plan, name=name)
     return store_observations(
-        plan, clean, user=user, file_name=Path(path).name, default_source=default_source or Path(path).name
+        plan, clean, user=user, file_name=name, default_source=default_source or name, progress=progress
     )
 
 

@@ -20,11 +20,13 @@ urlpatterns = [
     path("entry/previous/", entry.entry_previous, name="entry_previous"),
     path("entry/template.xlsx", entry.entry_template, name="entry_template"),
     path("entry/upload/", entry.entry_upload, name="entry_upload"),
+    path("entry/upload/confirm/", entry.entry_upload_confirm, name="entry_upload_confirm"),
     path("entry/batches/", entry.entry_batches, name="entry_batches"),
     path("entry/batches/<int:pk>/", entry.entry_batch, name="entry_batch"),
     # discipline: values that break a rule, completeness with approval and unlocking
     path("entry/outliers/", discipline.outliers, name="outliers"),
     path("entry/completeness/", discipline.completeness, name="completeness"),
+    path("entry/task-reporting/", discipline.task_reporting, name="task_reporting"),
     # tasks: the board, a task, progress reports, evidence, the department scorecard
     path("tasks/", tasks.board, name="tasks"),
     path("tasks/<str:code>/", tasks.task_detail, name="task"),

@@ -1,9 +1,12 @@
-"""Reporting discipline pages: values that break a rule, and completeness with approval and unlocking.
+"""Reporting discipline pages: values that break a rule, completeness with approval and unlocking, and
+the key tasks' progress reports (who has reported, who is late, who has not started).
 
 Thin: access decides who may open and who may approve; plans.discipline.services computes and writes.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
 from kechuang.plans.discipline import services
+from kechuang.plans.discipline import task_reporting as task_reporting_service
 from kechuang.plans.models import Plan, SubmissionApproval
 from kechuang.plans.services import default_plan
 
@@ -114,6 +118,39 @@ def completeness(request):
             "rows": rows,
             "counts": [(services.STATUS_LABELS[k], k, n) for k, n in counts.items()],
             "tab": "completeness",
+            **_common(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def task_reporting(request):
+    """Key tasks' progress reports for the period being reported: who has reported, who is late, who has
+    not started (per department, then each task). ``?on=YYYY-MM-DD`` looks at another date."""
+    _may_view(request)
+    plan = _plan()
+    today = timezone.localdate()
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else today
+    except ValueError:
+        on = today
+    rows = task_reporting_service.task_completeness(plan, on)
+    groups = task_reporting_service.by_department(rows)
+    counts = {
+        key: sum(1 for r in rows if r.status == key)
+        for key in (services.REPORTED, services.LATE, services.NOT_STARTED)
+    }
+    return render(
+        request,
+        "plans/discipline_tasks.html",
+        {
+            "plan": plan,
+            "on": on,
+            "today": today,
+            "groups": groups,
+            "counts": [(services.STATUS_LABELS[k], k, n) for k, n in counts.items()],
+            "tab": "task_reporting",
             **_common(request),
         },
     )

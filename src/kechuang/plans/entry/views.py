@@ -1,4 +1,5 @@
-"""Data entry pages: one value by web form, the Excel template, file upload, upload batches.
+"""Data entry pages: one value by web form, the Excel template, file upload (preview → confirm →
+background job, plans.entry.upload), upload batches.
 
 Thin: each view checks scope with kechuang.access, calls plans.entry.services (or the observations service)
 and renders. Nothing is written unless the whole row or file passes the checks.
@@ -16,22 +17,30 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kechuang import access
 from kechuang.accounts.departments import department_names
+from kechuang.jobs.services import JobBusy
 from kechuang.plans.discipline import services as discipline
+from kechuang.plans.discipline import task_reporting
 from kechuang.plans.entry import services as entry
+from kechuang.plans.entry import upload as upload_job
 from kechuang.plans.entry.forms import ObservationForm, UploadForm
 from kechuang.plans.entry.xlsx_template import build_template
 from kechuang.plans.models import Plan
 from kechuang.plans.observations import ObservationImportError
 from kechuang.plans.services import default_plan
 from kechuang.regions import region_names
-from kechuang.web.uploads import upload_too_large
+from kechuang.web.uploads import (
+    StagedFile,
+    expired_message,
+    refused_type_message,
+    too_large_message,
+    upload_too_large,
+)
 
 TEMPLATE_FILENAME = "指标数据填报模板.xlsx"
-MAX_WARNINGS_SHOWN = 50
 
 
 def _plan() -> Plan:
@@ -130,6 +139,7 @@ def _form_context(request, plan, writable, form, previous=None, confirming=False
         "confirming": confirming,
         "recent": entry.recent_entries(request.user, plan),
         "notice": discipline.notice_for(request.user, plan, timezone.localdate()),
+        "task_notice": task_reporting.task_notice_for(request.user, plan, timezone.localdate()),
         "tab": "form",
         "may_enter": True,
     }
@@ -171,71 +181,85 @@ def entry_template(request):
     return response
 
 
+STAGED_KEY = "observation_upload"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_upload(request):
+    """Choose a file → the preview (every row error, or what will be written and a confirm button)."""
     _may_enter(request)
     plan = _plan()
-    writable = entry.writable(request.user, plan)
-    errors, refused = None, ""
+    refused = ""
+    form = UploadForm()
     if request.method == "POST":
-        files = request.FILES  # parse the body first: the size check happens while parsing
         if upload_too_large(request):
-            form = UploadForm()
-            refused = _("文件超过 %(mb)s MB 的上限，未导入，没有写入任何数据。请拆分后分批上传。") % {
-                "mb": settings.MAX_UPLOAD_MB
-            }
+            refused = too_large_message()
         else:
-            form = UploadForm(request.POST, files)
+            form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                upload = form.cleaned_data["file"]
-                if not entry.suffix_ok(upload.name):
-                    form.add_error("file", _("不支持的文件类型：请上传 .csv 或 .xlsx 文件"))
+                if not entry.suffix_ok(form.cleaned_data["file"].name):
+                    form.add_error("file", refused_type_message())
                 else:
-                    try:
-                        result = entry.import_upload(upload, plan, request.user)
-                    except ObservationImportError as exc:
-                        errors = exc.errors
-                    else:
-                        messages.success(
-                            request,
-                            _(
-                                "文件「%(name)s」已导入：新增 %(created)s 条，修订 %(revised)s 条，未变 %(unchanged)s 条"
-                            )
-                            % {
-                                "name": result.batch.file_name,
-                                "created": result.created,
-                                "revised": result.revised,
-                                "unchanged": result.unchanged,
-                            },
-                        )
-                        for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
-                            messages.warning(
-                                request, _("已导入，但请核实：%(warning)s") % {"warning": warning}
-                            )
-                        if len(result.warnings) > MAX_WARNINGS_SHOWN:
-                            messages.warning(
-                                request,
-                                _("另有 %(n)s 条提醒未列出，可在「异常值」页查看")
-                                % {"n": len(result.warnings) - MAX_WARNINGS_SHOWN},
-                            )
-                        return redirect("plans:entry_batch", pk=result.batch.pk)
-    else:
-        form = UploadForm()
+                    staged = StagedFile.stash(request, STAGED_KEY, form.cleaned_data["file"])
+                    return _preview(request, plan, staged)
+    return _upload_page(request, plan, form, refused)
+
+
+def _upload_page(request, plan, form, refused=""):
     return render(
         request,
         "plans/entry_upload.html",
         {
             "plan": plan,
             "form": form,
-            "errors": errors,
             "refused": refused,
-            "writable": writable,
+            "writable": entry.writable(request.user, plan),
             "max_mb": settings.MAX_UPLOAD_MB,
             "tab": "upload",
             "may_enter": True,
         },
     )
+
+
+def _preview(request, plan, staged: StagedFile, busy: str = ""):
+    checked = upload_job.check_upload(staged.path, staged.name, plan, request.user)
+    if not checked.ok:
+        staged.discard(request)  # nothing to confirm: the file is not kept
+    return render(
+        request,
+        "plans/entry_upload_preview.html",
+        {
+            "plan": plan,
+            "checked": checked,
+            "token": staged.token if checked.ok else "",
+            "busy": busy,
+            "tab": "upload",
+            "may_enter": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def entry_upload_confirm(request):
+    """Confirm → the background job (its page shows the progress, then the result); or give up."""
+    _may_enter(request)
+    plan = _plan()
+    staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+    if staged is None:
+        messages.error(request, expired_message())
+        return redirect("plans:entry_upload")
+    if request.POST.get("action") == "cancel":
+        staged.discard(request)
+        messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
+        return redirect("plans:entry_upload")
+    try:
+        job = upload_job.start_import(plan, staged.folder, staged.path, staged.name, request.user)
+    except JobBusy as exc:
+        return _preview(request, plan, staged, busy=str(exc))  # kept for a later confirmation
+    staged.release(request)  # the job owns the file now
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
