@@ -1,7 +1,9 @@
 """Shared fixtures: the personas every permission test uses.
 
 A bureau officer, a department reporter, town officers of 松山湖 and 虎门, an enterprise, a bank
-officer, a university officer, a leader, a city administrator, and the outsider (not logged in).
+officer, a university officer, a leader, a city administrator, a carrier operator (its organisation
+operates no carrier of the shared fixtures), an individual talent applicant, and the outsider (not
+logged in).
 Django is imported lazily so that pure engine tests also run without pytest-django.
 """
 
@@ -45,6 +47,15 @@ def org_tree(db):
             "kind": OrgKind.ENTERPRISE,
             "region_code": "441900401",
             "credit_code": ENTERPRISE_CREDIT_CODE,
+            "parent": OrgUnit.objects.get(code="441900401"),
+        },
+    )
+    OrgUnit.objects.get_or_create(
+        code="car_persona",
+        defaults={
+            "name": "松山湖示例孵化器运营方",
+            "kind": OrgKind.CARRIER,
+            "region_code": "441900401",
             "parent": OrgUnit.objects.get(code="441900401"),
         },
     )

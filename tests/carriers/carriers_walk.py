@@ -1,6 +1,6 @@
 """The carriers' objects for the persona walk (tests/foundation/test_persona_walk.py): one carrier
-in 松山湖 with an evaluation result, an instrument with the enterprise persona's booking, and a
-talent application of 松山湖."""
+in 松山湖 operated by the operator persona's organisation, with an evaluation result, an instrument
+with the enterprise persona's booking, and a talent application of 松山湖 (of another applicant)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,10 @@ import datetime as dt
 
 
 def carriers_walk_data(personas) -> dict:
-    from kechuang.accounts.models import OrgKind, OrgUnit, User
+    from kechuang.accounts.models import OrgUnit, User
     from kechuang.carriers.models import Booking, Carrier, EvaluationResult, Instrument, TalentApplication
 
-    org = OrgUnit.objects.create(
-        code="car_walk",
-        name="走查载体运营方",
-        kind=OrgKind.CARRIER,
-        region_code="441900401",
-        parent=OrgUnit.objects.get(code="441900401"),
-    )
+    org = OrgUnit.objects.get(code="car_persona")  # the operator persona's: its own carrier
     carrier = Carrier.objects.create(
         code="W1", name="走查孵化器", kind="incubator", operator=org, region_code="441900401"
     )
@@ -57,6 +51,7 @@ def carriers_walk_data(personas) -> dict:
     return {
         "carriers:carrier": ({"code": carrier.code}, carrier),
         "carriers:report": ({"code": carrier.code}, None),
+        "carriers:withdraw": ({"code": carrier.code}, carrier),
         "carriers:evaluation": ({"pk": result.pk}, result),
         "carriers:instrument": ({"code": instrument.code}, instrument),
         "carriers:book": ({"code": instrument.code}, None),

@@ -1,13 +1,12 @@
 """Pages and API as the users see them: an operator sees its own carrier only, a town its own
-region, an applicant its own application; the annual report form and the all-or-nothing upload;
-booking, approval and machine hours; the talent workflow through the pages."""
+region, an applicant its own application; the annual report form (the upload is in
+test_carriers_report_job.py); booking, approval and machine hours; the talent workflow through the pages."""
 
 from __future__ import annotations
 
 import io
 
 import pytest
-import xlsxwriter
 
 from kechuang.carriers.models import Booking, CarrierReport, EvaluationResult, TalentApplication
 
@@ -59,50 +58,6 @@ def test_the_operator_files_its_report_and_cannot_file_for_another(world, login)
     assert CarrierReport.objects.get(carrier=world.b, year=2026).occupancy_rate == 85
     assert c.post("/carriers/c/A1/report/?year=2026", {"year": 2026}).status_code == 404
     assert login("humen").get("/carriers/c/B1/report/").status_code == 403
-
-
-def _xlsx(rows) -> io.BytesIO:
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf)
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            sheet.write(r, c, v)
-    book.close()
-    buf.seek(0)
-    buf.name = "reports.xlsx"
-    return buf
-
-
-def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, login):
-    c = login("op_a")
-    before = CarrierReport.objects.count()
-    f = _xlsx(
-        [
-            ["载体编号", "年度", "场地使用率（%）", "创业导师数"],
-            ["A1", 2026, 80, 5],
-            ["B1", 2026, 70, 2],  # not the operator's carrier
-            ["A1", 2027, "很高", 1],  # not a number
-            ["A1", 2025, 80, 1],  # already filed
-        ]
-    )
-    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
-    assert "第 3 行「载体编号」" in page and "不是您可报送的载体" in page
-    assert "第 4 行「场地使用率（%）」" in page
-    assert "第 5 行「年度」" in page and "该年度报告已报送" in page
-    assert "整批未导入" in page
-    assert CarrierReport.objects.count() == before
-
-
-def test_a_good_upload_is_confirmed_then_written(world, login):
-    c = login("op_a")
-    f = _xlsx([["载体编号", "年度", "场地使用率（%）", "当年新获国家级称号"], ["A1", 2026, 88, "是"]])
-    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
-    assert "检查通过" in page and not CarrierReport.objects.filter(year=2026).exists()
-    r = c.post("/carriers/reports/upload/", {"confirm": "1"})
-    assert r.status_code == 302
-    rep = CarrierReport.objects.get(carrier=world.a, year=2026)
-    assert rep.occupancy_rate == 88 and rep.new_national_title
 
 
 def test_an_applicant_sees_its_own_application_only(world, login):

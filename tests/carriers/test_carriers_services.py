@@ -136,6 +136,12 @@ def _apply(user, id_number="110101199001011234", **kw):
     return services.submit_application(user, id_number, **fields)
 
 
+def _score(app, expert, value):
+    """An expert scores after declaring no conflict of interest (回避声明)."""
+    services.declare(app, expert, False)
+    return services.add_score(app, expert, value)
+
+
 def test_talent_workflow_application_recommendation_scores_decision(world):
     app = _apply(world.users["app_1"])
     with pytest.raises(ValidationError, match="单位推荐后才能评分"):
@@ -145,8 +151,8 @@ def test_talent_workflow_application_recommendation_scores_decision(world):
     services.recommend(app, "同意")
     with pytest.raises(ValidationError, match="尚未完成推荐或专家评分"):
         services.decide(app, True, "B")  # 专家评定 needs scores
-    services.add_score(app, world.users["expert_1"], 80)
-    services.add_score(app, world.users["bureau"], 90)
+    _score(app, world.users["expert_1"], 80)
+    _score(app, world.users["bureau"], 90)
     assert app.expert_score == 85
     services.decide(app, True, "B")
     app.refresh_from_db()
@@ -178,10 +184,10 @@ def test_expert_scores_follow_the_projects_review_contract(world):
     city = OrgUnit.objects.get(code="441900")
     for i, value in enumerate((60, 70, 80, 90, 100)):
         expert = User.objects.create(username=f"ex{i}", role="expert", org=city)
-        services.add_score(app, expert, value)
+        _score(app, expert, value)
     assert app.expert_score == 80  # five scores: 60 and 100 dropped, mean of 70, 80, 90
     other = _apply(world.users["app_2"], id_number="X-OTHER")
     services.recommend(other, "同意")
-    services.add_score(other, world.users["expert_1"], 95)
+    _score(other, world.users["expert_1"], 95)
     ranking = services.talent_ranking(TalentApplication.objects.all())
     assert ranking[other.pk][0] == 1 and ranking[app.pk][0] == 2

@@ -33,6 +33,8 @@ MENU = {
     "bank": ["finance"],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
     "university": ["transfer", "projects", "carriers"],
     "leader": ["plans", "enterprises", "points", "finance", "transfer", "projects", "carriers"],
+    "operator": ["carriers"],  # 载体运营方: its carriers, reports, instruments and bookings
+    "individual": ["carriers"],  # 个人申报者: its talent applications and instrument bookings
 }
 
 PAGES = [
@@ -41,6 +43,8 @@ PAGES = [
     ("/audit/", {"admin"}),
     ("/plans/", {"admin", "bureau", "reporter", "songshanhu", "humen", "leader"}),
     ("/enterprises/", {"admin", "bureau", "reporter", "songshanhu", "humen", "enterprise", "leader"}),
+    ("/carriers/reports/upload/", {"admin", "bureau", "operator"}),
+    ("/carriers/talent/apply/", {"individual"}),
 ]
 
 

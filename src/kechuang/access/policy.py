@@ -316,8 +316,24 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
         "change": {ADMIN: "all", BUREAU: "all"},
     },
+    # 摘牌/撤销认定: only the bureau withdraws a carrier's recognition (the record shows on the carrier)
+    "carrier_withdrawal": {"view": {}, "change": {ADMIN: "all", BUREAU: "all"}},
     # who may submit a talent application (本人, as 个人申报者); reviewing it is talent_application's change
     "talent_apply": {"view": {}, "change": {INDIVIDUAL: "own_user"}},
+    # the steps on an application: the employer recommends its own people, experts declare conflicts
+    # and score, the bureau decides (and revokes for fraud)
+    "talent_recommend": {
+        "view": {},
+        "change": {
+            ADMIN: "all",
+            BUREAU: "all",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+            CARRIER_OPERATOR: "own_org",
+        },
+    },
+    "talent_score": {"view": {}, "change": {EXPERT: "all"}},
+    "talent_decide": {"view": {}, "change": {ADMIN: "all", BUREAU: "all"}},
     "talent_application": {
         "view": {
             ADMIN: "all",

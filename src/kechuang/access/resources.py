@@ -161,6 +161,7 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_org": lambda u: Q(instrument__owner__operator__code=_org_code(u)),
         "own_user": lambda u: Q(applicant_id=u.pk),
     },
+    "talent_recommend": {"own_org": lambda u: Q(employer_org__code=_org_code(u))},
     "talent_application": {
         "own_user": lambda u: Q(applicant_id=u.pk),
         "own_org": lambda u: Q(employer_org__code=_org_code(u)),

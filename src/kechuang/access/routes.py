@@ -163,6 +163,7 @@ PAGES: dict[str, Rule] = {
     "carriers:list_export": Needs("carrier"),
     "carriers:carrier": Needs("carrier"),
     "carriers:report": Needs("carrier_report", "change"),
+    "carriers:withdraw": Needs("carrier_withdrawal", "change"),
     "carriers:report_upload": Needs("carrier_report", "change"),
     "carriers:report_template": Needs("carrier_report", "change"),
     "carriers:evaluations": Needs("carrier_evaluation"),

@@ -453,6 +453,16 @@ def _talent(rng) -> list[str]:
             u.set_unusable_password()
             u.save()
         others.append(u)
+    second_expert = User.objects.filter(username="rc_expert_2").first()
+    if second_expert is None:  # declares a conflict on one application (no login)
+        second_expert = User(
+            username="rc_expert_2",
+            display_name="人才评价专家 郑研究员",
+            role="expert",
+            org=OrgUnit.objects.get(code=CITY),
+        )
+        second_expert.set_unusable_password()
+        second_expert.save()
     jqr = OrgUnit.objects.get(code="car_jqr")
     sslab = OrgUnit.objects.get(code="car_sslab")
     rows = [
@@ -518,7 +528,9 @@ def _talent(rng) -> list[str]:
         if stage in ("recommend", "score", "approve"):
             services.recommend(app, "同意推荐（演示）")
         if stage in ("score",):
+            services.declare(app, expert, False)  # 回避声明 before scoring
             services.add_score(app, expert, float(rng.integers(70, 95)))
+            services.declare(app, second_expert, True, "近三年与申报人合作发表论文（演示）")
         if stage == "approve":
             services.decide(app, True, cls, "符合目录 C01（演示）")
     fraud = services.submit_application(

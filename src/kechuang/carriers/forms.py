@@ -76,6 +76,8 @@ class DecisionForm(forms.Form):
         label=_("操作"),
         choices=[
             ("recommend", _("单位推荐")),
+            ("declare_none", _("声明无利益冲突")),
+            ("declare_conflict", _("声明回避")),
             ("score", _("专家评分")),
             ("approve", _("认定")),
             ("reject", _("不予认定")),

@@ -64,6 +64,37 @@ class Carrier(models.Model):
         return reverse("carriers:carrier", kwargs={"code": self.code})
 
 
+class CarrierWithdrawal(models.Model):
+    """摘牌 / 撤销认定: the bureau withdraws a carrier's recognition, with its reason (and the evaluation
+    result whose consecutive failing grades led to it, when there is one)."""
+
+    audited = True
+    carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="withdrawals")
+    level = models.CharField(_("被取消的级别"), max_length=10, blank=True)
+    reason = models.CharField(_("撤销原因"), max_length=500)
+    evaluation = models.ForeignKey(
+        "EvaluationResult",
+        verbose_name=_("依据的评价结果"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by_name = models.CharField(_("决定人"), max_length=150, blank=True)
+    decided_on = models.DateField(_("撤销日期"))
+
+    class Meta:
+        verbose_name = _("撤销认定")
+        verbose_name_plural = _("撤销认定")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.decided_on}"
+
+
 class IncubatedEnterprise(models.Model):
     """An enterprise of the registry incubated by a carrier; graduation ends the incubation."""
 
@@ -363,3 +394,25 @@ class ExpertScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.score}"
+
+
+class TalentConflict(models.Model):
+    """An expert's declaration on one application before scoring (回避声明): a conflict of interest
+    (the expert may not score it) or none (the expert may score it)."""
+
+    audited = True
+    application = models.ForeignKey(TalentApplication, on_delete=models.CASCADE, related_name="declarations")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    conflict = models.BooleanField(_("存在利益冲突"))
+    reason = models.CharField(_("回避原因"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回避声明")
+        verbose_name_plural = _("回避声明")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "expert"], name="carrier_talent_declare_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.expert_id} {'回避' if self.conflict else '无冲突'}"

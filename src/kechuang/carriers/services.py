@@ -23,11 +23,13 @@ from kechuang.carriers.models import (
     Booking,
     Carrier,
     CarrierReport,
+    CarrierWithdrawal,
     EvaluationResult,
     ExpertScore,
     IncubatedEnterprise,
     Instrument,
     TalentApplication,
+    TalentConflict,
     TargetValue,
     Voucher,
     VoucherBudget,
@@ -341,6 +343,33 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
                 },
             )
     return EvaluationRun(tpl, period, results, results.height)
+
+
+def withdraw(
+    carrier: Carrier, reason: str, user, evaluation: EvaluationResult | None = None
+) -> CarrierWithdrawal:
+    """摘牌 / 撤销认定: the carrier's recognition ends (status 已取消资格, out of later evaluations); the
+    record keeps the level, the reason, the evaluation behind it and who decided."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写撤销原因"))
+    if carrier.status == CarrierStatus.WITHDRAWN:
+        raise ValidationError(_("该载体的认定已经撤销"))
+    if evaluation is not None and evaluation.carrier_id != carrier.pk:
+        raise ValidationError(_("所选评价结果不属于该载体"))
+    with transaction.atomic():
+        record = CarrierWithdrawal.objects.create(
+            carrier=carrier,
+            level=carrier.level,
+            reason=reason[:500],
+            evaluation=evaluation,
+            decided_by=user,
+            decided_by_name=(user.display_name or user.get_username()) if user is not None else "",
+            decided_on=timezone.localdate(),
+        )
+        carrier.status = CarrierStatus.WITHDRAWN
+        carrier.save(update_fields=["status"])
+    return record
 
 
 def result_rows(result: EvaluationResult) -> list[dict]:
@@ -661,9 +690,61 @@ def recommend(app: TalentApplication, text: str) -> TalentApplication:
     return app
 
 
+def conflict_by_organisation(app: TalentApplication, expert) -> bool:
+    """The expert belongs to the applicant's employer (the recommending organisation)."""
+    return bool(app.employer_org_id) and expert.org_id == app.employer_org_id
+
+
+def declaration(app: TalentApplication, expert) -> TalentConflict | None:
+    return TalentConflict.objects.filter(application=app, expert=expert).first()
+
+
+def declare(app: TalentApplication, expert, conflict: bool, reason: str = "") -> TalentConflict:
+    """回避声明 before scoring: an expert states a conflict of interest (with its reason) or none. An
+    expert of the applicant's employer has a conflict whatever it declares; a declaration stands (a
+    second one is refused). A conflict leaves any score of that expert out of the ranking."""
+    if app.status not in (TalentStatus.RECOMMENDED, TalentStatus.SCORED):
+        raise ValidationError(_("单位推荐后才能作回避声明"))
+    if declaration(app, expert) is not None:
+        raise ValidationError(_("您已对该申请作过回避声明"))
+    reason = (reason or "").strip()
+    if conflict_by_organisation(app, expert):
+        conflict, reason = True, reason or _("与申报人同一单位")
+    if conflict and not reason:
+        raise ValidationError(_("请填写回避原因"))
+    made = TalentConflict.objects.create(
+        application=app, expert=expert, conflict=conflict, reason=reason[:200]
+    )
+    if conflict:
+        _refresh_score(app)
+    return made
+
+
+def may_score(app: TalentApplication, expert) -> bool:
+    """Only after declaring no conflict, and never on an application of the expert's own organisation."""
+    d = declaration(app, expert)
+    return d is not None and not d.conflict and not conflict_by_organisation(app, expert)
+
+
+def _refresh_score(app: TalentApplication) -> None:
+    app.expert_score = talent_ranking(TalentApplication.objects.filter(pk=app.pk)).get(app.pk, (None, None))[
+        1
+    ]
+    if app.status == TalentStatus.SCORED and app.expert_score is None:
+        app.status = TalentStatus.RECOMMENDED
+    app.save(update_fields=["expert_score", "status"])
+
+
 def add_score(app: TalentApplication, expert, value: float) -> TalentApplication:
     if app.status not in (TalentStatus.RECOMMENDED, TalentStatus.SCORED):
         raise ValidationError(_("单位推荐后才能评分"))
+    if conflict_by_organisation(app, expert):
+        raise ValidationError(_("您与申报人同一单位，须回避，不能评分"))
+    d = declaration(app, expert)
+    if d is None:
+        raise ValidationError(_("评分前请先作回避声明"))
+    if d.conflict:
+        raise ValidationError(_("您已声明回避该申请，不能评分"))
     ExpertScore.objects.update_or_create(application=app, expert=expert, defaults={"score": value})
     app.expert_score = talent_ranking(TalentApplication.objects.filter(pk=app.pk))[app.pk][1]
     app.status = TalentStatus.SCORED
@@ -674,7 +755,8 @@ def add_score(app: TalentApplication, expert, value: float) -> TalentApplication
 def talent_ranking(applications) -> dict[int, tuple[int, float | None]]:
     """pk → (rank, score) by the projects module's review ranking contract (kechuang.engine.projects.
     ranking: the mean of the experts' scores, one highest and one lowest dropped from five scores on;
-    competition ranking), for the applications given."""
+    competition ranking; the scores of experts who declared a conflict left out), for the applications
+    given."""
     from kechuang.engine.projects.ranking import rank_applications
 
     pks = list(applications.values_list("pk", flat=True))
@@ -689,7 +771,15 @@ def talent_ranking(applications) -> dict[int, tuple[int, float | None]]:
         schema={"application": pl.Utf8, "expert": pl.Utf8, "score": pl.Float64},
         orient="row",
     )
-    ranked = rank_applications(apps, scores)
+    declared = TalentConflict.objects.filter(application_id__in=pks, conflict=True).values_list(
+        "expert_id", "application_id"
+    )
+    conflicts = pl.DataFrame(
+        [(str(e), str(a)) for e, a in declared],
+        schema={"expert": pl.Utf8, "application": pl.Utf8},
+        orient="row",
+    )
+    ranked = rank_applications(apps, scores, conflicts)
     return {int(r["application"]): (r["rank"], r["score"]) for r in ranked.iter_rows(named=True)}
 
 

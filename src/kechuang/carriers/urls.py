@@ -1,6 +1,12 @@
 """创新载体与人才 pages (/carriers/)."""
 
-from kechuang.carriers.views import evaluation, instruments, registry, talent
+from kechuang.carriers.views import evaluation, instruments, registry, talent, withdrawal
 
 app_name = "carriers"
-urlpatterns = registry.urlpatterns + evaluation.urlpatterns + instruments.urlpatterns + talent.urlpatterns
+urlpatterns = (
+    registry.urlpatterns
+    + withdrawal.urlpatterns
+    + evaluation.urlpatterns
+    + instruments.urlpatterns
+    + talent.urlpatterns
+)

@@ -36,3 +36,9 @@ def num(value, digits: int = 2):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def without_declarations(actions):
+    """The talent workflow steps other than the conflict declaration (which has its own form)."""
+    return [a for a in actions if not a.startswith("declare_")]

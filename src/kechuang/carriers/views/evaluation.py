@@ -86,6 +86,8 @@ class EvaluationDetail(ObjectView):
             "rewards": services.reward_rows(object),
             "history": history,
             "class_label": tpl.classes.get(object.evaluation_class, object.evaluation_class),
+            "can_withdraw": access.may_open(self.request.user, "carriers:withdraw")
+            and access.can_view(self.request.user, "carrier", object.carrier),
         }
 
 

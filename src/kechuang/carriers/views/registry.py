@@ -3,7 +3,7 @@ evaluations, 「一院一策」 targets) and the operator's annual report (form 
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 
 from django.contrib import messages
@@ -16,15 +16,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kechuang import access
-from kechuang.carriers import services
+from kechuang.carriers import report_job, services
 from kechuang.carriers.forms import CarrierFilterForm, ReportForm
 from kechuang.carriers.models import Carrier, CarrierReport, IncubatedEnterprise
 from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind
+from kechuang.jobs.services import JobBusy
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView, xlsx_response
 from kechuang.web.uploads import upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看创新载体")
+STAGED_KEY = "carriers_upload"  # the checked file waiting for confirmation: folder, path, name
 
 
 def latest_year() -> int:
@@ -118,6 +120,9 @@ class CarrierDetail(ObjectView):
         ctx["template_names"] = services.TEMPLATES
         ctx["evaluations"] = access.visible(self.request.user, "carrier_evaluation", c.evaluations.all())
         ctx["instruments"] = c.instruments.all()
+        ctx["withdrawals"] = c.withdrawals.select_related("evaluation")
+        ctx["can_withdraw"] = c.status == "active" and access.may_open(self.request.user, "carriers:withdraw")
+        ctx["flagged"] = c.evaluations.filter(consequence=True).exists()
         return ctx
 
 
@@ -160,38 +165,50 @@ def report_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_upload(request):
-    """Excel upload of annual reports: preview with every row error, then confirm; all or nothing."""
+    """Excel upload of annual reports: preview with every row error, then confirm; the confirmation
+    queues a background job (progress on the job's page); all or nothing."""
     access.scoped(request.user, "carrier_report", CarrierReport.objects.none(), "change")
     carriers = access.visible(request.user, "carrier", Carrier.objects.all())
     ctx: dict = {}
     if request.method == "POST":
+        staged = request.session.get(STAGED_KEY)
         if upload_too_large(request):
             ctx["error"] = _("文件过大")
-        elif request.POST.get("confirm") and request.session.get("carriers_upload"):
-            staged = Path(request.session.pop("carriers_upload"))
-            checked = services.check_report_upload(staged, carriers)
-            staged.unlink(missing_ok=True)
-            if checked.errors.rejected:
-                ctx["checked"] = checked
+        elif request.POST.get("confirm") and staged:
+            try:
+                job = report_job.start(
+                    Path(staged["folder"]), Path(staged["path"]), staged["name"], request.user
+                )
+            except JobBusy as exc:
+                ctx["error"] = str(exc)  # the file stays staged for a later confirmation
+                ctx["staged"] = staged
             else:
-                n = services.save_report_upload(checked, request.user)
-                messages.success(request, _("已导入 %(n)s 份年度报告") % {"n": n})
-                return redirect("carriers:list")
+                request.session.pop(STAGED_KEY, None)  # the job owns the file now
+                return redirect("jobs:detail", pk=job.pk)
+        elif request.POST.get("discard") and staged:
+            shutil.rmtree(staged["folder"], ignore_errors=True)
+            request.session.pop(STAGED_KEY, None)
+            messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
+            return redirect("carriers:report_upload")
         elif "file" in request.FILES:
             f = request.FILES["file"]
             suffix = Path(f.name).suffix.lower()
             if suffix not in (".xlsx", ".csv"):
                 ctx["error"] = _("请上传 .xlsx 或 .csv 文件")
             else:
-                with tempfile.NamedTemporaryFile(delete=False, suffix=suffix, prefix="carriers-") as tmp:
+                folder = report_job.staging_folder()
+                target = folder / f"reports{suffix}"
+                with open(target, "wb") as out:
                     for chunk in f.chunks():
-                        tmp.write(chunk)
-                checked = services.check_report_upload(Path(tmp.name), carriers)
+                        out.write(chunk)
+                checked = services.check_report_upload(target, carriers)
                 ctx["checked"] = checked
                 if checked.errors.rejected:
-                    Path(tmp.name).unlink(missing_ok=True)
+                    shutil.rmtree(folder, ignore_errors=True)
                 else:
-                    request.session["carriers_upload"] = tmp.name
+                    if staged:  # an earlier preview not confirmed
+                        shutil.rmtree(staged["folder"], ignore_errors=True)
+                    request.session[STAGED_KEY] = {"folder": str(folder), "path": str(target), "name": f.name}
         else:
             ctx["error"] = _("请选择文件")
     return render(request, "carriers/report_upload.html", ctx)

@@ -13,15 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
-from kechuang.accounts.models import Role
 from kechuang.carriers import services
 from kechuang.carriers.forms import DecisionForm, TalentForm
 from kechuang.carriers.models import TalentApplication
-from kechuang.carriers.vocabulary import TalentRoute
+from kechuang.carriers.vocabulary import TalentRoute, TalentStatus
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView
 
 DENIED = gettext_lazy("您的角色无权查看人才评价申报")
+SCORING = (TalentStatus.RECOMMENDED, TalentStatus.SCORED)
 
 
 class TalentList(ObjectListView):
@@ -52,22 +52,19 @@ class TalentList(ObjectListView):
 
 
 def _actions(user, app) -> list[str]:
-    """The workflow steps this user may take on this application now."""
+    """The workflow steps this user may take on this application now: who may take each step is
+    kechuang.access's (talent_recommend, talent_score, talent_decide); the state is the workflow's."""
     if not access.can_change(user, "talent_application", app):
         return []
-    role = user.role
     out = []
-    if role in (
-        Role.ENTERPRISE_USER,
-        Role.UNIVERSITY_USER,
-        Role.CARRIER_OPERATOR,
-        Role.BUREAU_STAFF,
-        Role.CITY_ADMIN,
-    ):
+    if access.can_change(user, "talent_recommend", app) and app.status == TalentStatus.SUBMITTED:
         out.append("recommend")
-    if role == Role.EXPERT:
-        out.append("score")
-    if role in (Role.BUREAU_STAFF, Role.CITY_ADMIN):
+    if access.can_change(user, "talent_score", app) and app.status in SCORING:
+        if services.declaration(app, user) is None:
+            out += ["declare_none", "declare_conflict"]
+        elif services.may_score(app, user):
+            out.append("score")
+    if access.can_change(user, "talent_decide", app):
         out += ["approve", "reject", "revoke"]
     return out
 
@@ -86,6 +83,11 @@ class TalentDetail(ObjectView):
             "actions": _actions(self.request.user, object),
             "form": DecisionForm(),
             "scores": object.scores.count(),
+            "declarations": object.declarations.all()
+            if access.can_change(self.request.user, "talent_decide")
+            else [],
+            "own_declaration": services.declaration(object, self.request.user),
+            "same_org": services.conflict_by_organisation(object, self.request.user),
         }
 
 
@@ -122,6 +124,10 @@ def action(request, pk: int):
         match d["decision"]:
             case "recommend":
                 services.recommend(app, d["text"] or _("同意推荐"))
+            case "declare_none":
+                services.declare(app, request.user, False)
+            case "declare_conflict":
+                services.declare(app, request.user, True, d["text"])
             case "score":
                 if d["score"] is None:
                     raise ValidationError(_("请填写评分（0–100）"))

@@ -1,0 +1,130 @@
+"""The annual-report upload: preview with every row error → confirm → a background job
+(kechuang.jobs) whose page shows the progress and then the reports written or the complete error
+report; all or nothing, also when the job is cancelled half-way or the file went stale."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import xlsxwriter
+
+from kechuang.carriers.models import CarrierReport
+from kechuang.jobs.models import Job, Status
+
+pytestmark = pytest.mark.django_db
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _jobs(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.JOBS_AUTOSTART_WORKER = False
+    settings.TASKS = IMMEDIATE
+
+
+def _xlsx(rows) -> io.BytesIO:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            sheet.write(r, c, v)
+    book.close()
+    buf.seek(0)
+    buf.name = "reports.xlsx"
+    return buf
+
+
+def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, login):
+    c = login("op_a")
+    before = CarrierReport.objects.count()
+    f = _xlsx(
+        [
+            ["载体编号", "年度", "场地使用率（%）", "创业导师数"],
+            ["A1", 2026, 80, 5],
+            ["B1", 2026, 70, 2],  # not the operator's carrier
+            ["A1", 2027, "很高", 1],  # not a number
+            ["A1", 2025, 80, 1],  # already filed
+        ]
+    )
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert "第 3 行「载体编号」" in page and "不是您可报送的载体" in page
+    assert "第 4 行「场地使用率（%）」" in page
+    assert "第 5 行「年度」" in page and "该年度报告已报送" in page
+    assert "整批未导入" in page and 'data-testid="upload-confirm"' not in page
+    assert c.post("/carriers/reports/upload/", {"confirm": "1"}).status_code == 200  # nothing to confirm
+    assert CarrierReport.objects.count() == before and not Job.objects.exists()
+
+
+def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
+    c = login("op_a")
+    f = _xlsx([["载体编号", "年度", "场地使用率（%）", "当年新获国家级称号"], ["A1", 2026, 88, "是"]])
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert "检查通过" in page and 'data-testid="upload-preview"' in page and "甲孵化器" in page
+    assert not CarrierReport.objects.filter(year=2026).exists() and not Job.objects.exists()
+    r = c.post("/carriers/reports/upload/", {"confirm": "1"})
+    job = Job.objects.get(kind="carrier_reports")
+    assert r.status_code == 302 and r["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == Status.SUCCEEDED, job.message
+    assert job.started_by == world.users["op_a"] and job.result["imported"] == 1
+    rep = CarrierReport.objects.get(carrier=world.a, year=2026)
+    assert rep.occupancy_rate == 88 and rep.new_national_title and rep.submitted_by == world.users["op_a"]
+    page = c.get(r["Location"]).content.decode()
+    assert 'data-testid="carrier-reports-result"' in page and "/carriers/c/A1/?year=2026" in page
+    # the staged file is gone with the job; a second confirmation has nothing to import
+    assert c.post("/carriers/reports/upload/", {"confirm": "1"}).status_code == 200
+    assert Job.objects.count() == 1
+
+
+def test_a_file_gone_stale_before_the_job_runs_fails_with_the_error_report(world, login, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run
+    c = login("op_a")
+    f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2027, 4]])
+    c.post("/carriers/reports/upload/", {"file": f})
+    c.post("/carriers/reports/upload/", {"confirm": "1"})
+    job = Job.objects.get(kind="carrier_reports")
+    CarrierReport.objects.create(carrier=world.a, year=2027, mentors=9)  # filed on the form meanwhile
+    from kechuang.jobs.services import run
+
+    run(job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.FAILED and "整批未导入" in job.message
+    assert job.errors[0]["rows"][0]["row"] == 2 and "已报送" in job.errors[0]["rows"][0]["message"]
+    assert CarrierReport.objects.get(carrier=world.a, year=2027).mentors == 9
+    page = c.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'data-testid="error-table"' in page and "/carriers/reports/upload/" in page
+
+
+def test_a_job_cancelled_half_way_writes_nothing(world, login, monkeypatch):
+    from kechuang.carriers import report_job
+    from kechuang.jobs import progress
+    from kechuang.jobs.services import Reporter
+
+    original = Reporter.__call__
+
+    def cancel_after_the_first_report(self, stage, done, total):
+        if stage == report_job.STAGE_WRITE and done == 1:
+            progress.request_cancel(self.job.pk)
+        original(self, stage, done, total)
+
+    monkeypatch.setattr(Reporter, "__call__", cancel_after_the_first_report)
+    c = login("op_a")
+    f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2026, 4], ["A1", 2027, 5]])
+    c.post("/carriers/reports/upload/", {"file": f})
+    c.post("/carriers/reports/upload/", {"confirm": "1"})
+    job = Job.objects.get(kind="carrier_reports")
+    assert job.status == Status.CANCELLED
+    assert not CarrierReport.objects.filter(year__in=[2026, 2027]).exists()
+
+
+def test_another_import_running_keeps_the_file_for_later(world, login):
+    from kechuang.jobs.services import enqueue
+
+    enqueue("carrier_reports", "carrier_reports", "another", {"path": "/nonexistent", "name": "x"})
+    Job.objects.update(status=Status.RUNNING)  # as if a worker held it
+    c = login("op_a")
+    c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])})
+    page = c.post("/carriers/reports/upload/", {"confirm": "1"}).content.decode()
+    assert "另一批数据正在处理" in page and 'data-testid="upload-confirm"' in page
+    assert not CarrierReport.objects.filter(year=2026).exists()
