@@ -92,6 +92,17 @@ def can_create(user, resource: str, candidate) -> bool:
     return _q_matches_unsaved(q, candidate)
 
 
+def could_view(user, resource: str, candidate) -> bool:
+    """Would the user see this (unsaved) object if it existed? For pages about something that has no
+    rows yet, such as a town nobody has reported for: the same scope as the rows it would have."""
+    q = _filter(user, resource, "view")
+    if q is None:
+        return False
+    if not q.children:
+        return True
+    return _q_matches_unsaved(q, candidate)
+
+
 def _q_matches_unsaved(q: Q, obj) -> bool:
     """Evaluate a simple Q (exact lookups, OR/AND, __contains on lists) against an unsaved object."""
     results = []

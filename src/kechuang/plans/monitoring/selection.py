@@ -39,7 +39,8 @@ def region_choices(user, plan: Plan) -> list[tuple[str, str]]:
 
 
 def resolve_region(user, plan: Plan, text: str | None, choices: list[tuple[str, str]]) -> str:
-    """A region name or code from the request → its code, if the user may see its data."""
+    """A region name or code from the request → its code, if the user may see its data (a region
+    without any data is added to ``choices``)."""
     if not text:
         return plan.region_code
     code = region_lookup().get(text.strip())
@@ -49,4 +50,9 @@ def resolve_region(user, plan: Plan, text: str | None, choices: list[tuple[str, 
         return code
     if Observation.objects.filter(indicator__plan=plan, region_code=code).exists():
         raise access.AccessDenied(_("无权查看该地区的数据"))
-    raise Http404(_("该地区暂无观测数据"))
+    # A region of the user's scope that nobody has reported for yet: the page says there are no
+    # data (a link from the town list must not end in an error). It joins the choices to be named.
+    if not access.could_view(user, "observation", Observation(region_code=code)):
+        raise access.AccessDenied(_("无权查看该地区的数据"))
+    choices.append((code, region_names().get(code, code)))
+    return code
