@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kechuang.portal import views
+from kechuang.transfer.views.public import scenarios
 
 app_name = "portal"
 urlpatterns = [
@@ -10,5 +11,6 @@ urlpatterns = [
     path("indicators/<str:code>.json", views.indicator_json, name="indicator_json"),
     path("search/", views.search, name="search"),
     path("map/", views.tile_map, name="map"),
+    path("scenarios/", scenarios, name="scenarios"),  # 应用场景清单 (kechuang.transfer)
     path("manage/", views.manage, name="manage"),
 ]

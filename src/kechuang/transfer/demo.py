@@ -25,9 +25,12 @@ from kechuang.transfer.models import (
     ConflictDeclaration,
     Demand,
     IncomePolicy,
+    Investment,
     Licence,
     MilestoneEvent,
     Objection,
+    OwnUse,
+    OwnUseProfit,
     Payment,
     RevenueReport,
     Scenario,
@@ -529,6 +532,62 @@ def _cases(institutions: list[OrgUnit], users: dict) -> int:
     return len(plans)
 
 
+INVESTMENT_COMPANY = "演示：东莞某新材料科技有限公司（作价投资）"
+CLOSED_DEMAND = (
+    "旧设备余热回收改造",
+    "厂里空压机和注塑机的余热白白排掉，想找能回收余热用于烘干的技术。",
+    "新能源与节能",
+    "已通过设备供应商的方案解决，不再需要对接",
+)
+
+
+def _income_and_corrections(institutions: list[OrgUnit], enterprises: list[OrgUnit], users: dict) -> int:
+    """作价投资 and 自行实施 with their profits (收益分配 beyond licences), a licence whose terms were
+    corrected once (version 2, the previous terms in the audit trail), and a closed demand."""
+    from kechuang.audit.context import acting_as
+    from kechuang.transfer.services import matching
+    from kechuang.transfer.services.licences import revise_licence, validate_terms, yaml_shape
+
+    if Investment.objects.filter(company=INVESTMENT_COMPANY).exists() or not enterprises:
+        return 0
+    by_code = {i.code: i for i in institutions}
+    slab, dgut = by_code["inst_slab"], by_code["univ_dgut"]
+    published = Achievement.objects.filter(status=v.AchievementStatus.PUBLISHED)
+    invested = published.filter(institution=slab).order_by("code").first()
+    used = published.filter(institution=dgut).order_by("code")[1:2].first()
+    if invested is None or used is None:
+        return 0
+    Investment.objects.create(
+        achievement=invested,
+        institution=slab,
+        company=INVESTMENT_COMPANY,
+        invested_on=date(2025, 9, 1),
+        valuation=1200,
+        equity=0.25,
+        recorded_by=users["slab"],
+    )
+    own = OwnUse.objects.create(
+        achievement=used, institution=dgut, mode=v.OwnUseMode.OWN, started_on=date(2023, 7, 1)
+    )
+    for year, profit in ((2023, 120), (2024, 260), (2025, -40), (2026, 400)):
+        OwnUseProfit.objects.create(own_use=own, year=year, profit=profit, recorded_by=users["tto"])
+    lic = Licence.objects.filter(code=LICENCES[1][0], version=1).select_related("achievement").first()
+    if lic is not None:
+        shape = yaml_shape(lic)
+        royalty = dict(shape.get("royalty") or {})
+        if royalty:
+            royalty["floor"] = float(royalty.get("floor") or 0) + 2
+            shape["royalty"] = royalty
+            with acting_as(users["tto"]):
+                revise_licence(lic, validate_terms(shape), "补充协议（演示）：每期保底提成提高 2 万元")
+    title, text, field, reason = CLOSED_DEMAND
+    d = Demand.objects.create(
+        enterprise=enterprises[0], credit_code=enterprises[0].credit_code, title=title, text=text, field=field
+    )
+    matching.close_demand(d, reason)
+    return 1
+
+
 @transaction.atomic
 def load_demo(seed: int = 2026) -> list[str]:
     institutions = _institutions()
@@ -552,6 +611,10 @@ def load_demo(seed: int = 2026) -> list[str]:
     n = _cases(institutions, users)
     if n:
         lines.append(f"成果转化：{n} 件安心屋事项（已结案、未通过、公示前）")
+    if _income_and_corrections(institutions, enterprises, users):
+        lines.append(
+            "成果转化：作价投资与自行实施各 1 项（收益分配）、1 份修改过条款的许可合同、1 项已关闭的需求"
+        )
     if lines:
         from kechuang.plans.models import Plan
 

@@ -217,14 +217,9 @@ class LicenceForm(forms.Form):
         d = super().clean()
         if self.errors:
             return d
-        try:
-            terms = yaml.load(d["terms"], Loader=SAFE_LOADER) or {}
-        except yaml.YAMLError as exc:
-            raise forms.ValidationError(_("条款不是合法的 YAML：%(e)s") % {"e": str(exc)[:200]}) from None
-        if not isinstance(terms, dict):
-            raise forms.ValidationError(_("条款须为映射（upfront: …, royalty: …）"))
+        terms = _terms_mapping(d["terms"])
         shape = {
-            **{k: (x.isoformat() if isinstance(x, date) else x) for k, x in terms.items()},
+            **terms,
             "code": d["code"],
             "achievement": d["achievement"].code,
             "licensee": d["licensee"].strip().upper(),
@@ -239,6 +234,61 @@ class LicenceForm(forms.Form):
             self.add_error("licensee", _("被许可方不在企业库中"))
         self.licensee_name = name
         return d
+
+
+class LicenceEditForm(forms.Form):
+    """A correction of a licence's terms: the code, achievement and licensee stay; the version the
+    form was opened at must still be the stored one (nothing overwritten unseen)."""
+
+    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    terms = forms.CharField(
+        label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),
+        max_length=20000,
+    )
+    reason = forms.CharField(
+        label=_("修改原因"), max_length=500, help_text=_("如「补充协议第 2 条调整提成比例」；记入审计日志")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, licence=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.licence = licence
+
+    def clean(self):
+        from kechuang.transfer.services import licences
+
+        d = super().clean()
+        if self.errors:
+            return d
+        if d["version"] != self.licence.version:
+            raise forms.ValidationError(
+                _("该许可合同已被他人改为第 %(v)s 版，请重新打开后再修改；您的修改未保存")
+                % {"v": self.licence.version}
+            )
+        terms = _terms_mapping(d["terms"])
+        shape = {
+            **terms,
+            "code": self.licence.code,
+            "achievement": self.licence.achievement.code,
+            "licensee": self.licence.licensee_code,
+            "signed_on": d["signed_on"].isoformat(),
+        }
+        try:
+            self.validated = licences.validate_terms(_dates_as_text(shape))
+        except LicenceError as exc:
+            raise forms.ValidationError(exc.problems) from None
+        return d
+
+
+def _terms_mapping(text: str) -> dict:
+    try:
+        terms = yaml.load(text, Loader=SAFE_LOADER) or {}
+    except yaml.YAMLError as exc:
+        raise forms.ValidationError(_("条款不是合法的 YAML：%(e)s") % {"e": str(exc)[:200]}) from None
+    if not isinstance(terms, dict):
+        raise forms.ValidationError(_("条款须为映射（upfront: …, royalty: …）"))
+    return {k: (x.isoformat() if isinstance(x, date) else x) for k, x in terms.items()}
 
 
 def _dates_as_text(data):

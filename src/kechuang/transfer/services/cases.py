@@ -4,14 +4,14 @@
 Rules: steps are done in order (none skipped); only the step's role may do it; the notice cannot end
 before its configured days have passed nor while an objection is unanswered; a step refused ends the
 case (failed). Every row is audited. ``dossier(case)`` writes the due-diligence exemption record
-(尽职免责) as .docx: each step with who and when, the notice and objections, the conflict-of-interest
+(尽职免责) as .docx (and ``dossier_pdf.render`` as PDF): each step with who and when, the notice and objections, the conflict-of-interest
 declarations, the valuation — and the steps that are missing or late.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -212,42 +212,50 @@ def review(case: TransferCase) -> list[StepRow]:
     return rows
 
 
-def dossier(case: TransferCase) -> bytes:
-    """The due-diligence exemption record (尽职免责) of a closed or failed case, as .docx."""
-    from docx import Document
-    from docx.shared import Pt
+@dataclass
+class Block:
+    """One piece of the dossier, the same in every format: a title, a heading, a paragraph, a
+    bullet, or a table (headers and rows of text)."""
 
+    kind: str  # title | heading | text | bullet | table
+    text: str = ""
+    headers: tuple[str, ...] = ()
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def dossier_blocks(case: TransferCase) -> list[Block]:
+    """The due-diligence exemption record (尽职免责) of a closed or failed case, format-free: each
+    step with who and when, missing and late steps listed (never left out), the valuation, the notice
+    and objections, the conflict-of-interest declarations."""
     if case.state == v.CaseState.OPEN:
         raise WorkflowError(_("只有已结案或已终止的事项可以生成尽职免责材料"))
     rows = review(case)
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(10.5)
-    doc.add_heading(_("科技成果转化尽职免责材料"), level=0)
+    out = [Block("title", _("科技成果转化尽职免责材料"))]
     a = case.achievement
-    doc.add_paragraph(
-        _("事项：%(a)s《%(t)s》%(k)s给 %(c)s；完成单位：%(i)s；状态：%(s)s；生成时间：%(now)s")
-        % {
-            "a": a.code,
-            "t": a.title,
-            "k": case.get_kind_display(),
-            "c": case.counterparty,
-            "i": case.institution.name,
-            "s": case.get_state_display(),
-            "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-        }
+    out.append(
+        Block(
+            "text",
+            _("事项：%(a)s《%(t)s》%(k)s给 %(c)s；完成单位：%(i)s；状态：%(s)s；生成时间：%(now)s")
+            % {
+                "a": a.code,
+                "t": a.title,
+                "k": case.get_kind_display(),
+                "c": case.counterparty,
+                "i": case.institution.name,
+                "s": case.get_state_display(),
+                "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            },
+        )
     )
     problems = [r for r in rows if r.missing or r.late_days]
-    doc.add_heading(_("缺失或超期的环节"), level=1)
-    if problems:
-        for r in problems:
-            text = (
-                _("缺失：%(s)s（应由%(role)s办理）")
-                if r.missing
-                else _("超期 %(d)s 天：%(s)s（时限 %(due)s）")
-            )
-            doc.add_paragraph(
+    out.append(Block("heading", _("缺失或超期的环节")))
+    for r in problems:
+        text = (
+            _("缺失：%(s)s（应由%(role)s办理）") if r.missing else _("超期 %(d)s 天：%(s)s（时限 %(due)s）")
+        )
+        out.append(
+            Block(
+                "bullet",
                 text
                 % {
                     "s": r.step.label,
@@ -255,82 +263,122 @@ def dossier(case: TransferCase) -> bytes:
                     "d": r.late_days,
                     "due": r.done.due_on if r.done else "",
                 },
-                style="List Bullet",
             )
-    else:
-        doc.add_paragraph(_("无：全部环节按顺序、在时限内办理。"))
-    doc.add_heading(_("办理环节"), level=1)
-    table = doc.add_table(rows=1, cols=7)
-    table.style = "Table Grid"
-    for cell, h in zip(
-        table.rows[0].cells,
-        (_("环节"), _("责任角色"), _("办理人"), _("办理时间"), _("时限"), _("结论"), _("意见与材料")),
-        strict=True,
-    ):
-        cell.text = h
+        )
+    if not problems:
+        out.append(Block("text", _("无：全部环节按顺序、在时限内办理。")))
+    out.append(Block("heading", _("办理环节")))
+    table = Block(
+        "table",
+        headers=(_("环节"), _("责任角色"), _("办理人"), _("办理时间"), _("时限"), _("结论"), _("意见与材料")),
+    )
     for r in rows:
-        c = table.add_row().cells
-        c[0].text, c[1].text = str(r.step.label), str(Role(r.step.role).label)
         if r.done is None:
-            c[2].text = _("（缺失）") if r.missing else _("（未到）")
+            missing = _("（缺失）") if r.missing else _("（未到）")
+            table.rows.append([str(r.step.label), str(Role(r.step.role).label), missing, "", "", "", ""])
             continue
         s = r.done
-        c[2].text = s.done_by_name
-        c[3].text = timezone.localtime(s.done_at).strftime("%Y-%m-%d %H:%M")
-        c[4].text = s.due_on.isoformat() + (
-            _("（超期 %(d)s 天）") % {"d": r.late_days} if r.late_days else ""
+        table.rows.append(
+            [
+                str(r.step.label),
+                str(Role(r.step.role).label),
+                s.done_by_name,
+                timezone.localtime(s.done_at).strftime("%Y-%m-%d %H:%M"),
+                s.due_on.isoformat() + (_("（超期 %(d)s 天）") % {"d": r.late_days} if r.late_days else ""),
+                _("通过") if s.approved else _("不通过"),
+                "；".join(x for x in (s.comment, s.documents and _("材料：") + s.documents) if x),
+            ]
         )
-        c[5].text = _("通过") if s.approved else _("不通过")
-        c[6].text = "；".join(x for x in (s.comment, s.documents and _("材料：") + s.documents) if x)
-    doc.add_heading(_("价值评估"), level=1)
+    out.append(table)
+    out.append(Block("heading", _("价值评估")))
     if case.valuation is not None:
-        doc.add_paragraph(
-            _("评估价值 %(v)s 万元（方法：%(m)s）；交易价格 %(p)s 万元。")
-            % {
-                "v": f"{case.valuation:g}",
-                "m": case.valuation_method or "—",
-                "p": f"{case.price:g}" if case.price is not None else "—",
-            }
+        out.append(
+            Block(
+                "text",
+                _("评估价值 %(v)s 万元（方法：%(m)s）；交易价格 %(p)s 万元。")
+                % {
+                    "v": f"{case.valuation:g}",
+                    "m": case.valuation_method or "—",
+                    "p": f"{case.price:g}" if case.price is not None else "—",
+                },
+            )
         )
     else:
-        doc.add_paragraph(_("无评估记录。"))
-    doc.add_heading(_("公示与异议"), level=1)
+        out.append(Block("text", _("无评估记录。")))
+    out.append(Block("heading", _("公示与异议")))
     ends = notice_ends(case)
-    doc.add_paragraph(
-        _("公示 %(n)s 天%(e)s。")
-        % {"n": case.notice_days, "e": _("，至 %(d)s") % {"d": ends} if ends else ""}
+    out.append(
+        Block(
+            "text",
+            _("公示 %(n)s 天%(e)s。")
+            % {"n": case.notice_days, "e": _("，至 %(d)s") % {"d": ends} if ends else ""},
+        )
     )
     objections = list(case.objections.all())
     if not objections:
-        doc.add_paragraph(_("公示期间未收到异议。"))
+        out.append(Block("text", _("公示期间未收到异议。")))
     for o in objections:
-        doc.add_paragraph(
-            _("%(d)s %(who)s：%(t)s —— 答复（%(ad)s）：%(a)s")
-            % {
-                "d": o.raised_on,
-                "who": o.raised_by,
-                "t": o.text,
-                "ad": o.answered_on or "—",
-                "a": o.answer or _("未答复"),
-            },
-            style="List Bullet",
+        out.append(
+            Block(
+                "bullet",
+                _("%(d)s %(who)s：%(t)s —— 答复（%(ad)s）：%(a)s")
+                % {
+                    "d": o.raised_on,
+                    "who": o.raised_by,
+                    "t": o.text,
+                    "ad": o.answered_on or "—",
+                    "a": o.answer or _("未答复"),
+                },
+            )
         )
-    doc.add_heading(_("利益冲突声明"), level=1)
+    out.append(Block("heading", _("利益冲突声明")))
     declarations = list(case.declarations.all())
     if not declarations:
-        doc.add_paragraph(_("无利益冲突声明记录。"))
+        out.append(Block("text", _("无利益冲突声明记录。")))
     for d in declarations:
-        doc.add_paragraph(
-            _("%(d)s %(p)s：%(c)s %(t)s")
-            % {
-                "d": d.declared_on,
-                "p": d.person,
-                "c": _("存在利益冲突") if d.has_conflict else _("无利益冲突"),
-                "t": d.text,
-            },
-            style="List Bullet",
+        out.append(
+            Block(
+                "bullet",
+                _("%(d)s %(p)s：%(c)s %(t)s")
+                % {
+                    "d": d.declared_on,
+                    "p": d.person,
+                    "c": _("存在利益冲突") if d.has_conflict else _("无利益冲突"),
+                    "t": d.text,
+                },
+            )
         )
-    doc.add_paragraph(_("以上内容由平台根据办理记录与审计日志自动生成，办理记录不可修改。"))
+    out.append(Block("text", _("以上内容由平台根据办理记录与审计日志自动生成，办理记录不可修改。")))
+    return out
+
+
+def dossier(case: TransferCase) -> bytes:
+    """The due-diligence exemption record (尽职免责) of a closed or failed case, as .docx."""
+    from docx import Document
+    from docx.shared import Pt
+
+    blocks = dossier_blocks(case)
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(10.5)
+    for b in blocks:
+        if b.kind == "title":
+            doc.add_heading(b.text, level=0)
+        elif b.kind == "heading":
+            doc.add_heading(b.text, level=1)
+        elif b.kind == "bullet":
+            doc.add_paragraph(b.text, style="List Bullet")
+        elif b.kind == "table":
+            table = doc.add_table(rows=1, cols=len(b.headers))
+            table.style = "Table Grid"
+            for cell, h in zip(table.rows[0].cells, b.headers, strict=True):
+                cell.text = h
+            for row in b.rows:
+                for cell, text in zip(table.add_row().cells, row, strict=True):
+                    cell.text = text
+        else:
+            doc.add_paragraph(b.text)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -222,6 +222,65 @@ def create_licence(lic, achievement: Achievement, name: str, state: str = v.Lice
     )
 
 
+# A licence whose terms may still be corrected (a completed or terminated one is settled).
+EDITABLE_STATES = (v.LicenceState.DRAFT, v.LicenceState.ACTIVE, v.LicenceState.SUSPENDED)
+
+
+class LicenceEditError(Exception):
+    pass
+
+
+@transaction.atomic
+def revise_licence(licence: Licence, lic, reason: str) -> Licence:
+    """Correct a licence's terms (and signing date): a new version with its reason. The audit trail
+    keeps the previous terms (the row's before/after); the schedule is recomputed from the new terms."""
+    if licence.state not in EDITABLE_STATES:
+        raise LicenceEditError(_("「%(s)s」的许可合同不能再修改条款") % {"s": licence.get_state_display()})
+    locked = Licence.objects.select_for_update().get(pk=licence.pk)
+    if locked.version != licence.version:
+        raise LicenceEditError(_("该许可合同已被他人修改，请重新打开"))
+    terms = terms_dict(lic)
+    for key in ("code", "achievement", "licensee", "signed_on"):
+        terms.pop(key, None)
+    if terms == locked.terms and lic.signed_on == locked.signed_on:
+        raise LicenceEditError(_("条款没有变化，未保存新版本"))
+    locked.terms, locked.signed_on = terms, lic.signed_on
+    locked.version += 1
+    locked.revision_note = reason.strip()
+    locked.save()
+    return locked
+
+
+def revisions(licence: Licence) -> list[dict]:
+    """The licence's earlier versions from the audit trail, newest first: version, who, when, why, and
+    the terms as they were before (YAML)."""
+    import yaml
+
+    from kechuang.audit.models import Action, ObjectChange
+
+    changes = ObjectChange.objects.filter(
+        object_type="transfer.licence", object_id=str(licence.pk), action=Action.UPDATE
+    ).order_by("-time", "-pk")
+    out = []
+    for c in changes:
+        before, after = c.before or {}, c.after or {}
+        if before.get("terms") == after.get("terms") and before.get("signed_on") == after.get("signed_on"):
+            continue  # a change of state, not of terms
+        out.append(
+            {
+                "version": after.get("version"),
+                "previous": before.get("version"),
+                "by": c.user_name,
+                "at": c.time,
+                "reason": after.get("revision_note", ""),
+                "signed_on": before.get("signed_on"),
+                "terms": yaml.safe_dump(before.get("terms") or {}, allow_unicode=True, sort_keys=False),
+                "change": c,
+            }
+        )
+    return out
+
+
 def validate_terms(shape: dict) -> object:
     """One licence's YAML dict validated by the engine (LicenceError in Chinese)."""
     return validate_licences([shape], _("许可合同"))[0]

@@ -54,7 +54,10 @@ def rank_achievements(
 
 
 def achievements_for_demand(user, demand: Demand, top: int = 10) -> list[dict]:
-    """The published achievements that best fit a demand, with the achievement rows attached."""
+    """The published achievements that best fit a demand, with the achievement rows attached (none
+    for a closed demand: it has left the matching)."""
+    if demand.status == v.DemandStatus.CLOSED:
+        return []
     ranked = rank_achievements(
         f"{demand.title}。{demand.text}",
         achievement_frame(),
@@ -129,10 +132,34 @@ def demands_for(user, achievement: Achievement, top: int = 5) -> list[dict]:
 
 
 @transaction.atomic
+def close_demand(demand: Demand, reason: str) -> Demand:
+    """The enterprise closes its demand (with a reason): it leaves the matching — no ranking, no new
+    match — and its matches not yet signed are dropped with the reason as their note."""
+    from django.utils import timezone
+
+    reason = reason.strip()
+    if not reason:
+        raise MatchError(_("请写明关闭原因"))
+    if demand.status == v.DemandStatus.CLOSED:
+        raise MatchError(_("该需求已关闭"))
+    demand.status = v.DemandStatus.CLOSED
+    demand.closed_reason = reason[:500]
+    demand.closed_at = timezone.now()
+    demand.save()
+    note = _("需求已关闭：%(r)s") % {"r": reason}
+    for m in demand.matches.exclude(state__in=(v.MatchState.SIGNED, v.MatchState.DROPPED)):
+        m.state, m.note = v.MatchState.DROPPED, note[:500]
+        m.save()  # audited, one by one
+    return demand
+
+
+@transaction.atomic
 def propose(
     demand: Demand | None, achievement: Achievement, score: float, terms: list[str], scenario=None
 ) -> Match:
-    """A match (or the existing one for the same pair)."""
+    """A match (or the existing one for the same pair); never for a closed demand."""
+    if demand is not None and demand.status == v.DemandStatus.CLOSED:
+        raise MatchError(_("该需求已关闭，不再对接"))
     match, _created = Match.objects.get_or_create(
         demand=demand,
         scenario=scenario,

@@ -54,8 +54,11 @@ class CaseDetail(ObjectView):
         mine = (
             step is not None and user.role == step.role and access.can_change(user, "transfer_case", object)
         )
+        from kechuang.transfer.services import dossier_pdf
+
         return {
             "case": object,
+            "pdf_available": dossier_pdf.available(),
             "rows": service.review(object),
             "next": step,
             "next_role": Role(step.role).label if step else "",
@@ -193,6 +196,30 @@ def dossier(request, pk):
     return response
 
 
+@login_required
+def dossier_pdf(request, pk):
+    """The same dossier as PDF (fpdf2 with a Chinese font; services.dossier_pdf)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from kechuang.transfer.services import dossier_pdf as pdf
+
+    case = _case(request, pk, "view")
+    if not pdf.available():
+        messages.error(request, _("本机没有可用的中文字体或 PDF 组件，无法生成 PDF；请下载 Word 版"))
+        return redirect(case.get_absolute_url())
+    try:
+        blocks = service.dossier_blocks(case)
+    except service.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(case.get_absolute_url())
+    name = f"尽职免责材料-{case.achievement.code}-{case.pk}.pdf"
+    record_export(request.resolver_match.view_name, name)
+    response = HttpResponse(pdf.render(blocks), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
 urlpatterns = [
     path("cases/", CaseList.as_view(), name="cases"),
     path("cases/new/", new_case, name="case_new"),
@@ -202,4 +229,5 @@ urlpatterns = [
     path("cases/<int:pk>/objection/<int:objection>/answer/", answer_objection, name="case_answer"),
     path("cases/<int:pk>/declaration/", add_declaration, name="case_declaration"),
     path("cases/<int:pk>/dossier/", dossier, name="case_dossier"),
+    path("cases/<int:pk>/dossier.pdf", dossier_pdf, name="case_dossier_pdf"),
 ]

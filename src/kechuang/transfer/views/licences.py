@@ -20,6 +20,7 @@ from kechuang.transfer.forms import (
     AsOfForm,
     EventForm,
     IncomePolicyForm,
+    LicenceEditForm,
     LicenceForm,
     PaymentForm,
     RevenueReportForm,
@@ -102,6 +103,9 @@ class LicenceDetail(ObjectView):
             "d": service.distribution(object, as_of),
             "yaml": _yaml(object),
             "moves": [(s.value, s.label) for s in STATE_MOVES.get(object.state, ())],
+            "may_edit": access.can_change(user, "transfer_licence", object)
+            and object.state in service.EDITABLE_STATES,
+            "revisions": service.revisions(object),
         }
 
 
@@ -223,6 +227,44 @@ def new_licence(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def edit_licence(request, code):
+    """The institution corrects a licence's terms: preview of the new schedule, then a new version
+    with its reason; the previous terms stay in the audit trail and on the licence page."""
+    lic = _licence_for(request, code, "transfer_licence")
+    if lic.state not in service.EDITABLE_STATES:
+        messages.error(request, _("「%(s)s」的许可合同不能再修改条款") % {"s": lic.get_state_display()})
+        return redirect(lic.get_absolute_url())
+    initial = {"signed_on": lic.signed_on, "terms": _terms_yaml(lic.terms), "version": lic.version}
+    form = LicenceEditForm(request.POST or None, initial=initial, licence=lic)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                saved = service.revise_licence(lic, form.validated, form.cleaned_data["reason"])
+            except service.LicenceEditError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, _("已保存第 %(v)s 版条款，应付计划已按新条款重算") % {"v": saved.version}
+                )
+                return redirect(saved.get_absolute_url())
+        shape = {**service.yaml_shape(lic), **service.terms_dict(form.validated)}
+        preview = service.schedule(lic, date.today(), terms=shape)
+    return render(
+        request,
+        "transfer/licence_edit.html",
+        {"form": form, "lic": lic, "preview": preview, "current": service.schedule(lic, date.today())},
+    )
+
+
+def _terms_yaml(terms: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(terms, allow_unicode=True, sort_keys=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def import_licences(request):
     access.scoped(request.user, "transfer_licence", Licence.objects.none(), "change")
     form = YamlUploadForm(request.POST or None, request.FILES or None)
@@ -274,4 +316,5 @@ urlpatterns = [
     path("licences/<str:code>/event/", add_event, name="licence_event"),
     path("licences/<str:code>/payment/", add_payment, name="licence_payment"),
     path("licences/<str:code>/state/", change_state, name="licence_state"),
+    path("licences/<str:code>/edit/", edit_licence, name="licence_edit"),
 ]

@@ -59,8 +59,22 @@ class DemandDetail(ObjectView):
             "matches": access.visible(
                 user, "transfer_match", object.matches.select_related("achievement", "manager")
             ),
-            "may_propose": access.can_change(user, "transfer_match"),
+            "may_propose": access.can_change(user, "transfer_match")
+            and object.status != v.DemandStatus.CLOSED,
+            "may_close": access.can_change(user, "demand", object) and object.status != v.DemandStatus.CLOSED,
         }
+
+
+@login_required
+@require_POST
+def close_demand(request, pk):
+    demand = get_object_or_404(access.scoped(request.user, "demand", Demand.objects.all(), "change"), pk=pk)
+    try:
+        matching.close_demand(demand, request.POST.get("reason", ""))
+        messages.success(request, _("已关闭需求，不再参与匹配"))
+    except matching.MatchError as exc:
+        messages.error(request, str(exc))
+    return redirect(demand.get_absolute_url())
 
 
 @login_required
@@ -95,7 +109,11 @@ def propose(request, pk):
         return redirect(demand.get_absolute_url())
     ranked = {r["achievement"]: r for r in matching.achievements_for_demand(request.user, demand, top=50)}
     r = ranked.get(a.code, {"score": 0, "terms": []})
-    m = matching.propose(demand, a, r["score"], r["terms"])
+    try:
+        m = matching.propose(demand, a, r["score"], r["terms"])
+    except matching.MatchError as exc:
+        messages.error(request, str(exc))
+        return redirect(demand.get_absolute_url())
     if request.user.role == Role.TECH_MANAGER and m.manager_id is None:
         m.manager = request.user
         m.save()
@@ -284,6 +302,7 @@ urlpatterns = [
     path("demands/new/", new_demand, name="demand_new"),
     path("demands/<int:pk>/", DemandDetail.as_view(), name="demand"),
     path("demands/<int:pk>/propose/", propose, name="demand_propose"),
+    path("demands/<int:pk>/close/", close_demand, name="demand_close"),
     path("matches/", MatchList.as_view(), name="matches"),
     path("matches/<int:pk>/", MatchDetail.as_view(), name="match"),
     path("matches/<int:pk>/state/", match_state, name="match_state"),
