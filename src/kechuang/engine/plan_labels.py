@@ -26,7 +26,7 @@ OPENSDG_LABELS: dict[str, str] = {
     "moderate_progress": "有所进展，需加快",
     "limited_progress": "进展有限",
     "deterioration": "逆向恶化",
-    "not_available": "无法评估",
+    "not_available": "尚无法计算（基期之后尚无观测值）",
 }
 
 GROWTH_MODEL_LABELS: dict[str, str] = {
