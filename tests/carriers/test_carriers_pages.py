@@ -184,3 +184,18 @@ def test_evaluation_results_export_to_excel_within_the_scope(world, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("载体编号", "载体", "评价模板")
     assert [row[0] for row in rows[1:]] == ["A1"]  # the operator's own carrier only
+
+
+def test_the_operator_and_the_applicant_land_on_their_own_things(world, login):
+    from kechuang.carriers import services
+
+    page = login("op_a").get("/carriers/").content.decode()
+    assert 'data-testid="my-carriers"' in page and "/carriers/c/A1/" in page and "乙众创空间" not in page
+    assert "/carriers/reports/upload/" in page and "/carriers/talent/apply/" not in page
+    mine = services.submit_application(
+        world.users["app_1"], "X1", person_name="甲", employer_name="某单位", region_code="441900401",
+        route="recognition", claimed_class="C",
+    )  # fmt: skip
+    page = login("app_1").get("/carriers/").content.decode()
+    assert 'data-testid="my-applications"' in page and f"/carriers/talent/{mine.pk}/" in page
+    assert "/carriers/talent/apply/" in page and 'data-testid="my-carriers"' not in page

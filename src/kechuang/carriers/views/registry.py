@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from kechuang import access
 from kechuang.carriers import report_job, services
 from kechuang.carriers.forms import CarrierFilterForm, ReportForm
-from kechuang.carriers.models import Carrier, CarrierReport, IncubatedEnterprise
+from kechuang.carriers.models import Carrier, CarrierReport, IncubatedEnterprise, TalentApplication
 from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind
 from kechuang.jobs.services import JobBusy
 from kechuang.regions import region_names
@@ -54,7 +54,36 @@ def home(request):
     if access.can_view(user, "carrier"):
         mine = access.visible(user, "carrier", Carrier.objects.all())
         counts = [(label, mine.filter(kind=kind).count()) for kind, label in CarrierKind.choices]
-    return render(request, "carriers/home.html", {"sections": sections, "counts": counts})
+    actions = [
+        (name, label)
+        for name, label in (
+            ("carriers:talent_apply", _("申报人才分类评价")),
+            ("carriers:report_upload", _("上传年度报告")),
+        )
+        if access.may_open(user, name)
+    ]
+    # an operator's own carriers and an applicant's own applications, on its landing page
+    mine = (
+        access.visible(user, "carrier", Carrier.objects.all())[:20]
+        if access.scope_kind(user, "carrier") == "own_org"
+        else []
+    )
+    applications = (
+        access.visible(user, "talent_application", TalentApplication.objects.all())[:20]
+        if access.scope_kind(user, "talent_application") == "own_user"
+        else []
+    )
+    return render(
+        request,
+        "carriers/home.html",
+        {
+            "sections": sections,
+            "counts": counts,
+            "actions": actions,
+            "mine": mine,
+            "applications": applications,
+        },
+    )
 
 
 class CarrierList(ObjectListView):
