@@ -89,7 +89,12 @@ def test_contract_import_accepts_a_clean_file(transfer_world, client_for):
     from kechuang.transfer.models import TechContract
 
     text = CONTRACT_HEADER + "JS-1,2025-03-01,技术开发,甲公司,虎门镇,乙公司,广东省,100,80,电子信息技术\n"
-    _upload(client_for("bureau"), reverse("transfer:contract_import"), "登记.csv", text)
+    bureau = client_for("bureau")
+    preview = _upload(bureau, reverse("transfer:contract_import"), "登记.csv", text)
+    assert 'data-testid="upload-ok"' in preview.content.decode()
+    assert not TechContract.objects.exists()  # the preview writes nothing
+    confirm = {"action": "import", "token": preview.context["token"]}
+    assert bureau.post(reverse("transfer:contract_import"), confirm).status_code == 302
     c = TechContract.objects.get(registration_no="JS-1")
     assert c.seller_region == "441900121" and c.field == "电子信息" and c.amount == 100
     # the same registration number again is refused, not overwritten

@@ -130,7 +130,10 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("企业名录或企业年度数据文件（CSV、XLSX，可多选）"))
+    # An empty file is accepted here so that the reader says, as for every upload, that it holds no data.
+    files = MultipleFileField(
+        label=_("企业名录或企业年度数据文件（CSV、XLSX，可多选）"), allow_empty_file=True
+    )
 
 
 @dataclass

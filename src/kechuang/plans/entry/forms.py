@@ -62,4 +62,5 @@ class ObservationForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("数据文件（CSV 或 Excel .xlsx）"))
+    # An empty file is accepted here so that the reader says, as for every upload, that it holds no data.
+    file = forms.FileField(label=_("数据文件（CSV 或 Excel .xlsx）"), allow_empty_file=True)

@@ -10,6 +10,7 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kechuang.engine.tables import empty_file_message
 from kechuang.engine.transfer.achievements import read_achievements
 from kechuang.transfer import vocabulary as v
 from kechuang.transfer.models import Achievement, IPRight, split_list
@@ -94,6 +95,10 @@ def check_file(path: Path, institution, name: str = "") -> list[dict]:
     frame, errors = read_achievements(path)
     if errors:
         raise AchievementImportError([RowError(e.row, e.column, e.value, e.message) for e in errors])
+    if not frame.height:  # only the header (an empty template): nothing to import, and say so
+        raise AchievementImportError(
+            [RowError(0, "", "", empty_file_message(name or path.name, header_only=True))]
+        )
     names = (
         [x for x in (institution.name, institution.short_name, institution.code) if x] if institution else []
     )

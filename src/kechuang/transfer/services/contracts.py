@@ -20,7 +20,13 @@ from django.db import transaction
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
-from kechuang.engine.tables import TableReadError, read_table
+from kechuang.engine.tables import (
+    TableReadError,
+    bad_chars_expr,
+    blank_rows,
+    empty_file_message,
+    read_table,
+)
 from kechuang.engine.transfer.fields import canonical_field
 from kechuang.regions import CITY_CODE, region_lookup, town_rows
 from kechuang.transfer import vocabulary as v
@@ -47,11 +53,12 @@ class ContractImportError(Exception):
 
 
 def _err(frame: pl.DataFrame, mask: pl.Expr, column: str, message: str) -> pl.DataFrame:
+    """The failing rows; a cell holding an invisible character (control, full-width space…) names it."""
     return frame.filter(mask).select(
         pl.col("_row").alias("row"),
         pl.lit(v.CONTRACT_HEADERS[column]).alias("column"),
         pl.col(column).cast(pl.Utf8).fill_null("").str.slice(0, 50).alias("value"),
-        pl.lit(message).alias("message"),
+        pl.concat_str([bad_chars_expr(pl.col(column).cast(pl.Utf8)), pl.lit(message)]).alias("message"),
     )
 
 
@@ -81,6 +88,10 @@ def check_file(path: Path, name: str = "") -> pl.DataFrame:
             header_errors.append((1, v.CONTRACT_HEADERS[c], "", "缺少必需的列"))
     if header_errors:
         raise ContractImportError(pl.DataFrame(header_errors, schema=schema, orient="row"))
+    raw = raw.filter(~blank_rows(raw))  # a sheet's trailing empty rows are no data
+    if not raw.height:
+        message = empty_file_message(name, header_only=True)
+        raise ContractImportError(pl.DataFrame([(0, "", "", message)], schema=schema, orient="row"))
     f = raw.rename(rename).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     for c in v.CONTRACT_HEADERS:
         if c not in f.columns:

@@ -3,12 +3,8 @@ exports (all or nothing), the turnover charts and the feed of the plan indicator
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import polars as pl
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -24,7 +20,7 @@ from kechuang.transfer.forms import ALL, UploadForm
 from kechuang.transfer.models import TechContract
 from kechuang.transfer.services import contracts as service
 from kechuang.web.generic import ObjectListView
-from kechuang.web.uploads import upload_too_large
+from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看技术合同登记")
 TARGET = 200.0  # 亿元 by 2030 (plan indicator 5)
@@ -190,33 +186,64 @@ def feed(request):
     return redirect("transfer:contract_stats")
 
 
+STAGED_KEY = "contract_upload"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_contracts(request):
+    """Choose a registry export → the preview (every row error, or the contracts and a confirm button)
+    → confirm → imported (web.uploads: the one upload flow)."""
     access.scoped(request.user, "tech_contract", TechContract.objects.none(), "change")
-    form = UploadForm(request.POST or None, request.FILES or None)
-    errors, refused = None, ""
-    if request.method == "POST":
+    form, errors, refused, preview, token = UploadForm(), None, "", None, ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("import", "cancel"):
+        staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+        if staged is None:
+            messages.error(request, expired_message())
+            return redirect("transfer:contract_import")
+        if action == "cancel":
+            staged.discard(request)
+            messages.info(request, _("已放弃本次导入，没有写入任何数据。"))
+            return redirect("transfer:contract_import")
+        try:
+            frame = service.check_file(staged.path, staged.name)  # again: the registry may have changed
+        except service.ContractImportError as exc:
+            errors = exc.rows
+        else:
+            n = service.import_contracts(frame, f"{staged.name}（{request.user}，登记系统导出）")
+            messages.success(request, _("已导入 %(n)s 份技术合同") % {"n": n})
+            return redirect("transfer:contracts")
+        finally:
+            staged.discard(request)
+    elif request.method == "POST":
         if upload_too_large(request):
-            refused = _("文件超过 %(mb)s MB 的上限，未接收。") % {"mb": settings.MAX_UPLOAD_MB}
-        elif form.is_valid():
-            f = form.cleaned_data["file"]
-            with tempfile.NamedTemporaryFile(suffix=Path(f.name).suffix.lower()) as tmp:
-                for chunk in f.chunks():
-                    tmp.write(chunk)
-                tmp.flush()
+            refused = too_large_message()
+        else:
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                staged = StagedFile.stash(request, STAGED_KEY, form.cleaned_data["file"])
                 try:
-                    frame = service.check_file(Path(tmp.name), f.name)
+                    frame = service.check_file(staged.path, staged.name)
                 except service.ContractImportError as exc:
                     errors = exc.rows
+                    staged.discard(request)
                 else:
-                    n = service.import_contracts(frame, f"{f.name}（{request.user}，登记系统导出）")
-                    messages.success(request, _("已导入 %(n)s 份技术合同") % {"n": n})
-                    return redirect("transfer:contracts")
+                    preview, token = (
+                        {"name": staged.name, "rows": frame.height, "sample": frame.head(20).to_dicts()},
+                        staged.token,
+                    )
     return render(
         request,
         "transfer/contract_import.html",
-        {"form": form, "errors": errors, "refused": refused, "headers": v.CONTRACT_HEADERS},
+        {
+            "form": form,
+            "errors": errors,
+            "refused": refused,
+            "headers": v.CONTRACT_HEADERS,
+            "preview": preview,
+            "token": token,
+        },
     )
 
 
