@@ -6,8 +6,6 @@ pair and turns the answers into the choices a form or an Excel template offers.
 
 from __future__ import annotations
 
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from django.db.models import Count, Q
 
 from kechuang import access
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
-from kechuang.plans.observations import ImportResult, enter_value, import_file
+from kechuang.plans.observations import enter_value
 from kechuang.regions import CITY_CODE, region_names
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -70,26 +68,6 @@ def enter(
 ):
     """One value from the web form (raises ObservationImportError with the row's problems)."""
     return enter_value(plan, user, indicator, region_code, year, value, source, note)
-
-
-def _safe_name(name: str) -> str:
-    stem = Path(name or "upload").name
-    stem = re.sub(r"[^\w.\-（）()\u4e00-\u9fff]+", "_", stem).strip("._") or "upload"
-    return stem[:120]
-
-
-def import_upload(uploaded, plan: Plan, user) -> ImportResult:
-    """Store an uploaded CSV/XLSX under its own name in a private temporary folder and import it.
-
-    All or nothing: raises ObservationImportError (nothing written) when any row is bad.
-    """
-    name = _safe_name(uploaded.name)
-    with tempfile.TemporaryDirectory(prefix="kc-upload-") as folder:
-        path = Path(folder) / name
-        with path.open("wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
-        return import_file(path, plan, user=user)
 
 
 def suffix_ok(name: str) -> bool:
