@@ -240,7 +240,9 @@ class LicenceEditForm(forms.Form):
     """A correction of a licence's terms: the code, achievement and licensee stay; the version the
     form was opened at must still be the stored one (nothing overwritten unseen)."""
 
-    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     terms = forms.CharField(
         label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),

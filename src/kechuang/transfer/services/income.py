@@ -55,6 +55,10 @@ class InvestmentDistribution:
     policy: IncomePolicy | None
     problem: str = ""
 
+    @property
+    def share_label(self) -> str:
+        return f"{self.team_share:.0%}"
+
 
 def investment_distribution(inv: Investment, policy: IncomePolicy | None = None) -> InvestmentDistribution:
     policy = policy if policy is not None else policy_for(inv.institution_id)
@@ -77,6 +81,10 @@ class OwnUseDistribution:
     per_inventor: list[tuple[str, float, float]]
     policy: IncomePolicy | None
     problems: list[str]
+
+    @property
+    def rate_label(self) -> str:
+        return f"{self.rate:.1%}".replace(".0%", "%")
 
 
 def own_use_distribution(ou: OwnUse, policy: IncomePolicy | None = None) -> OwnUseDistribution:
