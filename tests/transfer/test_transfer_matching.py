@@ -127,5 +127,14 @@ def test_demo_loads_every_part_and_a_second_run_writes_nothing(org_tree):
     assert not TechContract.objects.filter(registered_on__year=2024, simulated=True).exists()
     assert TechContract.objects.filter(registered_on__year=2023, simulated=True).exists()
     assert set(TransferCase.objects.values_list("state", flat=True)) == {"open", "closed", "failed"}
+    # income beyond licences, a corrected licence (its first version in the audit trail), a closed demand
+    from kechuang.audit.models import ObjectChange
+    from kechuang.transfer.models import Demand, Investment, OwnUse
+
+    assert Investment.objects.count() == 1 and OwnUse.objects.get().profits.count() == 4
+    revised = Licence.objects.get(version=2)
+    assert ObjectChange.objects.filter(object_type="transfer.licence", object_id=str(revised.pk)).exists()
+    assert Demand.objects.get(status="closed").closed_reason
     assert lines
     assert demo.load_demo(seed=7) == []
+    assert Investment.objects.count() == 1 and Licence.objects.filter(version__gt=1).count() == 1
