@@ -120,7 +120,7 @@ def test_the_highest_value_gets_the_full_weight_and_each_stage_is_its_own_cohort
 def test_points_within_one_billionth_are_equal_in_the_rank():
     import numpy as np
 
-    from kechuang.engine.points.score import greater_counts
+    from kechuang.engine.points.ranks import greater_counts
 
     stage = np.array([0, 0, 0, 0])
     points = np.array([10.0, 10.0 + 5e-10, 10.0 + 2e-9, 9.0])

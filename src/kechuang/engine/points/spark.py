@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kechuang.engine.points.model import PointsModel
+from kechuang.engine.points.ranks import POINTS_TOLERANCE
 from kechuang.engine.points.score import (
     HAS_FACTS,
-    POINTS_TOLERANCE,
     SCORED,
     first_stage,
     points_name,
