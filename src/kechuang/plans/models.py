@@ -19,10 +19,12 @@ class Plan(models.Model):
     name = models.CharField(_("规划名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=60, blank=True)
+    status_en = models.CharField(_("英文状态"), max_length=100, blank=True)
     start_year = models.PositiveSmallIntegerField(_("起始年"))
     end_year = models.PositiveSmallIntegerField(_("终止年"))
     region_code = models.CharField(_("地区代码"), max_length=12, default="441900")
     sample_note = models.TextField(_("示例说明"), blank=True)
+    sample_note_en = models.TextField(_("英文示例说明"), blank=True)
 
     class Meta:
         verbose_name = _("规划")

@@ -116,6 +116,7 @@ class PlanMeta(_Model):
     code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     name: Text
     status: Text
+    status_en: Text | None = None
     start_year: Year
     end_year: Year
     source: Text
@@ -222,6 +223,7 @@ class PlanFile(_Model):
     schema_version: Literal[1]
     plan: PlanMeta
     sample_note: Text | None = None
+    sample_note_en: Text | None = None
     chapters: Annotated[list[Chapter], Field(min_length=1)]
     indicators: Annotated[list[Indicator], Field(min_length=1)]
     regional_targets: list[RegionalTarget] = []

@@ -67,10 +67,12 @@ def load_plan(plan_file: PlanFile, source_file: str, loaded_by: str = "", note: 
             "name": meta.name,
             "name_en": meta.name_en or "",
             "status": meta.status,
+            "status_en": meta.status_en or "",
             "start_year": meta.start_year,
             "end_year": meta.end_year,
             "region_code": meta.region,
             "sample_note": plan_file.sample_note or "",
+            "sample_note_en": plan_file.sample_note_en or "",
         },
     )
     current = plan.current_version
