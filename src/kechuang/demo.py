@@ -34,6 +34,8 @@ class DemoSummary:
     history_created: int = 0
     simulate_to: int | None = None
     simulated_created: int = 0
+    # towns' sample targets derived from their figures (kechuang.plans.sample_targets)
+    sample_targets: int = 0
     enterprises: object | None = None  # kechuang.enterprises.demo.DemoEnterprises, None when skipped
     enterprises_skipped: str = ""  # why the enterprise stage did not run
     accounts: list[tuple] = field(default_factory=list)  # (user name, role, organisation)
@@ -58,17 +60,6 @@ def _keep_if_written(load: Callable):
     return result
 
 
-def _simulated_through(plan, year: int) -> bool:
-    """Whether an earlier run already simulated up to this year. Simulating again would draw the
-    values anew over cells that the registry feed has since written (规上工业高企 in 2025)."""
-    from kechuang.plans.models import Observation
-    from kechuang.plans.observations import SIMULATED_SOURCE
-
-    return Observation.objects.filter(
-        indicator__plan=plan, simulated=True, source=SIMULATED_SOURCE, year__gte=year
-    ).exists()
-
-
 def build_demo(
     enterprises: int = 20000,
     simulate_to: int | None = None,
@@ -77,6 +68,7 @@ def build_demo(
 ) -> DemoSummary:
     from kechuang.accounts.services import ensure_demo_accounts, load_org_tree
     from kechuang.plans import observations, services
+    from kechuang.plans.sample_targets import derive_sample_targets
     from kechuang.plans.schema import default_plan_path
 
     def announce(number: int, text: str) -> None:
@@ -94,10 +86,6 @@ def build_demo(
     summary.history_created = _keep_if_written(
         lambda: observations.load_reference_history(result.plan)
     ).created
-    if simulate_to and not _simulated_through(result.plan, simulate_to):
-        summary.simulated_created = _keep_if_written(
-            lambda: observations.simulate_to(result.plan, simulate_to, seed=seed)
-        ).created
     announce(4, "企业库")
     enterprise_org = None
     try:
@@ -116,6 +104,13 @@ def build_demo(
     for module in _module_demos() if Enterprise.objects.exists() else []:
         summary.modules.extend(module.load_demo(seed=seed))
         extra_accounts.extend(getattr(module, "DEMO_ACCOUNTS", ()))
+    # After the registries have fed the plan: every simulated series continues from the last value
+    # they gave it, and the towns' sample targets fit the figures they end up with.
+    if simulate_to:
+        summary.simulated_created = _keep_if_written(
+            lambda: observations.simulate_to(result.plan, simulate_to, seed=seed)
+        ).created
+    summary.sample_targets = derive_sample_targets(result.plan).created
     announce(6, "演示账户")
     summary.accounts = ensure_demo_accounts(enterprise_org=enterprise_org, extra=tuple(extra_accounts))
     return summary

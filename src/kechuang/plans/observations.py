@@ -22,7 +22,7 @@ from kechuang.engine.observation_import import IndicatorInfo, check_observations
 from kechuang.engine.plan_simulate import simulate
 from kechuang.engine.tables import RowError, TableReadError, empty_file_message, read_table
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
-from kechuang.plans.services import indicators_frame
+from kechuang.plans.services import indicators_frame, regional_targets_frame
 from kechuang.regions import region_lookup
 
 STAGE_CHECK = N_("读取并检查文件")
@@ -270,39 +270,40 @@ def load_reference_history(plan: Plan) -> ImportResult:
         return store_observations(plan, clean, file_name=path.name, default_source="dongguan-indicators.csv")
 
 
+# The towns the demo simulates even where nothing else gives them a value, and their share of a
+# city total when they have none yet: 松山湖, 虎门, 长安, 塘厦, 常平, 大朗, 东城.
+DEMO_TOWN_WEIGHTS = {
+    "441900401": 0.09,
+    "441900121": 0.05,
+    "441900119": 0.07,
+    "441900116": 0.05,
+    "441900110": 0.04,
+    "441900113": 0.04,
+    "441900003": 0.03,
+}
+
+
 def simulate_to(plan: Plan, last_year: int, seed: int = 2026, towns: list[str] | None = None) -> ImportResult:
-    """Simulated observations for the years after the latest real data up to last_year (marked 模拟)."""
-    real = observations_frame(plan, include_simulated=False)
-    first_year = int(real["year"].max()) + 1 if real.height else plan.start_year
-    if last_year < first_year:
-        return ImportResult(None, 0, 0, 0)
-    towns = towns or [
-        "441900401",
-        "441900121",
-        "441900119",
-        "441900116",
-        "441900110",
-        "441900113",
-        "441900003",
-    ]
-    weights = {
-        "441900401": 0.09,
-        "441900121": 0.05,
-        "441900119": 0.07,
-        "441900116": 0.05,
-        "441900110": 0.04,
-        "441900113": 0.04,
-        "441900003": 0.03,
-    }
+    """Simulated observations (marked 模拟) up to last_year: every series of the city and the towns
+    continues from its own latest value (published, from a registry or simulated before), the demo
+    towns start where they have none (kechuang.engine.plan_simulate)."""
+    latest = observations_frame(plan)
+    real = latest.filter(~pl.col("simulated"))
+    fallback_year = int(real["year"].max()) if real.height else plan.start_year - 1
+    towns = towns or list(DEMO_TOWN_WEIGHTS)
     sim = simulate(
         indicators_frame(plan),
-        real.select("indicator", "region", "year", "value"),
+        latest.select("indicator", "region", "year", "value"),
         towns,
-        weights,
-        first_year,
+        DEMO_TOWN_WEIGHTS,
         last_year,
+        fallback_year,
         seed=seed,
+        regional_targets=regional_targets_frame(plan),
     )
+    if sim.is_empty():
+        return ImportResult(None, 0, 0, 0)
+    first_year = int(sim["year"].min())
     clean = sim.with_row_index("row", offset=2).select(
         "row",
         "indicator",
