@@ -249,25 +249,32 @@ def ranking_chart(rows: list[dict], unit: str, target: float | None) -> dict:
     return option
 
 
-def index_chart(rows: list[dict]) -> dict:
-    """The plan index by region: rows [{"name", "index"}], highest first."""
+def index_chart(rows: list[dict], city: float | None = None) -> dict:
+    """The towns' plan index: rows [{"name", "index"}] of the towns, highest first. The city's index
+    is not one of the bars (it is not a town to rank) but their reference line."""
     ordered = list(reversed(rows))
+    series: dict = {
+        "name": _("规划实施指数"),
+        "type": "bar",
+        "data": [_round(r["index"], 1) for r in ordered],
+        "barMaxWidth": 18,
+        "itemStyle": {"color": RED},
+        "label": {"show": True, "position": "right"},
+    }
+    if city is not None:
+        series["markLine"] = {
+            "symbol": "none",
+            "lineStyle": {"color": GREY, "type": "dashed"},
+            "label": {"formatter": _("全市") + " {c}", "position": "end"},
+            "data": [{"xAxis": _round(city, 1)}],
+        }
     option = _base()
     option.update(
         {
-            "grid": {"left": 8, "right": 40, "top": 16, "bottom": 24, "containLabel": True},
+            "grid": {"left": 8, "right": 40, "top": 24, "bottom": 24, "containLabel": True},
             "xAxis": {"type": "value", "min": 0, "max": 100},
             "yAxis": {"type": "category", "data": [r["name"] for r in ordered]},
-            "series": [
-                {
-                    "name": _("规划实施指数"),
-                    "type": "bar",
-                    "data": [_round(r["index"], 1) for r in ordered],
-                    "barMaxWidth": 18,
-                    "itemStyle": {"color": RED},
-                    "label": {"show": True, "position": "right"},
-                }
-            ],
+            "series": [series],
         }
     )
     return option

@@ -159,7 +159,12 @@ def overview(request):
         .filter(pl.col("index").is_not_null())
         .sort("index", descending=True)
     )
-    index_rows = [{"name": names[r["region"]], "index": r["index"]} for r in index_rows.iter_rows(named=True)]
+    # the towns ranked; the city is their reference line, not one of the bars
+    city_index = index_rows.filter(pl.col("region") == plan.region_code)["index"].to_list()
+    index_rows = [
+        {"name": names[r["region"]], "index": r["index"]}
+        for r in index_rows.filter(pl.col("region") != plan.region_code).iter_rows(named=True)
+    ]
     context = {
         "plan": plan,
         "version": plan.versions.defer("content").order_by("-number").first(),
@@ -174,8 +179,10 @@ def overview(request):
         "by_test": by_test,
         "any_simulated": any(c["simulated"] for c in cards),
         "may_enter": access.can_change(request.user, "observation"),
-        "index_chart": charts.index_chart(index_rows) if len(index_rows) > 1 else None,
-        "index_chart_height": 60 + 32 * len(index_rows),
+        "index_chart": charts.index_chart(index_rows, city_index[0] if city_index else None)
+        if index_rows
+        else None,
+        "index_chart_height": 60 + 24 * len(index_rows),
     }
     return render(request, "plans/overview.html", context)
 
