@@ -56,6 +56,10 @@ ALLOWED_ALSO = {
     ("POST", "/api/finance/applications"): {400},
     ("POST", "/api/finance/decisions"): {400},
     ("GET", "/api/finance/recommendations"): {422},
+    # 重大项目: the walk's empty bodies name no call, application or project (nothing written)
+    ("POST", "/api/projects/applications"): {400},
+    ("POST", "/api/projects/applications/submit"): {400},
+    ("POST", "/api/projects/milestones/report"): {400},
 }
 # Routes whose answer is the same for everyone, logged in or not: (status, Location prefix).
 SAME_FOR_EVERYONE = {
@@ -71,6 +75,9 @@ API_BODIES = {
     ("POST", "/api/finance/consents/revoke"): {},
     ("POST", "/api/finance/applications"): {},
     ("POST", "/api/finance/decisions"): {},
+    ("POST", "/api/projects/applications"): {},
+    ("POST", "/api/projects/applications/submit"): {},
+    ("POST", "/api/projects/milestones/report"): {},
 }
 
 

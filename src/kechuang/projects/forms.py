@@ -130,13 +130,30 @@ class CallForm(forms.ModelForm):
         from kechuang.projects import services
 
         data = super().clean()
+        if self.instance.pk and self.instance.status == "decided":
+            raise forms.ValidationError(_("该指南已立项，不能再修改"))
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("截止申报日期早于开始申报日期"))
+        budget, cap = data.get("budget"), data.get("max_per_project")
+        if budget is not None and budget <= 0:
+            self.add_error("budget", _("总预算须大于 0 万元"))
+        if cap is not None and (cap <= 0 or (budget is not None and cap > budget)):
+            self.add_error("max_per_project", _("单项资助上限须大于 0 且不超过总预算"))
+        if data.get("pass_mark") is not None and not 0 <= data["pass_mark"] <= 100:
+            self.add_error("pass_mark", _("评审及格线应在 0–100 分之间"))
+        if data.get("reward") is not None and data.get("mode") != "open_competition":
+            self.add_error("reward", _("揭榜奖励只适用于「揭榜挂帅」"))
+        if data.get("race_keep") is not None and data["race_keep"] < 1:
+            self.add_error("race_keep", _("赛马制保留团队数至少为 1"))
         goals = data.get("goals") or []
         if not isinstance(goals, list) or not all(isinstance(g, dict) and g.get("indicator") for g in goals):
             self.add_error(
                 "goals", _("考核指标应为列表，每项含 indicator、target、unit、higher_is_better、key")
             )
+        elif data.get("mode") == "open_competition" and not any(
+            isinstance(g.get("target"), int | float) and not isinstance(g.get("target"), bool) for g in goals
+        ):
+            self.add_error("goals", _("「揭榜挂帅」榜单须列出至少一项有目标值的技术指标"))
         probe = Call(
             code=data.get("code") or "?",
             title=data.get("title") or "",

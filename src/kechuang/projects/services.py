@@ -134,6 +134,49 @@ def registry_eligibility(call: Call, year: int | None = None) -> pl.DataFrame:
 # Applications
 
 
+def new_application(
+    call: Call, org, title: str, requested, summary: str = "", member_codes=()
+) -> Application:
+    """An unsaved draft of ``org`` for an open call, with its code, and the member organisations
+    (saved by ``save_application``); ProjectError (Chinese) when the call is closed, the request is
+    not positive or a member code is unknown. Whether the user may file it is for kechuang.access."""
+    from kechuang.accounts.models import OrgUnit
+
+    if call.status != CallStatus.OPEN:
+        raise ProjectError(f"指南 {call.code} 当前不接受申报（{call.get_status_display()}）")
+    if not title.strip():
+        raise ProjectError("请填写项目名称")
+    requested = Decimal(str(requested))
+    if not requested.is_finite() or requested <= 0:
+        raise ProjectError("申请资助须大于 0 万元")
+    codes = list(dict.fromkeys(c.strip() for c in member_codes if c.strip()))
+    orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in orgs]
+    if unknown:
+        raise ProjectError(f"找不到机构代码：{'、'.join(unknown)}")
+    if org.code in orgs:
+        raise ProjectError("牵头单位不能同时是联合体成员")
+    count = Application.objects.filter(call=call).count() + 1
+    code = f"{call.code}-SQ{count:03d}"
+    while Application.objects.filter(code=code).exists():
+        count += 1
+        code = f"{call.code}-SQ{count:03d}"
+    application = Application(
+        code=code, call=call, title=title.strip(), applicant=org, region_code=org.region_code,
+        consortium=bool(codes), requested=requested, summary=summary,
+    )  # fmt: skip
+    application.member_orgs = [orgs[c] for c in codes]
+    return application
+
+
+def save_application(application: Application) -> Application:
+    """Save a draft made by ``new_application`` with its members (inside the caller's transaction)."""
+    application.save()
+    for org in getattr(application, "member_orgs", []):
+        application.members.create(org=org)
+    return application
+
+
 def submit(application: Application, today: dt.date | None = None) -> Eligibility:
     """Submit an application: the deadline, the request and eligibility are checked now."""
     today = today or timezone.localdate()
@@ -157,6 +200,27 @@ def submit(application: Application, today: dt.date | None = None) -> Eligibilit
     )
     application.save()
     return result
+
+
+def set_call_open(call: Call, reopen: bool, today: dt.date | None = None) -> Call:
+    """Close a call (征集中 → 评审中: no more applications) or reopen it before its deadline."""
+    today = today or timezone.localdate()
+    if call.status == CallStatus.DECIDED:
+        raise ProjectError(f"指南 {call.code} 已立项，不能再开放或关闭")
+    if reopen:
+        if call.status == CallStatus.OPEN:
+            raise ProjectError(f"指南 {call.code} 正在征集中")
+        if call.closes_on < today:
+            raise ProjectError(f"指南 {call.code} 已过截止日期 {call.closes_on:%Y-%m-%d}，请先修改截止日期")
+        if Assignment.objects.filter(application__call=call).exists():
+            raise ProjectError(f"指南 {call.code} 已分配评审专家，不能重新开放申报")
+        call.status = CallStatus.OPEN
+    else:
+        if call.status != CallStatus.OPEN:
+            raise ProjectError(f"指南 {call.code} 已停止征集")
+        call.status = CallStatus.REVIEW
+    call.save()
+    return call
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -392,6 +456,8 @@ def release(tranche: Tranche, on: dt.date | None = None) -> Tranche:
 
 
 def report_milestone(milestone: Milestone, value: float | None, on: dt.date | None = None) -> Milestone:
+    if milestone.verified:
+        raise ProjectError(f"里程碑 {milestone.number} 已核验，不能再修改报告值")
     milestone.reported_value = value
     milestone.reported_on = on or timezone.localdate()
     milestone.save()

@@ -122,6 +122,18 @@ def call_decide(request, pk: int):
             )
     elif call.status == CallStatus.DECIDED:
         messages.error(request, _("该指南已立项，不能重新分配专家或确定资助"))
+    elif request.POST.get("action") in ("close", "reopen"):
+        try:
+            services.set_call_open(call, request.POST["action"] == "reopen")
+        except services.ProjectError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("指南已停止征集，进入评审")
+                if call.status == CallStatus.REVIEW
+                else _("指南已重新开放申报"),
+            )
     elif request.POST.get("action") == "assign":
         done = services.assign_experts(call, services.expert_pool())
         messages.success(
