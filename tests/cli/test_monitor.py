@@ -14,7 +14,8 @@ def test_json_and_table_from_the_database(kc, demo_copy):
     assert result.returncode == 0, result
     data = json.loads(result.stdout)
     assert data["plan"] == "dongguan-2026-2030" and data["region"] == "441900"
-    assert data["as_of"] == 2027  # the demo simulated values up to 2027
+    assert data["as_of"] == 2024  # the latest official year (the demo simulates 2025–2027)
+    assert data["as_of_simulated"] is False
     assert len(data["indicators"]) == 9 and 0 <= data["index"] <= 100
     rd = next(i for i in data["indicators"] if i["code"] == "rd_intensity")
     assert rd["baseline_value"] == 4.01 and rd["target_value"] == 4.1

@@ -70,3 +70,20 @@ def test_every_card_of_the_overview_explains_its_light_and_the_counts_add_up(sim
     counts = re.search(r"其中按进度达到时间进度 (\d+) 项，按近年趋势可按期达标 (\d+) 项", html)
     green = int(re.search(r'badge green">绿灯 <b>(\d+)</b>', html).group(1))
     assert counts and green <= int(counts.group(1)) + int(counts.group(2))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2024, 2027])
+def test_the_overview_says_why_passing_indicators_are_not_green(simulated_plan, client_for, year):
+    """Green = passing one test (on schedule, on track by trend) less those held back (stale data, or on
+    schedule while the trend runs the other way); the overview says how many were held back."""
+    response = client_for("bureau").get(f"/plans/?as_of={year}")
+    cards, by_test = response.context["cards"], response.context["by_test"]
+    passing = [c for c in cards if c.get("on_schedule") or c.get("achieved") or c.get("trend") == "on_track"]
+    green = sum(1 for c in cards if c["warning"] == "green")
+    assert green == len(passing) - by_test["held"]
+    html = response.content.decode()
+    if by_test["held"]:
+        assert f"满足其一的指标中有 {by_test['held']} 项因数据陈旧" in html
+    held = [c for c in passing if c["warning"] != "green"]
+    assert all(c["reason"] and not c["reason"].startswith("绿灯") for c in held)

@@ -76,11 +76,12 @@ def test_a_town_officer_cannot_open_another_towns_figures(simulated_plan, client
 
 
 def test_town_ranking_is_for_those_who_see_the_towns(simulated_plan, client_for):
-    bureau = html_of(client_for("bureau"), "/plans/indicators/rd_intensity/")
+    # the towns have only simulated values here (2025 on): a simulated year, chosen
+    bureau = html_of(client_for("bureau"), "/plans/indicators/rd_intensity/?as_of=2026")
     assert 'data-testid="ranking"' in bureau and "虎门镇" in bureau and "松山湖高新技术产业开发区" in bureau
     chart = chart_option(bureau, "ranking-chart")
     assert len(chart["yAxis"]["data"]) == 7
-    town = html_of(client_for("songshanhu"), "/plans/indicators/rd_intensity/")
+    town = html_of(client_for("songshanhu"), "/plans/indicators/rd_intensity/?as_of=2026")
     assert 'data-testid="ranking"' not in town and "虎门镇" not in town
 
 
@@ -97,11 +98,11 @@ def test_overview_shows_the_nine_indicators_and_the_sample_note(plan, client_for
 
 
 def test_overview_marks_simulated_values(simulated_plan, client_for):
-    html = html_of(client_for("leader"), "/plans/")
+    html = html_of(client_for("leader"), "/plans/?as_of=2027")
     assert html.count('data-testid="simulated"') == 9
     assert "不是官方统计" in html
-    # back in 2024 every card shows published figures only
-    html_2024 = html_of(client_for("leader"), "/plans/?as_of=2024")
+    # the default is 2024, the latest year with official data: published figures only
+    html_2024 = html_of(client_for("leader"), "/plans/")
     assert 'data-testid="simulated"' not in html_2024
 
 
@@ -153,7 +154,7 @@ def test_a_correction_keeps_the_history_visible(plan, personas, client_for):
 
 
 def test_indicator_chart_marks_simulated_points_and_projects_to_the_target(simulated_plan, client_for):
-    html = html_of(client_for("bureau"), "/plans/indicators/hightech_mfg_share/")
+    html = html_of(client_for("bureau"), "/plans/indicators/hightech_mfg_share/?as_of=2027")
     chart = chart_option(html, "indicator-chart")
     years = chart["xAxis"]["data"]
     series = {s["name"]: s for s in chart["series"]}

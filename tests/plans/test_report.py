@@ -88,9 +88,9 @@ def overdue_titles(plan, on: date) -> list[str]:
     ],
 )
 def test_tasks_are_judged_at_the_end_of_the_year_or_today_if_earlier(year, today, judged):
-    from kechuang.plans.report.build import task_date_for
+    from kechuang.plans.asof import task_date
 
-    assert task_date_for(year, today) == judged
+    assert task_date(year, today) == judged
 
 
 def test_a_report_on_a_year_not_yet_over_calls_no_task_overdue_early(simulated_plan):

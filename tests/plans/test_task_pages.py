@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kechuang.plans import asof
 from kechuang.plans.models import Milestone, Task, TaskReport
 from kechuang.plans.tasks import services as task_service
 from tests.personas import PERSONAS
@@ -240,7 +242,9 @@ def test_scorecard_counts(plan, client_for, personas):
     Task.objects.filter(lead_department="fgj").exclude(pk=fgj_tasks[0].pk).update(
         due=today + timedelta(days=400)
     )
-    rows, year = task_service.scorecard(personas["bureau"], plan)
+    # the default year (2024, the latest official data), tasks judged today
+    when = dataclasses.replace(asof.resolve(plan), task_date=today)
+    rows, year = task_service.scorecard(personas["bureau"], plan, when)
     fgj = next(r for r in rows if r["code"] == "fgj")
     assert fgj["led"] == len(fgj_tasks)
     assert fgj["co_led"] == Task.objects.filter(plan=plan, co_departments__department="fgj").count()

@@ -39,7 +39,9 @@ def _fmt(value, digits: int = 2) -> str:
 
 def monitor(
     plan_code: str = typer.Option(None, "--plan", help="规划代码（默认：东莞规划）"),
-    as_of: int = typer.Option(None, "--as-of", help="评估年份（默认：最近有数据的年份）"),
+    as_of: int = typer.Option(
+        None, "--as-of", help="评估年份（默认：最近有正式数据的年份；用文件时为文件中最近的年份）"
+    ),
     region: str = typer.Option(CITY_CODE, "--region", help="地区名称或代码"),
     observations: Path = typer.Option(None, "--observations", help="评估该文件而不是数据库"),
     plan_file: Path = typer.Option(None, "--plan-file", help="与 --observations 同用：规划文件"),
@@ -99,6 +101,7 @@ def monitor(
     index = data["index"]
     table = Table(
         title=f"{plan_name} · {region_names().get(region_code, region_code)} · 评估年份 {data['as_of']}"
+        f"{'（模拟）' if data.get('as_of_simulated') else ''}"
         f" · 规划指数 {_fmt(index, 1)}"
     )
     for col in (

@@ -20,7 +20,7 @@ def _group() -> None:
 
 @app.command()
 def annual(
-    year: int = typer.Option(None, "--year", help="报告年度（默认：最近有数据的年份）"),
+    year: int = typer.Option(None, "--year", help="报告年度（默认：最近有正式数据的年份，与网页相同）"),
     fmt: str = typer.Option("docx", "--format", help="docx、xlsx 或 html"),
     out: Path = typer.Option(
         None, "--out", help="输出文件（默认：var/reports/规划实施年度监测评估报告-年度.格式）"
@@ -43,6 +43,7 @@ def annual(
     from kechuang.plans.evaluation import default_as_of
     from kechuang.plans.report.build import build_report
     from kechuang.plans.report.render import render
+    from kechuang.plans.report.text import as_of_line
 
     report = build_report(plan, year or default_as_of(plan))
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
@@ -51,6 +52,7 @@ def annual(
         path.write_bytes(render(report, fmt))
     except OSError as exc:
         fail(f"无法写入 {path}：{exc.strerror or exc}")
+    err_console.print(as_of_line(report))  # what the report is as of (the same default as the web)
     if report.chart_font is None:
         err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
     console.print(str(path.resolve()), soft_wrap=True)

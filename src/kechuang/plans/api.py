@@ -174,6 +174,9 @@ class IndicatorEvaluationOut(Schema):
 class EvaluationOut(Schema):
     plan: str
     as_of: int
+    as_of_simulated: bool = Field(
+        False, description="评估年份晚于有正式数据的最近一年：该年只有模拟数据（演示用，非官方统计）"
+    )
     region: str
     index: float | None
     indicators: list[IndicatorEvaluationOut]
@@ -401,7 +404,9 @@ def add_observations(request, code: str, data: ObservationsIn):
 def evaluation(
     request,
     code: str,
-    as_of: int | None = Query(None, ge=2000, le=2100, description="评估年份，默认为有数据的最近一年"),
+    as_of: int | None = Query(
+        None, ge=2000, le=2100, description="评估年份，默认为有正式（非模拟）数据的最近一年"
+    ),
     region: str | None = Query(None, description="地区名称或区划代码，默认全市"),
 ):
     plan = plan_for(request.user, code)
@@ -414,7 +419,11 @@ class TaskFilter(Schema):
     department: str | None = Field(None, description="部门代码：牵头或配合")
     chapter: int | None = None
     status: str | None = Field(None, description="completed / overdue / milestone_late / on_time")
-    as_of: date | None = Field(None, description="评估日期，默认今天")
+    as_of: date | None = Field(
+        None,
+        description="评估日期，默认为默认评估年份（有正式数据的最近一年）的年末，当年为今天；"
+        "与指标总览、重点任务页和年度报告相同",
+    )
 
 
 @router.get("/{code}/tasks", response=list[TaskOut], summary="重点任务及其状态")

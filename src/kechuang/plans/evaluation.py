@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from kechuang.engine.plan_eval import evaluate
+from kechuang.plans.asof import default_year, official_year, task_date
 from kechuang.plans.models import Plan
 from kechuang.plans.monitoring.payload import payload
 from kechuang.plans.observations import observations_frame
@@ -14,9 +15,9 @@ from kechuang.plans.services import evaluate_tasks, indicators_frame, regional_t
 
 
 def default_as_of(plan: Plan) -> int:
-    """The latest year with any observation (the year a report would speak about)."""
-    obs = observations_frame(plan)
-    return int(obs["year"].max()) if obs.height else date.today().year - 1
+    """The year a page, report or export speaks about unless another is chosen: the latest year with
+    official (not simulated) data (plans.asof.default_year)."""
+    return default_year(plan)
 
 
 def evaluate_plan(
@@ -33,9 +34,14 @@ def evaluate_plan(
 
 
 def monitor(plan: Plan, as_of: int | None = None, region: str = "441900") -> dict:
+    """The evaluation of one region as of a year (default: the latest year with official data);
+    ``as_of_simulated`` says the year lies past the official data."""
     results, indicators, as_of = evaluate_plan(plan, as_of)
-    return payload(plan.code, as_of, region, results, indicators)
+    data = payload(plan.code, as_of, region, results, indicators)
+    official = official_year(plan)
+    return {**data, "as_of_simulated": official is None or as_of > official}
 
 
 def task_board(plan: Plan, as_of: date | None = None) -> pl.DataFrame:
-    return evaluate_tasks(plan, as_of or date.today())
+    """Task statuses on ``as_of`` (default: the task date of the default year, plans.asof.task_date)."""
+    return evaluate_tasks(plan, as_of or task_date(default_year(plan)))

@@ -12,6 +12,7 @@ import polars as pl
 from django.db.models import Q
 
 from kechuang.engine.plan_eval import plan_index_by_region
+from kechuang.plans.asof import official_year
 from kechuang.plans.evaluation import evaluate_plan
 from kechuang.plans.models import Indicator, Observation, Plan
 from kechuang.plans.observations import observations_frame
@@ -33,9 +34,9 @@ def published_indicators(plan: Plan):
 
 
 def official_as_of(plan: Plan) -> int | None:
-    """The latest year with official (not simulated) data: the year the portal speaks about."""
-    obs = observations_frame(plan, include_simulated=False)
-    return int(obs["year"].max()) if obs.height else None
+    """The latest year with official (not simulated) data: the year the portal speaks about, the
+    default of every page (plans.asof)."""
+    return official_year(plan)
 
 
 def selectable_years(plan: Plan, include_simulated: bool) -> list[tuple[int, bool]]:

@@ -26,7 +26,8 @@ from kechuang.engine.plan_labels import (
     WARNING_LABELS,
 )
 from kechuang.engine.years import parse_year
-from kechuang.plans.evaluation import default_as_of, evaluate_plan
+from kechuang.plans import asof
+from kechuang.plans.evaluation import evaluate_plan
 from kechuang.plans.models import Indicator, Plan, PlanVersion, RegionalTarget
 from kechuang.plans.monitoring import charts
 from kechuang.plans.monitoring.payload import payload
@@ -39,6 +40,7 @@ from kechuang.plans.monitoring.selection import (
 )
 from kechuang.plans.observations import observations_frame
 from kechuang.plans.schema import PlanFile, plan_diff
+from kechuang.plans.tasks import services as task_service
 from kechuang.portal.services import tiles
 from kechuang.regions import region_names
 
@@ -93,23 +95,26 @@ def _labelled(item: dict) -> dict:
     }
 
 
-def _selectors(request, plan: Plan) -> tuple[list, str, list[int], int]:
+def _selectors(request, plan: Plan) -> tuple[list, str, asof.AsOf]:
+    """Regions the user may see, the region asked for, and the as-of: the year asked for, else the
+    latest year with official data (plans.asof), among the years with data the user may see."""
     choices = region_choices(request.user, plan)
     region = resolve_region(request.user, plan, request.GET.get("region"), choices)
-    years = sorted(
-        set(
-            visible_observations(request.user, plan)
-            .filter(is_latest=True)
-            .order_by()
-            .values_list("year", flat=True)
-            .distinct()
-        ),
-        reverse=True,
+    years = (
+        visible_observations(request.user, plan)
+        .filter(is_latest=True)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
     )
-    as_of = parse_year(request.GET.get("as_of")) or (years[0] if years else default_as_of(plan))
-    if as_of not in years:
-        years = sorted({*years, as_of}, reverse=True)
-    return choices, region, years, as_of
+    return choices, region, asof.resolve(plan, parse_year(request.GET.get("as_of")), years)
+
+
+def _task_summary(user, plan: Plan, when: asof.AsOf) -> dict | None:
+    """The key tasks by status on the as-of's task date: the task board's own counts (plans.tasks)."""
+    if not access.can_view(user, "task"):
+        return None
+    return task_service.summary(user, plan, when.task_date)
 
 
 # ---------------------------------------------------------------- views
@@ -127,8 +132,8 @@ def overview(request):
     if not request.GET.get("plan") and not Plan.objects.exists():
         return render(request, "plans/overview.html", {"plan": None})
     plan = plan_for(request.user, request.GET.get("plan"))
-    choices, region, years, as_of = _selectors(request, plan)
-    results, indicators, as_of = evaluate_plan(plan, as_of)
+    choices, region, when = _selectors(request, plan)
+    results, indicators, as_of = evaluate_plan(plan, when.year)
     data = payload(plan.code, as_of, region, results, indicators)
     flags = _latest_flags(observations_frame(plan, as_of=as_of), region)
     sample_targets = set(
@@ -149,9 +154,12 @@ def overview(request):
             }
         )
     counts = Counter(c["warning"] for c in cards)
+    passes = [c for c in cards if c.get("on_schedule") or c.get("achieved") or c.get("trend") == "on_track"]
     by_test = {
         "on_schedule": sum(1 for c in cards if c.get("on_schedule")),
         "on_track": sum(1 for c in cards if c.get("achieved") or c.get("trend") == "on_track"),
+        # passing a test but not green: stale data, or on schedule while the trend turned away
+        "held": sum(1 for c in passes if c["warning"] not in ("green", None)),
     }
     names = dict(choices)
     index_rows = (
@@ -169,7 +177,8 @@ def overview(request):
         "plan": plan,
         "version": plan.versions.defer("content").order_by("-number").first(),
         "as_of": as_of,
-        "years": years,
+        "when": when,
+        "tasks": _task_summary(request.user, plan, when),
         "region": region,
         "region_name": names[region],
         "regions": choices,
@@ -192,8 +201,8 @@ def indicator(request, code: str):
     plan = plan_for(request.user, request.GET.get("plan"))
     access.deny_unless(access.can_view(request.user, "indicator"))
     ind = get_object_or_404(Indicator, plan=plan, code=code)
-    choices, region, years, as_of = _selectors(request, plan)
-    results, _indicators, as_of = evaluate_plan(plan, as_of)
+    choices, region, when = _selectors(request, plan)
+    results, _indicators, as_of = evaluate_plan(plan, when.year)
     rows = {r["region"]: r for r in results.filter(pl.col("code") == code).iter_rows(named=True)}
     names = dict(choices)
     latest = list(
@@ -224,7 +233,7 @@ def indicator(request, code: str):
         "ind": ind,
         "department": department_names(full=True).get(ind.owner_department, ind.owner_department),
         "as_of": as_of,
-        "years": years,
+        "when": when,
         "region": region,
         "region_name": names[region],
         "regions": choices,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kechuang.accounts.departments import department_names
 from kechuang.engine.plan_eval import plan_index
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS
+from kechuang.plans.asof import official_year, task_date
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Milestone, Observation, Plan, Task
 from kechuang.plans.report import fonts
@@ -26,13 +27,6 @@ from kechuang.plans.report.model import (
 )
 from kechuang.plans.report.text import report_notes
 from kechuang.regions import CITY_CODE, region_names
-
-
-def task_date_for(year: int, today: date | None = None) -> date:
-    """Tasks are judged at the end of the report year, or today if that day has not come yet:
-    min(31 December of ``year``, today), so a report on a year not yet over calls no task overdue early."""
-    today = today or timezone.localdate()
-    return min(date(year, 12, 31), today)
 
 
 def _sources(plan: Plan, year: int, names: dict[str, str]) -> list[ObservationRow]:
@@ -92,11 +86,11 @@ def _indicators(results: pl.DataFrame, indicators: pl.DataFrame, sources, depts)
     return rows
 
 
-def _tasks(plan: Plan, task_date: date, depts: dict[str, str]) -> list[TaskRow]:
-    board = {r["code"]: r for r in task_board(plan, task_date).iter_rows(named=True)}
+def _tasks(plan: Plan, on: date, depts: dict[str, str]) -> list[TaskRow]:
+    board = {r["code"]: r for r in task_board(plan, on).iter_rows(named=True)}
     late: dict[str, list[tuple[str, date]]] = {}
     for code, title, due in Milestone.objects.filter(
-        task__plan=plan, task__active=True, task__completed=False, done=False, due__lt=task_date
+        task__plan=plan, task__active=True, task__completed=False, done=False, due__lt=on
     ).values_list("task__code", "title", "due"):
         late.setdefault(code, []).append((title, due))
     rows = []
@@ -157,8 +151,8 @@ def build_report(plan: Plan, year: int, today: date | None = None) -> AnnualRepo
     depts = department_names()
     sources = _sources(plan, as_of, region_names())
     rows = _indicators(results, indicators, sources, depts)
-    task_date = task_date_for(year, today)
-    tasks = _tasks(plan, task_date, depts)
+    tasks_on = task_date(year, today)  # the same date as the overview and the task board (plans.asof)
+    tasks = _tasks(plan, tasks_on, depts)
     index = _clean(plan_index(results, indicators, region=CITY_CODE))
     uses_simulated = any(o.simulated for o in sources)
     font = fonts.find_cjk_font()
@@ -167,7 +161,8 @@ def build_report(plan: Plan, year: int, today: date | None = None) -> AnnualRepo
         plan_name=plan.name,
         plan_status=plan.status,
         year=as_of,
-        task_date=task_date,
+        task_date=tasks_on,
+        official_year=official_year(plan),
         generated_at=timezone.localtime(),
         region_name=region_names().get(CITY_CODE, "东莞市"),
         summary=_summary(rows, tasks, index),

@@ -22,6 +22,7 @@ from kechuang.plans.report.model import CELL_FILLS, AnnualReport
 from kechuang.plans.report.text import (
     TextTable,
     appendix_intro,
+    as_of_line,
     chart_note,
     department_table,
     fmt_date,
@@ -240,7 +241,8 @@ def _title_block(doc, r: AnnualReport) -> None:
     _run(head, f"{first}实施\n{second}")
     for sub in (
         f"规划：{r.plan_name}（{r.plan_status}） 评估范围：{r.region_name}",
-        f"数据截至{r.year}年 生成日期：{fmt_date(r.generated_at.date())}",
+        as_of_line(r),
+        f"生成日期：{fmt_date(r.generated_at.date())}",
     ):
         para = _para(doc, sub, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=11, font=KAI)
         para.paragraph_format.line_spacing = 1.2

@@ -11,6 +11,7 @@ from kechuang.plans.report.charts import report_charts
 from kechuang.plans.report.model import AnnualReport
 from kechuang.plans.report.text import (
     appendix_intro,
+    as_of_line,
     chart_note,
     department_table,
     fmt_date,
@@ -39,6 +40,7 @@ def report_context(report: AnnualReport) -> dict:
     return {
         "r": report,
         "generated": fmt_date(report.generated_at.date()),
+        "as_of_line": as_of_line(report),
         "notes": [n for n in report.notes if not n.startswith("评估方法")],
         "method": [n for n in report.notes if n.startswith("评估方法")],
         "overview": overview_paragraphs(report),

@@ -146,6 +146,12 @@ class AnnualReport:
     uses_simulated: bool
     notes: list[str]
     chart_font: str | None = None
+    official_year: int | None = None  # the latest year with official data (plans.asof)
+
+    @property
+    def year_simulated(self) -> bool:
+        """The report year lies past the official data: its figures are simulated (模拟)."""
+        return self.official_year is None or self.year > self.official_year
 
     @property
     def title(self) -> str:

@@ -68,6 +68,16 @@ def fmt_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def as_of_line(r: AnnualReport) -> str:
+    """What the report is as of: the data year (official or simulated) and the task date."""
+    if r.year_simulated:
+        after = f"，{r.official_year}年以后" if r.official_year else ""
+        data = f"数据截至{r.year}年（模拟{after}为演示用模拟数据，非官方统计）"
+    else:
+        data = f"数据截至{r.year}年（正式数据）"
+    return f"{data} 重点任务状态截至{fmt_date(r.task_date)}"
+
+
 def report_notes(report: AnnualReport) -> list[str]:
     notes = []
     if any(t.sample for t in report.tasks):

@@ -20,6 +20,7 @@ from kechuang import access
 from kechuang.audit.signals import record_export
 from kechuang.engine.years import parse_year
 from kechuang.jobs.services import JobBusy
+from kechuang.plans import asof
 from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
 from kechuang.plans.report.build import build_report
@@ -50,10 +51,13 @@ def _plan(request) -> Plan:
         raise Http404(_("尚未加载规划")) from exc
 
 
-def _years(plan: Plan) -> list[int]:
-    latest = default_as_of(plan)
-    first = min(plan.start_year - 2, latest)
-    return list(range(latest, first - 1, -1))
+def _as_of(plan: Plan) -> asof.AsOf:
+    """The default report year (the latest with official data) and the selectable years: every year
+    from two years before the plan up to the latest with any data, later ones marked 模拟."""
+    chosen = asof.resolve(plan)
+    latest = max([y.year for y in chosen.years] or [chosen.year])
+    first = min(plan.start_year - 2, chosen.year)
+    return asof.resolve(plan, years=range(first, latest + 1))
 
 
 @login_required
@@ -63,8 +67,7 @@ def report(request):
     plan = _plan(request)
     fmt = request.GET.get("format")
     if not fmt:
-        years = _years(plan)
-        context = {"plan": plan, "years": years, "year": years[0], "formats": FORMAT_CHOICES}
+        context = {"plan": plan, "as_of": _as_of(plan), "formats": FORMAT_CHOICES}
         return render(request, "plans/report_index.html", context)
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("未知格式：请用 docx、xlsx 或 html"))

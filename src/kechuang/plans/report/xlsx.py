@@ -22,7 +22,7 @@ from kechuang.engine.plan_labels import (
     WARNING_LABELS,
 )
 from kechuang.plans.report.model import CELL_FILLS, WARNING_COLOURS, AnnualReport
-from kechuang.plans.report.text import fmt_date, overview_paragraphs, recommendations
+from kechuang.plans.report.text import as_of_line, fmt_date, overview_paragraphs, recommendations
 from kechuang.web.xlsx import Cells
 
 FONT = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
@@ -71,7 +71,7 @@ def _summary(wb, fmt, r: AnnualReport) -> None:
     ws.set_column(1, 1, 14)
     ws.set_column(2, 2, 90)
     fmt.merge_text(ws, 0, 0, 0, 2, r.title, {"bold": True, "font_size": 14, "font_name": "黑体"})
-    info = f"规划：{r.plan_name}（{r.plan_status}）；评估范围：{r.region_name}；数据截至{r.year}年；"
+    info = f"规划：{r.plan_name}（{r.plan_status}）；评估范围：{r.region_name}；{as_of_line(r)}；"
     date_text = f"生成日期：{fmt_date(r.generated_at.date())}"
     fmt.merge_text(ws, 1, 0, 1, 2, info + date_text, {"font_color": "#57606A"})
     _header(ws, fmt, 3, [("项目", 26), ("数值", 14), ("说明", 90)])

@@ -14,9 +14,7 @@ class BoardFilter(forms.Form):
     chapter = forms.TypedChoiceField(label=_("章"), required=False, coerce=int, empty_value=None)
     department = forms.ChoiceField(label=_("部门"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
-    as_of = forms.DateField(
-        label=_("评估日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # the as-of year (or a date) is read by the view (plans.asof.for_tasks), like the overview's
 
     def __init__(self, *args, chapters: dict[int, str], departments, statuses, **kwargs):
         super().__init__(*args, **kwargs)

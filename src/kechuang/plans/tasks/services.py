@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kechuang import access
 from kechuang.accounts.departments import department_names
 from kechuang.engine.plan_labels import TASK_STATUS_LABELS, TREND_LABELS, WARNING_LABELS
+from kechuang.plans import asof
 from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE
@@ -95,8 +96,9 @@ def _statuses(plan: Plan, as_of: date) -> dict[str, dict]:
 def board(
     user, plan: Plan, *, by: str = "chapter", chapter=None, department="", status="", as_of=None
 ) -> Board:
-    """The tasks the user may see, with status from the engine, grouped by chapter or lead department."""
-    as_of = as_of or date.today()
+    """The tasks the user may see, with status from the engine, grouped by chapter or lead department;
+    ``as_of`` is the date they are judged at (default: the task date of the default year, plans.asof)."""
+    as_of = as_of or asof.task_date(asof.default_year(plan))
     names = department_names()
     chapters, sections = outline(plan)
     tasks = access.visible(user, "task", Task.objects.filter(plan=plan, active=True))
@@ -152,6 +154,18 @@ def board(
     return Board(rows, groups, counts, as_of, chapters)
 
 
+def summary(user, plan: Plan, on: date) -> dict:
+    """The tasks the user may see by status on ``on`` and the overdue ones' codes: the board's counts
+    (the same engine rows and scope) without building its rows, for the overview."""
+    codes = access.visible(user, "task", Task.objects.filter(plan=plan, active=True)).values_list(
+        "code", flat=True
+    )
+    ev = task_board(plan, on).filter(pl.col("code").is_in(list(codes)))
+    counts = {s: ev.filter(pl.col("status") == s).height for s in STATUS_ORDER} | {"total": ev.height}
+    overdue = ev.filter(pl.col("status") == "overdue").sort("code")["code"].to_list()
+    return {"date": on, "counts": counts, "overdue": overdue}
+
+
 def task_departments(plan: Plan, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(code, name) of the departments that lead or co-lead any task of the plan, in code order."""
     names = names if names is not None else department_names()
@@ -175,7 +189,7 @@ class TaskPage:
 
 
 def task_page(user, plan: Plan, task: Task, as_of: date | None = None) -> TaskPage:
-    as_of = as_of or date.today()
+    as_of = as_of or asof.task_date(asof.default_year(plan))
     names = department_names()
     chapters, sections = outline(plan)
     ev = _statuses(plan, as_of).get(task.code, {})
@@ -263,17 +277,17 @@ def submit_report(
 # ---------------------------------------------------------------- department scorecard
 
 
-def scorecard(user, plan: Plan, as_of: date | None = None) -> tuple[list[dict], int | None]:
+def scorecard(user, plan: Plan, when: asof.AsOf | None = None) -> tuple[list[dict], int | None]:
     """Per department: tasks led and co-led, completed, overdue, late milestones, average percent of the
     tasks it leads (a task without a report counts as 0%), and the indicators it owns with their warnings."""
-    as_of = as_of or date.today()
+    when = when or asof.resolve(plan)
     names = department_names()
     tasks = list(
         access.visible(user, "task", Task.objects.filter(plan=plan, active=True))
         .with_progress()
         .prefetch_related("co_departments")
     )
-    ev = task_board(plan, as_of).select("code", "status", "late_milestones")
+    ev = task_board(plan, when.task_date).select("code", "status", "late_milestones")
     frame = pl.DataFrame(
         {
             "code": [t.code for t in tasks],
@@ -295,7 +309,7 @@ def scorecard(user, plan: Plan, as_of: date | None = None) -> tuple[list[dict], 
     co_by_dept = {r["co"]: r["co_led"] for r in co.iter_rows(named=True)}
 
     indicators = list(access.visible(user, "indicator", Indicator.objects.filter(plan=plan, active=True)))
-    results, _, year = evaluate_plan(plan)
+    results, _, year = evaluate_plan(plan, when.year)
     city = {r["code"]: r for r in results.filter(pl.col.region == CITY_CODE).iter_rows(named=True)}
     simulated = set(
         Observation.objects.filter(

@@ -13,11 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kechuang import access
 from kechuang.accounts.departments import department_names
+from kechuang.engine.years import parse_year
+from kechuang.plans import asof
 from kechuang.plans.models import Plan, Task, TaskReport
 from kechuang.plans.services import default_plan
 from kechuang.plans.tasks import services as task_service
@@ -30,6 +33,19 @@ def _plan() -> Plan:
         return default_plan()
     except Plan.DoesNotExist as exc:
         raise Http404(str(exc)) from exc
+
+
+def _when(request, plan: Plan) -> asof.AsOf:
+    """The as-of of a task page: ``?as_of=2025`` (a year: its task date, plans.asof.task_date) or
+    ``?as_of=2026-06-30`` (a date); default the latest year with official data, as on the overview."""
+    raw = (request.GET.get("as_of") or "").strip()
+    try:
+        on = parse_date(raw) if len(raw) == 10 else None
+    except ValueError:
+        on = None
+    if on is not None and parse_year(on.year) is None:
+        on = None
+    return asof.for_tasks(plan, parse_year(raw), on)
 
 
 def _task(request, plan: Plan, code: str) -> Task:
@@ -52,6 +68,7 @@ def board(request):
     )
     f = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     view = "department" if request.GET.get("view") == "department" else "chapter"
+    when = _when(request, plan)
     result = task_service.board(
         request.user,
         plan,
@@ -59,7 +76,7 @@ def board(request):
         chapter=f.get("chapter"),
         department=f.get("department") or "",
         status=f.get("status") or "",
-        as_of=f.get("as_of"),
+        as_of=when.task_date,
     )
     query = request.GET.copy()
     query.pop("view", None)
@@ -69,6 +86,7 @@ def board(request):
         {
             "plan": plan,
             "board": result,
+            "when": when,
             "filters": filters,
             "view": view,
             "query": query.urlencode(),
@@ -88,9 +106,11 @@ def _own_department(user, departments: dict[str, str]) -> str:
 def task_detail(request, code: str):
     plan = _plan()
     task = _task(request, plan, code)
-    page = task_service.task_page(request.user, plan, task)
+    when = _when(request, plan)
+    page = task_service.task_page(request.user, plan, task, when.task_date)
     form = _report_form(request, task, percent=page.row.percent)
-    return render(request, "plans/tasks_detail.html", {"plan": plan, "page": page, "form": form})
+    context = {"plan": plan, "page": page, "form": form, "when": when}
+    return render(request, "plans/tasks_detail.html", context)
 
 
 def _report_form(request, task: Task, data=None, files=None, percent=None) -> TaskReportForm | None:
@@ -144,9 +164,12 @@ def task_report(request, code: str):
                 return redirect("plans:task", code=task.code)
     else:
         form = _report_form(request, task)
-    page = task_service.task_page(request.user, plan, task)
+    when = _when(request, plan)
+    page = task_service.task_page(request.user, plan, task, when.task_date)
     return render(
-        request, "plans/tasks_detail.html", {"plan": plan, "page": page, "form": form, "focus": True}
+        request,
+        "plans/tasks_detail.html",
+        {"plan": plan, "page": page, "form": form, "focus": True, "when": when},
     )
 
 
@@ -169,7 +192,10 @@ def task_evidence(request, pk: int):
 def departments(request):
     access.deny_unless(access.can_view(request.user, "task") and access.can_view(request.user, "indicator"))
     plan = _plan()
-    rows, as_of_year = task_service.scorecard(request.user, plan)
+    when = _when(request, plan)
+    rows, as_of_year = task_service.scorecard(request.user, plan, when)
     return render(
-        request, "plans/tasks_departments.html", {"plan": plan, "rows": rows, "as_of_year": as_of_year}
+        request,
+        "plans/tasks_departments.html",
+        {"plan": plan, "rows": rows, "as_of_year": as_of_year, "when": when},
     )
