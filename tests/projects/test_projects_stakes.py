@@ -111,6 +111,7 @@ def test_the_portfolio_shows_stakes_returns_and_the_holders_licences(client_for,
     )  # fmt: skip
     page = client_for("bureau").get("/projects/portfolio/").content.decode()
     assert "部分退出" in page and project.code in page
+    assert "按承担单位" in page and 'data-testid="portfolio-holder"' in page
     assert "回收基金 300 万元" in page
     assert 'href="/transfer/licences/L-P-001/"' in page and "高导热复合材料" in page
     assert client_for("enterprise").get("/projects/portfolio/").status_code == 403

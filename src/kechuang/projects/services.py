@@ -668,14 +668,18 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
     ]
 
 
-def portfolio() -> dict:
-    """Money and counts by class, mode, field and town (committed, released, returned)."""
+def portfolio(holders: bool = False) -> dict:
+    """Money and counts by class, mode, field and town (and by holder: the institution or enterprise
+    that carries the project) — committed, released and failed."""
     from django.db.models import Count, Q, Sum
 
     base = Project.objects.all()
     by = {}
-    for key, path in (("class", "application__call__project_class"), ("mode", "application__call__mode"),
-                      ("field", "application__call__field"), ("town", "region_code")):  # fmt: skip
+    groups = [("class", "application__call__project_class"), ("mode", "application__call__mode"),
+              ("field", "application__call__field"), ("town", "region_code")]  # fmt: skip
+    if holders:
+        groups.append(("holder", "applicant__name"))
+    for key, path in groups:
         rows = base.values(path).annotate(
             n=Count("pk"), committed=Sum("grant"), failed=Count("pk", filter=Q(stage=Stage.FAILED))
         )

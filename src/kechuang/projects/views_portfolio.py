@@ -27,7 +27,7 @@ def portfolio(request):
     found = stakes.outcomes(request.user, held)
     outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
     context = {
-        "portfolio": services.portfolio(),
+        "portfolio": services.portfolio(holders=True),
         "stakes": rows,
         "totals": stakes.totals(rows),
         "outcomes": outcome_rows,
