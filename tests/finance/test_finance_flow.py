@@ -169,8 +169,13 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     assert r.proposed is not None
     for f in r.fits:  # each stage's proposed weights keep the model's scale
         assert sum(w for code, w in f.weights.items()) == pytest.approx(1000)
+    # no earlier year's loans: the proposal is fitted on 70% of the year's loans, judged on the rest
+    assert r.check.split == "random" and r.check.in_sample.n + r.check.holdout.n == frame.height
+    assert r.check.holdout.n == pytest.approx(0.3 * frame.height, abs=1)
     body = client_for("bureau").get(reverse("finance:validation") + "?year=2024").content.decode()
     assert f"{r.current.auc:.3f}" in body and "采用为新版本积分模型" not in body  # the bureau cannot adopt
+    assert 'data-testid="holdout-auc"' in body and f"{r.check.holdout.auc:.3f}" in body
+    assert 'data-testid="holdout-verdict"' in body
     api = client_for("leader").get("/api/finance/validation?year=2024").json()
     assert api["auc"] == pytest.approx(r.current.auc) and api["loans"] == frame.height
 

@@ -6,10 +6,12 @@ Public API::
     finance_frame(derived, scores, scale) -> pl.DataFrame;  evaluate(frame, products) -> pl.DataFrame
     discrimination(points, defaulted); deciles(frame); psi(expected, actual)
     fit_weights(shares, model); with_weights(model, fits); unit_model(model); points_with(shares, model)
+    holdout_check(fit, test, model, split); random_split(shares)
 
 Pure: no Django import.
 """
 
+from kechuang.engine.finance.holdout import HoldoutCheck, holdout_check, random_split
 from kechuang.engine.finance.products import (
     FINANCE_COLUMNS,
     Product,
@@ -25,6 +27,7 @@ from kechuang.engine.finance.validation import Discrimination, deciles, discrimi
 __all__ = [
     "FINANCE_COLUMNS",
     "Discrimination",
+    "HoldoutCheck",
     "Product",
     "ProductError",
     "StageFit",
@@ -33,10 +36,12 @@ __all__ = [
     "evaluate",
     "finance_frame",
     "fit_weights",
+    "holdout_check",
     "load_product",
     "parse_product",
     "points_with",
     "psi",
+    "random_split",
     "unit_model",
     "with_weights",
 ]

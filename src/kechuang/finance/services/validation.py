@@ -19,15 +19,16 @@ from django.utils.translation import gettext as _
 
 from kechuang.engine.finance import (
     Discrimination,
+    HoldoutCheck,
     StageFit,
     deciles,
     discrimination,
-    fit_weights,
-    points_with,
+    holdout_check,
     psi,
+    random_split,
     unit_model,
-    with_weights,
 )
+from kechuang.engine.finance.holdout import enough
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Application
 from kechuang.finance.services.scores import scored
@@ -49,7 +50,8 @@ class Report:
     psi: float | None
     psi_years: tuple[int, int]
     fits: list[StageFit]
-    proposed: Discrimination | None
+    proposed: Discrimination | None  # the proposed weights on the loans they were fitted on
+    check: HoldoutCheck | None  # ... and on held-out loans (docs/decisions/0016)
     proposed_weights: list[dict]  # indicator rows: name, per stage current and proposed
     stage_names: dict[str, str]
     proposed_model: object | None
@@ -81,14 +83,32 @@ def loans_frame(year: int) -> pl.DataFrame:
     ).unique("credit_code", keep="last")
 
 
+def _loans(year: int, version=None) -> pl.DataFrame:
+    """The year's loans with an outcome, their points and stage under the version, ``defaulted``."""
+    s = scored(year, version)
+    frame = (
+        loans_frame(year)
+        .join(s.scores.select("credit_code", "points", "stage"), on="credit_code", how="inner")
+        .filter(pl.col("points").is_not_null())
+    )
+    return frame.with_columns(defaulted=pl.col("performance") == v.DEFAULT)
+
+
+def _shares(loans: pl.DataFrame, year: int, model) -> pl.DataFrame:
+    """stage, defaulted and each indicator's share r/m (its points under the unit model) of the loans."""
+    unit = scored(year, model=unit_model(model)).scores
+    names = [i.code for i in model.indicators]
+    return loans.select("credit_code", "stage", "defaulted").join(
+        unit.select("credit_code", *[pl.col(f"{n}_points").alias(n) for n in names]),
+        on="credit_code",
+        how="left",
+    )
+
+
 def report(year: int, version=None) -> Report:
     s = scored(year, version)
     model = s.model
-    loans = loans_frame(year)
-    frame = loans.join(
-        s.scores.select("credit_code", "points", "stage"), on="credit_code", how="inner"
-    ).filter(pl.col("points").is_not_null())
-    frame = frame.with_columns(defaulted=pl.col("performance") == v.DEFAULT)
+    frame = _loans(year, version)
     frame = frame.join(_growth(year, frame["credit_code"].to_list()), on="credit_code", how="left")
     current = discrimination(frame["points"].to_numpy(), frame["defaulted"].to_numpy())
     table = deciles(frame).to_dicts()
@@ -98,22 +118,22 @@ def report(year: int, version=None) -> Report:
         psi_value = psi(
             previous.scores["points"].drop_nulls().to_numpy(), s.scores["points"].drop_nulls().to_numpy()
         )
-    # Recalibration: the indicator shares r/m of the loans' enterprises under the unit model.
-    unit = scored(year, model=unit_model(model)).scores
-    names = [i.code for i in model.indicators]
-    shares = frame.select("credit_code", "stage", "defaulted").join(
-        unit.select("credit_code", *[pl.col(f"{n}_points").alias(n) for n in names]),
-        on="credit_code",
-        how="left",
-    )
-    fits, proposed, proposed_model = [], None, None
+    # Recalibration, judged on held-out loans: fitted on the earlier years' loans and tested on this
+    # year's (time split), or, without enough earlier outcomes, on 70% of this year's and tested on
+    # the other 30% (random split, stratified).
+    fits, proposed, proposed_model, check = [], None, None, None
     if current.auc is not None:
-        fits = fit_weights(shares, model)
-        if any(f.source != "current" for f in fits):
-            proposed_model = with_weights(model, fits)
-            proposed = discrimination(
-                points_with(shares, proposed_model).to_numpy(), frame["defaulted"].to_numpy()
-            )
+        shares = _shares(frame, year, model)
+        earlier = [y for y in loan_years() if y < year]
+        fit_time = pl.concat([_shares(_loans(y, version), y, model) for y in earlier]) if earlier else None
+        if fit_time is not None and enough(fit_time):
+            check = holdout_check(fit_time, shares, model, "time", tuple(sorted(earlier)), (year,))
+        elif enough(shares):
+            fit, test = random_split(shares)
+            check = holdout_check(fit, test, model, "random", (year,), (year,))
+        if check is not None:
+            fits, proposed_model = check.fits, check.proposed_model
+            proposed = check.in_sample if proposed_model is not None else None
     by_stage = {f.stage: f.weights for f in fits}
     weights = [
         {
@@ -144,6 +164,7 @@ def report(year: int, version=None) -> Report:
         psi_years=(year - 1, year),
         fits=fits,
         proposed=proposed,
+        check=check,
         proposed_weights=weights,
         stage_names={st.code: st.name for st in model.stages},
         proposed_model=proposed_model,
