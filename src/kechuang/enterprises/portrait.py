@@ -26,7 +26,7 @@ from kechuang.engine.enterprise_labels import (
 )
 from kechuang.engine.rules.gaps import Verdict, fmt
 from kechuang.engine.vocabulary import FACTS_BY_NAME, REGISTRY_BY_NAME
-from kechuang.enterprises import qualification
+from kechuang.enterprises import badge, qualification
 from kechuang.enterprises.models import (
     FACT_FIELDS,
     REGISTRY_FIELDS,
@@ -145,6 +145,7 @@ class Portrait:
     registry_source: Source | None = None  # the upload that created the registry row
     facts_source: Source | None = None  # the one upload all years came from, if there is one
     chart: dict = field(default_factory=dict)
+    header: dict = field(default_factory=dict)  # held tier and the year's verdict (enterprises.badge)
 
 
 def _lineage(revisions: list[FactRevision], year: int | None) -> dict[str, int]:
@@ -212,6 +213,8 @@ def build(enterprise: Enterprise, year: int | None = None) -> Portrait:
             )
         table.append({"field": name, "label": field_label(name), "unit": field_unit(name), "cells": cells})
     fact_years = [{"year": f.year, "source": found.get(f.upload_id)} for f in facts]
+    tiers = tier_history(enterprise)
+    verdicts = present(qualification.verdicts(enterprise, year))
     return Portrait(
         enterprise=enterprise,
         year=year,
@@ -220,12 +223,13 @@ def build(enterprise: Enterprise, year: int | None = None) -> Portrait:
         facts=table,
         fact_years=fact_years,
         history=history(revisions, found),
-        tiers=tier_history(enterprise),
-        verdicts=present(qualification.verdicts(enterprise, year)),
+        tiers=tiers,
+        verdicts=verdicts,
         sources=sorted(found.values(), key=lambda s: s.uploaded_at),
         registry_source=found.get(enterprise.upload_id),
         facts_source=found.get(facts[0].upload_id) if len({f.upload_id for f in facts}) == 1 else None,
         chart=chart_option(facts),
+        header=badge.header(enterprise, year, tiers, verdicts, data),
     )
 
 
