@@ -101,7 +101,6 @@ class EnterpriseDetail(ObjectView):
             "p": page,
             "e": object,
             "region_name": region_names().get(object.region_code, object.region_code),
-            "tier_now": page.tiers[-1] if page.tiers else None,
         }
 
 
