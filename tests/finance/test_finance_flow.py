@@ -15,6 +15,7 @@ from django.urls import reverse
 from sklearn.metrics import roc_auc_score
 
 from kechuang.finance.models import Application, Consent
+from kechuang.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,8 @@ def _outcomes(finance) -> pl.DataFrame:
     return scores.with_columns(defaulted=pl.Series(defaulted))
 
 
-def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, client_for):
+def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from kechuang.finance.services.validation import report
 
     frame = _outcomes(finance)
@@ -172,8 +174,16 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     # no earlier year's loans: the proposal is fitted on 70% of the year's loans, judged on the rest
     assert r.check.split == "random" and r.check.in_sample.n + r.check.holdout.n == frame.height
     assert r.check.holdout.n == pytest.approx(0.3 * frame.height, abs=1)
-    body = client_for("bureau").get(reverse("finance:validation") + "?year=2024").content.decode()
+    bureau = client_for("bureau")
+    body = bureau.get(reverse("finance:validation") + "?year=2024").content.decode()
+    assert 'data-testid="no-report"' in body and f"{r.current.auc:.3f}" not in body  # not in the request
+    # the report is a background job (run at once by the tests' task backend); the page shows its result
+    assert bureau.post(reverse("finance:validation_start"), {"year": 2024}).status_code == 302
+    job = Job.objects.get(kind="finance_validation")
+    assert job.status == "succeeded" and job.params == {"year": 2024, "version": None}
+    body = bureau.get(reverse("finance:validation") + "?year=2024").content.decode()
     assert f"{r.current.auc:.3f}" in body and "采用为新版本积分模型" not in body  # the bureau cannot adopt
+    assert 'data-testid="report-time"' in body
     assert 'data-testid="holdout-auc"' in body and f"{r.check.holdout.auc:.3f}" in body
     assert 'data-testid="holdout-verdict"' in body
     api = client_for("leader").get("/api/finance/validation?year=2024").json()

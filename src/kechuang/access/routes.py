@@ -210,6 +210,7 @@ PAGES: dict[str, Rule] = {
     "finance:outcomes_template": Needs("loan_decision", "change"),
     "finance:validation": Needs("validation"),
     "finance:adopt": Needs("validation", "change"),
+    "finance:validation_start": Needs("validation"),
     # the API's own pages (its operations are classified in API below)
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,

@@ -105,7 +105,8 @@ def _shares(loans: pl.DataFrame, year: int, model) -> pl.DataFrame:
     )
 
 
-def report(year: int, version=None) -> Report:
+def report(year: int, version=None, progress=None) -> Report:
+    """The report; ``progress()`` is called when the scores are ready and the fitting starts."""
     s = scored(year, version)
     model = s.model
     frame = _loans(year, version)
@@ -122,6 +123,8 @@ def report(year: int, version=None) -> Report:
     # year's (time split), or, without enough earlier outcomes, on 70% of this year's and tested on
     # the other 30% (random split, stratified).
     fits, proposed, proposed_model, check = [], None, None, None
+    if progress is not None:
+        progress()
     if current.auc is not None:
         shares = _shares(frame, year, model)
         earlier = [y for y in loan_years() if y < year]

@@ -13,7 +13,9 @@ from kechuang import access
 from kechuang.engine.years import parse_year
 from kechuang.finance.models import Application
 from kechuang.finance.services import validation as service
+from kechuang.finance.services import validation_job as jobs
 from kechuang.finance.views.common import page
+from kechuang.jobs.services import JobBusy, live_state
 from kechuang.points.models import PointsModelVersion
 
 
@@ -31,9 +33,12 @@ def _year(request) -> int | None:
 @login_required
 @require_GET
 def validation(request):
+    """The latest report of the year and version that the job computed, or its progress."""
     access.scoped(request.user, "validation", Application.objects.none())
     year, version = _year(request), _version(request)
-    report = service.report(year, version) if year else None
+    running = jobs.active_job(year, version) if year else None
+    last = jobs.latest_job(year, version) if year else None
+    report = last.result if jobs.succeeded(last) else None
     return page(
         request,
         "finance/validation.html",
@@ -44,9 +49,32 @@ def validation(request):
             "versions": PointsModelVersion.objects.select_related("model").order_by("model__code", "-number"),
             "version": version,
             "can_adopt": access.can_change(request.user, "validation"),
-            "fits": [(report.stage_names.get(f.stage, f.stage), f) for f in report.fits] if report else [],
+            "fits": [(report["stage_names"].get(f["stage"], f["stage"]), f) for f in report["fits"]]
+            if report
+            else [],
+            "job": running,
+            "last_job": last,
+            "state": live_state(running) if running else None,
+            "active": running is not None,
         },
     )
+
+
+@login_required
+@require_POST
+def start(request):
+    """Queue the report of the year and version (生成验证报告) and come back to the page."""
+    access.scoped(request.user, "validation", Application.objects.none())
+    year, version = _year(request), _version(request)
+    if year is None:
+        messages.error(request, _("还没有贷款结果，无法生成验证报告"))
+        return HttpResponseRedirect(reverse("finance:validation"))
+    try:
+        jobs.start(year, version, request.user)
+    except JobBusy as exc:
+        messages.error(request, str(exc))
+    query = f"?year={year}" + (f"&version={version.pk}" if version else "")
+    return HttpResponseRedirect(reverse("finance:validation") + query)
 
 
 @login_required
@@ -73,4 +101,5 @@ def adopt(request):
 urlpatterns = [
     path("validation/", validation, name="validation"),
     path("validation/adopt/", adopt, name="adopt"),
+    path("validation/start/", start, name="validation_start"),
 ]
