@@ -230,9 +230,9 @@ def test_completeness_states_on_a_fixed_date(plan, client_for):
     reporter = client_for("reporter")
     post_value(reporter, "4.1", year=2025)  # tjj: 1 of 2 indicators
     post_value(reporter, "40", year=2025, indicator="hightech_mfg_share")
-    # tjj now complete; kjj (4 indicators, due 03-31) nothing; songshanhu: both its target indicators
+    # tjj now complete; kjj (4 indicators, due 03-31) nothing; songshanhu: its target indicator (the
+    # plan file's town targets are R&D intensity's, reported by tjj's date, 04-30)
     town = client_for("songshanhu")
-    post_value(town, "400", year=2025, region="441900401", indicator="industrial_hightech_enterprises")
     post_value(town, "6.5", year=2025, region="441900401")
     by_code = lambda today: {s.code: s for s in services.completeness(plan, 2025, today)}  # noqa: E731
 
@@ -243,7 +243,8 @@ def test_completeness_states_on_a_fixed_date(plan, client_for):
     assert before[HUMEN].status == "not_started"
 
     after = by_code(dt.date(2026, 4, 1))
-    assert after["kjj"].status == "late" and after[HUMEN].status == "late"
+    assert after["kjj"].status == "late" and after[HUMEN].status == "not_started"
+    assert by_code(dt.date(2026, 5, 1))[HUMEN].status == "late"
     assert after["tjj"].status == "reported"
 
     post_value(client_for("bureau"), "1.6", year=2025, indicator="basic_research_share")
