@@ -133,3 +133,15 @@ def test_the_task_date_of_a_year_is_its_last_day_or_today(simulated_plan):
     assert asof.task_date(2026, today) == today and asof.task_date(2027, today) == today
     when = asof.for_tasks(simulated_plan, on=date(2026, 6, 30))  # a date from a link or the API
     assert when.year == 2026 and when.task_date == date(2026, 6, 30)
+
+
+def test_a_task_opened_from_the_board_keeps_the_boards_date(simulated_plan, late_tasks, client_for):
+    client = client_for("bureau")
+    html = html_of(client, f"/plans/tasks/?as_of={OFFICIAL}")
+    link = re.search(rf'href="(/plans/tasks/{re.escape(late_tasks[1])}/\?as_of=[^"]+)"', html).group(1)
+    assert link.endswith(f"?as_of={OFFICIAL}-12-31")
+    on_board = client.get(link)
+    assert on_board.context["page"].row.status == "on_time"  # due in 2025: not overdue at the end of 2024
+    assert f"任务状态截至 {OFFICIAL}-12-31" in on_board.content.decode()
+    later = client.get(f"/plans/tasks/{late_tasks[1]}/?as_of={OFFICIAL + 1}")
+    assert later.context["page"].row.status == "overdue"
