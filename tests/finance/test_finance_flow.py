@@ -184,6 +184,8 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     body = bureau.get(reverse("finance:validation") + "?year=2024").content.decode()
     assert f"{r.current.auc:.3f}" in body and "采用为新版本积分模型" not in body  # the bureau cannot adopt
     assert 'data-testid="report-time"' in body
+    # optbinning's monotone bins of the same loans
+    assert sum(b.loans for b in r.binning.bins) == frame.height and 'data-testid="binning"' in body
     assert 'data-testid="holdout-auc"' in body and f"{r.check.holdout.auc:.3f}" in body
     assert 'data-testid="holdout-verdict"' in body
     api = client_for("leader").get("/api/finance/validation?year=2024").json()

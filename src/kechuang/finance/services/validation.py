@@ -28,6 +28,7 @@ from kechuang.engine.finance import (
     random_split,
     unit_model,
 )
+from kechuang.engine.finance.binning import Binning, points_binning
 from kechuang.engine.finance.holdout import enough
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Application
@@ -47,6 +48,7 @@ class Report:
     simulated: int
     current: Discrimination
     deciles: list[dict]
+    binning: Binning | None  # optbinning's monotone bins of the points (WoE, IV)
     psi: float | None
     psi_years: tuple[int, int]
     fits: list[StageFit]
@@ -163,6 +165,7 @@ def report(year: int, version=None, progress=None) -> Report:
         simulated=int(frame["simulated"].sum()),
         current=current,
         deciles=table,
+        binning=points_binning(frame["points"].to_numpy(), frame["defaulted"].to_numpy()),
         psi=psi_value,
         psi_years=(year - 1, year),
         fits=fits,
