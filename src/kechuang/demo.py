@@ -113,6 +113,11 @@ def build_demo(
     summary.sample_targets = derive_sample_targets(result.plan).created
     announce(6, "演示账户")
     summary.accounts = ensure_demo_accounts(enterprise_org=enterprise_org, extra=tuple(extra_accounts))
+    from kechuang.plans.demo_reports import load_demo_task_reports
+
+    written = load_demo_task_reports(result.plan, seed=seed)
+    if written:
+        summary.modules.append(f"重点任务进展报告（演示）：{written} 份，约两成任务部门未按期报告")
     return summary
 
 

@@ -43,6 +43,15 @@ def test_demo_builds_everything_once_and_a_second_run_writes_nothing(kc, empty_v
     assert db_rows(empty_var, "SELECT code FROM plans_plan") == [("dongguan-2026-2030",)]
     assert db_rows(empty_var, "SELECT COUNT(*) FROM plans_planversion") == [(1,)]
     assert db_rows(empty_var, "SELECT COUNT(*) FROM enterprises_tierrecord")[0][0] > 0
+    # Progress reports on key tasks: most departments reported, some did not (the reporting page has both).
+    reported, pairs = db_rows(
+        empty_var,
+        "SELECT (SELECT COUNT(*) FROM plans_taskreport),"
+        " (SELECT COUNT(*) FROM plans_task WHERE active AND NOT completed)"
+        " + (SELECT COUNT(*) FROM plans_taskdepartment d JOIN plans_task t ON t.id = d.task_id"
+        " WHERE t.active AND NOT t.completed)",
+    )[0]
+    assert 0.6 * pairs < reported < pairs
 
     before = table_counts(empty_var)
     second = kc(empty_var, "demo", "--no-serve", "--enterprises", 200, timeout=900)
