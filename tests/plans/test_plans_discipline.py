@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kechuang.audit.models import ObjectChange
 from kechuang.plans.discipline import services
-from kechuang.plans.discipline.config import RulesFileError, parse_rules, rules_path
+from kechuang.plans.discipline.config import RulesFileError, load_rules, parse_rules, rules_path
 from kechuang.plans.models import Observation, SubmissionApproval
 
 CITY, HUMEN = "441900", "441900121"
@@ -254,6 +254,20 @@ def test_completeness_states_on_a_fixed_date(plan, client_for):
     assert 'data-owner="tjj" data-status="reported"' in html
     assert "审核并锁定" not in html  # the leader sees, does not approve
     assert client_for("reporter").get("/plans/entry/completeness/").status_code == 403
+
+
+def test_towns_are_not_asked_for_what_a_registry_feeds(plan):
+    """A town target of an indicator the registries feed (towns_report: false) asks nothing of the
+    town; a target of one the towns report does."""
+    from kechuang.plans.models import Indicator, RegionalTarget
+
+    fed = Indicator.objects.get(plan=plan, code="industrial_hightech_enterprises")
+    RegionalTarget.objects.create(indicator=fed, region_code="441900111", target_year=2030, target_value=300)
+    rules = load_rules()
+    assert not rules.towns_report(fed.code) and rules.towns_report("rd_intensity")
+    statuses = {s.code: s for s in services.completeness(plan, 2025, dt.date(2026, 6, 1))}
+    assert "441900111" not in statuses  # its only target is fed by the enterprise registry
+    assert fed not in statuses[HUMEN].expected and statuses[HUMEN].status == "late"
 
 
 def test_reporter_sees_a_reminder_on_the_entry_page(plan, client_for, monkeypatch):

@@ -72,6 +72,9 @@ Rule = Annotated[RangeRule | JumpRule | RatioRule, Field(discriminator="kind")]
 
 class IndicatorRules(_Strict):
     due: str | None = Field(default=None, pattern=DUE_PATTERN)
+    # false: the towns' values come from a platform registry (the enterprise registry, the technology
+    # contract registry), so a town has nothing to report for it even where it has a target
+    towns_report: bool = True
     rules: list[Rule] = []
 
 
@@ -99,6 +102,11 @@ class Rules:
         entry = self.file.indicators.get(indicator_code)
         month, day = map(int, ((entry and entry.due) or self.file.default_due).split("-"))
         return dt.date(year + 1, month, min(day, 28 if month == 2 else day))
+
+    def towns_report(self, indicator_code: str) -> bool:
+        """Do towns report this indicator themselves (or does a registry feed their values)?"""
+        entry = self.file.indicators.get(indicator_code)
+        return entry.towns_report if entry else True
 
     def rule(self, indicator_code: str, number: int):
         return self.file.indicators[indicator_code].rules[number]

@@ -290,9 +290,10 @@ class OwnerStatus:
         return STATUS_LABELS[self.status]
 
 
-def _expected(plan: Plan) -> list[tuple[str, str, str, list[Indicator]]]:
+def _expected(plan: Plan, rules: Rules) -> list[tuple[str, str, str, list[Indicator]]]:
     """(kind, owner code, region code, indicators) of every owner: departments report the city value
-    of the indicators they own; towns the indicators with a target for their town."""
+    of the indicators they own; towns the indicators with a target for their town, except those a
+    registry feeds (``towns_report: false`` in the rules file)."""
     indicators = list(Indicator.objects.filter(plan=plan, active=True).order_by("seq"))
     out = []
     for dept in sorted({i.owner_department for i in indicators}):
@@ -309,7 +310,9 @@ def _expected(plan: Plan) -> list[tuple[str, str, str, list[Indicator]]]:
     for region, ind_id in targets.values_list("region_code", "indicator_id"):
         by_town.setdefault(region, set()).add(ind_id)
     for town in sorted(by_town):
-        out.append((SubmissionApproval.TOWN, town, town, [i for i in indicators if i.id in by_town[town]]))
+        own = [i for i in indicators if i.id in by_town[town] and rules.towns_report(i.code)]
+        if own:
+            out.append((SubmissionApproval.TOWN, town, town, own))
     return out
 
 
@@ -328,7 +331,7 @@ def completeness(plan: Plan, year: int, today: dt.date, rules: Rules | None = No
     }
     names = {**region_names(), **department_names()}
     out = []
-    for kind, code, region, inds in _expected(plan):
+    for kind, code, region, inds in _expected(plan, rules):
         reported = [i for i in inds if (i.id, region) in present]
         missing = [i for i in inds if (i.id, region) not in present]
         due = min(rules.due_date(i.code, year) for i in (missing or inds))
