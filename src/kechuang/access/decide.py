@@ -84,18 +84,17 @@ def can_change(user, resource: str, obj=None) -> bool:
 
 def can_create(user, resource: str, candidate) -> bool:
     """May the user create this (unsaved) object? Its scope fields are checked against the filter."""
-    q = _filter(user, resource, "change")
-    if q is None:
-        return False
-    if not q.children:
-        return True
-    return _q_matches_unsaved(q, candidate)
+    return _admits_unsaved(user, resource, "change", candidate)
 
 
 def could_view(user, resource: str, candidate) -> bool:
     """Would the user see this (unsaved) object if it existed? For pages about something that has no
     rows yet, such as a town nobody has reported for: the same scope as the rows it would have."""
-    q = _filter(user, resource, "view")
+    return _admits_unsaved(user, resource, "view", candidate)
+
+
+def _admits_unsaved(user, resource: str, action: str, candidate) -> bool:
+    q = _filter(user, resource, action)
     if q is None:
         return False
     if not q.children:
