@@ -351,4 +351,6 @@ def test_the_report_page_offers_the_three_formats_and_the_years(simulated_plan, 
     assert response.status_code == 200
     for fmt in ("docx", "xlsx", "html"):
         assert f'name="format" value="{fmt}"' in html
-    assert '<option value="2027" selected>' in html and '<option value="2024"' in html
+    # the latest year with official data is the default; the simulated years are offered, marked
+    assert '<option value="2024" selected>' in html
+    assert '<option value="2027"' in html and "2027（模拟）" in html
