@@ -61,19 +61,10 @@ STILL_CHINESE: dict[str, str] = {
     "portal:indicator": "the methodology text (the indicator's Chinese description) and source notes",
     "portal:manage": "the methodology texts the bureau edits (Chinese data)",
     "portal:scenarios": "technology field names and the scenarios intro",
-    "transfer:achievements": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:case_new": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:cases": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:contract_import": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:contract_stats": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:contracts": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:demand_new": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:demands": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:home": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:licences": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:matches": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:scenario_list_new": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
-    "transfer:scenario_lists": "the 安心屋 tab: its English label keeps the Chinese name (Safe house (安心屋))",
+    "transfer:achievements": "technology field names (the transfer vocabulary has no English names yet)",
+    "transfer:contract_import": "the contract file's column names in the help text",
+    "transfer:contracts": "the filter labels and placeholders",
+    "transfer:demand_new": "technology field names (the transfer vocabulary has no English names yet)",
 }
 
 
