@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from kechuang import access
@@ -133,6 +134,21 @@ class HeaderToken(APIKeyHeader):
         return _user_for_token(request, key)
 
 
+class OneValueParser(Parser):
+    """A parameter declared as one value, given twice (``?page=1&page=2``), is refused (422) instead of
+    silently taking the last: the request does not say what the caller meant."""
+
+    def parse_querydict(self, data, list_fields, request):
+        repeated = [k for k in data if k not in list_fields and len(data.getlist(k)) > 1]
+        if repeated:
+            location = "query" if data is request.GET else "form"
+            message = _("只能给一个值")
+            raise ValidationError(
+                [{"type": "one_value", "loc": (location, k), "msg": message} for k in repeated]
+            )
+        return super().parse_querydict(data, list_fields, request)
+
+
 class KechuangAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document names the error schema on every operation."""
 
@@ -170,6 +186,7 @@ api = KechuangAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
+    parser=OneValueParser(),
 )
 
 # django-ninja's own English messages, in Chinese.

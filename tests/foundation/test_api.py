@@ -145,3 +145,12 @@ def test_error_bodies_follow_the_error_schema(personas, client_for):
         client_for("admin").post("/api/plans/x/observations", "\x00", content_type="application/json")
     )  # 400: the body is not JSON
     assert "JSON" in body["detail"]
+
+
+def test_a_parameter_of_one_value_given_twice_is_refused(client_for):
+    """?page=1&page=2 does not say which page: 422 naming the field, not the last one taken silently."""
+    admin = client_for("admin")
+    response = admin.get("/api/carriers/evaluations?page=1&page=2")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"location": "query", "field": "page", "message": "只能给一个值"}]
+    assert admin.get("/api/carriers/evaluations?page=1").status_code == 200

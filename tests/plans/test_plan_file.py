@@ -282,10 +282,16 @@ def test_a_yaml_syntax_error_is_reported_with_its_line(plan_text):
 
 
 def test_a_bad_indentation_is_a_yaml_syntax_error_on_its_line(plan_text):
+    # after a plain value (status_en: draft …), a key indented further reads as part of that value
+    text = plan_text.replace("  start_year: 2026\n", "    start_year: 2026\n", 1)
+    [(path, line, message)] = errors_of(text)
+    assert line == line_of(text, "start_year: 2026")
+    assert "此处不能出现「键: 值」" in message
+    # after a quoted value (name_en: "…"), it breaks the block
     text = plan_text.replace("  status: 公开征求意见稿\n", "    status: 公开征求意见稿\n", 1)
     [(path, line, message)] = errors_of(text)
     assert line == line_of(text, "status: 公开征求意见稿")
-    assert "此处不能出现「键: 值」" in message
+    assert "缩进不一致" in message
 
 
 @pytest.mark.parametrize(
