@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 from sklearn.model_selection import train_test_split
 
-from kechuang.engine.finance.recalibrate import MIN_EVENTS, StageFit, fit_weights, points_with, with_weights
+from kechuang.engine.finance.recalibrate import StageFit, fit_weights, points_with, with_weights
 from kechuang.engine.finance.validation import Discrimination, discrimination
 from kechuang.engine.points.model import PointsModel
 
@@ -47,12 +47,6 @@ class HoldoutCheck:
     overfit: bool
     beats_current: bool
     proposed_model: PointsModel | None  # None when no stage could be fitted
-
-
-def enough(shares: pl.DataFrame, min_events: int = MIN_EVENTS) -> bool:
-    """Whether a set of loans has at least ``min_events`` defaults and as many non-defaults."""
-    y = shares["defaulted"].cast(pl.Boolean).fill_null(False)
-    return min(int(y.sum()), int((~y).sum())) >= min_events
 
 
 def random_split(shares: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -24,6 +24,13 @@ from kechuang.engine.points.model import PointsModel
 MIN_EVENTS = 10
 
 
+def enough(defaulted, min_events: int = MIN_EVENTS) -> bool:
+    """Whether loans' outcomes (True = default; a missing one counts as no default) have at least
+    ``min_events`` defaults and as many non-defaults."""
+    y = np.asarray(defaulted, dtype=bool)
+    return min(int(y.sum()), int((~y).sum())) >= min_events
+
+
 @dataclass(frozen=True)
 class StageFit:
     stage: str
@@ -53,7 +60,7 @@ def fit_weights(shares: pl.DataFrame, model: PointsModel, min_events: int = MIN_
     x_all = shares.select(names).fill_null(0.0).to_numpy()
     y_all = shares["defaulted"].cast(pl.Boolean).to_numpy()
     pooled = None
-    if min(int(y_all.sum()), int((~y_all).sum())) >= min_events:
+    if enough(y_all, min_events):
         pooled = _coefficients(x_all, y_all)
     out = []
     for s in model.stages:
@@ -62,7 +69,7 @@ def fit_weights(shares: pl.DataFrame, model: PointsModel, min_events: int = MIN_
         current_total = sum(i.weights[s.code] for i in base)
         total = model.scale if model.scale is not None else current_total
         coef, source = None, "current"
-        if min(int(y.sum()), int((~y).sum())) >= min_events:
+        if enough(y, min_events):
             coef, source = _coefficients(x_all[mask], y), "stage"
         elif pooled is not None:
             coef, source = pooled, "pooled"

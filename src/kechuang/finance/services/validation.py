@@ -29,7 +29,7 @@ from kechuang.engine.finance import (
     unit_model,
 )
 from kechuang.engine.finance.binning import Binning, points_binning
-from kechuang.engine.finance.holdout import enough
+from kechuang.engine.finance.recalibrate import enough
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Application
 from kechuang.finance.services.scores import scored
@@ -131,9 +131,9 @@ def report(year: int, version=None, progress=None) -> Report:
         shares = _shares(frame, year, model)
         earlier = [y for y in loan_years() if y < year]
         fit_time = pl.concat([_shares(_loans(y, version), y, model) for y in earlier]) if earlier else None
-        if fit_time is not None and enough(fit_time):
+        if fit_time is not None and enough(fit_time["defaulted"]):
             check = holdout_check(fit_time, shares, model, "time", tuple(sorted(earlier)), (year,))
-        elif enough(shares):
+        elif enough(shares["defaulted"]):
             fit, test = random_split(shares)
             check = holdout_check(fit, test, model, "random", (year,), (year,))
         if check is not None:
