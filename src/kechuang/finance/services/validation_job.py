@@ -55,9 +55,7 @@ def latest_job(year: int, version) -> Job | None:
 def as_result(report: service.Report) -> dict:
     """The report as JSON (the page reads it with the same names as the Report's fields)."""
     check = dataclasses.replace(report.check, proposed_model=None) if report.check is not None else None
-    data = dataclasses.asdict(dataclasses.replace(report, proposed_model=None, check=check))
-    data["has_proposal"] = report.proposed_model is not None
-    return data
+    return dataclasses.asdict(dataclasses.replace(report, proposed_model=None, check=check))
 
 
 def run_validation_job(job, reporter) -> dict:
@@ -69,7 +67,6 @@ def run_validation_job(job, reporter) -> dict:
     )
     reporter(STAGE_SCORING, 0, 3)
     report = service.report(int(params["year"]), version, progress=lambda: reporter(STAGE_FITTING, 1, 3))
-    reporter(STAGE_DONE, 2, 3)
     result = as_result(report)
     reporter(STAGE_DONE, 3, 3)
     return result
