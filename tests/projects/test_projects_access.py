@@ -116,6 +116,25 @@ def test_an_applicant_applies_sees_its_eligibility_and_submits(client_for, world
     assert application.status == "submitted" and application.eligible == "yes"
 
 
+def test_the_page_files_through_the_service_refusing_the_lead_as_member_and_keeping_the_attachment(
+    client_for, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    enterprise = client_for("enterprise")
+    lead = world.strong.code
+    form = {"title": "联合攻关", "requested": "200", "summary": "摘要"}
+    response = enterprise.post(f"/projects/calls/{world.call.pk}/apply/", {**form, "members": lead})
+    assert response.status_code == 200 and "牵头单位不能同时是联合体成员" in response.content.decode()
+    assert not Application.objects.exists()
+    upload = SimpleUploadedFile("申报书.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = enterprise.post(f"/projects/calls/{world.call.pk}/apply/", {**form, "attachment": upload})
+    application = Application.objects.get()
+    assert response.status_code == 302 and not application.consortium
+    assert application.code == f"{world.call.code}-SQ001" and application.attachment.name.endswith(".pdf")
+
+
 def test_an_expert_scores_or_declares_a_conflict_on_the_page(world, two):
     _mine, other = two
     assignment = Assignment.objects.get(application=other)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
-from kechuang.accounts.models import OrgUnit
 from kechuang.projects import evaluation, services
 from kechuang.projects.forms import (
     AcceptanceForm,
@@ -155,28 +154,21 @@ def apply(request, pk: int):
         raise access.AccessDenied(_("该指南当前不接受申报"))
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        codes = form.member_codes()
-        orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=codes)}
-        unknown = [c for c in codes if c not in orgs]
-        if unknown:
-            form.add_error("members", _("找不到机构代码：%(codes)s") % {"codes": "、".join(unknown)})
-        else:
+        data = form.cleaned_data
+        try:
             with transaction.atomic():
-                application = form.save(commit=False)
-                application.call = call
-                application.applicant = request.user.org
-                application.region_code = request.user.org.region_code
-                application.consortium = bool(codes)
-                count = Application.objects.filter(call=call).count() + 1
-                application.code = f"{call.code}-SQ{count:03d}"
-                while Application.objects.filter(code=application.code).exists():
-                    count += 1
-                    application.code = f"{call.code}-SQ{count:03d}"
+                application = services.new_application(
+                    call, request.user.org, data["title"], data["requested"], data["summary"],
+                    form.member_codes(),
+                )  # fmt: skip
+                if data.get("attachment"):
+                    application.attachment = data["attachment"]
                 if not access.can_create(request.user, "project_application", application):
                     raise access.AccessDenied(_("无权以该单位申报"))
-                application.save()
-                for code in codes:
-                    application.members.create(org=orgs[code])
+                services.save_application(application)
+        except services.ProjectError as exc:
+            form.add_error("members", str(exc))
+        else:
             messages.success(request, _("申报已保存为草稿，请核对后提交"))
             return HttpResponseRedirect(application.get_absolute_url())
     return render(request, "projects/apply.html", {"call": call, "form": form})
