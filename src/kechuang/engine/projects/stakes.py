@@ -37,14 +37,6 @@ VALUATIONS_SCHEMA = {"stake": pl.Int64, "valued_on": pl.Date, "company_value": p
 EXITS_SCHEMA = {"stake": pl.Int64, "exited_on": pl.Date, "share_sold": pl.Float64, "proceeds": pl.Float64}
 
 
-def holding_end(converted_on: dt.date, years: int) -> dt.date:
-    """The day the holding period ends (29 February rolls to 28 February)."""
-    try:
-        return converted_on.replace(year=converted_on.year + years)
-    except ValueError:
-        return converted_on.replace(year=converted_on.year + years, day=28)
-
-
 def positions(
     stakes: pl.DataFrame, valuations: pl.DataFrame, exits: pl.DataFrame, as_of: dt.date
 ) -> pl.DataFrame:
