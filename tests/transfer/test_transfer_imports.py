@@ -139,3 +139,18 @@ def test_licence_yaml_import_all_or_nothing(transfer_world, client_for):
     _upload(c, reverse("transfer:licence_import"), "licences.yaml", LICENCE_YAML)
     lic = Licence.objects.get(code="L-Y-1")
     assert lic.institution.code == "univ_dgut" and lic.terms["royalty"]["cap"] == 40
+
+
+def test_contract_errors_after_a_blank_row_name_the_spreadsheet_row(transfer_world, client_for):
+    """A blank row in the middle of the sheet is skipped, but the rows after it keep their numbers."""
+    from kechuang.transfer.models import TechContract
+
+    text = CONTRACT_HEADER + (
+        "JS-1,2025-03-01,技术开发,甲公司,虎门镇,乙公司,广东省,100,80,电子信息\n"
+        ",,,,,,,,,\n"
+        "JS-2,2025-03-01,技术开发,甲公司,虎门镇,乙公司,广东省,-5,80,电子信息\n"
+    )
+    page = _upload(client_for("bureau"), reverse("transfer:contract_import"), "登记.csv", text)
+    found = {(e["row"], e["column"]) for e in page.context["errors"]}
+    assert (4, "合同成交额") in found and {row for row, _ in found} == {4}
+    assert TechContract.objects.count() == 0

@@ -88,11 +88,17 @@ def check_file(path: Path, name: str = "") -> pl.DataFrame:
             header_errors.append((1, v.CONTRACT_HEADERS[c], "", "缺少必需的列"))
     if header_errors:
         raise ContractImportError(pl.DataFrame(header_errors, schema=schema, orient="row"))
-    raw = raw.filter(~blank_rows(raw))  # a sheet's trailing empty rows are no data
-    if not raw.height:
+    # Rows are numbered as in the spreadsheet first; then its empty rows (trailing or in between) go.
+    blank = raw.select(blank_rows(raw).alias("blank"))["blank"]
+    f = (
+        raw.rename(rename)
+        .with_row_index("_row", offset=2)
+        .with_columns(pl.col("_row").cast(pl.Int64))
+        .filter(~blank)
+    )
+    if not f.height:
         message = empty_file_message(name, header_only=True)
         raise ContractImportError(pl.DataFrame([(0, "", "", message)], schema=schema, orient="row"))
-    f = raw.rename(rename).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
     for c in v.CONTRACT_HEADERS:
         if c not in f.columns:
             f = f.with_columns(pl.lit(None, pl.Utf8).alias(c))
