@@ -482,15 +482,6 @@ def check_report_upload(path: Path, carriers) -> ReportUpload:
     return ReportUpload(rows, RowErrors(errors))
 
 
-def save_report_upload(upload: ReportUpload, user) -> int:
-    if upload.errors.rejected:
-        raise ValidationError(upload.errors.summary())
-    with transaction.atomic():
-        for row in upload.rows:
-            CarrierReport.objects.create(submitted_by=user, **row)
-    return len(upload.rows)
-
-
 def report_template_xlsx() -> bytes:
     from kechuang.web.generic import write_xlsx
 
