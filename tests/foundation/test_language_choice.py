@@ -52,3 +52,14 @@ def test_an_unknown_language_is_not_saved(personas):
     _switch(client, "xx")
     personas["bank"].refresh_from_db()
     assert personas["bank"].language == ""
+
+
+def test_switching_on_a_browser_without_the_cookie_keeps_the_new_choice(personas):
+    """The saved language (en) must not overwrite the cookie the switch to Chinese just set."""
+    personas["leader"].language = "en"
+    personas["leader"].save(update_fields=["language"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # a browser with no language cookie yet
+    client.force_login(personas["leader"])
+    response = _switch(client, "zh-hans")
+    assert response.cookies["django_language"].value == "zh-hans"
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()

@@ -34,12 +34,12 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        code = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        code = self._saved(request)
         if code in LANGUAGE_CODES and code != request.LANGUAGE_CODE:
             translation.activate(code)
             request.LANGUAGE_CODE = code
         response = self.get_response(request)
+        code = self._saved(request)  # again: the view may have just saved a new choice (set_language)
         if code in LANGUAGE_CODES and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != code:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
@@ -52,3 +52,8 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+    @staticmethod
+    def _saved(request) -> str:
+        user = getattr(request, "user", None)
+        return getattr(user, "language", "") if user is not None and user.is_authenticated else ""
