@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from kechuang.engine.plan_eval import SHARED_TARGET_KINDS
+
 # Start values for indicators the plan gives no 现值 for (「--」): plausible levels, used only here.
 FALLBACK_START = {"digital_economy_share": 19.5, "science_literacy": 17.2}
-SHARE_LIKE = ("share", "rate")
 # Towns of a total cover the city when their values add up to the city's within this share.
 COVERAGE_TOLERANCE = 0.03
 
@@ -166,7 +167,7 @@ def simulate(
             "start_value",
             pl.when(pl.col("own_target").is_not_null() & (pl.col("target_value") != 0))
             .then(pl.col("own_target") * pl.col("c_value") / pl.col("target_value"))
-            .when(pl.col("kind").is_in(SHARE_LIKE))
+            .when(pl.col("kind").is_in(SHARED_TARGET_KINDS))
             .then(pl.col("c_value") * pl.col("level"))
             .otherwise(pl.col("c_value") * pl.col("weight")),
         ),
