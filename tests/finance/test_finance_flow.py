@@ -192,6 +192,27 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     assert api["auc"] == pytest.approx(r.current.auc) and api["loans"] == frame.height
 
 
+def test_a_failed_regeneration_keeps_the_last_good_report_on_the_page(finance, client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from django.utils import timezone
+
+    from kechuang.finance.services.validation_job import JOB_KIND, lock_for
+
+    _outcomes(finance)
+    bureau = client_for("bureau")
+    assert bureau.post(reverse("finance:validation_start"), {"year": 2024}).status_code == 302
+    good = Job.objects.get(kind=JOB_KIND)
+    assert good.status == "succeeded"
+    Job.objects.create(
+        kind=JOB_KIND, lock=lock_for(2024, None), title="产业验证报告", params={"year": 2024, "version": None},
+        status="failed", message="任务出错：磁盘已满", finished_at=timezone.now(),
+    )  # fmt: skip
+    body = bureau.get(reverse("finance:validation") + "?year=2024").content.decode()
+    assert 'data-testid="discrimination"' in body and 'data-testid="no-report"' not in body
+    assert f"{good.result['current']['auc']:.3f}" in body and 'data-testid="report-time"' in body
+    assert 'data-testid="validation-job-failed"' in body and "磁盘已满" in body
+
+
 def test_only_the_administrators_adoption_changes_the_model(finance, client_for):
     from kechuang.points.models import PointsModelVersion
     from kechuang.points.services import active_model

@@ -52,6 +52,11 @@ def latest_job(year: int, version) -> Job | None:
     return _jobs(year, version).exclude(status__in=ACTIVE).first()
 
 
+def latest_report_job(year: int, version) -> Job | None:
+    """The latest job of this year and version that succeeded: its result is the report shown."""
+    return _jobs(year, version).filter(status=Status.SUCCEEDED).first()
+
+
 def as_result(report: service.Report) -> dict:
     """The report as JSON (the page reads it with the same names as the Report's fields)."""
     check = dataclasses.replace(report.check, proposed_model=None) if report.check is not None else None
@@ -70,7 +75,3 @@ def run_validation_job(job, reporter) -> dict:
     result = as_result(report)
     reporter(STAGE_DONE, 3, 3)
     return result
-
-
-def succeeded(job: Job | None) -> bool:
-    return job is not None and job.status == Status.SUCCEEDED

@@ -33,12 +33,14 @@ def _year(request) -> int | None:
 @login_required
 @require_GET
 def validation(request):
-    """The latest report of the year and version that the job computed, or its progress."""
+    """The latest successful report of the year and version, the progress of a job computing it,
+    and the message of the latest job when that one failed or was cancelled."""
     access.scoped(request.user, "validation", Application.objects.none())
     year, version = _year(request), _version(request)
     running = jobs.active_job(year, version) if year else None
     last = jobs.latest_job(year, version) if year else None
-    report = last.result if jobs.succeeded(last) else None
+    done = jobs.latest_report_job(year, version) if year else None
+    report = done.result if done else None
     return page(
         request,
         "finance/validation.html",
@@ -54,6 +56,7 @@ def validation(request):
             else [],
             "job": running,
             "last_job": last,
+            "report_job": done,
             "state": live_state(running) if running else None,
             "active": running is not None,
         },
