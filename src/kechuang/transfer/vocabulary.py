@@ -15,6 +15,7 @@ from importlib import resources
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.engine.transfer import income as rules
 from kechuang.engine.transfer.fields import FIELDS
 
 TECH_FIELDS = FIELDS  # the eight 国家重点支持的高新技术领域
@@ -155,7 +156,12 @@ class OwnUseMode(models.TextChoices):
 
 
 # Statutory minimum share of the research team (促进科技成果转化法 第四十五条, shared/rules/transfer.md §3)
-STATUTORY_TEAM_MINIMUM = {"转让": 0.5, "许可": 0.5, "作价投资": 0.5}
+# (the figures are the engine's, kechuang.engine.transfer.income).
+STATUTORY_TEAM_MINIMUM = {
+    "转让": rules.LICENCE_MINIMUM,
+    "许可": rules.LICENCE_MINIMUM,
+    "作价投资": rules.INVESTMENT_MINIMUM,
+}
 
 # Warnings on the licence pages: a due date within this many days.
 DUE_SOON_DAYS = 30

@@ -22,7 +22,6 @@ LICENCE_MINIMUM = 0.5  # of net income (转让、许可)
 INVESTMENT_MINIMUM = 0.5  # of the equity obtained (作价投资)
 OWN_USE_MINIMUM_RATE = 0.05  # of each year's operating profit (自行实施、合作实施)
 OWN_USE_MINIMUM_YEARS = 3  # the statute's "连续三至五年": at least three years
-OWN_USE_STATUTE_YEARS = (3, 5)
 
 EPS = 1e-12
 
@@ -41,9 +40,9 @@ def effective(policy_value: float | None, minimum: float) -> tuple[float, bool]:
     return policy_value, False
 
 
-def per_inventor(amount: float, shares: dict[str, float]) -> list[tuple[str, float, float]]:
-    """(name, share, amount × share) for each inventor."""
-    return [(name, s, amount * s) for name, s in shares.items()]
+def per_inventor(shares: dict[str, float], *amounts: float) -> list[tuple]:
+    """(name, share, amount × share for each amount) for each inventor."""
+    return [(name, s, *(a * s for a in amounts)) for name, s in shares.items()]
 
 
 @dataclass(frozen=True)

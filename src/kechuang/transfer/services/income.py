@@ -64,7 +64,7 @@ def investment_distribution(inv: Investment, policy: IncomePolicy | None = None)
     policy = policy if policy is not None else policy_for(inv.institution_id)
     share, refused = rules.effective(policy.investment_share if policy else None, rules.INVESTMENT_MINIMUM)
     r = rules.investment_reward(inv.valuation, inv.equity, share)
-    per = [(name, s, r.team_equity * s, r.team_value * s) for name, s in inv.achievement.shares().items()]
+    per = rules.per_inventor(inv.achievement.shares(), r.team_equity, r.team_value)
     problem = investment_problem(policy.investment_share) if refused else ""
     return InvestmentDistribution(
         inv, share, r.team_equity, r.team_value, r.institution_equity, per, policy, problem
@@ -103,5 +103,5 @@ def own_use_distribution(ou: OwnUse, policy: IncomePolicy | None = None) -> OwnU
         problems.append(own_use_rate_problem(policy.own_use_rate))
     if years_refused:
         problems.append(own_use_years_problem(policy.own_use_years))
-    per = rules.per_inventor(total, ou.achievement.shares())
+    per = rules.per_inventor(ou.achievement.shares(), total)
     return OwnUseDistribution(ou, rate, years, table.to_dicts(), total, per, policy, problems)

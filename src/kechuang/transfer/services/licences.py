@@ -14,6 +14,7 @@ import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kechuang.engine.transfer import income as rules
 from kechuang.engine.transfer.dues import KIND_LABELS, STATUS_LABELS, LicenceDues, compute_dues
 from kechuang.engine.transfer.licences import LicenceError, parse_licences, validate_licences
 from kechuang.transfer import vocabulary as v
@@ -306,12 +307,12 @@ class Distribution:
 
 
 def statutory_minimum(kind: str = "许可") -> float:
-    return v.STATUTORY_TEAM_MINIMUM.get(kind, 0.5)
+    return v.STATUTORY_TEAM_MINIMUM.get(kind, rules.LICENCE_MINIMUM)
 
 
 def policy_problem(team_share: float, kind: str = "许可") -> str:
     minimum = statutory_minimum(kind)
-    if team_share + 1e-12 < minimum:
+    if rules.below(team_share, minimum):
         return _(
             "科研团队分配比例 %(share)s 低于法定最低 %(min)s（《促进科技成果转化法》第四十五条，%(kind)s），不予采用"
         ) % {"share": f"{team_share:.0%}", "min": f"{minimum:.0%}", "kind": kind}
@@ -323,15 +324,10 @@ def distribution(licence: Licence, as_of: date | None = None) -> Distribution:
     received = sum(p.amount for p in licence.payments.all() if p.paid_on <= as_of)
     policy = IncomePolicy.objects.filter(institution_id=licence.institution_id).first()
     minimum = statutory_minimum("许可")
-    share, problem = minimum, ""
-    cost_rate = 0.0
-    if policy is not None:
-        cost_rate = policy.cost_rate
-        problem = policy_problem(policy.team_share)
-        share = minimum if problem else policy.team_share
-    costs = received * cost_rate
+    share, refused = rules.effective(policy.team_share if policy else None, minimum)
+    problem = policy_problem(policy.team_share) if refused else ""
+    costs = received * (policy.cost_rate if policy else 0.0)
     net = received - costs
     team = net * share
-    shares = licence.achievement.shares()
-    per = [(name, s, team * s) for name, s in shares.items()]
+    per = rules.per_inventor(licence.achievement.shares(), team)
     return Distribution(received, costs, net, share, team, net - team, per, policy, minimum, problem)
