@@ -5,6 +5,7 @@ report; all or nothing, also when the job is cancelled half-way or the file went
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import xlsxwriter
@@ -36,6 +37,11 @@ def _xlsx(rows) -> io.BytesIO:
     return buf
 
 
+def _token(page) -> str:
+    """The staged file's token from the preview's confirm form."""
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
 def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, login):
     c = login("op_a")
     before = CarrierReport.objects.count()
@@ -63,7 +69,8 @@ def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
     assert "检查通过" in page and 'data-testid="upload-preview"' in page and "甲孵化器" in page
     assert not CarrierReport.objects.filter(year=2026).exists() and not Job.objects.exists()
-    r = c.post("/carriers/reports/upload/", {"confirm": "1"})
+    token = _token(page)
+    r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": token})
     job = Job.objects.get(kind="carrier_reports")
     assert r.status_code == 302 and r["Location"] == f"/jobs/{job.pk}/"
     assert job.status == Status.SUCCEEDED, job.message
@@ -73,7 +80,7 @@ def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     page = c.get(r["Location"]).content.decode()
     assert 'data-testid="carrier-reports-result"' in page and "/carriers/c/A1/?year=2026" in page
     # the staged file is gone with the job; a second confirmation has nothing to import
-    assert c.post("/carriers/reports/upload/", {"confirm": "1"}).status_code == 200
+    assert c.post("/carriers/reports/upload/", {"confirm": "1", "token": token}).status_code == 200
     assert Job.objects.count() == 1
 
 
@@ -81,8 +88,8 @@ def test_a_file_gone_stale_before_the_job_runs_fails_with_the_error_report(world
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run
     c = login("op_a")
     f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2027, 4]])
-    c.post("/carriers/reports/upload/", {"file": f})
-    c.post("/carriers/reports/upload/", {"confirm": "1"})
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
     job = Job.objects.get(kind="carrier_reports")
     CarrierReport.objects.create(carrier=world.a, year=2027, mentors=9)  # filed on the form meanwhile
     from kechuang.jobs.services import run
@@ -111,8 +118,8 @@ def test_a_job_cancelled_half_way_writes_nothing(world, login, monkeypatch):
     monkeypatch.setattr(Reporter, "__call__", cancel_after_the_first_report)
     c = login("op_a")
     f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2026, 4], ["A1", 2027, 5]])
-    c.post("/carriers/reports/upload/", {"file": f})
-    c.post("/carriers/reports/upload/", {"confirm": "1"})
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
     job = Job.objects.get(kind="carrier_reports")
     assert job.status == Status.CANCELLED
     assert not CarrierReport.objects.filter(year__in=[2026, 2027]).exists()
@@ -124,7 +131,23 @@ def test_another_import_running_keeps_the_file_for_later(world, login):
     enqueue("carrier_reports", "carrier_reports", "another", {"path": "/nonexistent", "name": "x"})
     Job.objects.update(status=Status.RUNNING)  # as if a worker held it
     c = login("op_a")
-    c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])})
-    page = c.post("/carriers/reports/upload/", {"confirm": "1"}).content.decode()
+    page = c.post(
+        "/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])}
+    ).content.decode()
+    page = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)}).content.decode()
     assert "另一批数据正在处理" in page and 'data-testid="upload-confirm"' in page
     assert not CarrierReport.objects.filter(year=2026).exists()
+
+
+def test_a_confirmation_with_a_stale_token_imports_nothing(world, login):
+    c = login("op_a")
+    first = c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])})
+    stale = _token(first.content.decode())
+    second = c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2027]])})
+    assert _token(second.content.decode()) != stale  # the second file replaced the first
+    page = c.post("/carriers/reports/upload/", {"confirm": "1", "token": stale}).content.decode()
+    assert "待确认的上传已失效" in page and not Job.objects.exists()
+    page = c.post("/carriers/reports/upload/", {"discard": "1", "token": stale}).content.decode()
+    assert "待确认的上传已失效" in page
+    r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(second.content.decode())})
+    assert r.status_code == 302 and Job.objects.get().result["reports"][0]["year"] == 2027

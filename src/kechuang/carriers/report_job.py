@@ -6,10 +6,8 @@ progress; a cancel or any bad row leaves nothing written. One such import at a t
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop as N_
 
@@ -21,13 +19,6 @@ KIND = "carrier_reports"
 LOCK = "carrier_reports"
 STAGE_CHECK = N_("检查年度报告")
 STAGE_WRITE = N_("写入年度报告")
-
-
-def staging_folder() -> Path:
-    """A new folder under $KECHUANG_VAR for one staged upload (the web and the worker share it)."""
-    folder = Path(settings.VAR_DIR) / "uploads" / "carriers" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    return folder
 
 
 def start(folder: Path, path: Path, name: str, user):

@@ -3,7 +3,6 @@ evaluations, 「一院一策」 targets) and the operator's annual report (form 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from django.contrib import messages
@@ -23,10 +22,10 @@ from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind
 from kechuang.jobs.services import JobBusy
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView, xlsx_response
-from kechuang.web.uploads import upload_too_large
+from kechuang.web.uploads import StagedFile, expired_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看创新载体")
-STAGED_KEY = "carriers_upload"  # the checked file waiting for confirmation: folder, path, name
+STAGED_KEY = "carriers_upload"  # the checked file waiting for confirmation (web.uploads.StagedFile)
 
 
 def latest_year() -> int:
@@ -200,44 +199,41 @@ def report_upload(request):
     carriers = access.visible(request.user, "carrier", Carrier.objects.all())
     ctx: dict = {}
     if request.method == "POST":
-        staged = request.session.get(STAGED_KEY)
+        confirm, discard = request.POST.get("confirm"), request.POST.get("discard")
+        staged = (
+            StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+            if confirm or discard
+            else None
+        )
         if upload_too_large(request):
             ctx["error"] = _("文件过大")
-        elif request.POST.get("confirm") and staged:
+        elif (confirm or discard) and staged is None:
+            ctx["error"] = expired_message()
+        elif confirm:
             try:
-                job = report_job.start(
-                    Path(staged["folder"]), Path(staged["path"]), staged["name"], request.user
-                )
+                job = report_job.start(staged.folder, staged.path, staged.name, request.user)
             except JobBusy as exc:
                 ctx["error"] = str(exc)  # the file stays staged for a later confirmation
-                ctx["staged"] = staged
+                ctx["token"] = staged.token
             else:
-                request.session.pop(STAGED_KEY, None)  # the job owns the file now
+                staged.release(request)  # the job owns the file now
                 return redirect("jobs:detail", pk=job.pk)
-        elif request.POST.get("discard") and staged:
-            shutil.rmtree(staged["folder"], ignore_errors=True)
-            request.session.pop(STAGED_KEY, None)
+        elif discard:
+            staged.discard(request)
             messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
             return redirect("carriers:report_upload")
         elif "file" in request.FILES:
             f = request.FILES["file"]
-            suffix = Path(f.name).suffix.lower()
-            if suffix not in (".xlsx", ".csv"):
+            if Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
                 ctx["error"] = _("请上传 .xlsx 或 .csv 文件")
             else:
-                folder = report_job.staging_folder()
-                target = folder / f"reports{suffix}"
-                with open(target, "wb") as out:
-                    for chunk in f.chunks():
-                        out.write(chunk)
-                checked = services.check_report_upload(target, carriers)
+                staged = StagedFile.stash(request, STAGED_KEY, f)  # replaces an earlier unconfirmed one
+                checked = services.check_report_upload(staged.path, carriers)
                 ctx["checked"] = checked
                 if checked.errors.rejected:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    staged.discard(request)  # nothing to confirm: the file is not kept
                 else:
-                    if staged:  # an earlier preview not confirmed
-                        shutil.rmtree(staged["folder"], ignore_errors=True)
-                    request.session[STAGED_KEY] = {"folder": str(folder), "path": str(target), "name": f.name}
+                    ctx["token"] = staged.token
         else:
             ctx["error"] = _("请选择文件")
     return render(request, "carriers/report_upload.html", ctx)
