@@ -9,6 +9,7 @@ whose Chinese would be blank boxes is never produced.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import cache
 from pathlib import Path
@@ -35,12 +36,10 @@ def cjk_font() -> str | None:
     return None
 
 
+@cache
 def available() -> bool:
-    try:
-        import fpdf  # noqa: F401
-    except ImportError:
-        return False
-    return cjk_font() is not None
+    """fpdf2 is installed and a Chinese font found (looked up once, without importing fpdf)."""
+    return importlib.util.find_spec("fpdf") is not None and cjk_font() is not None
 
 
 class PdfUnavailable(Exception):
