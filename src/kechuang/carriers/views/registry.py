@@ -49,10 +49,10 @@ def home(request):
         )
         if access.can_view(user, resource)
     ]
+    carriers = access.visible(user, "carrier", Carrier.objects.all())  # none() without the right
     counts = []
     if access.can_view(user, "carrier"):
-        mine = access.visible(user, "carrier", Carrier.objects.all())
-        counts = [(label, mine.filter(kind=kind).count()) for kind, label in CarrierKind.choices]
+        counts = [(label, carriers.filter(kind=kind).count()) for kind, label in CarrierKind.choices]
     actions = [
         (name, label)
         for name, label in (
@@ -62,11 +62,7 @@ def home(request):
         if access.may_open(user, name)
     ]
     # an operator's own carriers and an applicant's own applications, on its landing page
-    mine = (
-        access.visible(user, "carrier", Carrier.objects.all())[:20]
-        if access.scope_kind(user, "carrier") == "own_org"
-        else []
-    )
+    mine = carriers[:20] if access.scope_kind(user, "carrier") == "own_org" else []
     applications = (
         access.visible(user, "talent_application", TalentApplication.objects.all())[:20]
         if access.scope_kind(user, "talent_application") == "own_user"
