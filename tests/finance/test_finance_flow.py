@@ -213,11 +213,18 @@ def test_a_failed_regeneration_keeps_the_last_good_report_on_the_page(finance, c
     assert 'data-testid="validation-job-failed"' in body and "磁盘已满" in body
 
 
-def test_only_the_administrators_adoption_changes_the_model(finance, client_for):
+def test_only_the_administrators_adoption_changes_the_model(finance, client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from kechuang.points.models import PointsModelVersion
-    from kechuang.points.services import active_model
+    from kechuang.points.services import active_model, version_model
 
     _outcomes(finance)
+    admin = client_for("admin")
+    # adopting takes the weights of the stored report (the page's), so there must be one
+    response = admin.post(reverse("finance:adopt"), {"year": 2024}, follow=True)
+    assert "请先生成验证报告" in response.content.decode() and PointsModelVersion.objects.count() == 0
+    assert admin.post(reverse("finance:validation_start"), {"year": 2024}).status_code == 302
+    shown = {f["stage"]: f["weights"] for f in Job.objects.get(kind="finance_validation").result["fits"]}
     assert PointsModelVersion.objects.count() == 0
     assert client_for("bureau").post(reverse("finance:adopt"), {"year": 2024}).status_code == 403
     assert PointsModelVersion.objects.count() == 0
@@ -227,6 +234,10 @@ def test_only_the_administrators_adoption_changes_the_model(finance, client_for)
     assert version.loaded_by == "admin" and "产业验证再校准" in version.note
     active = active_model()
     assert active.version == version and active.model.is_sample
+    adopted = version_model(version)
+    assert {
+        st.code: {i.code: i.weights[st.code] for i in adopted.indicators} for st in adopted.stages
+    } == shown
     from kechuang.finance.services.validation import report
 
     proposed = report(2024).fits  # computed again against the new active model's content

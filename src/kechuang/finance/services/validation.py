@@ -27,12 +27,13 @@ from kechuang.engine.finance import (
     psi,
     random_split,
     unit_model,
+    with_weights,
 )
 from kechuang.engine.finance.binning import Binning, points_binning
 from kechuang.engine.finance.recalibrate import enough
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Application
-from kechuang.finance.services.scores import scored
+from kechuang.finance.services.scores import model_for, scored
 
 
 @dataclass
@@ -191,24 +192,40 @@ class AdoptError(ValueError):
     pass
 
 
+def _fits_model(fits: list[StageFit], model) -> bool:
+    """Whether a stored report's fits (none: nothing was fitted) are of this model's stages and
+    indicators (the active model may have been replaced by another one since the report was computed)."""
+    codes = {i.code for i in model.indicators}
+    return not fits or (
+        [f.stage for f in fits] == [st.code for st in model.stages]
+        and all(set(f.weights) == codes for f in fits)
+    )
+
+
 def adopt(user, year: int, version=None):
-    """Store the proposed weights as a new version of the points model (it becomes the active one)."""
+    """Store the proposed weights of the latest stored report of the year and version (what the page
+    shows) as a new version of the points model (it becomes the active one)."""
     from kechuang import access
+    from kechuang.finance.services.validation_job import latest_report_job
     from kechuang.points.services import load_points_model
 
     access.deny_unless(access.can_change(user, "validation"), _("只有管理员可以采用再校准权重"))
-    r = report(year, version)
-    if r.proposed_model is None:
+    done = latest_report_job(year, version)
+    model = model_for(version)[0]
+    fits = [StageFit(**f) for f in done.result["fits"]] if done is not None else []
+    if done is None or not _fits_model(fits, model):
+        raise AdoptError(_("%(year)s 年还没有该模型版本的验证报告，请先生成验证报告再采用") % {"year": year})
+    if not any(f.source != "current" for f in fits):
         raise AdoptError(_("%(year)s 年的贷款结果不足以拟合新权重，没有可采用的方案") % {"year": year})
-    content = r.proposed_model.model_dump(mode="json", exclude_defaults=True)
+    content = with_weights(model, fits).model_dump(mode="json", exclude_defaults=True)
     content["note"] = (
         f"由 {year} 年度产业验证再校准（逻辑回归）得出的权重，{timezone.localdate():%Y-%m-%d} "
-        f"由 {getattr(user, 'username', '')} 采用；其余内容同 {r.version_label}。"
+        f"由 {getattr(user, 'username', '')} 采用；其余内容同 {done.result['version_label']}。"
     )
     text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
     folder = settings.VAR_DIR / "points-models"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{r.model_code}-recalibrated-{year}-{dt.datetime.now():%Y%m%d%H%M%S}.yaml"
+    path = folder / f"{done.result['model_code']}-recalibrated-{year}-{dt.datetime.now():%Y%m%d%H%M%S}.yaml"
     path.write_text(text, encoding="utf-8")
     from kechuang.finance.services.scores import clear_cache
 
