@@ -23,17 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from kechuang.plans.yamlcheck import (
-    StrictLoader,
-    duplicate_keys,
     locate,
+    parse_yaml,
     path_str,
     pydantic_message,
-    yaml_error_message,
 )
 from kechuang.regions import CITY_CODE
 
@@ -413,24 +410,9 @@ def load_plan_text(
 
     `departments` / `regions` are the allowed code sets; None means the package's reference CSVs.
     """
-    loader = StrictLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise PlanFileError([PlanError("", None, "文件为空")], filename)
-        dups = duplicate_keys(root)
-        if dups:
-            raise PlanFileError(
-                [PlanError(path_str(loc), line, f"重复的键「{loc[-1]}」") for loc, line in dups], filename
-            )
-        data = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        line, message = yaml_error_message(exc)
-        raise PlanFileError([PlanError("", line, message)], filename) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        raise PlanFileError([PlanError("", root.start_mark.line + 1, "文件顶层应为映射（键: 值）")], filename)
+    root, data, problems = parse_yaml(text)
+    if problems:
+        raise PlanFileError([PlanError(where, line, message) for line, where, message in problems], filename)
 
     try:
         plan = PlanFile.model_validate(data)

@@ -2,7 +2,8 @@
 
 `StrictLoader` is PyYAML's SafeLoader with dates left as text (the schema checks them) and only
 true/false as booleans. `locate` maps a pydantic error location to the 1-based line of its YAML
-node; `pydantic_message` turns a pydantic error into a Chinese message.
+node; `parse_yaml` reads a file into its root node and data with every problem found on the way;
+`pydantic_message` turns a pydantic error into a Chinese message.
 """
 
 from __future__ import annotations
@@ -72,6 +73,29 @@ def duplicate_keys(node: yaml.Node, loc: Loc = ()) -> list[tuple[Loc, int]]:
         for i, item in enumerate(node.value):
             out += duplicate_keys(item, loc + (i,))
     return out
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any, list[tuple[int | None, str, str]]]:
+    """(root node, data, problems) of a YAML config file read with `StrictLoader`; every problem is
+    (1-based line, field path, Chinese message): an empty file, repeated keys, a syntax error, or a
+    top level that is not a mapping. The data is to be validated only when there are no problems."""
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None, [(None, "", "文件为空")]
+        dups = duplicate_keys(root)
+        if dups:
+            return root, None, [(line, path_str(loc), f"重复的键「{loc[-1]}」") for loc, line in dups]
+        data = loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_message(exc)
+        return None, None, [(line, "", message)]
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return root, data, [(root.start_mark.line + 1, "", "文件顶层应为映射（键: 值）")]
+    return root, data, []
 
 
 # --------------------------------------------------------------------------- messages

@@ -14,16 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kechuang.plans.yamlcheck import (
-    StrictLoader,
-    duplicate_keys,
     locate,
+    parse_yaml,
     path_str,
     pydantic_message,
-    yaml_error_message,
 )
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "evaluation_templates.yaml"
@@ -98,24 +95,9 @@ class Templates(_Model):
 
 
 def load_templates_text(text: str, filename: str = "<模板>") -> Templates:
-    loader = StrictLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise TemplateFileError([(None, "", "文件为空")], filename)
-        dups = duplicate_keys(root)
-        if dups:
-            raise TemplateFileError(
-                [(line, path_str(loc), f"重复的键「{loc[-1]}」") for loc, line in dups], filename
-            )
-        data = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        line, message = yaml_error_message(exc)
-        raise TemplateFileError([(line, "", message)], filename) from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
-        raise TemplateFileError([(root.start_mark.line + 1, "", "文件顶层应为映射（键: 值）")], filename)
+    root, data, problems = parse_yaml(text)
+    if problems:
+        raise TemplateFileError(problems, filename)
     try:
         return Templates.model_validate(data)
     except ValidationError as exc:
