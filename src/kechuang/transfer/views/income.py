@@ -15,12 +15,7 @@ from kechuang import access
 from kechuang.transfer.forms import InvestmentForm, OwnUseForm, OwnUseProfitForm
 from kechuang.transfer.models import Achievement, OwnUse
 from kechuang.transfer.services import income
-
-
-def _errors(form) -> str:
-    return "；".join(
-        f"{form.fields[k].label if k in form.fields else ''}：{' '.join(e)}" for k, e in form.errors.items()
-    )
+from kechuang.transfer.views.licences import _errors
 
 
 def _changeable(request, pk) -> Achievement:
