@@ -108,3 +108,16 @@ def test_the_steps_offered_follow_the_access_module(world, recommended, login):
     employer = login("op_inst").get(url).content.decode()
     assert 'data-testid="talent-action"' not in employer  # recommended: nothing left for it
     assert 'value="approve"' not in employer
+
+
+def test_the_page_reads_the_experts_declaration_once(world, recommended, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login("expert_1")
+    c.post(f"/carriers/talent/{recommended.pk}/action/", {"decision": "declare_none"})
+    with CaptureQueriesContext(connection) as queries:
+        page = c.get(f"/carriers/talent/{recommended.pk}/").content.decode()
+    assert 'value="score"' in page and 'data-testid="own-declaration"' in page
+    table = TalentConflict._meta.db_table
+    assert sum(table in q["sql"] for q in queries.captured_queries) == 1

@@ -711,10 +711,10 @@ def declare(app: TalentApplication, expert, conflict: bool, reason: str = "") ->
     return made
 
 
-def may_score(app: TalentApplication, expert) -> bool:
-    """Only after declaring no conflict, and never on an application of the expert's own organisation."""
-    d = declaration(app, expert)
-    return d is not None and not d.conflict and not conflict_by_organisation(app, expert)
+def may_score(app: TalentApplication, expert, declared: TalentConflict | None) -> bool:
+    """Only after declaring no conflict (``declared``: the expert's own declaration, as ``declaration``
+    finds it), and never on an application of the expert's own organisation."""
+    return declared is not None and not declared.conflict and not conflict_by_organisation(app, expert)
 
 
 def _refresh_score(app: TalentApplication) -> None:

@@ -51,18 +51,19 @@ class TalentList(ObjectListView):
         }
 
 
-def _actions(user, app) -> list[str]:
+def _actions(user, app, declared) -> list[str]:
     """The workflow steps this user may take on this application now: who may take each step is
-    kechuang.access's (talent_recommend, talent_score, talent_decide); the state is the workflow's."""
+    kechuang.access's (talent_recommend, talent_score, talent_decide); the state is the workflow's.
+    ``declared`` is the user's own 回避声明 on it (services.declaration) or None."""
     if not access.can_change(user, "talent_application", app):
         return []
     out = []
     if access.can_change(user, "talent_recommend", app) and app.status == TalentStatus.SUBMITTED:
         out.append("recommend")
     if access.can_change(user, "talent_score", app) and app.status in SCORING:
-        if services.declaration(app, user) is None:
+        if declared is None:
             out += ["declare_none", "declare_conflict"]
-        elif services.may_score(app, user):
+        elif services.may_score(app, user, declared):
             out.append("score")
     if access.can_change(user, "talent_decide", app):
         out += ["approve", "reject", "revoke"]
@@ -77,16 +78,17 @@ class TalentDetail(ObjectView):
 
     def extra_context(self, object=None, **kwargs):
         catalogue = {c["code"]: c for c in services.talent_catalogue()}
+        own = services.declaration(object, self.request.user)
         return {
             "criterion": catalogue.get(object.criterion),
             "region_name": region_names().get(object.region_code, object.region_code),
-            "actions": _actions(self.request.user, object),
+            "actions": _actions(self.request.user, object, own),
             "form": DecisionForm(),
             "scores": object.scores.count(),
             "declarations": object.declarations.all()
             if access.can_change(self.request.user, "talent_decide")
             else [],
-            "own_declaration": services.declaration(object, self.request.user),
+            "own_declaration": own,
             "same_org": services.conflict_by_organisation(object, self.request.user),
         }
 
@@ -116,7 +118,8 @@ def action(request, pk: int):
     qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all(), "change")
     app = get_object_or_404(qs, pk=pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["decision"] not in _actions(request.user, app):
+    allowed = _actions(request.user, app, services.declaration(app, request.user))
+    if not form.is_valid() or form.cleaned_data["decision"] not in allowed:
         messages.error(request, _("无法执行该操作"))
         return redirect(app.get_absolute_url())
     d = form.cleaned_data
