@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from kechuang import access
 from kechuang.projects import services, stakes
-from kechuang.projects.models import Application, Call, Milestone, Project, Stake
+from kechuang.projects.models import Application, Call, Milestone, Project
 
 router = Router(tags=["重大科技项目"])
 
@@ -280,9 +280,7 @@ class ProjectStakeOut(Schema):
 
 @router.get("/stakes", response=list[ProjectStakeOut], summary="补改投股权：持有、估值、退出与回收基金")
 def list_stakes(request):
-    user = _user(request)
-    access.scoped(user, "project_oversight", Project.objects.none())
-    projects = access.visible(user, "major_project", Project.objects.all())
+    _projects, rows = stakes.visible_rows(_user(request))
     return [
         {
             "project": r["object"].project.code,
@@ -297,7 +295,7 @@ def list_stakes(request):
             "returned": r["returned"],
             "multiple": r["multiple"],
         }  # fmt: skip
-        for r in stakes.stake_rows(Stake.objects.filter(project__in=projects))
+        for r in rows
     ]
 
 

@@ -131,6 +131,14 @@ def stake_rows(stakes) -> list[dict]:
     return rows
 
 
+def visible_rows(user) -> tuple:
+    """(the major projects ``user`` may see, their stakes' rows from ``stake_rows``) for the portfolio
+    page and the API; AccessDenied (403) without the project_oversight right."""
+    access.scoped(user, "project_oversight", Project.objects.none())
+    projects = access.visible(user, "major_project", Project.objects.all())
+    return projects, stake_rows(Stake.objects.filter(project__in=projects))
+
+
 def totals(rows: list[dict]) -> dict:
     converted = sum(r["amount"] for r in rows)
     value = sum(r["value"] or 0 for r in rows)

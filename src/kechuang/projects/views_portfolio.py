@@ -20,9 +20,7 @@ KINDS = ("licences", "achievements", "contracts")
 
 @login_required
 def portfolio(request):
-    access.scoped(request.user, "project_oversight", Project.objects.none())  # 403 without the right
-    projects = access.visible(request.user, "major_project", Project.objects.all())
-    rows = stakes.stake_rows(Stake.objects.filter(project__in=projects))
+    projects, rows = stakes.visible_rows(request.user)  # 403 without the oversight right
     held = list(projects.select_related("applicant", "application__call").order_by("code"))
     found = stakes.outcomes(request.user, held)
     outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
