@@ -66,17 +66,8 @@ class Period:
     end: dt.date
 
     @property
-    def label(self) -> str:
-        """2026 年第 1 季度 / 2026 年上半年 / 2026 年度 (Chinese; pages translate the parts)."""
-        if self.kind == "quarterly":
-            return f"{self.year} 年第 {self.number} 季度"
-        if self.kind == "half_yearly":
-            return f"{self.year} 年{'上' if self.number == 1 else '下'}半年"
-        return f"{self.year} 年度"
-
-    @property
     def display(self) -> str:
-        """The label in the page's language."""
+        """2026 年第 1 季度 / 2026 年上半年 / 2026 年度, in the active language."""
         if self.kind == "quarterly":
             return gettext("%(year)s 年第 %(n)s 季度") % {"year": self.year, "n": self.number}
         if self.kind == "half_yearly":

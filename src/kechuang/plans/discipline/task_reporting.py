@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kechuang.accounts.departments import department_names
 from kechuang.plans.discipline.services import (
@@ -189,11 +189,12 @@ def task_reminders(plan: Plan, today: dt.date) -> list[Reminder]:
             else f"截止 {group.due:%Y-%m-%d}"
         )
         subject = f"【科创平台】{group.name} 重点任务进展报送提醒：{STATUS_NAMES[group.status]}"
-        lines = [
-            f"  · {r.task.code} {r.task.title}（{ROLE_NAMES[r.role]}，{r.period.label}，"
-            f"截止 {r.due:%Y-%m-%d}，{STATUS_NAMES[r.status]}）"
-            for r in group.missing
-        ]
+        with translation.override("zh-hans"):  # the e-mail is in Chinese
+            lines = [
+                f"  · {r.task.code} {r.task.title}（{ROLE_NAMES[r.role]}，{r.period.display}，"
+                f"截止 {r.due:%Y-%m-%d}，{STATUS_NAMES[r.status]}）"
+                for r in group.missing
+            ]
         body = "\n".join(
             [
                 f"{group.name}：",
