@@ -22,13 +22,14 @@ def _licensees(fallback: list[OrgUnit], n: int = 3) -> list[OrgUnit]:
     from kechuang.transfer.models import Licence
 
     codes = list(
-        Licence.objects.exclude(state="draft").order_by("code").values_list("licensee_code", flat=True)
+        dict.fromkeys(
+            Licence.objects.exclude(state="draft").order_by("code").values_list("licensee_code", flat=True)
+        )
     )
-    picked: list[OrgUnit] = []
-    for code in dict.fromkeys(codes):
-        org = OrgUnit.objects.filter(credit_code=code, kind="enterprise").order_by("code").first()
-        if org is not None and org not in picked:
-            picked.append(org)
+    first: dict[str, OrgUnit] = {}  # credit code → its enterprise organisation (the first by code)
+    for org in OrgUnit.objects.filter(credit_code__in=codes, kind="enterprise").order_by("code"):
+        first.setdefault(org.credit_code, org)
+    picked = [first[code] for code in codes if code in first]
     for org in fallback:
         if len(picked) >= n:
             break
