@@ -117,13 +117,14 @@ def positions(stakes=None, as_of: dt.date | None = None) -> pl.DataFrame:
     return engine.positions(frame, valuations, exits, as_of or timezone.localdate())
 
 
-def stake_rows(stakes) -> list[dict]:
-    """Stakes with their positions, for the pages (one query per table, not per stake)."""
+def stake_rows(stakes, as_of: dt.date | None = None) -> list[dict]:
+    """Stakes with their positions as of ``as_of`` (today by default), for the pages (one query per
+    table, not per stake)."""
     stakes = stakes.select_related("project__applicant")
     by_pk = {s.pk: s for s in stakes}
     labels = dict(StakeStatus.choices)
     rows = []
-    for row in positions(stakes).iter_rows(named=True):
+    for row in positions(stakes, as_of).iter_rows(named=True):
         stake = by_pk[row["stake"]]
         rows.append({**row, "object": stake, "status_label": str(labels[row["status"]]),
                      "share_pct": row["share"] * 100, "held_pct": row["held_share"] * 100,
