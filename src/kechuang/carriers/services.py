@@ -364,7 +364,7 @@ def withdraw(
             reason=reason[:500],
             evaluation=evaluation,
             decided_by=user,
-            decided_by_name=(user.display_name or user.get_username()) if user is not None else "",
+            decided_by_name=str(user) if user is not None else "",  # display name or username
             decided_on=timezone.localdate(),
         )
         carrier.status = CarrierStatus.WITHDRAWN
