@@ -106,3 +106,13 @@ def test_enterprise_closes_its_demand_with_a_reason_and_it_leaves_the_matching(
         follow=True,
     )
     assert "已关闭" in r.content.decode()
+
+
+def test_licence_edit_preview_shows_the_new_terms_only(transfer_world, client_for):
+    """Terms taken out in the edit (here the upfront fee) are gone from the preview, not kept from
+    the stored version."""
+    lic, c = transfer_world["licence"], client_for("university")
+    without_upfront = {k: x for k, x in TERMS.items() if k != "upfront"}
+    preview = _edit(c, lic.code, without_upfront, action="preview")
+    kinds = {i.kind for i in preview.context["preview"].dues.items}
+    assert "milestone" in kinds and "upfront" not in kinds

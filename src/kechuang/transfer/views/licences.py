@@ -248,8 +248,7 @@ def edit_licence(request, code):
                     request, _("已保存第 %(v)s 版条款，应付计划已按新条款重算") % {"v": saved.version}
                 )
                 return redirect(saved.get_absolute_url())
-        shape = {**service.yaml_shape(lic), **service.terms_dict(form.validated)}
-        preview = service.schedule(lic, date.today(), terms=shape)
+        preview = service.schedule(lic, date.today(), terms=service.terms_dict(form.validated))
     return render(
         request,
         "transfer/licence_edit.html",
@@ -298,11 +297,7 @@ def income_policy(request):
         form.save()
         messages.success(request, _("已保存收益分配政策"))
         return redirect("transfer:income_policy")
-    return render(
-        request,
-        "transfer/income_policy.html",
-        {"form": form, "minimum": service.statutory_minimum(), "policy": policy if policy.pk else None},
-    )
+    return render(request, "transfer/income_policy.html", {"form": form})
 
 
 urlpatterns = [
