@@ -217,19 +217,11 @@ class LicenceForm(forms.Form):
         d = super().clean()
         if self.errors:
             return d
-        terms = _terms_mapping(d["terms"])
-        shape = {
-            **terms,
-            "code": d["code"],
-            "achievement": d["achievement"].code,
-            "licensee": d["licensee"].strip().upper(),
-            "signed_on": d["signed_on"].isoformat(),
-        }
-        try:
-            self.validated = licences.validate_terms(_dates_as_text(shape))
-        except LicenceError as exc:
-            raise forms.ValidationError(exc.problems) from None
-        name = licences.licensee_name(shape["licensee"])
+        licensee = d["licensee"].strip().upper()
+        self.validated = _validated_licence(
+            d["terms"], d["code"], d["achievement"].code, licensee, d["signed_on"]
+        )
+        name = licences.licensee_name(licensee)
         if name is None:
             self.add_error("licensee", _("被许可方不在企业库中"))
         self.licensee_name = name
@@ -258,8 +250,6 @@ class LicenceEditForm(forms.Form):
         self.licence = licence
 
     def clean(self):
-        from kechuang.transfer.services import licences
-
         d = super().clean()
         if self.errors:
             return d
@@ -268,19 +258,29 @@ class LicenceEditForm(forms.Form):
                 _("该许可合同已被他人改为第 %(v)s 版，请重新打开后再修改；您的修改未保存")
                 % {"v": self.licence.version}
             )
-        terms = _terms_mapping(d["terms"])
-        shape = {
-            **terms,
-            "code": self.licence.code,
-            "achievement": self.licence.achievement.code,
-            "licensee": self.licence.licensee_code,
-            "signed_on": d["signed_on"].isoformat(),
-        }
-        try:
-            self.validated = licences.validate_terms(_dates_as_text(shape))
-        except LicenceError as exc:
-            raise forms.ValidationError(exc.problems) from None
+        lic = self.licence
+        self.validated = _validated_licence(
+            d["terms"], lic.code, lic.achievement.code, lic.licensee_code, d["signed_on"]
+        )
         return d
+
+
+def _validated_licence(terms: str, code: str, achievement: str, licensee: str, signed_on: date):
+    """The form's YAML terms with the licence's identity, validated by the engine (its problems as
+    the form's errors)."""
+    from kechuang.transfer.services import licences
+
+    shape = {
+        **_terms_mapping(terms),
+        "code": code,
+        "achievement": achievement,
+        "licensee": licensee,
+        "signed_on": signed_on.isoformat(),
+    }
+    try:
+        return licences.validate_terms(_dates_as_text(shape))
+    except LicenceError as exc:
+        raise forms.ValidationError(exc.problems) from None
 
 
 def _terms_mapping(text: str) -> dict:
