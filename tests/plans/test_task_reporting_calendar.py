@@ -84,6 +84,19 @@ def test_reported_late_and_not_started_per_department(plan, personas):
     assert set(states(plan, dt.date(2026, 7, 20), "T3.1.2").values()) == {"late"}
 
 
+def test_one_departments_rows_are_its_rows_of_the_whole(plan, personas):
+    report("T6.6.1", "tjj", personas["reporter"], dt.date(2026, 4, 8))
+    on = dt.date(2026, 7, 20)
+    every = task_reporting.task_completeness(plan, on)
+
+    def shown(rows):
+        return [(r.task.code, r.department, r.role, r.period, r.due, r.status) for r in rows]
+
+    for code in {"kjj", "tjj", "fgj"} | {r.department for r in every}:
+        own = task_reporting.task_completeness(plan, on, department=code)
+        assert shown(own) == shown(r for r in every if r.department == code)
+
+
 def test_a_completed_task_expects_no_more_reports(plan):
     Task.objects.filter(code="T6.6.1").update(completed=True)
     assert states(plan, dt.date(2026, 5, 1)) == {}

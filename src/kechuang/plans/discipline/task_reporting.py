@@ -107,18 +107,22 @@ class DepartmentTasks:
         return STATUS_LABELS[self.status]
 
 
-def task_completeness(plan: Plan, today: dt.date, calendar: TaskCalendar | None = None) -> list[TaskDue]:
-    """Every expected (task, department) report for the period being reported on ``today``."""
+def task_completeness(
+    plan: Plan, today: dt.date, calendar: TaskCalendar | None = None, department: str | None = None
+) -> list[TaskDue]:
+    """Every expected (task, department) report for the period being reported on ``today``; with
+    ``department``, only that department's (the tasks it leads or co-leads)."""
     calendar = calendar or load_task_calendar()
-    tasks = list(
-        Task.objects.filter(plan=plan, active=True, completed=False)
-        .prefetch_related("co_departments")
-        .order_by("chapter", "section", "code")
-    )
+    tasks = Task.objects.filter(plan=plan, active=True, completed=False)
+    reports = TaskReport.objects.filter(task__plan=plan)
+    if department is not None:
+        tasks, reports = tasks.of_department(department), reports.filter(department=department)
     expected = []
-    for task in tasks:
+    for task in tasks.prefetch_related("co_departments").order_by("chapter", "section", "code"):
         departments = [(task.lead_department, LEAD)] + [(d, CO) for d in task.co_department_codes]
         for code, role in departments:
+            if department is not None and code != department:
+                continue
             period, due = calendar.period_due(task.code, role, today)
             if period.end < task.start or period.start > task.due:
                 continue  # before the task began, or after its deadline
@@ -128,9 +132,7 @@ def task_completeness(plan: Plan, today: dt.date, calendar: TaskCalendar | None 
     since = min(p.start for *_, p, _ in expected)
     latest = {
         (task_id, dept): timezone.localdate(at)
-        for task_id, dept, at in TaskReport.objects.filter(
-            task__plan=plan, submitted_at__date__gte=since, submitted_at__date__lte=today
-        )
+        for task_id, dept, at in reports.filter(submitted_at__date__gte=since, submitted_at__date__lte=today)
         .values("task_id", "department")
         .annotate(at=Max("submitted_at"))
         .values_list("task_id", "department", "at")
@@ -163,7 +165,7 @@ def task_notice_for(user, plan: Plan, today: dt.date) -> DepartmentTasks | None:
     owner = owner_of(user)
     if owner is None or owner[0] != SubmissionApproval.DEPARTMENT:
         return None
-    rows = [r for r in task_completeness(plan, today) if r.department == owner[1]]
+    rows = task_completeness(plan, today, department=owner[1])
     group = DepartmentTasks(owner[1], rows[0].department_name if rows else owner[1], rows)
     return group if group.missing else None
 
