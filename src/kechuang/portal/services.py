@@ -12,7 +12,6 @@ import polars as pl
 from django.db.models import Q
 
 from kechuang.engine.plan_eval import plan_index_by_region
-from kechuang.plans.asof import official_year
 from kechuang.plans.evaluation import evaluate_plan
 from kechuang.plans.models import Indicator, Observation, Plan
 from kechuang.plans.observations import observations_frame
@@ -31,12 +30,6 @@ def published_indicators(plan: Plan):
         .select_related("publication")
         .order_by("seq")
     )
-
-
-def official_as_of(plan: Plan) -> int | None:
-    """The latest year with official (not simulated) data: the year the portal speaks about, the
-    default of every page (plans.asof)."""
-    return official_year(plan)
 
 
 def selectable_years(plan: Plan, include_simulated: bool) -> list[tuple[int, bool]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from kechuang import access
 from kechuang.engine.plan_labels import OPENSDG_LABELS, WARNING_LABELS
 from kechuang.engine.years import parse_year
+from kechuang.plans import asof
 from kechuang.plans.models import Indicator, Plan
 from kechuang.plans.monitoring import charts
 from kechuang.portal import services
@@ -42,7 +43,7 @@ def _as_of(request, plan: Plan) -> AsOf:
     """The latest year with official data, unless the visitor picks another year that has data; the
     simulated years are selectable only where the site shows them (never in production)."""
     show = settings.PORTAL_SHOW_SIMULATED
-    official = services.official_as_of(plan)
+    official = asof.official_year(plan)  # the year the portal speaks about, the default of every page
     years = services.selectable_years(plan, include_simulated=show)
     chosen = parse_year(request.GET.get("as_of"))
     year = chosen if chosen in {y for y, _s in years} else official
