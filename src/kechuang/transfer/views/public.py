@@ -12,8 +12,11 @@ from kechuang.transfer import vocabulary as v
 from kechuang.transfer.models import Scenario, ScenarioList
 
 
-def published_lists():
+def published_lists(field: str = ""):
+    """The published lists with their selected scenarios (of one technology field, if given)."""
     selected = Scenario.objects.filter(selected=True).order_by("pk")
+    if field:
+        selected = selected.filter(field=field)
     return (
         ScenarioList.objects.filter(stage=v.ScenarioStage.PUBLISHED)
         .prefetch_related(Prefetch("scenarios", queryset=selected, to_attr="published_scenarios"))
@@ -24,12 +27,9 @@ def published_lists():
 @require_GET
 def scenarios(request):
     field = request.GET.get("field", "")
-    lists = list(published_lists())
-    if field in v.TECH_FIELDS:
-        for sl in lists:
-            sl.published_scenarios = [s for s in sl.published_scenarios if s.field == field]
+    field = field if field in v.TECH_FIELDS else ""
     return render(
         request,
         "transfer/portal_scenarios.html",
-        {"lists": lists, "fields": v.TECH_FIELDS, "field": field if field in v.TECH_FIELDS else ""},
+        {"lists": list(published_lists(field)), "fields": v.TECH_FIELDS, "field": field},
     )
