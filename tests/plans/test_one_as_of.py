@@ -28,10 +28,9 @@ def selected_year(html: str, name: str = "as_of") -> str:
 
 def test_the_default_is_the_latest_year_with_official_data(simulated_plan):
     from kechuang.plans import asof
-    from kechuang.plans.evaluation import default_as_of
 
     assert asof.official_year(simulated_plan) == OFFICIAL
-    assert default_as_of(simulated_plan) == OFFICIAL  # not 2027, the last simulated year
+    assert asof.default_year(simulated_plan) == OFFICIAL  # not 2027, the last simulated year
     when = asof.resolve(simulated_plan)
     assert when.year == OFFICIAL and not when.simulated
     marked = {y.year: y.simulated for y in when.years}

@@ -40,12 +40,12 @@ def annual(
 
     plan = plan_or_exit(plan_code)
     # The report's modules (SciPy, matplotlib, python-docx) load only once there is a report to make.
-    from kechuang.plans.evaluation import default_as_of
+    from kechuang.plans.asof import default_year
     from kechuang.plans.report.build import build_report
     from kechuang.plans.report.render import render
     from kechuang.plans.report.text import as_of_line
 
-    report = build_report(plan, year or default_as_of(plan))
+    report = build_report(plan, year or default_year(plan))
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
     _make_parent(path)
     try:

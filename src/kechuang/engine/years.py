@@ -12,3 +12,9 @@ def parse_year(text) -> int | None:
     except (TypeError, ValueError):
         return None
     return year if YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def is_simulated(year: int, official: int | None) -> bool:
+    """A year past the latest year with official data (or any year, without official data) holds
+    only simulated values."""
+    return official is None or year > official

@@ -14,27 +14,27 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kechuang.engine.years import is_simulated
 from kechuang.plans.models import Observation, Plan
-
-
-def _latest(plan: Plan, **filters) -> int | None:
-    qs = Observation.objects.filter(indicator__plan=plan, indicator__active=True, is_latest=True, **filters)
-    return qs.aggregate(y=Max("year"))["y"]
 
 
 def official_year(plan: Plan) -> int | None:
     """The latest year with official (not simulated) data, or None when there is none."""
-    return _latest(plan, simulated=False)
+    return data_years(plan)[1]
+
+
+def _default(years, official: int | None) -> int:
+    """The latest year with official data; without any, the latest year with data; else last year."""
+    return official or max(years, default=None) or timezone.localdate().year - 1
 
 
 def default_year(plan: Plan) -> int:
     """The year every page, report and export speaks about unless another is chosen: the latest year
     with official data; without any, the latest year with data; without data, last year."""
-    return official_year(plan) or _latest(plan) or timezone.localdate().year - 1
+    return _default(*data_years(plan))
 
 
 def task_date(year: int, today: date | None = None) -> date:
@@ -73,7 +73,7 @@ class AsOf:
 
     @property
     def simulated(self) -> bool:
-        return self.official is None or self.year > self.official
+        return is_simulated(self.year, self.official)
 
     @property
     def tasks_today(self) -> bool:
@@ -94,9 +94,7 @@ def year_choices(
     """The selector's years, newest first, each marked simulated when past the official data and
     with the date its tasks are judged at; the chosen year is always among them."""
     found = {int(y) for y in years} | ({chosen} if chosen else set())
-    return tuple(
-        Year(y, official is None or y > official, task_date(y, today)) for y in sorted(found, reverse=True)
-    )
+    return tuple(Year(y, is_simulated(y, official), task_date(y, today)) for y in sorted(found, reverse=True))
 
 
 def data_years(plan: Plan) -> tuple[list[int], int | None]:
@@ -111,24 +109,18 @@ def data_years(plan: Plan) -> tuple[list[int], int | None]:
     return sorted({y for y, _s in pairs}), max((y for y, s in pairs if not s), default=None)
 
 
-def resolve(plan: Plan, requested: int | None = None, years=None, today: date | None = None) -> AsOf:
+def resolve(plan: Plan, requested: int | None = None, years=None, today: date | None = None, also=()) -> AsOf:
     """The as-of of a request: the requested year, else the default year; ``years`` are the years the
-    selector offers (default: every year with data)."""
-    if years is None:
-        years, official = data_years(plan)
-    else:
-        years, official = list(years), official_year(plan)
-    year = requested or official or default_year(plan)
-    return AsOf(year, official, task_date(year, today), year_choices(years, official, year, today))
+    selector offers (default: every year with data), with ``also`` added."""
+    data, official = data_years(plan)
+    year = requested or _default(data, official)
+    offered = [*(data if years is None else years), *also]
+    return AsOf(year, official, task_date(year, today), year_choices(offered, official, year, today))
 
 
 def for_tasks(plan: Plan, requested: int | None = None, on: date | None = None) -> AsOf:
     """The as-of of a task page: the years with data and the current year (whose tasks are judged
     today); a given date ``on`` (from a link or the API) replaces the year's task date."""
     today = timezone.localdate()
-    years, official = data_years(plan)
-    year = (on.year if on else requested) or official or default_year(plan)
-    when = AsOf(
-        year, official, task_date(year, today), year_choices([*years, today.year], official, year, today)
-    )
+    when = resolve(plan, on.year if on else requested, today=today, also=(today.year,))
     return replace(when, task_date=on) if on else when

@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from kechuang.engine.plan_eval import evaluate
+from kechuang.engine.years import is_simulated
 from kechuang.plans.asof import default_year, official_year, task_date
 from kechuang.plans.models import Plan
 from kechuang.plans.monitoring.payload import payload
@@ -14,18 +15,12 @@ from kechuang.plans.observations import observations_frame
 from kechuang.plans.services import evaluate_tasks, indicators_frame, regional_targets_frame
 
 
-def default_as_of(plan: Plan) -> int:
-    """The year a page, report or export speaks about unless another is chosen: the latest year with
-    official (not simulated) data (plans.asof.default_year)."""
-    return default_year(plan)
-
-
 def evaluate_plan(
     plan: Plan, as_of: int | None = None, include_simulated: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """(results for every indicator × region, indicators, as_of); ``include_simulated=False``
     evaluates official data only (the public portal)."""
-    as_of = as_of or default_as_of(plan)
+    as_of = as_of or default_year(plan)
     indicators = indicators_frame(plan)
     obs = observations_frame(plan, as_of=as_of, include_simulated=include_simulated).select(
         "indicator", "region", "year", "value"
@@ -38,8 +33,7 @@ def monitor(plan: Plan, as_of: int | None = None, region: str = "441900") -> dic
     ``as_of_simulated`` says the year lies past the official data."""
     results, indicators, as_of = evaluate_plan(plan, as_of)
     data = payload(plan.code, as_of, region, results, indicators)
-    official = official_year(plan)
-    return {**data, "as_of_simulated": official is None or as_of > official}
+    return {**data, "as_of_simulated": is_simulated(as_of, official_year(plan))}
 
 
 def task_board(plan: Plan, as_of: date | None = None) -> pl.DataFrame:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from kechuang.engine.plan_eval import OUTPUT_SCHEMA
 from kechuang.engine.plan_labels import OPENSDG_LABELS, TASK_STATUS_LABELS, TREND_LABELS, WARNING_LABELS
+from kechuang.engine.years import is_simulated
 
 TITLE = "东莞市科技创新“十五五”规划实施年度监测评估报告（{year}年度）"
 FILE_STEM = "规划实施年度监测评估报告"
@@ -151,7 +152,7 @@ class AnnualReport:
     @property
     def year_simulated(self) -> bool:
         """The report year lies past the official data: its figures are simulated (模拟)."""
-        return self.official_year is None or self.year > self.official_year
+        return is_simulated(self.year, self.official_year)
 
     @property
     def title(self) -> str:

@@ -7,6 +7,8 @@ returns the file (docx and xlsx as attachments, html inline). Readers of the pla
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -21,7 +23,6 @@ from kechuang.audit.signals import record_export
 from kechuang.engine.years import parse_year
 from kechuang.jobs.services import JobBusy
 from kechuang.plans import asof
-from kechuang.plans.evaluation import default_as_of
 from kechuang.plans.models import Plan
 from kechuang.plans.report.build import build_report
 from kechuang.plans.report.jobs import start_report
@@ -57,7 +58,7 @@ def _as_of(plan: Plan) -> asof.AsOf:
     chosen = asof.resolve(plan)
     latest = max([y.year for y in chosen.years] or [chosen.year])
     first = min(plan.start_year - 2, chosen.year)
-    return asof.resolve(plan, years=range(first, latest + 1))
+    return replace(chosen, years=asof.year_choices(range(first, latest + 1), chosen.official, chosen.year))
 
 
 @login_required
@@ -72,7 +73,7 @@ def report(request):
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("未知格式：请用 docx、xlsx 或 html"))
     try:
-        year = int(request.GET.get("year") or default_as_of(plan))
+        year = int(request.GET.get("year") or asof.default_year(plan))
     except ValueError:
         return HttpResponseBadRequest(_("年份应为四位数字"))
     if parse_year(year) is None:
@@ -95,7 +96,7 @@ def report_job(request):
     plan = _plan(request)
     fmt = request.POST.get("format", "")
     try:
-        year = int(request.POST.get("year") or default_as_of(plan))
+        year = int(request.POST.get("year") or asof.default_year(plan))
     except ValueError:
         year = None
     problem = (
