@@ -9,10 +9,16 @@ node; `parse_yaml` reads a file into its root node and data with every problem f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -96,6 +102,56 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any, list[tuple[int | None,
     if not isinstance(data, dict):
         return root, data, [(root.start_mark.line + 1, "", "文件顶层应为映射（键: 值）")]
     return root, data, []
+
+
+def check_yaml(
+    text: str,
+    model: type[M],
+    error: Callable[[list[str]], Exception],
+    not_mapping: str,
+    skip: Sequence[str] = (),
+) -> tuple[M, yaml.Node]:
+    """``text`` read as YAML and checked as ``model``: (the model, the YAML root for ``locate``).
+
+    Raises ``error(messages)``: a YAML syntax error with its line, ``not_mapping`` when the file is
+    not a mapping, or every pydantic error as 第 N 行 field：why (location parts in ``skip``, the
+    tags of a union, left out; a validator's ValueError says its own text)."""
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        line, message = yaml_error_message(exc)
+        raise error([f"第 {line} 行：{message}" if line else message]) from exc
+    if not isinstance(data, dict):
+        raise error([not_mapping])
+    try:
+        return model.model_validate(data), root
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if p not in skip]
+            line = locate(root, loc) if root is not None else None
+            message = pydantic_message(err) if err["type"] != "value_error" else str(err["ctx"]["error"])
+            errors.append(f"第 {line} 行 {path_str(loc)}：{message}")
+        raise error(errors) from exc
+
+
+def unknown_keys(root: yaml.Node, section: str, unknown: Iterable[str], what: str) -> list[str]:
+    """第 N 行 section.key：规划中没有该<what>, per key of ``section`` the plan does not have (sorted)."""
+    return [f"第 {locate(root, [section, c])} 行 {section}.{c}：规划中没有该{what}" for c in sorted(unknown)]
+
+
+def mtime_cached(path: Callable[[], Path], parse: Callable[[str], T]) -> Callable[[], T]:
+    """A loader of the file at ``path()``, parsed once and again whenever the file changes (mtime)."""
+
+    @lru_cache(maxsize=1)
+    def cached(mtime: float) -> T:
+        return parse(path().read_text(encoding="utf-8"))
+
+    def load() -> T:
+        return cached(path().stat().st_mtime)
+
+    return load
 
 
 # --------------------------------------------------------------------------- messages

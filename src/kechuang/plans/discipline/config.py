@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
 import polars as pl
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kechuang.plans.yamlcheck import StrictLoader, locate, path_str, pydantic_message, yaml_error_message
+from kechuang.plans.yamlcheck import check_yaml, mtime_cached, unknown_keys
 
 RULES_FILE = "validation-rules.yaml"
 DUE_PATTERN = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -133,31 +131,18 @@ class Rules:
 
 def parse_rules(text: str, known_indicators: set[str] | None = None) -> Rules:
     """Check a rules file's text; raises RulesFileError with Chinese messages (line, entry, field)."""
-    try:
-        root = yaml.compose(text, Loader=StrictLoader)
-        data = yaml.load(text, Loader=StrictLoader)
-    except yaml.YAMLError as exc:
-        line, message = yaml_error_message(exc)
-        raise RulesFileError([f"第 {line} 行：{message}" if line else message]) from exc
-    if not isinstance(data, dict):
-        raise RulesFileError(["文件内容应为映射（default_due、indicators）"])
-    try:
-        parsed = RulesFile.model_validate(data)
-    except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            loc = [p for p in err["loc"] if p not in ("range", "jump", "ratio")]
-            line = locate(root, loc) if root is not None else None
-            message = pydantic_message(err) if err["type"] != "value_error" else str(err["ctx"]["error"])
-            errors.append(f"第 {line} 行 {path_str(loc)}：{message}")
-        raise RulesFileError(errors) from exc
+    parsed, root = check_yaml(
+        text,
+        RulesFile,
+        RulesFileError,
+        "文件内容应为映射（default_due、indicators）",
+        ("range", "jump", "ratio"),
+    )
     if known_indicators is not None:
         referred = {r.of for e in parsed.indicators.values() for r in e.rules if isinstance(r, RatioRule)}
-        unknown = sorted((set(parsed.indicators) | referred) - known_indicators)
+        unknown = (set(parsed.indicators) | referred) - known_indicators
         if unknown:
-            raise RulesFileError(
-                [f"第 {locate(root, ['indicators', c])} 行 indicators.{c}：规划中没有该指标" for c in unknown]
-            )
+            raise RulesFileError(unknown_keys(root, "indicators", unknown, "指标"))
     return Rules(parsed)
 
 
@@ -165,11 +150,5 @@ def rules_path() -> Path:
     return Path(str(resources.files("kechuang.plans").joinpath("data", RULES_FILE)))
 
 
-@lru_cache(maxsize=1)
-def _cached(mtime: float) -> Rules:
-    return parse_rules(rules_path().read_text(encoding="utf-8"))
-
-
-def load_rules() -> Rules:
-    """The shipped rules (re-read when the file changes)."""
-    return _cached(rules_path().stat().st_mtime)
+# The shipped rules (re-read when the file changes).
+load_rules = mtime_cached(rules_path, parse_rules)

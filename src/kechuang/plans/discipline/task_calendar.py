@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from django.utils.translation import gettext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.engine.enterprise_labels import N_
-from kechuang.plans.yamlcheck import StrictLoader, locate, path_str, pydantic_message, yaml_error_message
+from kechuang.plans.yamlcheck import check_yaml, mtime_cached, unknown_keys
 
 CALENDAR_FILE = "task-calendar.yaml"
 PeriodKind = Literal["quarterly", "half_yearly", "yearly"]
@@ -115,28 +113,11 @@ class TaskCalendar:
 
 def parse_task_calendar(text: str, known_tasks: set[str] | None = None) -> TaskCalendar:
     """Check a calendar file's text; raises CalendarFileError with Chinese messages (line, field)."""
-    try:
-        root = yaml.compose(text, Loader=StrictLoader)
-        data = yaml.load(text, Loader=StrictLoader)
-    except yaml.YAMLError as exc:
-        line, message = yaml_error_message(exc)
-        raise CalendarFileError([f"第 {line} 行：{message}" if line else message]) from exc
-    if not isinstance(data, dict):
-        raise CalendarFileError(["文件内容应为映射（default、tasks）"])
-    try:
-        parsed = CalendarFile.model_validate(data)
-    except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            line = locate(root, err["loc"]) if root is not None else None
-            errors.append(f"第 {line} 行 {path_str(err['loc'])}：{pydantic_message(err)}")
-        raise CalendarFileError(errors) from exc
+    parsed, root = check_yaml(text, CalendarFile, CalendarFileError, "文件内容应为映射（default、tasks）")
     if known_tasks is not None:
-        unknown = sorted(set(parsed.tasks) - known_tasks)
+        unknown = set(parsed.tasks) - known_tasks
         if unknown:
-            raise CalendarFileError(
-                [f"第 {locate(root, ['tasks', c])} 行 tasks.{c}：规划中没有该任务" for c in unknown]
-            )
+            raise CalendarFileError(unknown_keys(root, "tasks", unknown, "任务"))
     return TaskCalendar(parsed)
 
 
@@ -144,11 +125,5 @@ def calendar_path() -> Path:
     return Path(str(resources.files("kechuang.plans").joinpath("data", CALENDAR_FILE)))
 
 
-@lru_cache(maxsize=1)
-def _cached(mtime: float) -> TaskCalendar:
-    return parse_task_calendar(calendar_path().read_text(encoding="utf-8"))
-
-
-def load_task_calendar() -> TaskCalendar:
-    """The shipped calendar (re-read when the file changes)."""
-    return _cached(calendar_path().stat().st_mtime)
+# The shipped calendar (re-read when the file changes).
+load_task_calendar = mtime_cached(calendar_path, parse_task_calendar)
