@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop as N_
 from kechuang import access
 from kechuang.carriers.models import Carrier, CarrierReport
 from kechuang.carriers.services import check_report_upload
+from kechuang.jobs.report import file_errors
 
 KIND = "carrier_reports"
 LOCK = "carrier_reports"
@@ -27,21 +28,6 @@ def start(folder: Path, path: Path, name: str, user):
 
     params = {"folder": str(folder), "path": str(path), "name": name}
     return enqueue(KIND, LOCK, f"载体年度报告导入：{name}"[:200], params, user=user)
-
-
-def error_report(name: str, errors) -> list[dict]:
-    """The complete error report in the shape the job page shows (per file: rows, column, value, why)."""
-    return [
-        {
-            "file": name,
-            "total": errors.total,
-            "summary": errors.summary(),
-            "kinds": [],
-            "rows": [
-                {"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in errors
-            ],
-        }
-    ]
 
 
 def run(job, reporter) -> dict:
@@ -58,7 +44,9 @@ def run(job, reporter) -> dict:
             carriers = access.visible(user, "carrier", Carrier.objects.all())
         checked = check_report_upload(Path(params["path"]), carriers)
         if checked.errors.rejected:
-            raise JobFailed(checked.errors.summary(), errors=error_report(params["name"], checked.errors))
+            errors = checked.errors
+            report = file_errors(params["name"], errors, errors.summary(), total=errors.total)
+            raise JobFailed(errors.summary(), errors=[report])
         total = len(checked.rows)
         with transaction.atomic():
             for i, row in enumerate(checked.rows):  # one report per carrier and year: tens of rows

@@ -22,6 +22,7 @@ from kechuang.enterprises.qualification import (
     recompute_tiers,
     verdicts,
 )
+from kechuang.jobs.report import file_errors
 
 __all__ = [
     "IMPORT_LOCK",
@@ -42,34 +43,22 @@ __all__ = [
 
 # One enterprise import at a time (registry and facts files refer to each other): the jobs' lock.
 IMPORT_LOCK = "enterprise_import"
-MAX_VALUE_CHARS = 200
 
 
 def error_report(errors: dict) -> list[dict]:
     """The complete error report as JSON: per file, its errors (row, column, value, why) and how
     many of each kind; kept with the job and shown on its page."""
-    out = []
-    for name, found in errors.items():
-        kinds = Counter(ERROR_KINDS.get(e.kind, e.kind or "其他") for e in found)
-        out.append(
-            {
-                "file": name,
-                "total": found.total,
-                "summary": found.summary(),
-                "kinds": kinds.most_common(),
-                "unknown_codes": any(e.kind == "unknown_code" for e in found),
-                "rows": [
-                    {
-                        "row": e.row,
-                        "column": e.column,
-                        "value": "" if e.value is None else str(e.value)[:MAX_VALUE_CHARS],
-                        "message": e.message,
-                    }
-                    for e in found
-                ],
-            }
+    return [
+        file_errors(
+            name,
+            found,
+            found.summary(),
+            total=found.total,
+            kinds=Counter(ERROR_KINDS.get(e.kind, e.kind or "其他") for e in found).most_common(),
+            unknown_codes=any(e.kind == "unknown_code" for e in found),
         )
-    return out
+        for name, found in errors.items()
+    ]
 
 
 def start_import(folder: Path, paths: list[Path], names: list[str], user):

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from kechuang.engine.tables import RowError
+from kechuang.jobs.report import file_errors
 from kechuang.plans.models import Indicator, Plan
 from kechuang.plans.observations import (
     ObservationImportError,
@@ -88,21 +89,6 @@ def start_import(plan: Plan, folder: Path, path: Path, name: str, user):
     return enqueue(KIND, lock(plan), f"指标数据导入：{name}"[:200], params, user=user)
 
 
-def error_report(name: str, errors: list[RowError]) -> list[dict]:
-    """The job's error report in the shape the job page shows (one file)."""
-    return [
-        {
-            "file": name,
-            "summary": f"发现 {len(errors)} 处错误，整个文件未导入",
-            "kinds": [],
-            "rows": [
-                {"row": e.row or "—", "column": e.column, "value": e.value, "message": e.message}
-                for e in errors
-            ],
-        }
-    ]
-
-
 def run_import_job(job, reporter) -> dict:
     """The job: check and write the staged file all or nothing, reporting progress."""
     from kechuang.jobs.services import JobFailed
@@ -116,7 +102,11 @@ def run_import_job(job, reporter) -> dict:
     except ObservationImportError as exc:
         raise JobFailed(
             f"文件「{params['name']}」有 {len(exc.errors)} 处错误，未导入，没有写入任何数据。",
-            errors=error_report(params["name"], exc.errors),
+            errors=[
+                file_errors(
+                    params["name"], exc.errors, f"发现 {len(exc.errors)} 处错误，整个文件未导入", no_row="—"
+                )
+            ],
         ) from exc
     finally:
         shutil.rmtree(params["folder"], ignore_errors=True)
