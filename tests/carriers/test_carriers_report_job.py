@@ -63,6 +63,20 @@ def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, log
     assert CarrierReport.objects.count() == before and not Job.objects.exists()
 
 
+def test_every_unknown_column_is_named_and_the_rows_are_still_checked(world, login):
+    c = login("op_a")
+    f = _xlsx(
+        [
+            ["载体编号", "年度", "备注一", "场地使用率（%）", "备注二"],
+            ["A1", 2027, "x", "很高", "y"],  # the row's own error is shown beside the header errors
+        ]
+    )
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert "「备注一」" in page and "「备注二」" in page and page.count("不认识的列") >= 2
+    assert "第 2 行「场地使用率（%）」" in page
+    assert 'data-testid="upload-confirm"' not in page and not CarrierReport.objects.filter(year=2027).exists()
+
+
 def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     c = login("op_a")
     f = _xlsx([["载体编号", "年度", "场地使用率（%）", "当年新获国家级称号"], ["A1", 2026, 88, "是"]])

@@ -427,14 +427,14 @@ def check_report_upload(path: Path, carriers) -> ReportUpload:
         or (str(h).strip() if str(h).strip() in UPLOAD_HEADERS.values() else None)
         for h in df.columns
     }
-    unknown = [h for h, f in headers.items() if f is None]
-    if unknown:
-        errors.append(RowError(1, unknown[0], "", _("不认识的列，可用的列见模板")))
-    for need in ("carrier", "year"):
-        if need not in headers.values():
-            label = next(k for k, v in UPLOAD_HEADERS.items() if v == need)
-            errors.append(RowError(1, label, "", _("缺少此列")))
-    if errors:
+    # Every unknown column is named, not only the first; the rows are still checked (with the known
+    # columns) so that one round trip shows every problem. Without 载体编号 or 年度 no row can be checked.
+    errors += [RowError(1, h, "", _("不认识的列，可用的列见模板")) for h, f in headers.items() if f is None]
+    missing = [need for need in ("carrier", "year") if need not in headers.values()]
+    for need in missing:
+        label = next(k for k, v in UPLOAD_HEADERS.items() if v == need)
+        errors.append(RowError(1, label, "", _("缺少此列")))
+    if missing:
         return ReportUpload([], RowErrors(errors))
     allowed = {c.code: c for c in carriers}
     present = [f for f in REPORT_FIELDS if f in headers.values()]
@@ -442,7 +442,7 @@ def check_report_upload(path: Path, carriers) -> ReportUpload:
     rows, seen = [], set()
     label_of = {v: k for k, v in UPLOAD_HEADERS.items()}
     for n, raw in enumerate(df.iter_rows(named=True), start=2):  # a few hundred rows at most
-        data = {headers[h]: (v.strip() if isinstance(v, str) else v) for h, v in raw.items()}
+        data = {headers[h]: (v.strip() if isinstance(v, str) else v) for h, v in raw.items() if headers[h]}
         code = data.pop("carrier") or ""
         carrier = allowed.get(code)
         if carrier is None:
