@@ -177,6 +177,8 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     bureau = client_for("bureau")
     body = bureau.get(reverse("finance:validation") + "?year=2024").content.decode()
     assert 'data-testid="no-report"' in body and f"{r.current.auc:.3f}" not in body  # not in the request
+    api = client_for("leader").get("/api/finance/validation?year=2024").json()  # nor in the API's
+    assert api["year"] == 2024 and api["auc"] is None and api["computed_at"] is None and api["loans"] == 0
     # the report is a background job (run at once by the tests' task backend); the page shows its result
     assert bureau.post(reverse("finance:validation_start"), {"year": 2024}).status_code == 302
     job = Job.objects.get(kind="finance_validation")
@@ -190,6 +192,8 @@ def test_the_validation_report_gives_sklearns_figures_and_a_proposal(finance, cl
     assert 'data-testid="holdout-verdict"' in body
     api = client_for("leader").get("/api/finance/validation?year=2024").json()
     assert api["auc"] == pytest.approx(r.current.auc) and api["loans"] == frame.height
+    assert api["job"] == job.pk and api["computed_at"] is not None and api["deciles"] == job.result["deciles"]
+    assert api["proposed_auc"] == pytest.approx(r.proposed.auc)
 
 
 def test_a_failed_regeneration_keeps_the_last_good_report_on_the_page(finance, client_for, settings):

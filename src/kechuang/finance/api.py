@@ -26,6 +26,7 @@ from kechuang.finance.services import applications as apps_service
 from kechuang.finance.services import consent as consent_service
 from kechuang.finance.services import products as products_service
 from kechuang.finance.services import validation as validation_service
+from kechuang.finance.services import validation_job as validation_jobs
 from kechuang.finance.services.scores import scored
 
 router = Router(tags=["科技金融"])
@@ -388,6 +389,10 @@ class DecileOut(Schema):
 
 class ValidationOut(Schema):
     year: int | None = Field(description="积分年度；还没有贷款结果时为空")
+    computed_at: dt.datetime | None = Field(
+        description="报告的计算时间（最近一次成功的生成验证报告任务）；尚未生成时为空，各项指标也为空"
+    )
+    job: int | None = Field(description="计算该报告的任务编号（/jobs/编号/）")
     model: str
     sample: bool
     loans: int
@@ -406,38 +411,33 @@ class ValidationOut(Schema):
     "/validation", response=ValidationOut, summary="产业验证：积分对违约的区分度（AUC、KS、Gini）、分组与 PSI"
 )
 def validation(request, year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX)):
+    """The report kept by the latest successful 生成验证报告 job of the year (the active model), the same
+    one the page shows; nothing is computed in the request. Before any report the figures are empty."""
     access.scoped(request.user, "validation", Application.objects.none())
     years = validation_service.loan_years()
     year = year or (years[0] if years else None)
-    if year is None:
+    done = validation_jobs.latest_report_job(year, None) if year else None
+    if done is None:
         return {
-            "year": None,
-            "model": "",
-            "sample": True,
-            "loans": 0,
-            "defaults": 0,
-            "simulated": 0,
-            "auc": None,
-            "ks": None,
-            "gini": None,
-            "psi": None,
-            "deciles": [],
-            "proposed_auc": None,
-            "proposed_weights": {},
-        }
-    r = validation_service.report(year)
+            "year": year, "computed_at": None, "job": None, "model": "", "sample": True, "loans": 0,
+            "defaults": 0, "simulated": 0, "auc": None, "ks": None, "gini": None, "psi": None,
+            "deciles": [], "proposed_auc": None, "proposed_weights": {},
+        }  # fmt: skip
+    r = done.result
     return {
-        "year": r.year,
-        "model": r.version_label,
-        "sample": r.is_sample,
-        "loans": r.loans,
-        "defaults": r.defaults,
-        "simulated": r.simulated,
-        "auc": r.current.auc,
-        "ks": r.current.ks,
-        "gini": r.current.gini,
-        "psi": r.psi,
-        "deciles": r.deciles,
-        "proposed_auc": r.proposed.auc if r.proposed else None,
-        "proposed_weights": {f.stage: f.weights for f in r.fits if f.source != "current"},
+        "year": r["year"],
+        "computed_at": done.finished_at,
+        "job": done.pk,
+        "model": r["version_label"],
+        "sample": r["is_sample"],
+        "loans": r["loans"],
+        "defaults": r["defaults"],
+        "simulated": r["simulated"],
+        "auc": r["current"]["auc"],
+        "ks": r["current"]["ks"],
+        "gini": r["current"]["gini"],
+        "psi": r["psi"],
+        "deciles": r["deciles"],
+        "proposed_auc": (r["proposed"] or {}).get("auc"),
+        "proposed_weights": {f["stage"]: f["weights"] for f in r["fits"] if f["source"] != "current"},
     }
