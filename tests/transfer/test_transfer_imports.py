@@ -136,9 +136,35 @@ def test_licence_yaml_import_all_or_nothing(transfer_world, client_for):
     text = page.content.decode()
     assert "L-Y-2" in text and "royalty" in text
     assert not Licence.objects.filter(code__in=["L-Y-1", "L-Y-2"]).exists()
-    _upload(c, reverse("transfer:licence_import"), "licences.yaml", LICENCE_YAML)
+    assert (
+        "发现 2 处错误，整批未导入" in text
+        and "cap：不能小于 floor（50）" in text
+        and 'data-testid="confirm-import"' not in text
+    )
+    preview = _upload(c, reverse("transfer:licence_import"), "licences.yaml", LICENCE_YAML)
+    body = preview.content.decode()
+    assert 'data-testid="upload-ok"' in body and "L-Y-1" in body and "<code>royalty</code>" in body
+    assert not Licence.objects.filter(code="L-Y-1").exists()  # nothing before the confirmation
+    token = preview.context["token"]
+    done = c.post(reverse("transfer:licence_import"), {"action": "import", "token": token})
+    assert done.status_code == 302
     lic = Licence.objects.get(code="L-Y-1")
     assert lic.institution.code == "univ_dgut" and lic.terms["royalty"]["cap"] == 40
+    # the same token again (the file is imported and gone): nothing more, and it says so
+    again = c.post(reverse("transfer:licence_import"), {"action": "import", "token": token}, follow=True)
+    assert (
+        "待确认的上传已失效" in again.content.decode() and Licence.objects.filter(code="L-Y-1").count() == 1
+    )
+
+
+def test_licence_yaml_import_can_be_abandoned_after_the_preview(transfer_world, client_for):
+    from kechuang.transfer.models import Licence
+
+    c = client_for("university")
+    preview = _upload(c, reverse("transfer:licence_import"), "licences.yaml", LICENCE_YAML)
+    token = preview.context["token"]
+    page = c.post(reverse("transfer:licence_import"), {"action": "cancel", "token": token}, follow=True)
+    assert "已放弃本次导入" in page.content.decode() and not Licence.objects.filter(code="L-Y-1").exists()
 
 
 def test_contract_errors_after_a_blank_row_name_the_spreadsheet_row(transfer_world, client_for):

@@ -200,11 +200,9 @@ def check_licences_yaml(text: str, achievements, file_name: str) -> list[dict]:
 
 
 @transaction.atomic
-def import_licences(text: str, achievements, file_name: str) -> list[Licence]:
-    created = []
-    for row in check_licences_yaml(text, achievements, file_name):
-        created.append(create_licence(row["lic"], row["achievement"], row["name"]))
-    return created
+def import_licences(rows: list[dict]) -> list[Licence]:
+    """Create the licences ``check_licences_yaml`` found ready, all in one transaction."""
+    return [create_licence(row["lic"], row["achievement"], row["name"]) for row in rows]
 
 
 def create_licence(lic, achievement: Achievement, name: str, state: str = v.LicenceState.ACTIVE) -> Licence:

@@ -30,6 +30,7 @@ from kechuang.transfer.models import Achievement, IncomePolicy, Licence
 from kechuang.transfer.services import licences as service
 from kechuang.transfer.vocabulary import LicenceState
 from kechuang.web.generic import ObjectListView, ObjectView
+from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看许可合同")
 
@@ -262,28 +263,73 @@ def _terms_yaml(terms: dict) -> str:
     return yaml.safe_dump(terms, allow_unicode=True, sort_keys=False)
 
 
+STAGED_KEY = "licence_upload"
+
+
+def _read_licences(request, staged):
+    """The licences of the staged YAML file ready to create, or (None, problems)."""
+    try:
+        text = staged.path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [_("%(f)s 不是 UTF-8 编码的文本") % {"f": staged.name}]
+    achievements = access.changeable(request.user, "achievement", Achievement.objects.all())
+    try:
+        return service.check_licences_yaml(text, achievements, staged.name), None
+    except service.LicenceImportError as exc:
+        return None, exc.problems
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_licences(request):
+    """Choose a YAML file → the preview (every problem, or the licences and a confirm button) → confirm
+    → imported, all or nothing (web.uploads: the one upload flow)."""
     access.scoped(request.user, "transfer_licence", Licence.objects.none(), "change")
-    form = YamlUploadForm(request.POST or None, request.FILES or None)
-    problems = None
-    if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
+    form, problems, refused, preview, token = YamlUploadForm(), None, "", None, ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in ("import", "cancel"):
+        staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+        if staged is None:
+            messages.error(request, expired_message())
+            return redirect("transfer:licence_import")
         try:
-            text = f.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problems = [_("%(f)s 不是 UTF-8 编码的文本") % {"f": f.name}]
-        else:
-            achievements = access.changeable(request.user, "achievement", Achievement.objects.all())
-            try:
-                created = service.import_licences(text, achievements, f.name)
-            except service.LicenceImportError as exc:
-                problems = exc.problems
-            else:
+            if action == "cancel":
+                messages.info(request, _("已放弃本次导入，没有写入任何数据。"))
+                return redirect("transfer:licence_import")
+            rows, problems = _read_licences(request, staged)  # again: codes may have been taken meanwhile
+            if rows is not None:
+                created = service.import_licences(rows)
                 messages.success(request, _("已导入 %(n)s 份许可合同") % {"n": len(created)})
                 return redirect("transfer:licences")
-    return render(request, "transfer/licence_import.html", {"form": form, "problems": problems})
+        finally:
+            staged.discard(request)
+    elif request.method == "POST":
+        if upload_too_large(request):
+            refused = too_large_message()
+        else:
+            form = YamlUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                staged = StagedFile.stash(request, STAGED_KEY, form.cleaned_data["file"])
+                rows, problems = _read_licences(request, staged)
+                if rows is None:
+                    staged.discard(request)
+                else:
+                    preview, token = (
+                        {"name": staged.name, "rows": [_preview_row(r) for r in rows]},
+                        staged.token,
+                    )
+    return render(
+        request,
+        "transfer/licence_import.html",
+        {"form": form, "problems": problems, "refused": refused, "preview": preview, "token": token},
+    )
+
+
+def _preview_row(row: dict) -> dict:
+    lic = row["lic"]
+    identity = ("code", "achievement", "licensee", "signed_on")
+    terms = [key for key, value in service.terms_dict(lic).items() if key not in identity and value]
+    return {"lic": lic, "achievement": row["achievement"], "licensee": row["name"], "terms": terms}
 
 
 @login_required
