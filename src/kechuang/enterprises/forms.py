@@ -18,6 +18,7 @@ from kechuang.engine.enterprise_import import YEAR_MAX, YEAR_MIN, TableReadError
 from kechuang.engine.vocabulary import (
     FACT_COLUMNS,
     FACTS_BY_NAME,
+    INDUSTRY_SECTIONS,
     REGISTRY_COLUMNS,
     SIGNED_FACTS,
     TECH_FIELDS,
@@ -26,30 +27,9 @@ from kechuang.engine.vocabulary import (
 from kechuang.enterprises.models import Fact, TierRecord
 from kechuang.enterprises.qualification import TIER_LABELS
 from kechuang.regions import region_names
+from kechuang.web import names as display
 
-# GB/T 4754-2017 门类 (the letter that starts an industry code).
-SECTIONS = {
-    "A": "农、林、牧、渔业",
-    "B": "采矿业",
-    "C": "制造业",
-    "D": "电力、热力、燃气及水生产和供应业",
-    "E": "建筑业",
-    "F": "批发和零售业",
-    "G": "交通运输、仓储和邮政业",
-    "H": "住宿和餐饮业",
-    "I": "信息传输、软件和信息技术服务业",
-    "J": "金融业",
-    "K": "房地产业",
-    "L": "租赁和商务服务业",
-    "M": "科学研究和技术服务业",
-    "N": "水利、环境和公共设施管理业",
-    "O": "居民服务、修理和其他服务业",
-    "P": "教育",
-    "Q": "卫生和社会工作",
-    "R": "文化、体育和娱乐业",
-    "S": "公共管理、社会保障和社会组织",
-    "T": "国际组织",
-}
+SECTIONS = INDUSTRY_SECTIONS  # GB/T 4754-2017 门类 (the letter that starts an industry code)
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 PREVIEW_ROWS = 20
 HEADERS_ZH = {c.name: c.header_zh for c in (*REGISTRY_COLUMNS, *FACT_COLUMNS)}
@@ -76,9 +56,12 @@ class RegistryFilterForm(forms.Form):
         self.fields["region"].choices = everything + sorted(names.items())
         shown = sorted((c, names.get(c, c)) for c in (regions if regions is not None else names))
         self.fields["region"].widget.choices = everything + shown
-        self.fields["section"].choices = everything + [(k, f"{k} {v}") for k, v in SECTIONS.items()]
-        self.fields["tech_field"].choices = everything + [(f, f) for f in TECH_FIELDS] + [("-", _("（无）"))]
-        self.fields["tier"].choices = everything + list(TIER_LABELS.items())
+        self.fields["section"].choices = everything + [
+            (k, f"{k} {display.industry_section(k)}") for k in SECTIONS
+        ]
+        fields = [(f, display.tech_field(f)) for f in TECH_FIELDS]
+        self.fields["tech_field"].choices = everything + fields + [("-", _("（无）"))]
+        self.fields["tier"].choices = everything + [(k, _(v)) for k, v in TIER_LABELS.items()]
 
     def apply(self, queryset: QuerySet, year: int | None) -> QuerySet:
         """The queryset filtered (invalid filters are ignored) and annotated with tier_now for `year`."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kechuang.engine.rules.qualify import resolve_rulesets
 from kechuang.engine.rules.ruleset import Gap, Ruleset
+from kechuang.engine.vocabulary import INDUSTRY_SECTIONS as SECTIONS_ZH
 from kechuang.regions import region_names
 
 CONFIG_PATH = Path(__file__).with_name("pools.yaml")
@@ -35,15 +36,7 @@ STATUS_LABELS = {
     "certify": _noop("规上认高"),
     "nonindustrial": _noop("行业归类核查"),
 }
-# GB/T 4754-2017 门类
-INDUSTRY_SECTIONS = {
-    "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业", "D": "电力、热力、燃气及水生产和供应业",
-    "E": "建筑业", "F": "批发和零售业", "G": "交通运输、仓储和邮政业", "H": "住宿和餐饮业",
-    "I": "信息传输、软件和信息技术服务业", "J": "金融业", "K": "房地产业", "L": "租赁和商务服务业",
-    "M": "科学研究和技术服务业", "N": "水利、环境和公共设施管理业", "O": "居民服务、修理和其他服务业",
-    "P": "教育", "Q": "卫生和社会工作", "R": "文化、体育和娱乐业", "S": "公共管理、社会保障和社会组织",
-    "T": "国际组织",
-}  # fmt: skip
+INDUSTRY_SECTIONS = SECTIONS_ZH  # GB/T 4754-2017 门类
 
 
 # ---------------------------------------------------------------- configuration

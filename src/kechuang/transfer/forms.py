@@ -30,6 +30,7 @@ from kechuang.transfer.models import (
     ScenarioList,
     TransferCase,
 )
+from kechuang.web import names as display
 
 ALL = [("", _("全部"))]
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -45,7 +46,7 @@ class AchievementFilterForm(forms.Form):
     def __init__(self, data=None, institutions: list[tuple[int, str]] | None = None):
         super().__init__(data)
         self.fields["institution"].choices = ALL + [(str(pk), name) for pk, name in institutions or []]
-        self.fields["field"].choices = ALL + [(f, f) for f in v.TECH_FIELDS]
+        self.fields["field"].choices = ALL + [(f, display.tech_field(f)) for f in v.TECH_FIELDS]
         self.fields["status"].choices = ALL + list(v.AchievementStatus.choices)
         self.fields["trl"].choices = ALL + [(str(level), str(level)) for level in range(1, 10)]
 
@@ -495,6 +496,12 @@ class DemandForm(forms.ModelForm):
         model = Demand
         fields = ["title", "text", "field", "min_trl", "budget"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [
+            (f, display.tech_field(f) if f else label) for f, label in self.fields["field"].choices
+        ]
 
 
 class ScenarioListForm(forms.ModelForm):

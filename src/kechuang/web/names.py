@@ -8,9 +8,20 @@ it as the ``en`` filter (``{% load names %}{{ indicator|en:"name" }}``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import get_language
+
+from kechuang.engine.vocabulary import (
+    DERIVED_COLUMNS,
+    DERIVED_COLUMNS_EN,
+    FACTS_BY_NAME,
+    INDUSTRY_SECTIONS,
+    INDUSTRY_SECTIONS_EN,
+    REGISTRY_BY_NAME,
+    TECH_FIELDS_EN,
+)
 
 
 def english() -> bool:
@@ -52,3 +63,29 @@ def unit(text: str, unit_en: str = "") -> str:
     if not english():
         return text
     return unit_en or UNITS_EN.get(text, text)
+
+
+def term(text: str, english_names: Mapping[str, str]) -> str:
+    """A word of a fixed vocabulary (technology fields, industry sections …) in the interface's
+    language: its English name from ``english_names`` when the interface is English, else itself."""
+    if not text or not english():
+        return text
+    return english_names.get(text, text)
+
+
+def tech_field(text: str) -> str:
+    """A 国家重点支持的高新技术领域 in the interface's language (stored values stay Chinese)."""
+    return term(text, TECH_FIELDS_EN)
+
+
+def industry_section(letter: str) -> str:
+    """The GB/T 4754 section (门类) of a letter, in the interface's language."""
+    return (INDUSTRY_SECTIONS_EN if english() else INDUSTRY_SECTIONS).get(letter, "")
+
+
+def column_label(name: str) -> str:
+    """What the interface calls an enterprise-data column (registry, facts or derived)."""
+    column = REGISTRY_BY_NAME.get(name) or FACTS_BY_NAME.get(name)
+    if column is not None:
+        return localized(column, "header")
+    return (english() and DERIVED_COLUMNS_EN.get(name)) or DERIVED_COLUMNS.get(name, name)

@@ -21,10 +21,11 @@ from kechuang.audit.signals import record_export
 from kechuang.engine.vocabulary import TECH_FIELDS
 from kechuang.enterprises import ladder, pools
 from kechuang.enterprises.models import Enterprise, TierRecord
-from kechuang.enterprises.pools_config import INDUSTRY_SECTIONS, KINDS, STATUS_LABELS, Filters, definition
+from kechuang.enterprises.pools_config import KINDS, STATUS_LABELS, Filters, definition
 from kechuang.enterprises.pools_export import write_xlsx
 from kechuang.enterprises.views.ladder import is_enterprise_user, own_enterprise_redirect
 from kechuang.regions import region_names
+from kechuang.web import names as display
 
 PER_PAGE = 50
 STATUSES = {
@@ -114,7 +115,7 @@ def pool_list(request, kind: str):
             "scoped_total": scoped.height,
             "status_counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUSES[kind]],
             "region_options": [(c, names.get(c, c)) for c in regions],
-            "section_options": [(s, INDUSTRY_SECTIONS.get(s, s)) for s in sections],
+            "section_options": [(s, display.industry_section(s) or s) for s in sections],
             "field_options": list(TECH_FIELDS),
             "export_query": urlencode(query),
             "out_of_scope": bool(filters.region) and filters.region not in regions,

@@ -23,14 +23,30 @@ from kechuang.web.generic import ObjectListView
 from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看技术合同登记")
+# What each Chinese header of the contract file means, for the English help (the headers stay Chinese).
+HEADER_GLOSSES = {
+    "registration_no": gettext_lazy("登记编号"),
+    "registered_on": gettext_lazy("登记日期"),
+    "type": gettext_lazy("合同类型"),
+    "seller": gettext_lazy("卖方名称"),
+    "seller_code": gettext_lazy("卖方统一社会信用代码"),
+    "seller_region": gettext_lazy("卖方所属镇街"),
+    "buyer": gettext_lazy("买方名称"),
+    "buyer_region": gettext_lazy("买方所在地"),
+    "amount": gettext_lazy("合同成交额"),
+    "tech_amount": gettext_lazy("技术交易额"),
+    "field": gettext_lazy("技术领域"),
+}
 TARGET = 200.0  # 亿元 by 2030 (plan indicator 5)
 
 
 class ContractFilterForm(forms.Form):
-    q = forms.CharField(label=_("登记编号、卖方或买方"), required=False, max_length=100)
-    year = forms.IntegerField(label=_("登记年度"), required=False, min_value=2000, max_value=2100)
-    type = forms.ChoiceField(label=_("合同类型"), required=False, choices=ALL + list(v.ContractType.choices))
-    region = forms.ChoiceField(label=_("卖方所属镇街"), required=False)
+    q = forms.CharField(label=gettext_lazy("登记编号、卖方或买方"), required=False, max_length=100)
+    year = forms.IntegerField(label=gettext_lazy("登记年度"), required=False, min_value=2000, max_value=2100)
+    type = forms.ChoiceField(
+        label=gettext_lazy("合同类型"), required=False, choices=ALL + list(v.ContractType.choices)
+    )
+    region = forms.ChoiceField(label=gettext_lazy("卖方所属镇街"), required=False)
 
     def __init__(self, data=None):
         super().__init__(data)
@@ -241,6 +257,10 @@ def import_contracts(request):
             "errors": errors,
             "refused": refused,
             "headers": v.CONTRACT_HEADERS,
+            "header_glosses": [
+                (h, str(HEADER_GLOSSES[k]) if str(HEADER_GLOSSES[k]) != h else "")
+                for k, h in v.CONTRACT_HEADERS.items()
+            ],
             "preview": preview,
             "token": token,
         },

@@ -22,3 +22,9 @@ def unit_en(obj):
     if isinstance(obj, dict):
         return names.unit(obj.get("unit", ""), obj.get("unit_en", "") or "")
     return names.unit(getattr(obj, "unit", ""), getattr(obj, "unit_en", "") or "")
+
+
+@register.filter
+def tech_field(text):
+    """A technology field (国家重点支持的高新技术领域) in the interface's language."""
+    return names.tech_field(text)
