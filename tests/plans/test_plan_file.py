@@ -129,6 +129,14 @@ def test_it_has_between_60_and_90_tasks_with_unique_codes(plan):
     assert not [t for t in plan.tasks if t.chapter == 1], "chapter 1 is background"
 
 
+def test_every_task_summary_has_an_english_summary_without_chinese(plan):
+    """The English task page shows summary_en (decision 0023); a task without one would show Chinese."""
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]")
+    missing = [t.code for t in plan.tasks if t.summary and not t.summary_en]
+    assert not missing, f"tasks without summary_en: {missing}"
+    assert not [t.code for t in plan.tasks if cjk.search(t.summary_en or "")]
+
+
 def test_every_task_title_appears_verbatim_in_the_seed(plan, seed):
     for task in plan.tasks:
         assert task.title in seed, task.code
