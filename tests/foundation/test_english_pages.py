@@ -38,14 +38,8 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 STILL_CHINESE: dict[str, str] = {
     "carriers:evaluations": "the evaluation template's name and notes (carriers' YAML data has no English fields yet)",
     "enterprises:detail": "enterprise file labels, technology fields, industry names, rule conditions and gap texts of the rule sets (rulesets/*.yaml have no English fields yet)",
-    "enterprises:home": "the indicator named in the plan-feed card and its source text",
     "enterprises:pool": "pool descriptions and rule conditions (pools.yaml, rule sets), industry and technology field names",
-    "enterprises:registry": "industry (GB/T 4754) and technology field filter options, tier names",
     "enterprises:selfcheck": "the self-check form's field labels and rule conditions (engine vocabulary, rule sets)",
-    "enterprises:upload": "the upload kinds (企业名录, 企业年度数据)",
-    "enterprises:uploads": "the upload kinds (企业名录, 企业年度数据)",
-    "finance:consents": "the field names of the enterprise data a consent covers (engine vocabulary)",
-    "finance:match": "the enterprise's growth stage from the points model",
     "plans:departments": "a full-width colon in the template",
     "plans:entry": "indicator names and units of the entry form (form labels from the model)",
     "plans:entry_batch": "a full-width colon in the template",
@@ -54,17 +48,10 @@ STILL_CHINESE: dict[str, str] = {
     "plans:overview": "full-width brackets around the target year (template punctuation)",
     "plans:task": "the task summary (plan text: the plan file has no summary_en yet)",
     "plans:tasks": "the status filter options (task status labels built without gettext) and the 、 separator",
-    "points:home": "the points model's list names (创新领跑 …) from its YAML",
-    "points:model": "the points model (YAML data: indicator, dimension and stage names)",
-    "points:ranking": "the points model's list names",
     "portal:home": "units of the portal cards and the plan name",
     "portal:indicator": "the methodology text (the indicator's Chinese description) and source notes",
     "portal:manage": "the methodology texts the bureau edits (Chinese data)",
     "portal:scenarios": "technology field names and the scenarios intro",
-    "transfer:achievements": "technology field names (the transfer vocabulary has no English names yet)",
-    "transfer:contract_import": "the contract file's column names in the help text",
-    "transfer:contracts": "the filter labels and placeholders",
-    "transfer:demand_new": "technology field names (the transfer vocabulary has no English names yet)",
 }
 
 

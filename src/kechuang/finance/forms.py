@@ -12,10 +12,12 @@ from kechuang.finance import vocabulary as v
 
 
 class ConsentForm(forms.Form):
-    bank = forms.ChoiceField(label=_("金融机构"))
+    bank = forms.ChoiceField(
+        label=_("金融机构"), widget=forms.Select(attrs={"translate": "no"})
+    )  # proper names
     fields = forms.MultipleChoiceField(
         label=_("授权查看的字段"),
-        choices=[(k, lab) for k, lab in v.SHAREABLE.items()],
+        choices=[(k, k) for k in v.SHAREABLE],
         widget=forms.CheckboxSelectMultiple,
     )
     valid_until = forms.DateField(
@@ -26,6 +28,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, banks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bank"].choices = [(b.code, b.name) for b in banks]
+        self.fields["fields"].choices = [(k, v.field_label(k)) for k in v.SHAREABLE]
         if not self.is_bound:
             self.initial.setdefault(
                 "valid_until", timezone.localdate() + dt.timedelta(days=v.CONSENT_DAYS_DEFAULT)

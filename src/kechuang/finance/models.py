@@ -106,7 +106,7 @@ class Consent(models.Model):
         return self.revoked_at is None and self.valid_until >= timezone.localdate()
 
     def field_labels(self) -> list[str]:
-        return [str(v.SHAREABLE.get(f, f)) for f in self.fields]
+        return [v.field_label(f) for f in self.fields]
 
 
 class Application(models.Model):

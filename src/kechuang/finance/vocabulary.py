@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.engine.vocabulary import FACT_COLUMNS, REGISTRY_COLUMNS
+from kechuang.web.names import column_label, unit
 
 # The enterprise fields an enterprise may share with a bank (consent covers a subset of these), in
 # this order: registry attributes, then the yearly figures of the latest year. Points, stage and tier
@@ -16,6 +17,17 @@ SHAREABLE: dict[str, str] = {
 UNITS: dict[str, str] = {c.name: c.unit for c in (*REGISTRY_COLUMNS, *FACT_COLUMNS) if c.unit}
 REGISTRY_FIELDS = frozenset(c.name for c in REGISTRY_COLUMNS if c.name != "credit_code")
 SHAREABLE_FIELDS = frozenset(SHAREABLE)
+
+
+def field_label(name: str) -> str:
+    """A shareable field's name in the interface's language (SHAREABLE holds the Chinese ones)."""
+    return column_label(name) if name in SHAREABLE else name
+
+
+def field_unit(name: str) -> str:
+    """A shareable field's unit in the interface's language."""
+    return unit(UNITS.get(name, ""))
+
 
 PRODUCT_STATUS = {"sample": _("示例"), "confirmed": _("银行已确认")}
 PRODUCT_KIND = {"loan": _("贷款"), "guarantee": _("担保")}

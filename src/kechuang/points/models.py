@@ -15,6 +15,7 @@ class PointsModel(models.Model):
     audited = True
     code = models.CharField(_("模型代码"), max_length=80, unique=True)
     name = models.CharField(_("模型名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, default="")
     status = models.CharField(
         _("状态"), max_length=10, choices=[("sample", _("示例")), ("official", _("正式"))], default="sample"
     )

@@ -21,6 +21,7 @@ from kechuang.points import vocabulary as words
 from kechuang.points.models import PointsModelVersion, PointsRun, PointsScore
 from kechuang.points.services import active_model, latest_run, version_model
 from kechuang.regions import region_names
+from kechuang.web.names import localized, unit
 
 PEERS_SHOWN = 10
 
@@ -87,7 +88,7 @@ def fmt_value(value) -> str:
 
 def unit_of(expr: str) -> str:
     column = FACTS_BY_NAME.get(expr.strip())
-    return column.unit if column else ""
+    return unit(column.unit) if column else ""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def _radar(model: ModelFile, score: PointsScore, run: PointsRun) -> dict | None:
         "tooltip": {},
         "legend": {"data": [_("本企业"), _("同阶段中位数")], "bottom": 0},
         "radar": {
-            "indicator": [{"name": g.name, "max": m or 1} for g, m in zip(groups, maxima, strict=True)]
+            "indicator": [{"name": localized(g), "max": m or 1} for g, m in zip(groups, maxima, strict=True)]
         },
         "series": [
             {
@@ -155,7 +156,7 @@ def _radar(model: ModelFile, score: PointsScore, run: PointsRun) -> dict | None:
 
 
 def _indicators(model: ModelFile, score: PointsScore) -> list[dict]:
-    groups = {g.code: g.name for g in model.group_list()}
+    groups = {g.code: localized(g) for g in model.group_list()}
     points, values = score.indicator_points or {}, score.indicator_values or {}
     out = []
     for ind in model.indicators:
@@ -164,7 +165,7 @@ def _indicators(model: ModelFile, score: PointsScore) -> list[dict]:
         out.append(
             {
                 "code": ind.code,
-                "name": ind.name,
+                "name": localized(ind),
                 "group": groups.get(ind.group, ind.group),
                 "bonus": ind.bonus,
                 "value": fmt_value(values.get(ind.code)),
@@ -187,7 +188,7 @@ def _improvements(model: ModelFile, score: PointsScore) -> list[dict]:
         out.append(
             {
                 "code": ind.code,
-                "name": ind.name,
+                "name": localized(ind),
                 "value": fmt_value(item.get("value")),
                 "target": fmt_value(item.get("target")),
                 "unit": unit_of(ind.expr),
@@ -310,7 +311,7 @@ def distribution(user, run: PointsRun, model: ModelFile, region: str = "") -> di
     for s in stages:
         per = dict(counts.filter(pl.col("stage") == s.code).select("bin", "len").iter_rows())
         series.append(
-            {"name": s.name, "type": "bar", "stack": "n", "data": [per.get(k, 0) for k in range(20)]}
+            {"name": localized(s), "type": "bar", "stack": "n", "data": [per.get(k, 0) for k in range(20)]}
         )
     histogram = {
         "tooltip": {"trigger": "axis"},
@@ -373,10 +374,10 @@ def stage_tier_table(run: PointsRun, model: ModelFile, rows: QuerySet) -> list[d
         out.append(
             {
                 "code": s.code,
-                "name": s.name,
+                "name": localized(s),
                 "scored": total,
                 "tiers": [
-                    {"code": t.code, "name": t.name, "n": counts.get((s.code, t.code), 0)}
+                    {"code": t.code, "name": localized(t), "n": counts.get((s.code, t.code), 0)}
                     for t in model.tiers
                 ],
             }

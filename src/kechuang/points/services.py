@@ -53,6 +53,7 @@ def load_points_model(source: str | Path, loaded_by: str = "", note: str = "") -
     model, _ = PointsModel.objects.get_or_create(code=parsed.code, defaults={"name": parsed.name})
     PointsModel.objects.exclude(pk=model.pk).filter(is_active=True).update(is_active=False)
     model.name, model.status, model.is_active = parsed.name, parsed.status, True
+    model.name_en = parsed.name_en
     model.save()
     current = model.current_version
     digest = parsed.content_hash()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.engine.points import NO_FACTS
+from kechuang.web.names import localized
 
 SAMPLE = _("示例")
 SAMPLE_NOTE = _("该积分模型为示例模型：指标与权重未经市科技局确认，结果仅供演示，须加载正式模型后使用。")
@@ -21,11 +22,12 @@ def list_name(tier_name: str) -> str:
 
 
 def names(model) -> dict[str, dict[str, str]]:
-    """code → name for the model's stages, tiers, exclusions (with no_facts), groups and indicators."""
+    """code → name for the model's stages, tiers, exclusions (with no_facts), groups and indicators,
+    in the interface's language (the model's ``name_en`` when the interface is English)."""
     return {
-        "stage": {s.code: s.name for s in model.stages},
-        "tier": {t.code: t.name for t in model.tiers},
-        "excluded": {e.code: e.name for e in model.exclusions} | {NO_FACTS: str(NO_FACTS_LABEL)},
-        "group": {g.code: g.name for g in model.group_list()},
-        "indicator": {i.code: i.name for i in model.indicators},
+        "stage": {s.code: localized(s) for s in model.stages},
+        "tier": {t.code: localized(t) for t in model.tiers},
+        "excluded": {e.code: localized(e) for e in model.exclusions} | {NO_FACTS: str(NO_FACTS_LABEL)},
+        "group": {g.code: localized(g) for g in model.group_list()},
+        "indicator": {i.code: localized(i) for i in model.indicators},
     }

@@ -39,6 +39,12 @@ DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("auxiliary", "辅助"),
     ("local", "地方"),
 )
+DEFAULT_GROUPS_EN: dict[str, str] = {
+    "tech_innovation": "Technological innovation",
+    "growth_operation": "Growth and operation",
+    "auxiliary": "Auxiliary",
+    "local": "Local",
+}
 FIXED_COLUMNS: tuple[str, ...] = (
     "credit_code",
     "stage",
@@ -75,42 +81,50 @@ SqlText = Annotated[str, BeforeValidator(_sql_text)]
 class Group(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
+    name_en: str = ""  # the English interface's name (optional)
 
 
 class Stage(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
+    name_en: str = ""  # the English interface's name (optional)
     when: SqlText
 
 
 class Indicator(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
+    name_en: str = ""  # the English interface's name (optional)
     group: str
     expr: SqlText
     weights: dict[str, float]
     bonus: bool = False
     note: str = ""
+    note_en: str = ""
 
 
 class Exclusion(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
+    name_en: str = ""  # the English interface's name (optional)
     when: SqlText
 
 
 class Tier(_Entry):
     code: str = Field(pattern=_CODE)
     name: str
+    name_en: str = ""  # the English interface's name (optional)
     top: float
 
 
 class PointsModel(_Entry):
     code: str = Field(min_length=1)
     name: str = Field(min_length=1)
+    name_en: str = ""
     status: Literal["sample", "official"] = "sample"
     scale: float | None = None
     note: str = ""
+    note_en: str = ""
     groups: list[Group] | None = None
     stages: list[Stage] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
@@ -124,7 +138,7 @@ class PointsModel(_Entry):
     def group_list(self) -> list[Group]:
         if self.groups is not None:
             return list(self.groups)
-        return [Group(code=c, name=n) for c, n in DEFAULT_GROUPS]
+        return [Group(code=c, name=n, name_en=DEFAULT_GROUPS_EN.get(c, "")) for c, n in DEFAULT_GROUPS]
 
     def output_columns(self) -> list[str]:
         """The score output's columns, in order."""

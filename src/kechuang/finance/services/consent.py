@@ -21,6 +21,7 @@ from kechuang.audit.models import Action
 from kechuang.audit.signals import record
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Consent
+from kechuang.web.names import localized, tech_field
 
 MAX_YEARS = 3
 
@@ -129,8 +130,8 @@ def consented_rows(user, scored, q: str = "", consents=None) -> list[dict]:
     )
     values = {r["credit_code"]: r for r in data.iter_rows(named=True)}  # the consenting few, not the registry
     points = {r["credit_code"]: r for r in scores.iter_rows(named=True)}
-    stages = {s.code: s.name for s in scored.model.stages}
-    tiers = {t.code: t.name for t in scored.model.tiers}
+    stages = {s.code: localized(s) for s in scored.model.stages}
+    tiers = {t.code: localized(t) for t in scored.model.tiers}
     out = []
     for c in consents:
         code = c.enterprise.credit_code
@@ -142,7 +143,7 @@ def consented_rows(user, scored, q: str = "", consents=None) -> list[dict]:
                 "name": c.enterprise.name if "name" in c.fields else "",
                 "bank": c.bank,
                 "fields": list(c.fields),
-                "values": [(v.SHAREABLE[f], _shown(f, row.get(f)), v.UNITS.get(f, "")) for f in c.fields],
+                "values": [(v.field_label(f), _shown(f, row.get(f)), v.field_unit(f)) for f in c.fields],
                 "points": p.get("points"),
                 "stage": stages.get(p.get("stage") or "", ""),
                 "tier": tiers.get(p.get("tier") or "", ""),
@@ -158,6 +159,8 @@ def _shown(field: str, value):
         from kechuang.regions import region_names
 
         return region_names().get(value, value)
+    if field == "tech_field" and value:
+        return tech_field(value)
     if isinstance(value, float):
         return round(value, 2)
     return value

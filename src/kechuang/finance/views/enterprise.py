@@ -21,6 +21,7 @@ from kechuang.finance.services import consent as consent_service
 from kechuang.finance.services import products as products_service
 from kechuang.finance.views.common import current_scores, page, tabs
 from kechuang.web.generic import ObjectListView
+from kechuang.web.names import localized
 
 
 @login_required
@@ -63,7 +64,7 @@ class ProductList(ObjectListView):
             offer = by_pk.get(r.pk)
             r.content = offer.content if offer else None
             r.version = offer.version if offer else None
-            r.field_labels = [v.SHAREABLE.get(f, f) for f in (offer.content.fields if offer else [])]
+            r.field_labels = [v.field_label(f) for f in (offer.content.fields if offer else [])]
             r.kind_label = v.PRODUCT_KIND.get(offer.content.kind, "") if offer else ""
         return rows
 
@@ -94,7 +95,7 @@ def match(request):
         for r in recs:
             consent = active.get(r.offer.product.bank_id)
             r.consented = consent is not None and set(r.offer.content.fields) <= set(consent.fields)
-            r.field_labels = [v.SHAREABLE[f] for f in r.offer.content.fields]
+            r.field_labels = [v.field_label(f) for f in r.offer.content.fields]
         row = s.scores.filter(s.scores["credit_code"] == enterprise.credit_code)
         first = row.row(0, named=True) if row.height else {}
         context.update(
@@ -102,8 +103,8 @@ def match(request):
             model=s.model,
             recs=recs,
             score=first,
-            stage_name={st.code: st.name for st in s.model.stages}.get(first.get("stage") or "", ""),
-            tier_name={t.code: t.name for t in s.model.tiers}.get(first.get("tier") or "", ""),
+            stage_name={st.code: localized(st) for st in s.model.stages}.get(first.get("stage") or "", ""),
+            tier_name={t.code: localized(t) for t in s.model.tiers}.get(first.get("tier") or "", ""),
             can_apply=access.can_change(request.user, "loan"),
             applications=Application.objects.filter(enterprise=enterprise).select_related("product")[:20],
         )

@@ -16,6 +16,7 @@ from kechuang.points import portrait
 from kechuang.points import vocabulary as words
 from kechuang.points.models import PointsModel, PointsModelVersion, PointsRun
 from kechuang.points.services import start_run, version_model
+from kechuang.web.names import localized
 
 DENIED = _("您的角色无权查看创新积分")
 
@@ -34,7 +35,7 @@ def _context(cur: portrait.Current, active: str) -> dict:
         "active": active,
         "sample": cur.is_sample,
         "sample_note": words.SAMPLE_NOTE,
-        "lists": [(t.code, words.list_name(t.name)) for t in cur.model.tiers],
+        "lists": [(t.code, words.list_name(localized(t))) for t in cur.model.tiers],
     }
 
 
@@ -88,11 +89,11 @@ def _model_page(request, version: PointsModelVersion | None):
         version = cur.version
     model = version_model(version) if version else cur.model
     stages = model.stages
-    groups = {g.code: g.name for g in model.group_list()}
+    groups = {g.code: localized(g) for g in model.group_list()}
     indicators = [
         {
             "code": i.code,
-            "name": i.name,
+            "name": localized(i),
             "group": groups.get(i.group, i.group),
             "expr": i.expr,
             "bonus": i.bonus,

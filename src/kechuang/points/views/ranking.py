@@ -15,6 +15,7 @@ from kechuang.points import vocabulary as words
 from kechuang.points.models import PointsScore
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView
+from kechuang.web.names import localized
 
 
 class RankingFilter(forms.Form):
@@ -33,9 +34,9 @@ class RankingFilter(forms.Form):
         self.fields["year"].choices = [(str(y), str(y)) for y in reversed(cur.years)]
         self.fields["list"].choices = [
             ("", _("全部参评企业")),
-            *[(t.code, words.list_name(t.name)) for t in cur.model.tiers],
+            *[(t.code, words.list_name(localized(t))) for t in cur.model.tiers],
         ]
-        self.fields["stage"].choices = everything + [(s.code, s.name) for s in cur.model.stages]
+        self.fields["stage"].choices = everything + [(s.code, localized(s)) for s in cur.model.stages]
         self.fields["region"].choices = everything + sorted(names.items())
         self.fields["region"].widget.choices = everything + sorted((c, names.get(c, c)) for c in regions)
         self.fields["section"].choices = everything + [(k, f"{k} {v}") for k, v in SECTIONS.items()]
@@ -140,7 +141,7 @@ class Ranking(ObjectListView):
     def extra_context(self, **kwargs) -> dict:
         cur = self.cur
         chosen = self.request.GET.get("list", "")
-        title = dict((t.code, words.list_name(t.name)) for t in cur.model.tiers).get(
+        title = dict((t.code, words.list_name(localized(t))) for t in cur.model.tiers).get(
             chosen, _("全部参评企业")
         )
         return {
@@ -148,7 +149,7 @@ class Ranking(ObjectListView):
             "active": "ranking",
             "sample": cur.is_sample,
             "sample_note": words.SAMPLE_NOTE,
-            "lists": [(t.code, words.list_name(t.name)) for t in cur.model.tiers],
+            "lists": [(t.code, words.list_name(localized(t))) for t in cur.model.tiers],
             "chosen_list": chosen,
             "list_title": title,
             "may_view_enterprise": access.can_view(self.request.user, "points"),
