@@ -1,22 +1,31 @@
 """Charts of the annual report as PNG images: one per indicator and a summary bar chart.
 
-Matplotlib's object API (no pyplot, so no global state in a web server) renders with Agg. Chinese
-labels need a CJK font: :func:`.fonts.find_cjk_font` looks for one on the machine (Debian's
-fonts-wqy-microhei, Noto CJK, Source Han …). Without one the charts are labelled with indicator codes
-and English words instead of tofu boxes, and the report says so in its notes.
+Matplotlib's object API (no pyplot, so no global state in a web server) renders with Agg. The labels
+are gettext messages in the report's language. Chinese labels need a CJK font: :func:`.fonts.find_cjk_font`
+looks for one on the machine (Debian's fonts-wqy-microhei, Noto CJK, Source Han …). Without one a
+Chinese report's charts are labelled in English, with indicator codes for names, instead of tofu boxes,
+and the report says so in its notes. Units in English come from the indicator's own English unit, else
+:data:`kechuang.web.names.UNITS_EN` (the one table of English units).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import textwrap
+from contextlib import nullcontext
 
 import matplotlib
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from kechuang.engine.plan_labels import WARNING_LABELS
 from kechuang.plans.report.model import WARNING_COLOURS, AnnualReport, IndicatorRow
+from kechuang.web.names import english, unit
 
-ENGLISH_UNITS = {"人年": "person-years", "件": "patents", "亿元": "100 million yuan", "家": "firms"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 GREY = "#8C959F"
 REAL = "#0B57D0"
 SIMULATED = "#8250DF"
@@ -40,8 +49,27 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _unit(row: IndicatorRow, cjk: bool) -> str:
-    return row.unit if cjk else ENGLISH_UNITS.get(row.unit, row.unit)
+def _words(font: str | None):
+    """The language of a chart's words: the report's, but English for a Chinese report without a CJK font."""
+    return nullcontext() if font is not None or english() else override("en")
+
+
+def _name(row: IndicatorRow, font: str | None) -> str:
+    """The indicator's name, or its code where the name would need a font the machine lacks."""
+    return row.name if font is not None or not CJK.search(row.name) else row.code
+
+
+def _unit(row: IndicatorRow) -> str:
+    """The unit in the active language (inside :func:`_words`)."""
+    return unit(row.unit, row.unit_en) if english() else row.unit
+
+
+def _status(row: IndicatorRow) -> str:
+    """「红灯」 / 「Red」 over the chart: the warning without its explanation."""
+    text = WARNING_LABELS.get(row.warning)
+    if not text:
+        return _("无数据") if english() else "—"
+    return re.split(r"（| \(", _(text))[0]
 
 
 def _trend_line(row: IndicatorRow, year: float) -> float:
@@ -54,15 +82,17 @@ def _trend_line(row: IndicatorRow, year: float) -> float:
 
 def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
     """Observations (simulated ones hollow), the baseline→target path, the trend and its 80% band."""
-    cjk = font is not None
-    t = {
-        "real": "实际值" if cjk else "observed",
-        "sim": "模拟值" if cjk else "simulated",
-        "path": "规划路径（基期→目标）" if cjk else "plan path (baseline→target)",
-        "target": f"{row.target_year}年目标" if cjk else f"target {row.target_year}",
-        "trend": "趋势外推" if cjk else "trend",
-        "band": "80%预测区间" if cjk else "80% band",
-    }
+    with _words(font):
+        t = {
+            "real": _("实际值"),
+            "sim": _("模拟值"),
+            "path": _("规划路径（基期→目标）"),
+            "target": _("{year}年目标").format(year=row.target_year),
+            "trend": _("趋势外推"),
+            "band": _("80%预测区间"),
+            "title": _("{name}（{unit}）").format(name=_name(row, font), unit=_unit(row)),
+            "status": _status(row),
+        }
     with matplotlib.rc_context(_rc(font)):
         fig = _figure(6.2, 2.6)
         ax = fig.add_subplot()
@@ -125,11 +155,8 @@ def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
                     for m, s in zip(mid, share, strict=True)
                 ]
                 ax.fill_between(cone, lo, hi, color=colour, alpha=0.15, lw=0, label=t["band"])
-        ax.set_title(
-            f"{row.name}（{row.unit}）" if cjk else f"{row.code} ({_unit(row, cjk)})", loc="left", fontsize=9
-        )
-        status = row.warning_label.split("（")[0] if cjk else (row.warning or "no data")
-        ax.set_title(status, loc="right", fontsize=8.5, color=WARNING_COLOURS.get(row.warning, GREY))
+        ax.set_title(t["title"], loc="left", fontsize=9)
+        ax.set_title(t["status"], loc="right", fontsize=8.5, color=WARNING_COLOURS.get(row.warning, GREY))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_axisbelow(True)
         ax.grid(True, color="#EAEEF2", lw=0.6)
@@ -140,8 +167,13 @@ def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
 
 def summary_chart(report: AnnualReport, font: str | None = None) -> bytes:
     """Progress of each indicator towards its target, coloured by warning, with the time elapsed."""
-    cjk = font is not None
     rows = report.indicators
+    with _words(font):
+        names = [_name(r, font) if font is not None or english() else r.code for r in rows]
+        if english():  # English names are long: two lines of at most 32 characters
+            names = [textwrap.fill(n, 32, max_lines=2, placeholder="…") for n in names]
+        no_data = _("无数据")
+        xlabel = _("完成进度（竖线为序时进度，红色虚线为目标）")
     with matplotlib.rc_context({**_rc(font), "font.size": 9}):
         fig = _figure(6.3, 0.42 * len(rows) + 1.1)
         ax = fig.add_subplot()
@@ -150,7 +182,7 @@ def summary_chart(report: AnnualReport, font: str | None = None) -> bytes:
             colour = WARNING_COLOURS.get(row.warning, GREY)
             value = row.progress
             if value is None:
-                ax.text(0.01, y, "无数据" if cjk else "no data", va="center", color=GREY)
+                ax.text(0.01, y, no_data, va="center", color=GREY)
                 continue
             shown = max(min(value, 1.2), -0.3)
             ax.barh(y, shown, color=colour, height=0.6)
@@ -168,16 +200,12 @@ def summary_chart(report: AnnualReport, font: str | None = None) -> bytes:
             if row.time_elapsed is not None:
                 ax.plot([row.time_elapsed] * 2, [y - 0.38, y + 0.38], color="#1F2328", lw=1.6)
         ax.set_axisbelow(True)
-        ax.set_yticks(ys, [f"{r.name}" if cjk else r.code for r in rows])
+        ax.set_yticks(ys, names)
         ax.axvline(0, color="#57606A", lw=0.8)
         ax.axvline(1, color="#CF222E", lw=0.8, ls="--")
         ax.set_xlim(-0.35, 1.3)
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.set_xlabel(
-            "完成进度（竖线为序时进度，红色虚线为目标）"
-            if cjk
-            else "progress (bar: time elapsed; dashed: target)"
-        )
+        ax.set_xlabel(xlabel)
         ax.grid(True, axis="x", color="#EAEEF2", lw=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         return _png(fig)

@@ -1,6 +1,6 @@
 """The annual report as a Word document (python-docx), laid out as a Chinese government report.
 
-A4, 宋体 body and 黑体 headings set for East Asian text (w:eastAsia in rPr/rFonts, theme fonts
+Its words come from :mod:`.text` in the active language (:mod:`.render` sets the report's). A4, 宋体 body and 黑体 headings set for East Asian text (w:eastAsia in rPr/rFonts, theme fonts
 removed so Word does not substitute them), tables with a repeated header row and coloured status
 cells, charts as PNG images, page numbers 「— 1 —」 in the footer.
 """
@@ -21,31 +21,40 @@ from kechuang.plans.report.charts import report_charts
 from kechuang.plans.report.model import CELL_FILLS, AnnualReport
 from kechuang.plans.report.text import (
     TextTable,
+    appendix_caption,
     appendix_intro,
     as_of_line,
+    captions,
     chart_note,
+    department_heading,
     department_table,
-    fmt_date,
+    figure_caption,
     indicator_intro,
     indicator_sentence,
     indicator_table,
     indicator_table_note,
+    lagging_intro,
     lagging_table,
+    late_intro,
     late_milestone_tables,
     numbered,
     overdue_table,
     overview_paragraphs,
     recommendations,
+    report_title,
     source_tables,
+    split_notes,
     summary_table,
     tasks_intro,
 )
+from kechuang.web.names import english
 
 SONG, HEI, KAI = "宋体", "黑体", "楷体"
 LATIN = "Times New Roman"
 BLACK = RGBColor(0, 0, 0)
 HEADER_FILL = "E7EBF0"
 TEXT_WIDTH_CM = 15.6  # A4 less 2.8 cm + 2.6 cm margins
+AUTHOR = "科创 kechuang"
 
 
 def _fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
@@ -237,39 +246,40 @@ def _title_block(doc, r: AnnualReport) -> None:
     _para(doc, "", indent=False).paragraph_format.space_after = Pt(18)
     head = doc.add_paragraph(style="Title")
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    first, second = r.title.split("实施", 1)
-    _run(head, f"{first}实施\n{second}")
-    for sub in (
-        f"规划：{r.plan_name}（{r.plan_status}） 评估范围：{r.region_name}",
-        as_of_line(r),
-        f"生成日期：{fmt_date(r.generated_at.date())}",
-    ):
+    title, words = report_title(r), captions(r)
+    if "实施" in title and not english():
+        first, second = title.split("实施", 1)
+        title = f"{first}实施\n{second}"
+    _run(head, title)
+    for sub in (words["plan_line"], as_of_line(r), words["generated"]):
         para = _para(doc, sub, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=11, font=KAI)
         para.paragraph_format.line_spacing = 1.2
     _para(doc, "", indent=False)
-    _notice(doc, "说明", [n for n in r.notes if not n.startswith("评估方法")])
+    _notice(doc, words["notes"], split_notes(r)[0])
 
 
 def _summary(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
-    doc.add_paragraph("一、总体情况", style="Heading 1")
+    words = captions(r)
+    doc.add_paragraph(words["s1"], style="Heading 1")
     for text in overview_paragraphs(r):
         _para(doc, text)
-    _caption(doc, f"表1 {r.year}年规划实施总体情况")
+    _caption(doc, words["table1"])
     _table(doc, summary_table(r), [2.0] * 8)
-    _caption(doc, "图1 主要指标完成进度与序时进度")
+    _caption(doc, words["figure1"])
     _picture(doc, charts["summary"], 15.0)
 
 
 def _indicators(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
-    doc.add_paragraph("二、主要指标监测", style="Heading 1")
+    words = captions(r)
+    doc.add_paragraph(words["s2"], style="Heading 1")
     _para(doc, indicator_intro(r))
-    doc.add_paragraph("（一）指标监测总表", style="Heading 2")
-    _caption(doc, f"表2 主要指标监测情况（{r.year}年）")
+    doc.add_paragraph(words["s2_1"], style="Heading 2")
+    _caption(doc, words["table2"])
     _table(doc, indicator_table(r), [2.8, 1.4, 1.9, 1.9, 1.0, 1.2, 1.5, 1.0, 1.0, 1.6], left=(0,))
     _para(doc, indicator_table_note(r), size=9, indent=False, font=KAI)
-    for text in (n for n in r.notes if n.startswith("评估方法")):
+    for text in split_notes(r)[1]:
         _para(doc, text, size=9, indent=False, font=KAI)
-    doc.add_paragraph("（二）分指标监测图", style="Heading 2")
+    doc.add_paragraph(words["s2_2"], style="Heading 2")
     _para(doc, chart_note(r))
     for i, x in enumerate(r.indicators):  # one chart per indicator
         para = doc.add_paragraph()
@@ -277,48 +287,54 @@ def _indicators(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
         para.paragraph_format.space_before = Pt(4)
         _picture(para, charts[x.code], 14.5)
         cap = _para(
-            doc, f"图{i + 2} {x.name}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10.5, font=HEI
+            doc,
+            figure_caption(i + 2, x.name),
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=False,
+            size=10.5,
+            font=HEI,
         )
         cap.paragraph_format.space_after = Pt(6)
 
 
 def _lagging(doc, r: AnnualReport) -> None:
-    doc.add_paragraph("三、滞后指标与责任部门", style="Heading 1")
+    words = captions(r)
+    doc.add_paragraph(words["s3"], style="Heading 1")
     lagging = r.lagging
     if not lagging:
-        _para(doc, "本年度无红灯、黄灯指标。")
+        _para(doc, words["no_lagging"])
         return
-    red = sum(1 for x in lagging if x.warning == "red")
-    _para(doc, f"预警为红灯的指标{red}项、黄灯的{len(lagging) - red}项，情况和责任部门如下。")
-    _caption(doc, "表3 滞后指标及责任部门")
+    _para(doc, lagging_intro(r))
+    _caption(doc, words["table3"])
     _table(doc, lagging_table(r), [3.6, 1.6, 1.7, 2.0, 2.6, 1.5, 2.3], left=(0,))
     for n, x in enumerate(lagging):
         _para(doc, f"{n + 1}. {indicator_sentence(x)}")
 
 
 def _tasks(doc, r: AnnualReport) -> None:
-    doc.add_paragraph("四、重点任务推进", style="Heading 1")
+    words = captions(r)
+    doc.add_paragraph(words["s4"], style="Heading 1")
     _para(doc, tasks_intro(r))
-    _caption(doc, "表4 各牵头部门重点任务推进情况")
+    _caption(doc, words["table4"])
     _table(doc, department_table(r), [4.0, 2, 2, 2, 2, 2])
-    doc.add_paragraph("（一）逾期未完成的任务", style="Heading 2")
+    doc.add_paragraph(words["s4_1"], style="Heading 2")
     if not r.overdue_tasks:
-        _para(doc, "无逾期未完成的任务。")
+        _para(doc, words["no_overdue"])
     for name, tasks in r.overdue_by_department():
-        _para(doc, f"{name}（{len(tasks)}项）", font=HEI).paragraph_format.keep_with_next = True
+        _para(doc, department_heading(name, len(tasks)), font=HEI).paragraph_format.keep_with_next = True
         _table(doc, overdue_table(tasks), [1.4, 5.4, 2.6, 1.4, 3.4, 1.4], left=(1,))
-    doc.add_paragraph("（二）节点滞后的任务", style="Heading 2")
+    doc.add_paragraph(words["s4_2"], style="Heading 2")
     if not r.late_milestone_tasks:
-        _para(doc, "无节点滞后的任务。")
+        _para(doc, words["no_late"])
         return
-    _para(doc, f"以下{len(r.late_milestone_tasks)}项任务有到期未完成的节点，按牵头部门列出。")
+    _para(doc, late_intro(r))
     for name, table in late_milestone_tables(r):
-        _para(doc, f"{name}（{len(table.rows)}项）", font=HEI).paragraph_format.keep_with_next = True
+        _para(doc, department_heading(name, len(table.rows)), font=HEI).paragraph_format.keep_with_next = True
         _table(doc, table, [1.4, 5.6, 8.6], left=(1, 2))
 
 
 def _next_steps(doc, r: AnnualReport) -> None:
-    doc.add_paragraph("五、下一步建议", style="Heading 1")
+    doc.add_paragraph(captions(r)["s5"], style="Heading 1")
     for text in numbered(recommendations(r)):
         _para(doc, text)
 
@@ -326,18 +342,18 @@ def _next_steps(doc, r: AnnualReport) -> None:
 def _appendix(doc, r: AnnualReport) -> None:
     para = doc.add_paragraph()
     para.add_run().add_break(WD_BREAK.PAGE)
-    doc.add_paragraph("附录：数据来源", style="Heading 1")
+    doc.add_paragraph(captions(r)["appendix"], style="Heading 1")
     _para(doc, appendix_intro(r))
     for n, (name, table) in enumerate(source_tables(r)):
-        _caption(doc, f"附表{n + 1} {name}")
+        _caption(doc, appendix_caption(n + 1, name))
         _table(doc, table, [1.4, 2.2, 9.6, 1.2, 1.2][: len(table.headers)], left=(2,))
 
 
 def render_docx(report: AnnualReport) -> bytes:
     doc = Document()
     _setup(doc)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = "科创 kechuang"
+    doc.core_properties.title = report_title(report)
+    doc.core_properties.author = AUTHOR if not english() else "kechuang"
     charts = report_charts(report)
     _title_block(doc, report)
     _summary(doc, report, charts)

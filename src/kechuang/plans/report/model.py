@@ -3,7 +3,8 @@
 :mod:`.build` fills an :class:`AnnualReport` from the services; the renderers (:mod:`.docx`, :mod:`.xlsx`,
 :mod:`.html`, with :mod:`.charts` for images) lay it out. Imports go one way: model ← text ← build and
 model ← text ← renderers ← render; neither this module nor build imports a renderer. The report speaks
-about the city (东莞市); its text is Chinese only.
+about the city (东莞市), in Chinese or English (:attr:`AnnualReport.language`): build fills the names from
+data in that language and the renderers write their words in it (decision 0025); this module has no Django.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from kechuang.engine.years import is_simulated
 
 TITLE = "东莞市科技创新“十五五”规划实施年度监测评估报告（{year}年度）"
 FILE_STEM = "规划实施年度监测评估报告"
+FILE_STEMS = {"zh-hans": FILE_STEM, "en": "Annual-monitoring-report"}
+LANGUAGES = ("zh-hans", "en")  # the report's languages; zh-hans is the default
+LANGUAGE_ALIASES = {"zh-hans": "zh-hans", "zh": "zh-hans", "en": "en"}
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -39,6 +43,21 @@ class ObservationRow:
     revision: int
     simulated: bool
     note: str = ""
+    unit_label: str = ""  # the unit as the report shows it (English when the report is); unit is the key
+
+    @property
+    def unit_shown(self) -> str:
+        return self.unit_label or self.unit
+
+
+def report_language(code: str | None) -> str | None:
+    """The report language for a language code (zh-hans, zh, en; en-gb → en), or None when unknown."""
+    code = (code or "").strip().lower()
+    if code in LANGUAGE_ALIASES:
+        return LANGUAGE_ALIASES[code]
+    if code.startswith("en-"):
+        return "en"
+    return None
 
 
 @dataclass
@@ -54,6 +73,12 @@ class IndicatorRow:
     direction: int
     values: dict
     observations: list[ObservationRow] = field(default_factory=list)
+    unit_label: str = ""  # the unit as the report shows it; ``unit`` (Chinese) keys formats and rules
+    unit_en: str = ""  # the data's English unit (for English chart labels when there is no Chinese font)
+
+    @property
+    def unit_shown(self) -> str:
+        return self.unit_label or self.unit
 
     def __getattr__(self, item):  # the engine's output columns: row.progress, row.warning, …
         values = self.__dict__.get("values", {})
@@ -148,6 +173,7 @@ class AnnualReport:
     notes: list[str]
     chart_font: str | None = None
     official_year: int | None = None  # the latest year with official data (plans.asof)
+    language: str = "zh-hans"  # zh-hans or en: the language of the names in it and of its words
 
     @property
     def year_simulated(self) -> bool:
@@ -179,4 +205,4 @@ class AnnualReport:
         return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
     def filename(self, fmt: str) -> str:
-        return f"{FILE_STEM}-{self.year}.{fmt}"
+        return f"{FILE_STEMS.get(self.language, FILE_STEM)}-{self.year}.{fmt}"
