@@ -1,8 +1,9 @@
 """The annual monitoring and evaluation report: a page to choose the year and format, and the download.
 
 ``/plans/report/`` lists the formats with a year selector; ``/plans/report/?year=2027&format=docx``
-returns the file (docx and xlsx as attachments, html inline). Readers of the plan only
-(kechuang.access decides).
+returns the file (docx and xlsx as attachments, html inline), in the interface language: English
+for a user whose language is English (their saved choice, cookie or browser; accounts.language), else
+Chinese. Readers of the plan only (kechuang.access decides).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kechuang.plans import asof
 from kechuang.plans.models import Plan
 from kechuang.plans.report.build import build_report
 from kechuang.plans.report.jobs import start_report
+from kechuang.plans.report.model import report_language
 from kechuang.plans.report.render import FORMATS
 from kechuang.plans.report.render import render as render_report
 from kechuang.plans.services import get_plan
@@ -61,6 +63,11 @@ def _as_of(plan: Plan) -> asof.AsOf:
     return replace(chosen, years=asof.year_choices(range(first, latest + 1), chosen.official, chosen.year))
 
 
+def _language(request) -> str:
+    """The report's language: the interface's (English or Chinese)."""
+    return report_language(getattr(request, "LANGUAGE_CODE", "")) or "zh-hans"
+
+
 @login_required
 @require_GET
 def report(request):
@@ -78,7 +85,7 @@ def report(request):
         return HttpResponseBadRequest(_("年份应为四位数字"))
     if parse_year(year) is None:
         return HttpResponseBadRequest(_("年份应在 2000–2100 之间"))
-    built = build_report(plan, year)
+    built = build_report(plan, year, language=_language(request))
     if fmt != "html":
         record_export("plans:report", built.filename(fmt), None, request.GET.urlencode())
     response = HttpResponse(render_report(built, fmt), content_type=FORMATS[fmt])
@@ -110,7 +117,7 @@ def report_job(request):
         messages.error(request, problem)
         return redirect("plans:report")
     try:
-        job = start_report(plan, year, fmt, request.user)
+        job = start_report(plan, year, fmt, request.user, language=_language(request))
     except JobBusy as exc:
         messages.warning(request, str(exc))
         if exc.other is not None:
