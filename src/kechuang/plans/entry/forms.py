@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.plans.entry.services import Writable
+from kechuang.web import names
 
 # The Chinese column names the import reports → the form field they belong to.
 COLUMN_FIELDS = {
@@ -31,7 +32,13 @@ class ObservationForm(forms.Form):
     def __init__(self, *args, writable: Writable, **kwargs):
         super().__init__(*args, **kwargs)
         self.writable = writable
-        self.fields["indicator"].choices = [(i.code, f"{i.name}（{i.unit}）") for i in writable.indicators]
+        self.fields["indicator"].choices = [
+            (
+                i.code,
+                _("{name}（{unit}）").format(name=names.localized(i), unit=names.unit(i.unit, i.unit_en)),
+            )
+            for i in writable.indicators
+        ]
         self.fields["region"].choices = writable.regions
         self.fields["source"].widget.attrs["placeholder"] = _("如：东莞统计年鉴2025、市统计局快报")
         self.fields["value"].widget.attrs["step"] = "any"

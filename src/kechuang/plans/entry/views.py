@@ -32,6 +32,7 @@ from kechuang.plans.models import Plan
 from kechuang.plans.observations import ObservationImportError
 from kechuang.plans.services import default_plan
 from kechuang.regions import region_names
+from kechuang.web import names
 from kechuang.web.uploads import (
     StagedFile,
     expired_message,
@@ -88,11 +89,11 @@ def entry_form(request):
                 form.add_row_errors(exc.errors)
             else:
                 what = {
-                    "indicator": ind.name,
+                    "indicator": names.localized(ind),
                     "region": region_names().get(d["region"], d["region"]),
                     "year": d["year"],
                     "value": f"{d['value']:g}",
-                    "unit": ind.unit,
+                    "unit": names.unit(ind.unit, ind.unit_en),
                 }
                 if result.unchanged:
                     messages.info(

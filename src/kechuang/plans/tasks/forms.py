@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.plans.tasks.services import EVIDENCE_SUFFIXES
+from kechuang.web.names import localized
 
 
 class BoardFilter(forms.Form):
@@ -39,7 +40,9 @@ class TaskReportForm(forms.Form):
         if len(departments) == 1:
             self.fields["department"].initial = departments[0][0]
         self.fields["milestones"].choices = [
-            (m.seq, f"{m.title}（{m.due:%Y-%m-%d}）") for m in milestones if not m.done
+            (m.seq, _("{title}（{due}）").format(title=localized(m, "title"), due=f"{m.due:%Y-%m-%d}"))
+            for m in milestones
+            if not m.done
         ]
         self.fields["percent"].error_messages.update(
             {

@@ -23,6 +23,7 @@ from kechuang.plans.evaluation import evaluate_plan, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task, TaskDepartment, TaskReport
 from kechuang.regions import CITY_CODE
 from kechuang.web import names
+from kechuang.web.names import localized
 
 STATUS_ORDER = ("overdue", "milestone_late", "on_time", "completed")
 EVIDENCE_SUFFIXES = (
@@ -197,7 +198,7 @@ def task_page(user, plan: Plan, task: Task, as_of: date | None = None) -> TaskPa
     reports_qs = access.visible(user, "task_report", task.reports.select_related("submitted_by"))
     reports = list(reports_qs.order_by("-submitted_at", "-id"))
     milestones = list(task.milestones.order_by("seq"))
-    titles = {m.seq: m.title for m in milestones}
+    titles = {m.seq: localized(m, "title") for m in milestones}
     row = TaskRow(
         task=task,
         status=st,

@@ -64,7 +64,7 @@ def board(request):
         request.GET or None,
         chapters=chapters,
         departments=task_service.task_departments(plan, departments),
-        statuses=[(s, task_service.TASK_STATUS_LABELS[s]) for s in task_service.STATUS_ORDER],
+        statuses=[(s, _(task_service.TASK_STATUS_LABELS[s])) for s in task_service.STATUS_ORDER],
     )
     f = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     view = "department" if request.GET.get("view") == "department" else "chapter"
