@@ -109,6 +109,25 @@ def test_english_visitors_see_english_names(published):
     assert "Humen" in client.get("/portal/map/?as_of=2027").content.decode()
 
 
+def test_english_visitors_read_the_english_methodology_the_bureau_can_edit(published, client_for):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = english.get("/portal/indicators/rd_intensity/").content.decode()
+    assert "By 2030, the city&#x27;s R&amp;D expenditure reaches about 4.1% of GDP." in page
+    assert "全市全社会研发投入强度提升至" not in page  # the Chinese methodology is for Chinese visitors
+    assert "全市全社会研发投入强度提升至" in Client().get("/portal/indicators/rd_intensity/").content.decode()
+    form = {
+        f"{field}-{p.pk}": getattr(p, field)
+        for p in Publication.objects.all()
+        for field in ("name_en", "methodology", "methodology_en", "source")
+    }
+    form |= {f"published-{p.pk}": "on" for p in Publication.objects.filter(published=True)}
+    pub = Publication.objects.get(indicator__code="rd_intensity")
+    form[f"methodology_en-{pub.pk}"] = "Gross domestic R&D expenditure divided by GDP."
+    assert client_for("bureau").post("/portal/manage/", form).status_code == 302
+    page = english.get("/portal/indicators/rd_intensity/").content.decode()
+    assert "Gross domestic R&amp;D expenditure divided by GDP." in page
+
+
 def test_the_bureau_chooses_what_is_published_and_the_change_is_audited(published, client_for):
     from kechuang.audit.models import ObjectChange
 
@@ -119,7 +138,7 @@ def test_the_bureau_chooses_what_is_published_and_the_change_is_audited(publishe
     form = {
         f"{field}-{p.pk}": getattr(p, field)
         for p in Publication.objects.all()
-        for field in ("name_en", "methodology", "source")
+        for field in ("name_en", "methodology", "methodology_en", "source")
     }
     form |= {f"published-{p.pk}": "on" for p in Publication.objects.filter(published=True)}
     del form[f"published-{pub.pk}"]

@@ -14,6 +14,7 @@ class Publication(models.Model):
     published = models.BooleanField(_("公开发布"), default=False)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     methodology = models.TextField(_("计算方法"), blank=True)
+    methodology_en = models.TextField(_("英文计算方法"), blank=True)  # shown to English visitors (0023)
     source = models.TextField(_("数据来源"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

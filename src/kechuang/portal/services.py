@@ -122,6 +122,7 @@ def search(plan: Plan, text: str):
         | Q(description__icontains=text)
         | Q(publication__name_en__icontains=text)
         | Q(publication__methodology__icontains=text)
+        | Q(publication__methodology_en__icontains=text)
         | Q(publication__source__icontains=text)
     )
 
@@ -250,7 +251,11 @@ def ensure_publications(plan: Plan, publish: bool = False) -> int:
     have = set(Publication.objects.filter(indicator__plan=plan).values_list("indicator_id", flat=True))
     new = [
         Publication(
-            indicator=i, published=publish, methodology=i.description, name_en=NAMES_EN.get(i.code, "")
+            indicator=i,
+            published=publish,
+            methodology=i.description,
+            methodology_en=i.description_en,
+            name_en=NAMES_EN.get(i.code, ""),
         )
         for i in Indicator.objects.filter(plan=plan).exclude(pk__in=have)
     ]

@@ -141,6 +141,7 @@ def indicator_json(request, code: str):
         "baseline_year": ind.baseline_year,
         "baseline_value": ind.baseline_value,
         "methodology": pub.methodology,
+        "methodology_en": pub.methodology_en,
         "source": pub.source,
         "data": services.download_rows(plan, ind, settings.PORTAL_SHOW_SIMULATED),
     }
@@ -202,6 +203,7 @@ def manage(request):
                         "published": request.POST.get(f"published-{pub.pk}") == "on",
                         "name_en": request.POST.get(f"name_en-{pub.pk}", "").strip(),
                         "methodology": request.POST.get(f"methodology-{pub.pk}", "").strip(),
+                        "methodology_en": request.POST.get(f"methodology_en-{pub.pk}", "").strip(),
                         "source": request.POST.get(f"source-{pub.pk}", "").strip(),
                     }
                     if any(getattr(pub, k) != v for k, v in new.items()):
