@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,27 @@ def test_shipped_templates_load_and_are_marked_sample(path):
     assert t.sample and t.sample_note
     for cls in t.classes:
         assert t.full_points(cls) == 100
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_templates_carry_their_english_names(path):
+    """The English evaluation pages show name_en, sample_note_en, class and grade names (decision 0023)."""
+    t = load_template(path)
+    assert t.name_en and t.sample_note_en and t.version_en
+    classes, grades = t.labels(english=True)
+    assert classes.keys() == t.classes.keys() and grades.keys() == {g.code for g in t.grades}
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]")
+    english = [t.name_en, t.sample_note_en, t.version_en, *classes.values(), *grades.values()]
+    assert not [text for text in english if cjk.search(text)]
+    assert not t.consequence or (t.consequence.text_en and not cjk.search(t.consequence.text_en))
+    assert t.labels(english=False) == (t.classes, {g.code: g.label for g in t.grades})
+
+
+def test_a_template_without_english_names_shows_the_chinese_ones():
+    t = load_template(GOOD)
+    assert t.labels(english=True) == ({"comprehensive": "综合"}, {"合格": "合格", "不合格": "不合格"})
+    with pytest.raises(TemplateError, match="classes_en 有未定义的类别：specialised"):
+        load_template(GOOD + "classes_en: {specialised: Specialised}\n")
 
 
 def test_the_incubator_template_scores_classes_differently():

@@ -15,6 +15,7 @@ from kechuang import access
 from kechuang.carriers import services
 from kechuang.carriers.models import EvaluationResult
 from kechuang.engine.evaluation import EvaluationInputError
+from kechuang.web import names
 from kechuang.web.generic import ObjectListView, ObjectView
 
 DENIED = gettext_lazy("您的角色无权查看评价结果")
@@ -61,7 +62,10 @@ class EvaluationList(ObjectListView):
 
     def extra_context(self, **kwargs):
         tpl = services.template(self.code)
+        classes, grades = tpl.labels(names.english())
         return {
+            "classes": classes,
+            "grades": grades,
             "templates": services.TEMPLATES,
             "code": self.code,
             "period": self.period,
@@ -80,12 +84,14 @@ class EvaluationDetail(ObjectView):
     def extra_context(self, object=None, **kwargs):
         tpl = services.template(object.template)
         history = object.carrier.evaluations.filter(template=object.template).order_by("period")
+        classes, grades = tpl.labels(names.english())
         return {
             "tpl": tpl,
             "rows": services.result_rows(object),
             "rewards": services.reward_rows(object),
             "history": history,
-            "class_label": tpl.classes.get(object.evaluation_class, object.evaluation_class),
+            "class_label": classes.get(object.evaluation_class, object.evaluation_class),
+            "grades": grades,
             "can_withdraw": access.may_open(self.request.user, "carriers:withdraw")
             and access.can_view(self.request.user, "carrier", object.carrier),
         }

@@ -82,6 +82,7 @@ class Bonus(_Model):
 class Grade(_Model):
     code: str  # A / B / C / D, or 优秀 …
     label: str
+    label_en: str = ""  # the *_en fields: what the English interface shows (decision 0023)
     min: float | None = None  # total ≥ min; absent for the last grade
     failing: bool = False
 
@@ -102,18 +103,23 @@ class Reward(_Model):
 class Consequence(_Model):
     consecutive_failures: int = Field(2, ge=1)
     text: str = "连续两次评价不合格，取消国家级资格"
+    text_en: str = ""
     applies_to: list[str] = []  # levels it applies to (empty: every carrier)
 
 
 class Template(_Model):
     code: str = Field(pattern=_ID)
     name: str
+    name_en: str = ""
     version: str
+    version_en: str = ""
     subject: str = Field(description="incubator / institution / instrument / talent …")
     sample: bool = False
     sample_note: str = ""
+    sample_note_en: str = ""
     period_years: Literal[1, 2, 3] = 1
     classes: dict[str, str] = Field(description="class code → Chinese name, e.g. comprehensive: 综合")
+    classes_en: dict[str, str] = {}  # class code → English name
     indicators: list[Indicator]
     bonus: list[Bonus] = []
     bonus_cap: float | None = None
@@ -139,6 +145,9 @@ class Template(_Model):
                     + (f"，缺少 {', '.join(missing)}" if missing else "")
                     + (f"，未知类别 {', '.join(extra)}" if extra else "")
                 )
+        unknown_classes = sorted(set(self.classes_en) - set(self.classes))
+        if unknown_classes:
+            raise ValueError(f"classes_en 有未定义的类别：{', '.join(unknown_classes)}")
         if not self.grades or self.grades[-1].min is not None:
             raise ValueError("等级（grades）的最后一级不写 min（其余分数都落在这一级）")
         mins = [g.min for g in self.grades[:-1]]
@@ -163,6 +172,12 @@ class Template(_Model):
 
     def grade_label(self, code: str | None) -> str:
         return next((g.label for g in self.grades if g.code == code), code or "")
+
+    def labels(self, english: bool) -> tuple[dict[str, str], dict[str, str]]:
+        """(class code → name, grade code → label) in English where the template has it, else Chinese."""
+        classes = {c: (english and self.classes_en.get(c)) or name for c, name in self.classes.items()}
+        grades = {g.code: (english and g.label_en) or g.label for g in self.grades}
+        return classes, grades
 
 
 def load_template(source: str | Path) -> Template:
