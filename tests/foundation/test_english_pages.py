@@ -36,22 +36,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 # URL name → what is still Chinese there (to be translated; see the report of issue 9 §5).
 STILL_CHINESE: dict[str, str] = {
-    "carriers:evaluations": "the evaluation template's name and notes (carriers' YAML data has no English fields yet)",
     "enterprises:detail": "enterprise file labels, technology fields, industry names, rule conditions and gap texts of the rule sets (rulesets/*.yaml have no English fields yet)",
     "enterprises:pool": "pool descriptions and rule conditions (pools.yaml, rule sets), industry and technology field names",
     "enterprises:selfcheck": "the self-check form's field labels and rule conditions (engine vocabulary, rule sets)",
-    "plans:departments": "a full-width colon in the template",
-    "plans:entry": "indicator names and units of the entry form (form labels from the model)",
-    "plans:entry_batch": "a full-width colon in the template",
-    "plans:entry_upload": "the template's column names and indicator list",
-    "plans:indicator": "the source notes of the published history (data, kept as published), full-width punctuation",
-    "plans:overview": "full-width brackets around the target year (template punctuation)",
-    "plans:task": "the task summary (plan text: the plan file has no summary_en yet)",
-    "plans:tasks": "the status filter options (task status labels built without gettext) and the 、 separator",
-    "portal:home": "units of the portal cards and the plan name",
-    "portal:indicator": "the methodology text (the indicator's Chinese description) and source notes",
-    "portal:manage": "the methodology texts the bureau edits (Chinese data)",
-    "portal:scenarios": "technology field names and the scenarios intro",
 }
 
 
