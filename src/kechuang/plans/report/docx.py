@@ -55,6 +55,7 @@ BLACK = RGBColor(0, 0, 0)
 HEADER_FILL = "E7EBF0"
 TEXT_WIDTH_CM = 15.6  # A4 less 2.8 cm + 2.6 cm margins
 AUTHOR = "科创 kechuang"
+ENGLISH_HEADINGS = "Arial"
 
 
 def _fonts(rpr_owner, east_asia: str, latin: str = LATIN) -> None:
@@ -99,6 +100,19 @@ def _setup(doc) -> None:
     for border in title.findall(qn("w:pBdr")):  # the default template underlines titles
         title.remove(border)
     _page_numbers(section)
+    if english():
+        _english_styles(doc)
+
+
+def _english_styles(doc) -> None:
+    """An English report: headings bold in a sans-serif face, paragraphs unindented and spaced."""
+    normal = doc.styles["Normal"].paragraph_format
+    normal.first_line_indent, normal.space_after = Pt(0), Pt(6)
+    for name, east_asia in (("Title", HEI), ("Heading 1", HEI), ("Heading 2", KAI)):
+        style = doc.styles[name]
+        style.font.bold = True
+        style.paragraph_format.first_line_indent = Pt(0)
+        _fonts(style.element, east_asia, ENGLISH_HEADINGS)
 
 
 def _page_numbers(section) -> None:
@@ -169,8 +183,12 @@ def _cell(cell, text, size=9, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, fill=
         _shade(cell, fill)
 
 
-def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = ()):
-    """A grid table: shaded header row repeated on each page, fixed widths, rows kept whole."""
+def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = (), english_cm=None):
+    """A grid table: shaded header row repeated on each page, fixed widths, rows kept whole. English
+    words are longer than Chinese ones: an English table is set a point smaller, with ``english_cm``
+    as its widths where given."""
+    size = 8 if english() else 9
+    widths_cm = english_cm if english() and english_cm else widths_cm
     table = doc.add_table(rows=1, cols=len(t.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -182,7 +200,7 @@ def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = ()
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for i, text in enumerate(t.headers):
-        _cell(table.rows[0].cells[i], text, bold=True, fill=HEADER_FILL, font=HEI)
+        _cell(table.rows[0].cells[i], text, size=size, bold=True, fill=HEADER_FILL, font=HEI)
     for values, marks in zip(t.rows, t.marks, strict=True):  # the table's rows
         cells = table.add_row().cells
         for i, value in enumerate(values):
@@ -190,6 +208,7 @@ def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = ()
             _cell(
                 cells[i],
                 value,
+                size=size,
                 fill=fill,
                 align=WD_ALIGN_PARAGRAPH.LEFT if i in left else WD_ALIGN_PARAGRAPH.CENTER,
             )
@@ -275,7 +294,9 @@ def _indicators(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
     _para(doc, indicator_intro(r))
     doc.add_paragraph(words["s2_1"], style="Heading 2")
     _caption(doc, words["table2"])
-    _table(doc, indicator_table(r), [2.8, 1.4, 1.9, 1.9, 1.0, 1.2, 1.5, 1.0, 1.0, 1.6], left=(0,))
+    widths = [2.8, 1.4, 1.9, 1.9, 1.0, 1.2, 1.5, 1.0, 1.0, 1.6]
+    english_cm = [3.0, 1.4, 1.7, 1.7, 1.3, 1.4, 1.8, 1.5, 1.3, 2.1]
+    _table(doc, indicator_table(r), widths, left=(0,), english_cm=english_cm)
     _para(doc, indicator_table_note(r), size=9, indent=False, font=KAI)
     for text in split_notes(r)[1]:
         _para(doc, text, size=9, indent=False, font=KAI)
