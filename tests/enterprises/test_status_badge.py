@@ -73,7 +73,7 @@ def test_the_own_enterprise_shows_its_registration_and_the_years_verdict(populat
     html = page(client, population.own, 2024)
     read = check_header(html, 2024, tier_history(html))
     assert read["held"] == "科技型中小企业" and read["held_year"] == 2024
-    basis = text(r'data-testid="tier-held-basis">([^<]+)<', html)
+    basis = re.sub(r"<[^>]+>", "", text(r'data-testid="tier-held-basis">(.+?)</span>\n', html) or "")
     assert basis.startswith("依据：2024 年入库科技型中小企业（来源：企业名录.csv")
     assert "2024 年测评" in html.split('id="verdicts"')[1]  # each card says whose verdict it is
 

@@ -36,9 +36,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 # URL name → what is still Chinese there (to be translated; see the report of issue 9 §5).
 STILL_CHINESE: dict[str, str] = {
-    "enterprises:detail": "enterprise file labels, technology fields, industry names, rule conditions and gap texts of the rule sets (rulesets/*.yaml have no English fields yet)",
-    "enterprises:pool": "pool descriptions and rule conditions (pools.yaml, rule sets), industry and technology field names",
-    "enterprises:selfcheck": "the self-check form's field labels and rule conditions (engine vocabulary, rule sets)",
+    "enterprises:pool": "the pool definition sentences and the gap texts (built in Chinese by enterprises.pools, vectorised)",
 }
 
 

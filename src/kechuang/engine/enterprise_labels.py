@@ -53,3 +53,16 @@ LEVEL_LABELS: dict[str, str] = {
 
 # Comparison operators of rule conditions as a sentence shows them.
 OPERATOR_SYMBOLS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
+
+# The units of rule conditions and gap texts in English sentences (engine/rules/gaps.py text_en).
+UNITS_EN: dict[str, str] = {
+    "万元": "CNY 10k",
+    "亿元": "CNY 100m",
+    "人": "persons",
+    "件": "items",
+    "项": "items",
+    "年": "years",
+    "天": "days",
+    "分": "points",
+    "个": "",
+}

@@ -40,7 +40,7 @@ def _basis(enterprise: Enterprise, tier: str, year: int, source) -> str:
         return _("按 %(year)s 年数据经科技领军企业规则认定") % {"year": year}
     else:
         return ""
-    return f"{text}（{_('来源')}：{source}）" if source else text
+    return text
 
 
 def header(enterprise: Enterprise, year: int, tiers: list[dict], verdicts: list[dict], lineage) -> dict:
@@ -58,6 +58,7 @@ def header(enterprise: Enterprise, year: int, tiers: list[dict], verdicts: list[
             "badge": record["badge"],
             "recognised": record["tier"] != "none",
             "basis": _basis(enterprise, record["tier"], record["year"], source),
+            "basis_source": str(source) if source and record["tier"] != "lingjun" else "",
         }
     by_code = {v["code"]: v for v in verdicts}
     reach = ("yes", "possible")

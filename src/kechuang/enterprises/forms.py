@@ -265,7 +265,7 @@ class SelfCheckForm(forms.Form):
                 (forms.IntegerField, int(low), int(high)) if integer else (forms.FloatField, low, high)
             )
             self.fields[name] = kind(
-                label=f"{column.header_zh}（{column.unit}）",
+                label=display.with_unit(display.column_label(name), display.unit(column.unit)),
                 required=False,
                 min_value=low,
                 max_value=high,

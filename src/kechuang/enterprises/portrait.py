@@ -24,8 +24,8 @@ from kechuang.engine.enterprise_labels import (
     RULE_LABELS,
     TIER_LABELS,
 )
-from kechuang.engine.rules.gaps import Verdict, fmt
-from kechuang.engine.vocabulary import FACTS_BY_NAME, REGISTRY_BY_NAME
+from kechuang.engine.rules.gaps import Verdict, fmt, fmt_en
+from kechuang.engine.vocabulary import FACTS_BY_NAME
 from kechuang.enterprises import badge, qualification
 from kechuang.enterprises.models import (
     FACT_FIELDS,
@@ -37,6 +37,7 @@ from kechuang.enterprises.models import (
     Upload,
 )
 from kechuang.regions import region_names
+from kechuang.web.names import column_label, english, localized, tech_field, unit
 
 STATUS = {  # condition status → (label, badge colour)
     code: (_(CONDITION_STATUS_LABELS[code]), colour)
@@ -61,14 +62,14 @@ def tier_label(tier: str | None) -> str:
 
 
 def field_label(name: str) -> str:
+    """What the page calls a registry or fact field, in the interface's language."""
     name = "region" if name == "region_code" else name
-    column = REGISTRY_BY_NAME.get(name) or FACTS_BY_NAME.get(name)
-    return column.header_zh if column else name
+    return column_label(name)
 
 
 def field_unit(name: str) -> str:
     column = FACTS_BY_NAME.get(name)
-    return column.unit if column else ""
+    return unit(column.unit) if column else ""
 
 
 def number(value: Any) -> str:
@@ -87,6 +88,8 @@ def display(name: str, value: Any) -> str:
         return region_names().get(value, value)
     if name == "rd_institution_level":
         return gettext(LEVEL_LABELS.get(value, value))
+    if name == "tech_field":
+        return tech_field(value)
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     if isinstance(value, date | datetime):
@@ -266,7 +269,13 @@ def tier_history(enterprise: Enterprise) -> list[dict]:
             text, badge = ELIGIBLE.get(eligible, ("—", "grey"))
             lo, hi = record.results.get(f"{code}_score_min"), record.results.get(f"{code}_score_max")
             rules.append(
-                {"code": code, "label": label, "eligible": text, "badge": badge, "score": score(lo, hi)}
+                {
+                    "code": code,
+                    "label": gettext(label),
+                    "eligible": text,
+                    "badge": badge,
+                    "score": score(lo, hi),
+                }
             )
         rows.append(
             {
@@ -283,28 +292,30 @@ def tier_history(enterprise: Enterprise) -> list[dict]:
 def score(lo: float | None, hi: float | None) -> str:
     if lo is None and hi is None:
         return ""
+    points = unit("分")
     if lo == hi or hi is None:
-        return f"{number(lo)} 分"
-    return f"{number(lo)}–{number(hi)} 分"
+        return f"{number(lo)} {points}"
+    return f"{number(lo)}–{number(hi)} {points}"
 
 
 def _condition(c, sample: bool) -> dict:
     label, badge = STATUS[c.status]
+    shown_unit = fmt_en if english() else fmt
     return {
         "id": c.id,
-        "label": c.label,
+        "label": localized(c, "label"),
         "kind": c.kind,
         "status": c.status,
         "status_label": label,
         "badge": badge,
-        "actual": fmt(c.actual, c.unit) if c.actual is not None else "—",
-        "threshold": f"{OPS.get(c.op or '', '')} {fmt(c.threshold, c.unit)}"
+        "actual": shown_unit(c.actual, c.unit) if c.actual is not None else "—",
+        "threshold": f"{OPS.get(c.op or '', '')} {shown_unit(c.threshold, c.unit)}"
         if c.threshold is not None
         else "—",
-        "text": c.text,
+        "text": localized(c, "text"),
         "unverified": c.verification == "UNVERIFIED",
         "sample": sample or c.verification == "SAMPLE",
-        "note": c.note,
+        "note": localized(c, "note"),
     }
 
 
@@ -315,13 +326,13 @@ def present(verdicts: list[Verdict]) -> list[dict]:
         label, badge = ELIGIBLE[v.eligible]
         items = [
             {
-                "group": i.group_label,
-                "label": i.label,
+                "group": localized(i, "group_label"),
+                "label": localized(i, "label"),
                 "range": score(i.min, i.max),
                 "points_max": number(i.points_max),
                 "judged": i.judged,
                 "missing": i.missing,
-                "bracket": i.bracket,
+                "bracket": localized(i, "bracket"),
                 "unverified": i.verification == "UNVERIFIED",
             }
             for i in v.score_items
@@ -329,10 +340,10 @@ def present(verdicts: list[Verdict]) -> list[dict]:
         out.append(
             {
                 "code": v.code,
-                "name": v.name,
+                "name": localized(v, "name"),
                 "version": v.version,
                 "sample": v.sample,
-                "sample_note": v.sample_note,
+                "sample_note": localized(v, "sample_note"),
                 "eligible": v.eligible,
                 "eligible_label": label,
                 "badge": badge,
@@ -343,8 +354,12 @@ def present(verdicts: list[Verdict]) -> list[dict]:
                 "conditions": [_condition(c, v.sample) for c in v.conditions],
                 "routes": [_condition(r, v.sample) for r in v.routes],
                 "direct_route": v.direct_route,
-                "unverified": [d for d in v.declarations if d["status"] == "UNVERIFIED"],
-                "gaps": [c.text for c in v.conditions if c.status in ("fail", "missing")],
+                "unverified": [
+                    {**d, "label": localized(d, "label"), "note": localized(d, "note")}
+                    for d in v.declarations
+                    if d["status"] == "UNVERIFIED"
+                ],
+                "gaps": [localized(c, "text") for c in v.conditions if c.status in ("fail", "missing")],
                 "summary": v.summary,
             }
         )

@@ -55,6 +55,8 @@ UNITS_EN = {
     "项": "items",
     "人": "persons",
     "年": "years",
+    "天": "days",
+    "分": "points",
 }
 
 
@@ -89,3 +91,10 @@ def column_label(name: str) -> str:
     if column is not None:
         return localized(column, "header")
     return (english() and DERIVED_COLUMNS_EN.get(name)) or DERIVED_COLUMNS.get(name, name)
+
+
+def with_unit(label: str, unit_text: str) -> str:
+    """「营业收入（万元）」 in Chinese, "Operating revenue (CNY 10k)" in English."""
+    if not unit_text:
+        return label
+    return f"{label} ({unit_text})" if english() else f"{label}（{unit_text}）"

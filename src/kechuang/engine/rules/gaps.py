@@ -2,7 +2,8 @@
 
 ``explain(row_or_frames, rulesets, year)`` runs the same vectorised engine as qualify() on a single
 row, then reads back every intermediate column and turns it into sentences such as
-「研发费用占比 3.2%，需 ≥ 4%：近三年研发费用还差 86.4 万元」.
+「研发费用占比 3.2%，需 ≥ 4%：近三年研发费用还差 86.4 万元」, and the same sentence in English
+(``text_en``, from the rule set's ``*_en`` texts; the Chinese ones where a rule file has none).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel
 
-from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS, UNITS_EN
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive, derived_names
 from kechuang.engine.rules.evaluate import (
@@ -33,7 +34,7 @@ from kechuang.engine.rules.evaluate import (
 )
 from kechuang.engine.rules.qualify import resolve_rulesets, with_rule_columns
 from kechuang.engine.rules.ruleset import Condition, Gap, Ruleset, ScoreItem
-from kechuang.engine.vocabulary import DERIVED_COLUMNS, FACTS_BY_NAME, REGISTRY_BY_NAME
+from kechuang.engine.vocabulary import DERIVED_COLUMNS, DERIVED_COLUMNS_EN, FACTS_BY_NAME, REGISTRY_BY_NAME
 
 ConditionStatus = Literal["pass", "fail", "missing", "possible"]
 _STATUS = {YES: "pass", NO: "fail", UNKNOWN: "missing", POSSIBLE: "possible"}
@@ -64,6 +65,7 @@ _SOURCES: dict[str, tuple[tuple[str, ...], str | tuple[int, ...]]] = {
 class ConditionVerdict(BaseModel):
     id: str
     label: str
+    label_en: str = ""
     kind: Literal["condition", "route", "score"]
     status: ConditionStatus
     actual: float | None = None
@@ -72,16 +74,21 @@ class ConditionVerdict(BaseModel):
     unit: str = ""
     shortfall: float | None = None
     text: str
+    text_en: str = ""
     missing: list[str] = []
+    missing_en: list[str] = []
     verification: str = "VERIFIED"
     note: str = ""
+    note_en: str = ""
 
 
 class ScoreItemVerdict(BaseModel):
     group_id: str
     group_label: str
+    group_label_en: str = ""
     id: str
     label: str
+    label_en: str = ""
     points_max: float
     min: float
     max: float
@@ -90,16 +97,20 @@ class ScoreItemVerdict(BaseModel):
     actual: float | None = None
     unit: str = ""
     bracket: str = ""
+    bracket_en: str = ""
     verification: str = "VERIFIED"
     note: str = ""
+    note_en: str = ""
 
 
 class Verdict(BaseModel):
     code: str
     name: str
+    name_en: str = ""
     version: str
     sample: bool
     sample_note: str = ""
+    sample_note_en: str = ""
     eligible: Literal["no", "unknown", "possible", "yes"]
     score_min: float | None = None
     score_max: float | None = None
@@ -133,8 +144,18 @@ def fmt(v: float | None, unit: str) -> str:
     return f"{_num(v)} {unit}".strip()
 
 
+def fmt_en(v: float | None, unit: str) -> str:
+    """``fmt`` with the unit in English (万元 → CNY 10k …)."""
+    return fmt(v, UNITS_EN.get(unit, unit))
+
+
 def _points(v: float) -> str:
     return _num(v)
+
+
+def _en(obj: Any, field: str = "label") -> str:
+    """The English twin of a rule-file text (``<field>_en``), else the Chinese text."""
+    return getattr(obj, f"{field}_en", "") or getattr(obj, field, "")
 
 
 def _compare(a: float, op: str, b: float) -> bool:
@@ -184,12 +205,15 @@ def _derived_row(
     return frame, None
 
 
-def _column_label(name: str) -> str:
-    if name in REGISTRY_BY_NAME:
-        return REGISTRY_BY_NAME[name].header_zh
-    if name in FACTS_BY_NAME:
-        return FACTS_BY_NAME[name].header_zh
-    return DERIVED_COLUMNS.get(name, name)
+def _column_label(name: str, english: bool = False) -> str:
+    column = REGISTRY_BY_NAME.get(name) or FACTS_BY_NAME.get(name)
+    if column is not None:
+        return (english and column.header_en) or column.header_zh
+    return (english and DERIVED_COLUMNS_EN.get(name)) or DERIVED_COLUMNS.get(name, name)
+
+
+def _year_of(year: int, name: str, english: bool) -> str:
+    return f"{year} {_column_label(name, True)}" if english else f"{year} 年{_column_label(name)}"
 
 
 class _Row:
@@ -202,7 +226,9 @@ class _Row:
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
 
-    def missing_inputs(self, roots: Iterable[str], params: dict[str, str]) -> list[str]:
+    def missing_inputs(
+        self, roots: Iterable[str], params: dict[str, str], english: bool = False
+    ) -> list[str]:
         out: list[str] = []
         for name in dict.fromkeys(roots):
             if self.values.get(name) is not None:
@@ -210,14 +236,14 @@ class _Row:
             if name in params:
                 out.append(params[name])
             elif self.facts is not None and name in _SOURCES:
-                out += self._missing_facts(name) or [_column_label(name)]
+                out += self._missing_facts(name, english) or [_column_label(name, english)]
             elif self.facts is not None and name in FACTS_BY_NAME:
-                out.append(f"{self.year} 年{_column_label(name)}")
+                out.append(_year_of(self.year, name, english))
             else:
-                out.append(_column_label(name))
+                out.append(_column_label(name, english))
         return list(dict.fromkeys(out))
 
-    def _missing_facts(self, derived: str) -> list[str]:
+    def _missing_facts(self, derived: str, english: bool = False) -> list[str]:
         columns, years = _SOURCES[derived]
         if years == "used":
             back = range(int(self.values.get("years_used") or 3))
@@ -231,7 +257,7 @@ class _Row:
             y = self.year - b
             for col in columns:
                 if self.facts.get(y, {}).get(col) is None:
-                    found.append(f"{y} 年{_column_label(col)}")
+                    found.append(_year_of(y, col, english))
         return found
 
 
@@ -256,41 +282,63 @@ def _gap_exprs(prefix: str, gap: Gap | None) -> list[pl.Expr]:
 
 
 def _condition_verdict(
-    rs: Ruleset, cond: Condition, kind: str, status: int, row: _Row, prefix: str, params: dict[str, str]
+    rs: Ruleset,
+    cond: Condition,
+    kind: str,
+    status: int,
+    row: _Row,
+    prefix: str,
+    params: dict[str, str],
+    params_en: dict[str, str],
 ) -> ConditionVerdict:
-    gap = cond.gap or Gap(label=cond.label)
+    gap = cond.gap or Gap(label=cond.label, label_en=cond.label_en)
     actual = row[f"{prefix}__measure"] if gap.measure else None
     threshold = row[f"{prefix}__threshold"] if isinstance(gap.threshold, str) else gap.threshold
     shortfall = row[f"{prefix}__shortfall"] if gap.shortfall else None
     if shortfall is not None and gap.shortfall and gap.shortfall.rounding == "ceil":
         shortfall = float(math.ceil(shortfall - 1e-9))
-    head = f"{gap.label} {fmt(actual, gap.unit)}，需 {_OPS.get(gap.op or '', '')} {fmt(threshold, gap.unit)}"
+    op = _OPS.get(gap.op or "", "")
+    head = f"{gap.label} {fmt(actual, gap.unit)}，需 {op} {fmt(threshold, gap.unit)}"
+    label_en, cond_en = _en(gap), _en(cond)
+    head_en = f"{label_en} {fmt_en(actual, gap.unit)}, needs {op} {fmt_en(threshold, gap.unit)}"
     measurable = actual is not None and threshold is not None and gap.op is not None
     missing: list[str] = []
+    missing_en: list[str] = []
     if status == YES:
-        text = (
-            f"{head}：符合" if measurable and _compare(actual, gap.op, threshold) else f"{cond.label}：符合"
-        )
+        met = measurable and _compare(actual, gap.op, threshold)
+        text = f"{head}：符合" if met else f"{cond.label}：符合"
+        text_en = f"{head_en}: met" if met else f"{cond_en}: met"
     elif status == UNKNOWN:
         roots = pl.sql_expr(cond.expr).meta.root_names()
         for p in rs.parameters:
             if p.id in roots:
                 roots += pl.sql_expr(p.by).meta.root_names()
         missing = row.missing_inputs(roots, params)
+        missing_en = row.missing_inputs(roots, params_en, english=True)
         text = f"{gap.label}：缺少数据（{'、'.join(missing)}）"
+        text_en = f"{label_en}: data missing ({', '.join(missing_en)})"
     elif gap.denominator and row[f"{prefix}__denominator"] == 0:
         text = f"{gap.label}：{gap.denominator_label or '分母'}为 0，比例按不符合处理"
+        denominator_en = gap.denominator_label_en or gap.denominator_label or "the denominator"
+        text_en = f"{label_en}: {denominator_en} is 0, so the ratio counts as not met"
     elif measurable and not _compare(actual, gap.op, threshold):
-        text = head
+        text, text_en = head, head_en
         if shortfall is not None and shortfall > 0 and gap.shortfall:
             text += "：" + gap.shortfall.text.format(value=_num(shortfall))
+            text_en += ": " + _en(gap.shortfall, "text").format(value=_num(shortfall))
     elif measurable:
         text = f"{cond.label}：不符合（{gap.label} {fmt(actual, gap.unit)}）"
+        text_en = f"{cond_en}: not met ({label_en} {fmt_en(actual, gap.unit)})"
     else:
         text = gap.fail_text or f"{cond.label}：不符合"
+        # without an English fail text, the English label says "not met" (else the Chinese sentence)
+        text_en = gap.fail_text_en or (
+            gap.fail_text if gap.fail_text and not cond.label_en else f"{cond_en}: not met"
+        )
     return ConditionVerdict(
         id=cond.id,
         label=cond.label,
+        label_en=cond.label_en,
         kind=kind,  # type: ignore[arg-type]
         status=_STATUS[status],  # type: ignore[arg-type]
         actual=actual,
@@ -299,9 +347,12 @@ def _condition_verdict(
         unit=gap.unit,
         shortfall=shortfall if status == NO else None,
         text=text,
+        text_en=text_en,
         missing=missing,
+        missing_en=missing_en,
         verification=rs.status_of(cond),
         note=cond.note,
+        note_en=cond.note_en,
     )
 
 
@@ -315,21 +366,33 @@ def _score_verdict(rs: Ruleset, row: _Row, items: list[ScoreItemVerdict]) -> Con
     need = f"需 {_OPS[op]} {_points(mark)} 分"
     short = score.measure_label
     missing = [i.label for i in items if i.missing]
+    rng_en = f"{_points(lo)} points" if lo == hi else f"{_points(lo)}–{_points(hi)} points"
+    head_en = f"{_en(score, 'measure_label')} {rng_en}, needs {_OPS[op]} {_points(mark)} points"
+    missing_en = [i.label_en or i.label for i in items if i.missing]
     if status == YES:
         text = f"{short} {rng}，{need}：符合"
+        text_en = f"{head_en}: met"
     elif status == POSSIBLE:
         text = f"{short} {rng}，{need}：取决于专家评分"
+        text_en = f"{head_en}: depends on the experts' scores"
     elif status == UNKNOWN:
         text = f"{short} {rng}，{need}：缺少数据（{'、'.join(missing)}）"
+        text_en = f"{head_en}: data missing ({', '.join(missing_en)})"
     else:
         gap = mark - hi + (1 if op == ">" else 0)
         if lo == hi:
             text = f"{short} {rng}，{need}：还差 {_points(gap)} 分"
+            text_en = f"{head_en}: {_points(gap)} points short"
         else:
             text = f"{short}最高 {_points(hi)} 分，{need}：即使专家评分取最高仍差 {_points(gap)} 分"
+            text_en = (
+                f"{_en(score, 'measure_label')} at most {_points(hi)} points, needs {_OPS[op]} "
+                f"{_points(mark)} points: {_points(gap)} points short even with the experts' highest scores"
+            )
     return ConditionVerdict(
         id=score.id,
         label=score.label,
+        label_en=score.label_en,
         kind="score",
         status=_STATUS[status],  # type: ignore[arg-type]
         actual=hi if lo == hi else None,
@@ -337,9 +400,12 @@ def _score_verdict(rs: Ruleset, row: _Row, items: list[ScoreItemVerdict]) -> Con
         op=op,
         unit="分",
         text=text,
+        text_en=text_en,
         missing=missing,
+        missing_en=missing_en,
         verification=rs.status_of(score),
         note=score.note,
+        note_en=score.note_en,
     )
 
 
@@ -348,21 +414,25 @@ def _item_verdicts(rs: Ruleset, row: _Row) -> list[ScoreItemVerdict]:
     assert rs.score is not None
     for group, item in rs.score.items():
         tables = item.tables()
-        labels = []
+        labels, labels_en = [], []
         for t, (_, brackets) in enumerate(tables):
             for k, b in enumerate(brackets):
                 hit = row[f"{rs.code}__b__{item.id}__{t}__{k}"]
                 if hit:
                     labels.append(b.label)
+                    labels_en.append(_en(b))
                     break
         missing = bool(row[item_col(rs, item.id, "miss")])
         bracket = "缺少数据" if missing else "；".join(x for x in labels if x)
+        bracket_en = "data missing" if missing else "; ".join(x for x in labels_en if x)
         out.append(
             ScoreItemVerdict(
                 group_id=group.id,
                 group_label=group.label,
+                group_label_en=group.label_en,
                 id=item.id,
                 label=item.label,
+                label_en=item.label_en,
                 points_max=item.max,
                 min=row[item_col(rs, item.id, "lo")],
                 max=row[item_col(rs, item.id, "hi")],
@@ -371,8 +441,10 @@ def _item_verdicts(rs: Ruleset, row: _Row) -> list[ScoreItemVerdict]:
                 actual=row[f"{rs.code}__m__{item.id}"] if item.measure else None,
                 unit=item.unit,
                 bracket=bracket,
+                bracket_en=bracket_en,
                 verification=rs.status_of(item),
                 note=item.note,
+                note_en=item.note_en,
             )
         )
     return out
@@ -423,9 +495,11 @@ def explain(
 
 def _verdict(rs: Ruleset, row: _Row) -> Verdict:
     params = {p.id: p.label for p in rs.parameters}
+    params_en = {p.id: _en(p) for p in rs.parameters}
 
     def one(c: Condition, kind: str, col: str) -> ConditionVerdict:
-        return _condition_verdict(rs, c, kind, row[col], row, f"{rs.code}__gap__{c.id}", params)
+        prefix = f"{rs.code}__gap__{c.id}"
+        return _condition_verdict(rs, c, kind, row[col], row, prefix, params, params_en)
 
     conditions = [one(c, "condition", cond_col(rs, c.id)) for c in rs.conditions]
     routes = [one(r, "route", route_col(rs, r.id)) for r in rs.routes]
@@ -438,7 +512,11 @@ def _verdict(rs: Ruleset, row: _Row) -> Verdict:
             req = item.require_nonzero
             if req:
                 cond = Condition(
-                    id=req.id, label=req.label, expr=f"({item.measure or 'TRUE'}) IS NOT NULL", gap=req.gap
+                    id=req.id,
+                    label=req.label,
+                    label_en=req.label_en,
+                    expr=f"({item.measure or 'TRUE'}) IS NOT NULL",
+                    gap=req.gap,
                 )
                 conditions.append(one(cond, "score", cond_col(rs, req.id)))
     eligible = ELIGIBILITY[row[overall_col(rs)]]
@@ -453,9 +531,11 @@ def _verdict(rs: Ruleset, row: _Row) -> Verdict:
     return Verdict(
         code=rs.code,
         name=rs.name,
+        name_en=rs.name_en,
         version=rs.version,
         sample=rs.sample,
         sample_note=rs.sample_note,
+        sample_note_en=rs.sample_note_en,
         eligible=eligible,  # type: ignore[arg-type]
         score_min=row[f"{rs.code}_score_min"],
         score_max=row[f"{rs.code}_score_max"],
@@ -467,7 +547,15 @@ def _verdict(rs: Ruleset, row: _Row) -> Verdict:
         score_items=items,
         judged_items=[i.id for i in items if i.judged],
         declarations=[
-            {"id": d.id, "label": d.label, "status": rs.status_of(d), "note": d.note} for d in rs.declarations
+            {
+                "id": d.id,
+                "label": d.label,
+                "label_en": d.label_en,
+                "status": rs.status_of(d),
+                "note": d.note,
+                "note_en": d.note_en,
+            }
+            for d in rs.declarations
         ],
         flagged=rs.flagged_items(),
         summary=summary,

@@ -5,6 +5,9 @@ SQL over the enterprise column vocabulary (kechuang.engine.vocabulary.rule_vocab
 set's own parameters (revenue bands and the like). Loading parses each expression with
 ``pl.sql_expr`` and checks its column names; a file that uses an unknown column is rejected with a
 Chinese message naming the rule set, the item and the column.
+
+Every text has an optional English twin (``name_en``, ``label_en``, ``text_en``, ``fail_text_en`` …)
+for the English interface (issue 9 §5, decision 0023); a missing one falls back to the Chinese text.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Shortfall(_Model):
 
     expr: str = Field(description="SQL: the shortfall in `unit` (e.g. 近三年研发费用还差多少万元)")
     text: str = Field(description="Chinese template with {value}, e.g. 近三年研发费用还差 {value} 万元")
+    text_en: str = ""  # the English template, e.g. "R&D expenses of the last three years CNY {value}0k short"
     rounding: Literal["none", "ceil"] = "none"  # ceil for people and items
 
 
@@ -60,22 +64,27 @@ class Gap(_Model):
     """What the gap text of a condition needs: the measure, the threshold, the unit, the shortfall."""
 
     label: str = Field(description="Chinese name of the measure, e.g. 研发费用占比")
+    label_en: str = ""
     measure: str | None = Field(None, description="SQL: the actual value; absent for yes/no flags")
     op: Op | None = None
     threshold: float | str | None = Field(None, description="a number or SQL (e.g. a band parameter)")
     unit: str = ""  # "%" shows a fraction as a percentage; 万元, 人, 年, 件, 项 …
     denominator: str | None = Field(None, description="SQL: when it is 0 the ratio fails")
     denominator_label: str = ""
+    denominator_label_en: str = ""
     shortfall: Shortfall | None = None
     fail_text: str = ""  # for flags: the Chinese sentence shown when the condition fails
+    fail_text_en: str = ""
 
 
 class Condition(_Model):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     expr: str
     status: Status | None = None
     note: str = ""
+    note_en: str = ""
     gap: Gap | None = None
 
 
@@ -83,6 +92,7 @@ class Band(_Model):
     max: float | None = Field(None, description="upper bound, included; absent for the last band")
     value: float
     label: str = ""
+    label_en: str = ""
 
 
 class Parameter(_Model):
@@ -90,6 +100,7 @@ class Parameter(_Model):
 
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     by: str = Field(description="SQL: the measure that selects the band")
     unit: str = ""
     bands: list[Band]
@@ -117,6 +128,7 @@ class Bracket(_Model):
     when: str | None = None
     points: tuple[float, float]
     label: str = ""
+    label_en: str = ""
 
     @field_validator("points", mode="before")
     @classmethod
@@ -140,6 +152,7 @@ class Bracket(_Model):
 
 class Alternative(_Model):
     label: str
+    label_en: str = ""
     measure: str | None = None
     unit: str = ""
     brackets: list[Bracket]
@@ -150,12 +163,14 @@ class Requirement(_Model):
 
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     gap: Gap | None = None
 
 
 class ScoreItem(_Model):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     max: float
     judged: bool = False  # the points are set by experts; the data only gate the range
     measure: str | None = None
@@ -165,6 +180,7 @@ class ScoreItem(_Model):
     require_nonzero: Requirement | None = None
     status: Status | None = None
     note: str = ""
+    note_en: str = ""
 
     @model_validator(mode="after")
     def _brackets_or_alternatives(self) -> ScoreItem:
@@ -182,6 +198,7 @@ class ScoreItem(_Model):
 class ScoreGroup(_Model):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     max: float
     cap: float | None = None  # the subtotal never exceeds this (高企 知识产权 ≤ 30)
     items: list[ScoreItem]
@@ -195,11 +212,14 @@ class PassMark(_Model):
 class Score(_Model):
     id: str = Field("score", pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     measure_label: str = "评价得分"  # what the gap text calls the total, e.g. 创新能力评价得分
+    measure_label_en: str = "Evaluation score"
     passing: PassMark = Field(alias="pass")
     groups: list[ScoreGroup]
     status: Status | None = None
     note: str = ""
+    note_en: str = ""
 
     def items(self) -> Iterator[tuple[ScoreGroup, ScoreItem]]:
         for g in self.groups:
@@ -212,20 +232,25 @@ class Declaration(_Model):
 
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    label_en: str = ""
     status: Status | None = None
     note: str = ""
+    note_en: str = ""
 
 
 class Ruleset(_Model):
     code: str = Field(pattern=_ID_PATTERN)
     name: str
+    name_en: str = ""
     version: str
     effective_from: dt.date
     effective_to: dt.date | None = None
     status: Status = "VERIFIED"  # the default for every item that does not say
     sample: bool = False
     sample_note: str = ""
+    sample_note_en: str = ""
     note: str = ""
+    note_en: str = ""
     sources: list[Source] = []
     parameters: list[Parameter] = []
     conditions: list[Condition] = []
