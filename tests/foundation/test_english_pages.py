@@ -36,7 +36,6 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 # URL name → what is still Chinese there (to be translated; see the report of issue 9 §5).
 STILL_CHINESE: dict[str, str] = {
-    "enterprises:pool": "the pool definition sentences and the gap texts (built in Chinese by enterprises.pools, vectorised)",
 }
 
 

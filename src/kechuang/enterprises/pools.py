@@ -15,7 +15,7 @@ import time
 import polars as pl
 from django.db.models import Count, Max
 
-from kechuang.engine.enterprise_labels import OPERATOR_SYMBOLS
+from kechuang.engine.enterprise_labels import OPERATOR_SYMBOLS, UNITS_EN
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive_lazy
 from kechuang.engine.rules.evaluate import cond_col, output_columns, score_col
@@ -40,6 +40,7 @@ from kechuang.regions import region_names
 
 _OPS = OPERATOR_SYMBOLS
 CACHE_SECONDS = 300
+EN_PAIRS = ("failed_labels", "failed_full", "gap_text")  # text columns that have an English twin (<name>_en)
 
 
 # ---------------------------------------------------------------- conditions of a rule set
@@ -57,7 +58,8 @@ def _fmt(e: pl.Expr, unit: str) -> pl.Expr:
 
 
 def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
-    """actual, threshold, shortfall, relative gap and the Chinese gap text of one condition."""
+    """actual, threshold, shortfall, relative gap and the gap text of one condition, in Chinese
+    (``text``) and in English (``text_en``)."""
     p = f"{rs.code}__pool__{spec.id}__"
     if spec.score:
         assert rs.score is not None
@@ -69,17 +71,30 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
         text = pl.concat_str(
             [head, pl.lit(f" 分，需 {_OPS[op]} {mark:g} 分：还差 "), _num(short), pl.lit(" 分")]
         )
+        head_en = pl.when(lo == hi).then(pl.concat_str([pl.lit(f"{spec.short_en} "), _num(hi)]))
+        head_en = head_en.otherwise(pl.concat_str([pl.lit(f"{spec.short_en} at most "), _num(hi)]))
+        text_en = pl.concat_str(
+            [
+                head_en,
+                pl.lit(f" points, needs {_OPS[op]} {mark:g} points: "),
+                _num(short),
+                pl.lit(" points short"),
+            ]
+        )
         return [
             hi.alias(p + "actual"),
             pl.lit(float(mark)).alias(p + "threshold"),
             short.alias(p + "shortfall"),
             (short / mark).alias(p + "relative"),
             text.alias(p + "text"),
+            text_en.alias(p + "text_en"),
         ]
     gap = spec.gap
     if not spec.quantitative or gap is None:
         text = (gap.fail_text if gap and gap.fail_text else "") or f"{spec.label}：不符合"
-        return [pl.lit(text).alias(p + "text")]
+        text_en = (gap.fail_text_en if gap else "") or f"{spec.label_en}: not met"
+        return [pl.lit(text).alias(p + "text"), pl.lit(text_en).alias(p + "text_en")]
+    unit_en = UNITS_EN.get(gap.unit, gap.unit)
     actual = pl.sql_expr(gap.measure).cast(pl.Float64)
     threshold = (
         pl.sql_expr(gap.threshold) if isinstance(gap.threshold, str) else pl.lit(gap.threshold)
@@ -94,8 +109,16 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
             _fmt(threshold, gap.unit),
         ]
     )
+    head_en = pl.concat_str(
+        [
+            pl.lit(f"{spec.short_en} "),
+            _fmt(actual, unit_en),
+            pl.lit(f", needs {_OPS[gap.op]} "),
+            _fmt(threshold, unit_en),
+        ]
+    )
     cols = [actual.alias(p + "actual"), threshold.alias(p + "threshold")]
-    text = head
+    text, text_en = head, head_en
     if gap.shortfall:
         short = pl.sql_expr(gap.shortfall.expr).cast(pl.Float64)
         if gap.shortfall.rounding == "ceil":
@@ -105,6 +128,11 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
             pl.concat_str([head, pl.lit("：" + before), _num(short), pl.lit(after)])
         )
         text = text.otherwise(head)
+        before_en, _, after_en = (gap.shortfall.text_en or gap.shortfall.text).partition("{value}")
+        text_en = pl.when(short > 0).then(
+            pl.concat_str([head_en, pl.lit(": " + before_en), _num(short), pl.lit(after_en)])
+        )
+        text_en = text_en.otherwise(head_en)
         cols.append(short.alias(p + "shortfall"))
     else:
         cols.append(pl.lit(None, pl.Float64).alias(p + "shortfall"))
@@ -113,7 +141,9 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
         text = (
             pl.when(zero).then(pl.lit(f"{gap.label}：{gap.denominator_label or '分母'}为 0")).otherwise(text)
         )
-    return [*cols, relative.alias(p + "relative"), text.alias(p + "text")]
+        denominator_en = gap.denominator_label_en or gap.denominator_label or "the denominator"
+        text_en = pl.when(zero).then(pl.lit(f"{spec.short_en}: {denominator_en} is 0")).otherwise(text_en)
+    return [*cols, relative.alias(p + "relative"), text.alias(p + "text"), text_en.alias(p + "text_en")]
 
 
 # ---------------------------------------------------------------- the engine pass (cached)
@@ -208,6 +238,9 @@ def open_conditions(base: pl.DataFrame, rs: Ruleset) -> pl.DataFrame:
                 pl.lit(s.short).alias("short"),
                 pl.lit(s.label).alias("label"),
                 pl.col(p + "text").alias("text"),
+                pl.lit(s.short_en).alias("short_en"),
+                pl.lit(s.label_en).alias("label_en"),
+                pl.col(p + "text_en").alias("text_en"),
             )
         )
     gaps = pl.concat(parts)
@@ -216,7 +249,11 @@ def open_conditions(base: pl.DataFrame, rs: Ruleset) -> pl.DataFrame:
         pl.when(pl.col("missing"))
         .then(pl.concat_str([pl.col("short"), pl.lit("：缺少数据")]))
         .otherwise(pl.col("text"))
-        .alias("text")
+        .alias("text"),
+        pl.when(pl.col("missing"))
+        .then(pl.concat_str([pl.col("short_en"), pl.lit(": data missing")]))
+        .otherwise(pl.col("text_en"))
+        .alias("text_en"),
     )
 
 
@@ -235,6 +272,9 @@ def _reserve(base: pl.DataFrame, rs: Ruleset, cfg: ReserveConfig) -> pl.DataFram
         failed_labels=pl.col("short").filter(~pl.col("missing")).str.join("；"),
         failed_full=pl.col("label").str.join("；"),
         gap_text=pl.col("text").str.join("；"),
+        failed_labels_en=pl.col("short_en").filter(~pl.col("missing")).str.join("; "),
+        failed_full_en=pl.col("label_en").str.join("; "),
+        gap_text_en=pl.col("text_en").str.join("; "),
         closeness=pl.col("relative").filter(~pl.col("missing")).max(),
     )
     counted = pl.col("n_failed") + (pl.col("n_missing") if cfg.count_missing else 0)
@@ -244,7 +284,7 @@ def _reserve(base: pl.DataFrame, rs: Ruleset, cfg: ReserveConfig) -> pl.DataFram
         .with_columns(
             pl.col("n_failed", "n_missing").fill_null(0),
             pl.col("blocked", "too_far").fill_null(False),
-            pl.col("failed_labels", "failed_full", "gap_text").fill_null(""),
+            pl.col(*EN_PAIRS, *(f"{c}_en" for c in EN_PAIRS)).fill_null(""),
         )
         .filter(~pl.col("blocked") & ~pl.col("too_far") & (counted <= cfg.max_failed))
         .with_columns(
@@ -263,27 +303,38 @@ def _reserve(base: pl.DataFrame, rs: Ruleset, cfg: ReserveConfig) -> pl.DataFram
             pl.col(f"{rs.code}_score_min").alias("score_min"),
             pl.col(f"{rs.code}_score_max").alias("score_max"),
         )
-        .with_columns(_score_note(rs))
+        .with_columns(*_score_note(rs))
     )
 
 
-def _score_note(rs: Ruleset) -> pl.Expr:
+def _score_note(rs: Ruleset) -> list[pl.Expr]:
     """For an enterprise with nothing open, the gap column says where its score stands."""
     if rs.score is None:
-        return pl.col("gap_text")
+        return []
     lo, hi = pl.col("score_min"), pl.col("score_max")
     points = pl.when(lo == hi).then(_num(lo)).otherwise(pl.concat_str([_num(lo), pl.lit("–"), _num(hi)]))
-    need = f"需 {_OPS[rs.score.passing.op]} {rs.score.passing.mark:g} 分"
-    tail = pl.when(pl.col("status") == "possible").then(pl.lit(f"（{need}，取决于专家评审项）"))
+    op, mark = _OPS[rs.score.passing.op], rs.score.passing.mark
+    possible = pl.col("status") == "possible"
+    tail = pl.when(possible).then(pl.lit(f"（需 {op} {mark:g} 分，取决于专家评审项）"))
     note = pl.concat_str(
         [pl.lit(f"{rs.score.measure_label} "), points, pl.lit(" 分"), tail.otherwise(pl.lit(""))]
     )
-    return (
-        pl.when((pl.col("gap_text") == "") & lo.is_not_null())
-        .then(note)
-        .otherwise(pl.col("gap_text"))
-        .alias("gap_text")
+    tail_en = pl.when(possible).then(
+        pl.lit(f" (needs {op} {mark:g} points, depending on the items experts judge)")
     )
+    note_en = pl.concat_str(
+        [
+            pl.lit(f"{rs.score.measure_label_en or rs.score.measure_label} "),
+            points,
+            pl.lit(" points"),
+            tail_en.otherwise(pl.lit("")),
+        ]
+    )
+    nothing_open = (pl.col("gap_text") == "") & lo.is_not_null()
+    return [
+        pl.when(nothing_open).then(note).otherwise(pl.col("gap_text")).alias("gap_text"),
+        pl.when(nothing_open).then(note_en).otherwise(pl.col("gap_text_en")).alias("gap_text_en"),
+    ]
 
 
 def _guishang(base: pl.DataFrame, gaoqi: Ruleset, config: PoolConfig) -> pl.DataFrame:
@@ -303,6 +354,16 @@ def _guishang(base: pl.DataFrame, gaoqi: Ruleset, config: PoolConfig) -> pl.Data
                 pl.lit(" 万元"),
             ]
         ).alias("gap_text"),  # fmt: skip
+        pl.lit("Main business revenue").alias("failed_labels_en"),
+        pl.concat_str(
+            [
+                pl.lit("Main business revenue "),
+                _fmt(mbr, "CNY 10k"),
+                pl.lit(f", needs ≥ {GUISHANG_REVENUE:g} CNY 10k: "),
+                _num(short),
+                pl.lit(" CNY 10k short"),
+            ]
+        ).alias("gap_text_en"),  # fmt: skip
         (short / GUISHANG_REVENUE).alias("closeness"),
     )
     frames = [upgrade]
@@ -312,6 +373,14 @@ def _guishang(base: pl.DataFrame, gaoqi: Ruleset, config: PoolConfig) -> pl.Data
             pl.concat_str([pl.lit("规上工业企业，未持高企证书；"), pl.col("gap_text")])
             .str.strip_chars_end("；")
             .alias("gap_text"),
+            pl.concat_str(
+                [
+                    pl.lit("Above-scale industrial enterprise without a high-tech certificate; "),
+                    pl.col("gap_text_en"),
+                ]
+            )
+            .str.strip_chars_end("; ")
+            .alias("gap_text_en"),
             pl.lit("certify").alias("status"),
         )
         frames.append(certify)
@@ -329,10 +398,20 @@ def _guishang(base: pl.DataFrame, gaoqi: Ruleset, config: PoolConfig) -> pl.Data
                     pl.lit(" 不属工业（B、C、D）：核实行业归类"),
                 ]
             ).alias("gap_text"),  # fmt: skip
+            pl.lit("Industry section").alias("failed_labels_en"),
+            pl.concat_str(
+                [
+                    pl.lit("Main business revenue "),
+                    _fmt(mbr, "CNY 10k"),
+                    pl.lit(", above the scale threshold; industry code "),
+                    pl.col("industry_code").fill_null("—"),
+                    pl.lit(" is not industrial (B, C, D): check the industry classification"),
+                ]
+            ).alias("gap_text_en"),  # fmt: skip
             pl.lit(None, pl.Float64).alias("closeness"),
         )
         frames.append(other)
-    cols = ["status", "failed_labels", "gap_text", "closeness"]
+    cols = ["status", "failed_labels", "gap_text", "failed_labels_en", "gap_text_en", "closeness"]
     return pl.concat([f.select(*base.columns, *cols) for f in frames], how="vertical_relaxed")
 
 
@@ -345,14 +424,21 @@ def pool(kind: str, year: int, config: PoolConfig | None = None) -> pl.DataFrame
     by_code = {rs.code: rs for rs in resolve_rulesets(None)}
     if kind == "gaoqi_reserve":
         out = _reserve(base.filter(~pl.col("hightech_cert_valid")), by_code["gaoqi"], config.gaoqi_reserve)
-        expired = pl.concat_str(
-            [pl.lit("高企证书 "), pl.col("hightech_cert_until").cast(pl.Utf8), pl.lit(" 到期，需重新认定")]
+        until = pl.col("hightech_cert_until").cast(pl.Utf8)
+        expired = pl.concat_str([pl.lit("高企证书 "), until, pl.lit(" 到期，需重新认定")])
+        expired_en = pl.concat_str(
+            [pl.lit("High-tech certificate expired on "), until, pl.lit(", to be recognised again")]
         )
+        had = pl.col("hightech_cert_until").is_not_null()
         out = out.with_columns(
-            pl.when(pl.col("hightech_cert_until").is_not_null())
+            pl.when(had)
             .then(pl.concat_str([expired, pl.lit("；"), pl.col("gap_text")]).str.strip_chars_end("；"))
             .otherwise(pl.col("gap_text"))
-            .alias("gap_text")
+            .alias("gap_text"),
+            pl.when(had)
+            .then(pl.concat_str([expired_en, pl.lit("; "), pl.col("gap_text_en")]).str.strip_chars_end("; "))
+            .otherwise(pl.col("gap_text_en"))
+            .alias("gap_text_en"),
         )
     elif kind == "kexiao_reserve":
         cfg = config.kexiao_reserve

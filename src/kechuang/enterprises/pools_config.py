@@ -85,20 +85,35 @@ class Spec:
     short: str  # the gap label (研发费用占比)
     gap: Gap | None
     score: bool = False  # the score block: actual = the maximum score, threshold = the pass mark
+    label_en: str = ""  # the English twins (the Chinese ones when the rule file has none)
+    short_en: str = ""
 
     @property
     def quantitative(self) -> bool:
         return self.score or bool(self.gap and self.gap.measure and self.gap.op)
 
 
+def _en(obj, field: str = "label") -> str:
+    return getattr(obj, f"{field}_en", "") or getattr(obj, field, "")
+
+
 def specs(rs: Ruleset) -> list[Spec]:
-    out = [Spec(c.id, c.label, c.gap.label if c.gap else c.label, c.gap) for c in rs.conditions]
+    def spec(item) -> Spec:
+        short = item.gap.label if item.gap else item.label
+        short_en = _en(item.gap) if item.gap else _en(item)
+        return Spec(item.id, item.label, short, item.gap, label_en=_en(item), short_en=short_en)
+
+    out = [spec(c) for c in rs.conditions]
     if rs.score:
-        out.append(Spec(rs.score.id, rs.score.label, rs.score.measure_label, None, score=True))
+        s = rs.score
+        out.append(
+            Spec(
+                s.id, s.label, s.measure_label, None, True, label_en=_en(s), short_en=_en(s, "measure_label")
+            )
+        )
         for _, item in rs.score.items():
-            req = item.require_nonzero
-            if req:
-                out.append(Spec(req.id, req.label, req.gap.label if req.gap else req.label, req.gap))
+            if item.require_nonzero:
+                out.append(spec(item.require_nonzero))
     return out
 
 
@@ -142,9 +157,11 @@ class Filters:
         return "；".join(parts)
 
 
-def definition(kind: str) -> list[str]:
-    """The pool's definition in Chinese sentences, from the configuration (for the page and the export)."""
-    return describe_config(kind, load_config())
+def definition(kind: str, english: bool = False) -> list[str]:
+    """The pool's definition in sentences, from the configuration: Chinese (the page and the export)
+    or English (the English page)."""
+    config = load_config()
+    return describe_config_en(kind, config) if english else describe_config(kind, config)
 
 
 def describe_config(kind: str, config: PoolConfig) -> list[str]:
@@ -190,4 +207,66 @@ def describe_config(kind: str, config: PoolConfig) -> list[str]:
             "行业归类核查：持证且主营业务收入 ≥ 2000 万元，但行业代码不属工业；若主营实为制造，核实归类。"
         )
     lines.append("规上工业高新技术企业 = 持有效高企证书 + 工业 + 主营业务收入 ≥ 2000 万元（计入规划指标）。")
+    return lines
+
+
+def describe_config_en(kind: str, config: PoolConfig) -> list[str]:
+    """describe_config in English (the same sentences for the English interface)."""
+
+    def pct(x: float | None) -> str:
+        return "no limit" if x is None else f"{x * 100:g}%"
+
+    if kind in RULE_OF:
+        cfg: ReserveConfig = getattr(config, kind)
+        rs = {r.code: r for r in resolve_rulesets(None)}[RULE_OF[kind]]
+        labels = {s.id: s.short_en for s in specs(rs)}
+        lines = (
+            ["No valid high-tech enterprise certificate on 31 December of the evaluation year."]
+            if kind == "gaoqi_reserve"
+            else [
+                "Not registered as a tech-based SME in the evaluation year"
+                + (
+                    " and no valid high-tech certificate (already on a higher rung)"
+                    if cfg.exclude_hightech
+                    else ""
+                )
+                + "."
+            ]
+        )
+        lines.append(
+            f"By the {_en(rs, 'name')} rules, at most {cfg.max_failed} condition(s) not met"
+            + (" (conditions with missing data count too)" if cfg.count_missing else "")
+            + "; enterprises that meet or may meet them are listed too."
+        )
+        lines.append(
+            "Conditions that may be unmet: "
+            + ", ".join(labels.get(c, c) for c in cfg.may_fail)
+            + "; every other condition must be met."
+        )
+        extra = "; ".join(f"{labels.get(k, k)} {pct(v)}" for k, v in cfg.relative_gap_overrides.items())
+        lines.append(
+            f"Largest gap: an unmet condition is at most {pct(cfg.max_relative_gap)} of its threshold away"
+            + (f" ({extra})" if extra else "")
+            + "."
+        )
+        return lines
+    g = config.guishang_candidates
+    lines = [
+        "Upgrade to above-scale: industrial enterprises (sections B, C, D) with a valid high-tech certificate "
+        f"and main business revenue of CNY {g.revenue_floor / 100:g}–{GUISHANG_REVENUE / 100:g} million."
+    ]
+    if g.include_certify:
+        lines.append(
+            "Certify the above-scale: above-scale industrial enterprises (main business revenue ≥ CNY 20 million) "
+            "without a high-tech certificate, but in the high-tech reserve."
+        )
+    if g.include_nonindustrial:
+        lines.append(
+            "Check the industry classification: certified, main business revenue ≥ CNY 20 million, but an industry "
+            "code outside industry; if the main business is in fact manufacturing, check the classification."
+        )
+    lines.append(
+        "Above-scale industrial high-tech enterprise = valid high-tech certificate + industrial + main business "
+        "revenue ≥ CNY 20 million (counted in the plan indicator)."
+    )
     return lines

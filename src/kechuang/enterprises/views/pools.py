@@ -97,7 +97,7 @@ def pool_list(request, kind: str):
         "year": year,
         "years": years,
         "filters": filters,
-        "definition": definition(kind),
+        "definition": definition(kind, english=display.english()),
         "config_file": "src/kechuang/enterprises/pools.yaml",
         "scale": ladder.registry_scale(),
         "statuses": [(s, STATUS_LABELS[s]) for s in STATUSES[kind]],
@@ -107,6 +107,9 @@ def pool_list(request, kind: str):
         regions = sorted(set(scoped["region"].to_list()) - {""})
         sections = sorted(set(scoped["section"].to_list()) - {""})
         counts = dict(scoped.group_by("status").len().iter_rows())
+        if display.english():  # the page shows the English twins of the gap texts (the export stays Chinese)
+            twins = [c for c in pools.EN_PAIRS if f"{c}_en" in members.columns]
+            members = members.with_columns(pl.col(f"{c}_en").alias(c) for c in twins)
         page = Paginator(_Rows(members), PER_PAGE).get_page(request.GET.get("page"))
         query = {k: v for k, v in request.GET.items() if k != "page" and v}
         context |= {
