@@ -35,8 +35,7 @@ ROLES = ("bureau", "reporter", "humen", "enterprise", "leader")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 # URL name → what is still Chinese there (to be translated; see the report of issue 9 §5).
-STILL_CHINESE: dict[str, str] = {
-}
+STILL_CHINESE: dict[str, str] = {}
 
 
 def english_text(page: str) -> str:
