@@ -164,6 +164,22 @@ def test_the_bureau_runs_an_evaluation_and_the_operator_sees_its_result(world, l
     )
 
 
+def test_an_english_reader_sees_the_evaluation_in_english(world, login):
+    from kechuang.carriers import services
+
+    services.run_evaluation("incubator_operation", "2025")
+    world.users["bureau"].language = "en"
+    world.users["bureau"].save(update_fields=["language"])
+    c = login("bureau")
+    page = c.get("/carriers/evaluations/?template=incubator_operation&period=2025").content.decode()
+    assert "Annual operation evaluation of incubators" in page and "孵化载体年度运营评价（" not in page
+    result = EvaluationResult.objects.filter(period="2025").first()
+    assert result.lift.startswith("距") and result.lift_en and "分" not in result.lift_en
+    detail = c.get(f"/carriers/evaluations/{result.pk}/").content.decode()
+    assert result.lift_en.replace("'", "&#x27;") in detail and result.lift not in detail
+    assert "Space occupancy" in detail and "场地使用率" not in detail
+
+
 def test_the_instrument_catalogue_is_open_to_enterprises_with_the_reference_lines(world, login):
     c = login("enterprise")
     page = c.get("/carriers/instruments/Q1/").content.decode()

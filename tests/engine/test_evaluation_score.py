@@ -137,6 +137,26 @@ def test_what_would_lift_the_grade_names_the_gap_and_the_steps(template):
     assert top["lift"][0] == "已是最高等级"
 
 
+def test_the_advice_is_also_given_in_english_with_the_templates_english_names(template):
+    english = load_template(
+        TEMPLATE.replace("label: 毕业企业数\n", "label: 毕业企业数\n    label_en: Graduated enterprises\n")
+        .replace("unit: 家\n", "unit: 家\n    unit_en: enterprises\n")
+        .replace("label: 场地使用率\n", "label: 场地使用率\n    label_en: Space occupancy\n")
+        .replace("{code: C, label: 合格,", "{code: C, label: 合格, label_en: Pass,")
+    )
+    r = score(english, frame(graduated=[5], hightech=[1], occupancy=[50]), "2025")
+    lift = r["lift_en"][0]
+    assert lift.startswith("10 points short of 'Pass': ")
+    assert "Graduated enterprises reaches 10 enterprises (+20 points)" in lift
+    assert "Space occupancy reaches 63.33% (+10 points)" in lift
+    assert r["lift"][0].startswith("距「合格」还差 10 分")  # the Chinese advice is unchanged
+    # without English names the English sentence falls back to the Chinese names
+    plain = score(template, frame(graduated=[5], hightech=[1], occupancy=[50]), "2025")
+    assert "毕业企业数 reaches 10 家 (+20 points)" in plain["lift_en"][0]
+    top = score(english, frame(graduated=[10], hightech=[1], occupancy=[90]), "2025")
+    assert top["lift_en"][0] == "Already the top grade"
+
+
 def test_previous_period_change_and_two_consecutive_failures_withdraw_a_national_title(template):
     current = frame(graduated=[0, 0, 0, 10], hightech=[0, 0, 0, 0], occupancy=[50, 50, 50, 90]).with_columns(
         level=pl.Series(["国家级", "国家级", "省级", "国家级"])

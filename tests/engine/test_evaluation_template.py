@@ -43,6 +43,9 @@ def test_shipped_templates_carry_their_english_names(path):
     assert classes.keys() == t.classes.keys() and grades.keys() == {g.code for g in t.grades}
     cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]")
     english = [t.name_en, t.sample_note_en, t.version_en, *classes.values(), *grades.values()]
+    english += [i.label_en for i in t.indicators] + [i.group_en for i in t.indicators if i.group]
+    english += [i.unit_en for i in t.indicators if i.unit not in ("", "%")]
+    assert all(english), "every indicator has label_en (group_en, unit_en where it has a group, a unit)"
     assert not [text for text in english if cjk.search(text)]
     assert not t.consequence or (t.consequence.text_en and not cjk.search(t.consequence.text_en))
     assert t.labels(english=False) == (t.classes, {g.code: g.label for g in t.grades})

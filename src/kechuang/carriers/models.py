@@ -184,6 +184,7 @@ class EvaluationResult(models.Model):
     consecutive_failures = models.PositiveSmallIntegerField(_("连续不合格次数"), default=0)
     consequence = models.BooleanField(_("触发取消资格"), default=False)
     lift = models.CharField(_("提升建议"), max_length=500, blank=True)
+    lift_en = models.CharField(_("英文提升建议"), max_length=500, blank=True)
     missing = models.CharField(_("缺少数据"), max_length=500, blank=True)
     reward_total = models.FloatField(_("奖励合计（万元）"), default=0)
     detail = models.JSONField(_("指标明细"), default=dict)

@@ -48,6 +48,7 @@ from kechuang.carriers.vocabulary import (
 from kechuang.engine.evaluation import Template, load_template, score
 from kechuang.engine.evaluation.recognise import explain_carrier, load_carrier_ruleset
 from kechuang.engine.tables import RowError, RowErrors, read_table
+from kechuang.web import names
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = {
@@ -337,6 +338,7 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
                     "consecutive_failures": row["consecutive_failures"],
                     "consequence": row["consequence"],
                     "lift": (row["lift"] or "")[:500],
+                    "lift_en": (row["lift_en"] or "")[:500],
                     "missing": (row["missing"] or "")[:500],
                     "reward_total": row.get("reward_total") or 0,
                     "detail": detail,
@@ -381,9 +383,9 @@ def result_rows(result: EvaluationResult) -> list[dict]:
         d = by_id.get(ind.id, {})
         rows.append(
             {
-                "label": ind.label,
-                "group": ind.group,
-                "unit": ind.unit,
+                "label": names.localized(ind, "label"),
+                "group": names.localized(ind, "group"),
+                "unit": names.unit(ind.unit, ind.unit_en),
                 "value": d.get("value"),
                 "points": d.get("points"),
                 "full": ind.weights.get(result.evaluation_class, 0),

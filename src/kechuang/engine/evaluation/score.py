@@ -6,8 +6,8 @@ input columns; ``history`` holds earlier results (``id, period, total, grade``).
 per subject with, for each indicator, ``<indicator>_value`` and ``<indicator>_points``, then
 ``base_points, bonus_points, total, grade, grade_label, rank, cohort_size, previous_period,
 previous_total, previous_grade, change, failing, consecutive_failures, consequence, next_grade,
-points_to_next, lift, missing`` and, when the template has rewards, ``reward_<id>`` and
-``reward_total`` (万元).
+points_to_next, lift, lift_en`` (the same advice in English), ``missing`` and, when the template has
+rewards, ``reward_<id>`` and ``reward_total`` (万元).
 """
 
 from __future__ import annotations
@@ -62,9 +62,13 @@ def _share(ind: Indicator, v: pl.Expr) -> pl.Expr:
 
 def _suggestion(
     ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl.Expr
-) -> tuple[pl.Expr, pl.Expr]:
-    """(gain, text): the next step of this indicator and the points it would add (null if none)."""
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(gain, text, English text): the next step of this indicator and the points it would add (null if
+    none). The English text uses the template's ``label_en`` / ``unit_en``, else the Chinese ones."""
     unit = ind.unit if ind.unit == "%" else f" {ind.unit}"
+    label_en = ind.label_en or ind.label
+    unit_en = ind.unit_en or ind.unit
+    unit_en = unit_en if unit_en in ("%", "") else f" {unit_en}"
     headroom = w - points
     if ind.method == "thresholds":
         target: pl.Expr | pl.Then | None = None
@@ -79,6 +83,9 @@ def _suggestion(
         text = pl.concat_str(
             pl.lit(f"{ind.label}达到 "), _num(t), pl.lit(f"{unit}（+"), _num(g), pl.lit(" 分）")
         )
+        text_en = pl.concat_str(
+            pl.lit(f"{label_en} reaches "), _num(t), pl.lit(f"{unit_en} (+"), _num(g), pl.lit(" points)")
+        )
     elif ind.method == "linear":
         low, high = float(ind.low), float(ind.high)  # type: ignore[arg-type]
         g = pl.min_horizontal(gap, headroom)
@@ -86,11 +93,17 @@ def _suggestion(
         text = pl.concat_str(
             pl.lit(f"{ind.label}达到 "), _num(needed), pl.lit(f"{unit}（+"), _num(g), pl.lit(" 分）")
         )
+        text_en = pl.concat_str(
+            pl.lit(f"{label_en} reaches "), _num(needed), pl.lit(f"{unit_en} (+"), _num(g), pl.lit(" points)")
+        )
     else:
         g = headroom
         text = pl.concat_str(pl.lit(f"{ind.label}在同类中排名靠前（最多 +"), _num(g), pl.lit(" 分）"))
+        text_en = pl.concat_str(
+            pl.lit(f"{label_en} ranks higher in its class (up to +"), _num(g), pl.lit(" points)")
+        )
     useful = (g > 0.005) & (w > 0)
-    return pl.when(useful).then(g), pl.when(useful).then(text)
+    return pl.when(useful).then(g), pl.when(useful).then(text), pl.when(useful).then(text_en)
 
 
 def _check_input(template: Template, frame: pl.DataFrame) -> None:
@@ -208,11 +221,13 @@ def score(
     ]
     missing = [pl.when(pl.col(f"{i.id}_value").is_null()).then(pl.lit(i.label)) for i in template.indicators]
     labels = {g.code: g.label for g in template.grades}
+    labels_en = {g.code: g.label_en or g.label for g in template.grades}
     k = range(len(options))
     lf = (
         lf.with_columns(
-            *[g.alias(f"_g{i}") for i, (g, _t) in zip(k, options, strict=True)],
-            *[t.alias(f"_t{i}") for i, (_g, t) in zip(k, options, strict=True)],
+            *[g.alias(f"_g{i}") for i, (g, _t, _e) in zip(k, options, strict=True)],
+            *[t.alias(f"_t{i}") for i, (_g, t, _e) in zip(k, options, strict=True)],
+            *[e.alias(f"_e{i}") for i, (_g, _t, e) in zip(k, options, strict=True)],
             missing=pl.concat_list(missing).list.drop_nulls().list.join("、"),
         )
         .with_columns(
@@ -225,7 +240,11 @@ def score(
             _advice=pl.concat_list([pl.col(f"_t{i}") for i in k])
             .list.gather(pl.col("_order"))
             .list.drop_nulls()
-            .list.join("；")
+            .list.join("；"),
+            _advice_en=pl.concat_list([pl.col(f"_e{i}") for i in k])
+            .list.gather(pl.col("_order"))
+            .list.drop_nulls()
+            .list.join("; "),
         )
     )
     lift = (
@@ -244,7 +263,24 @@ def score(
             )
         )
     )
-    lf = lf.with_columns(lift=lift).drop("_order", "_advice", *[f"_g{i}" for i in k], *[f"_t{i}" for i in k])
+    lift_en = (
+        pl.when(pl.col("next_grade").is_null())
+        .then(pl.lit("Already the top grade"))
+        .otherwise(
+            pl.concat_str(
+                _num(gap),
+                pl.lit(" points short of '"),
+                pl.col("next_grade").replace_strict(labels_en, return_dtype=pl.Utf8, default=None),
+                pl.lit("'"),
+                pl.when(pl.col("_advice_en") != "")
+                .then(pl.concat_str(pl.lit(": "), pl.col("_advice_en")))
+                .otherwise(pl.lit("")),
+            )
+        )
+    )
+    lf = lf.with_columns(lift=lift, lift_en=lift_en).drop(
+        "_order", "_advice", "_advice_en", *[f"_{c}{i}" for c in "gte" for i in k]
+    )
 
     # 4. the previous period, the change and consecutive failures
     result = lf.collect()
@@ -343,6 +379,7 @@ def output_columns(template: Template) -> list[str]:
         "next_grade",
         "points_to_next",
         "lift",
+        "lift_en",
         "missing",
     ]
     if template.rewards:

@@ -40,9 +40,12 @@ class Step(_Model):
 class Indicator(_Model):
     id: str = Field(pattern=_ID)
     label: str
+    label_en: str = ""
     group: str = ""
+    group_en: str = ""
     column: str = Field(pattern=_ID, description="the input column holding the value")
     unit: str = ""
+    unit_en: str = ""
     weights: dict[str, float] = Field(description="class → full points of this indicator")
     method: Literal["thresholds", "linear", "rank"]
     steps: list[Step] = []  # thresholds
