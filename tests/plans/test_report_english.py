@@ -25,6 +25,16 @@ TITLE_EN = (
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 
 
+@pytest.fixture(autouse=True)
+def _no_english_left_active():
+    """A request of an English user leaves English active in this thread (LocaleMiddleware does not
+    deactivate it); the tests after these must not inherit it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def quick_charts(monkeypatch):
     """A tiny PNG instead of the matplotlib charts where a test is not about the charts."""

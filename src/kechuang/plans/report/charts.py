@@ -91,6 +91,7 @@ def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
             "trend": _("趋势外推"),
             "band": _("80%预测区间"),
             "title": _("{name}（{unit}）").format(name=_name(row, font), unit=_unit(row)),
+            "wrap": 64 if english() else 0,  # long English names: two lines, clear of the status
             "status": _status(row),
         }
     with matplotlib.rc_context(_rc(font)):
@@ -155,7 +156,8 @@ def indicator_chart(row: IndicatorRow, font: str | None = None) -> bytes:
                     for m, s in zip(mid, share, strict=True)
                 ]
                 ax.fill_between(cone, lo, hi, color=colour, alpha=0.15, lw=0, label=t["band"])
-        ax.set_title(t["title"], loc="left", fontsize=9)
+        title = textwrap.fill(t["title"], t["wrap"]) if t["wrap"] else t["title"]
+        ax.set_title(title, loc="left", fontsize=9)
         ax.set_title(t["status"], loc="right", fontsize=8.5, color=WARNING_COLOURS.get(row.warning, GREY))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_axisbelow(True)

@@ -187,13 +187,13 @@ def _table(doc, t: TextTable, widths_cm: list[float], left: tuple[int, ...] = ()
     """A grid table: shaded header row repeated on each page, fixed widths, rows kept whole. English
     words are longer than Chinese ones: an English table is set a point smaller, with ``english_cm``
     as its widths where given."""
-    size = 8 if english() else 9
+    size = 7.5 if english() else 9
     widths_cm = english_cm if english() and english_cm else widths_cm
     table = doc.add_table(rows=1, cols=len(t.headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _cell_margins(table, 0.1)
+    _cell_margins(table, 0.06 if english() else 0.1)
     scale = min(1, TEXT_WIDTH_CM / sum(widths_cm))
     widths = [Cm(w * scale) for w in widths_cm]
     repeat = OxmlElement("w:tblHeader")
@@ -295,7 +295,7 @@ def _indicators(doc, r: AnnualReport, charts: dict[str, bytes]) -> None:
     doc.add_paragraph(words["s2_1"], style="Heading 2")
     _caption(doc, words["table2"])
     widths = [2.8, 1.4, 1.9, 1.9, 1.0, 1.2, 1.5, 1.0, 1.0, 1.6]
-    english_cm = [3.0, 1.4, 1.7, 1.7, 1.3, 1.4, 1.8, 1.5, 1.3, 2.1]
+    english_cm = [2.4, 1.55, 1.7, 1.5, 1.45, 1.4, 1.75, 1.45, 1.45, 2.1]
     _table(doc, indicator_table(r), widths, left=(0,), english_cm=english_cm)
     _para(doc, indicator_table_note(r), size=9, indent=False, font=KAI)
     for text in split_notes(r)[1]:
@@ -343,7 +343,8 @@ def _tasks(doc, r: AnnualReport) -> None:
         _para(doc, words["no_overdue"])
     for name, tasks in r.overdue_by_department():
         _para(doc, department_heading(name, len(tasks)), font=HEI).paragraph_format.keep_with_next = True
-        _table(doc, overdue_table(tasks), [1.4, 5.4, 2.6, 1.4, 3.4, 1.4], left=(1,))
+        widths, english_cm = [1.4, 5.4, 2.6, 1.4, 3.4, 1.4], [1.3, 5.0, 2.4, 1.5, 3.4, 1.7]
+        _table(doc, overdue_table(tasks), widths, left=(1,), english_cm=english_cm)
     doc.add_paragraph(words["s4_2"], style="Heading 2")
     if not r.late_milestone_tasks:
         _para(doc, words["no_late"])
