@@ -220,3 +220,12 @@ def test_overview_without_a_plan_says_how_to_load_one(client_for):
     html = html_of(client_for("bureau"), "/plans/")
     assert 'data-testid="no-plan"' in html and "kechuang plan load" in html
     assert client_for("bureau").get("/plans/versions/").status_code == 404
+
+
+def test_a_town_target_reads_in_english_for_an_english_reader(plan, client_for, personas):
+    url = f"/plans/indicators/rd_intensity/?region={SONGSHANHU}"
+    assert "12左右" in html_of(client_for("bureau"), url)
+    personas["bureau"].language = "en"
+    personas["bureau"].save(update_fields=["language"])
+    html = html_of(client_for("bureau"), url)
+    assert "about 12 % (2030)" in html and "12左右" not in html

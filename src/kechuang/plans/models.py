@@ -100,6 +100,7 @@ class RegionalTarget(models.Model):
     target_year = models.PositiveSmallIntegerField(_("目标年"))
     target_value = models.FloatField(_("目标值"))
     target_text = models.CharField(_("目标表述"), max_length=40, blank=True)
+    target_text_en = models.CharField(_("英文目标表述"), max_length=60, blank=True)
     sample = models.BooleanField(_("示例"), default=False)
 
     class Meta:

@@ -182,6 +182,7 @@ class RegionalTarget(_Model):
     target_year: Year
     target_value: Number
     target_text: Text | None = None
+    target_text_en: Text | None = None
     sample: bool = False
     note: Text | None = None
 

@@ -141,6 +141,7 @@ def _sync_indicators(plan: Plan, plan_file: PlanFile) -> None:
                 "target_year": rt.target_year,
                 "target_value": rt.target_value,
                 "target_text": rt.target_text or "",
+                "target_text_en": rt.target_text_en or "",
                 "sample": rt.sample,
             },
         )
