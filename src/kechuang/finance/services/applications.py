@@ -50,7 +50,7 @@ def apply(
         if not grant_consent:
             raise ApplicationError(
                 _("申请前须授权 %(bank)s 查看以下字段：%(fields)s")
-                % {"bank": product.bank.name, "fields": "、".join(v.field_label(f) for f in needed)}
+                % {"bank": product.bank.name, "fields": _("、").join(v.field_label(f) for f in needed)}
             )
         from kechuang.finance.models import Consent
 
