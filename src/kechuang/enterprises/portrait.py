@@ -381,7 +381,7 @@ def chart_option(facts) -> dict:
         "grid": {"left": 60, "right": 50, "top": 64, "bottom": 30},
         "xAxis": {"type": "category", "data": years},
         "yAxis": [
-            {"type": "value", "name": "万元"},
+            {"type": "value", "name": unit("万元")},
             {"type": "value", "name": "%", "splitLine": {"show": False}},
         ],
         "series": [

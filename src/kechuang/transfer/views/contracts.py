@@ -20,6 +20,7 @@ from kechuang.transfer.forms import ALL, UploadForm
 from kechuang.transfer.models import TechContract
 from kechuang.transfer.services import contracts as service
 from kechuang.web.generic import ObjectListView
+from kechuang.web.names import unit
 from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看技术合同登记")
@@ -98,7 +99,7 @@ class ContractList(ObjectListView):
 def _chart_bar(title: str, frame: pl.DataFrame, horizontal: bool = False) -> dict:
     keys, values = frame["key"].to_list(), frame["value"].to_list()
     cat = {"type": "category", "data": keys}
-    val = {"type": "value", "name": "亿元"}
+    val = {"type": "value", "name": unit("亿元")}
     return {
         "title": {"text": title, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -157,7 +158,7 @@ def stats(request):
                 "tooltip": {"trigger": "axis"},
                 "grid": {"left": 50, "right": 30, "bottom": 40},
                 "xAxis": {"type": "category", "data": [str(y) for y in by_year["year"].to_list()] + ["2030"]},
-                "yAxis": {"type": "value", "name": "亿元"},
+                "yAxis": {"type": "value", "name": unit("亿元")},
                 "series": [
                     {
                         "type": "bar",
