@@ -38,7 +38,11 @@ UPLOAD_SUFFIXES = (".csv", ".xlsx")
 
 class AchievementFilterForm(forms.Form):
     q = forms.CharField(label=_("名称、编号或关键词"), required=False, max_length=100)
-    institution = forms.ChoiceField(label=_("完成单位"), required=False)
+    institution = forms.ChoiceField(
+        label=_("完成单位"),
+        required=False,
+        widget=forms.Select(attrs={"translate": "no"}),  # proper names
+    )
     field = forms.ChoiceField(label=_("技术领域"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False)
     trl = forms.ChoiceField(label=_("最低就绪水平"), required=False)
@@ -72,7 +76,7 @@ class AchievementFilterForm(forms.Form):
 class AchievementForm(forms.ModelForm):
     modes = forms.MultipleChoiceField(
         label=_("转化方式"),
-        choices=[(m, m) for m in v.MODES],
+        choices=[(m, v.MODE_LABELS[m]) for m in v.MODES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.engine.transfer import income as rules
 from kechuang.engine.transfer.fields import FIELDS
+from kechuang.web.names import english
 
 TECH_FIELDS = FIELDS  # the eight 国家重点支持的高新技术领域
 
@@ -39,6 +40,7 @@ class Ownership(models.TextChoices):
 
 
 MODES = ("转让", "许可", "作价投资", "先用后转")
+MODE_LABELS = {"转让": _("转让"), "许可": _("许可"), "作价投资": _("作价投资"), "先用后转": _("先用后转")}
 
 
 class IPKind(models.TextChoices):
@@ -179,6 +181,11 @@ class ReadinessLevel:
     name_en: str
     scale: str
 
+    @property
+    def name(self) -> str:
+        """The Chinese name; with name_en the pair the |en filter reads."""
+        return self.name_zh
+
 
 @cache
 def readiness_levels() -> tuple[ReadinessLevel, ...]:
@@ -196,8 +203,16 @@ def readiness_name(level: int | None) -> str:
     return ""
 
 
+def readiness_label(level: int | None) -> str:
+    """A readiness level's name in the interface's language (readiness_name is the Chinese one)."""
+    for r in readiness_levels():
+        if r.level == level:
+            return r.name_en if english() else r.name_zh
+    return ""
+
+
 def readiness_choices() -> list[tuple[int, str]]:
-    return [(r.level, f"{r.level} · {r.name_zh}") for r in readiness_levels()]
+    return [(r.level, f"{r.level} · {readiness_label(r.level)}") for r in readiness_levels()]
 
 
 READINESS_SCALE_NOTE = _("等级名称采用 NASA/DoD 技术就绪水平量表（GB/T 22900-2022 的等级名称待核实后替换）")

@@ -15,7 +15,7 @@ from kechuang.points import vocabulary as words
 from kechuang.points.models import PointsScore
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView
-from kechuang.web.names import localized
+from kechuang.web.names import industry_section, localized
 
 
 class RankingFilter(forms.Form):
@@ -39,7 +39,7 @@ class RankingFilter(forms.Form):
         self.fields["stage"].choices = everything + [(s.code, localized(s)) for s in cur.model.stages]
         self.fields["region"].choices = everything + sorted(names.items())
         self.fields["region"].widget.choices = everything + sorted((c, names.get(c, c)) for c in regions)
-        self.fields["section"].choices = everything + [(k, f"{k} {v}") for k, v in SECTIONS.items()]
+        self.fields["section"].choices = everything + [(k, f"{k} {industry_section(k)}") for k in SECTIONS]
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         self.is_valid()

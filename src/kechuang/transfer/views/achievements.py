@@ -55,7 +55,7 @@ class AchievementList(ObjectListView):
 
     def decorate(self, rows):
         for a in rows:
-            a.trl_label = v.readiness_name(a.trl)
+            a.trl_label = v.readiness_label(a.trl)
         return rows
 
     def extra_context(self, **kwargs):
@@ -93,6 +93,8 @@ class AchievementDetail(ObjectView):
         return {
             **income.context_for(user, object),
             "a": object,
+            "trl_label": v.readiness_label(object.trl),
+            "mode_labels": [str(v.MODE_LABELS.get(m, m)) for m in object.modes or []],
             "ip_rights": object.ip_rights.all(),
             "licences": licences,
             "shares": shares,
