@@ -17,6 +17,9 @@ A product file (one per product, ``src/kechuang/finance/products/*.yaml``)::
     rate: {min: 3.0, max: 4.5}           # 年化利率 %
     fields: [name, revenue, invention_patents]   # what the bank sees (with the enterprise's consent)
 
+``name_en``, ``summary_en``, the conditions' ``name_en`` and the credit line's ``note_en`` are optional
+English texts for the English interface (decision 0023).
+
 Conditions and the credit-line expression are SQL over the rule vocabulary (registry, facts of Y,
 derived columns) and the points columns (``FINANCE_COLUMNS``), parsed with ``pl.sql_expr`` and tried
 on an empty frame when the file is loaded, as the points model's expressions are. Errors are Chinese
@@ -70,6 +73,7 @@ class _Entry(BaseModel):
 class Condition(_Entry):
     code: str = Field(pattern=_CODE)
     name: str = Field(min_length=1)
+    name_en: str = ""  # the English interface's text (optional; decision 0023)
     when: SqlText
 
 
@@ -78,6 +82,7 @@ class CreditLine(_Entry):
     max: float
     min: float = 0.0
     note: str = ""
+    note_en: str = ""
 
 
 class Band(_Entry):
@@ -88,10 +93,12 @@ class Band(_Entry):
 class Product(_Entry):
     code: str = Field(pattern=_CODE)
     name: str = Field(min_length=1)
+    name_en: str = ""
     bank: str = Field(min_length=1)
     status: Literal["sample", "confirmed"] = "sample"
     kind: Literal["loan", "guarantee"] = "loan"
     summary: str = ""
+    summary_en: str = ""
     eligibility: list[Condition] = Field(min_length=1)
     credit_line: CreditLine
     term_months: Band

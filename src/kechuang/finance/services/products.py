@@ -14,6 +14,7 @@ from kechuang.engine.finance import Product as ProductFile
 from kechuang.engine.finance import ProductError, evaluate, finance_frame, parse_product
 from kechuang.finance import vocabulary as v
 from kechuang.finance.models import Product, ProductVersion
+from kechuang.web.names import localized
 
 PRODUCTS_DIR = Path(__file__).resolve().parent.parent / "products"
 
@@ -134,7 +135,9 @@ def recommendations(scored, offers_: list[Offer], credit_code: str) -> list[Reco
     out = []
     for row in result.iter_rows(named=True):  # one row per product (a handful), not per enterprise
         offer = by_code[row["product"]]
-        reasons = [(c.name, bool(ok)) for c, ok in zip(offer.content.eligibility, row["checks"], strict=True)]
+        reasons = [
+            (localized(c), bool(ok)) for c, ok in zip(offer.content.eligibility, row["checks"], strict=True)
+        ]
         out.append(Recommendation(offer, bool(row["eligible"]), float(row["line"]), reasons))
     out.sort(key=lambda r: (not r.eligible, -r.line))
     return out
