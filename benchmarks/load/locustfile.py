@@ -15,44 +15,10 @@ import random
 import re
 
 from locust import HttpUser, between, task
+from pages import ROLES
 
 PASSWORD = os.environ.get("KECHUANG_DEMO_PASSWORD", "kechuang-demo-2026")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-# role → (demo accounts, the pages it opens with their weights)
-COMMON = [("/", "home", 2), ("/plans/", "plans:overview", 3), ("/jobs/", "jobs:list", 1)]
-ROLES = {
-    "bureau": (
-        ["kjj", "admin"],
-        COMMON
-        + [
-            ("/enterprises/", "enterprises:home", 4),
-            ("/enterprises/registry/", "enterprises:registry", 2),
-            ("/enterprises/pools/", "enterprises:pools", 1),
-            ("/plans/tasks/", "plans:tasks", 1),
-            ("/plans/report/", "plans:report", 1),
-            ("/api/plans/", "api:plans", 1),
-            ("/api/enterprises/?page_size=50", "api:enterprises", 2),
-        ],
-    ),
-    "town": (
-        ["songshanhu", "humen"],
-        COMMON
-        + [
-            ("/enterprises/", "enterprises:home", 4),
-            ("/enterprises/registry/", "enterprises:registry", 2),
-            ("/api/enterprises/?page_size=50", "api:enterprises", 2),
-        ],
-    ),
-    "reporter": (
-        ["tjj", "scjgj"],
-        COMMON + [("/plans/entry/", "plans:entry", 2), ("/plans/tasks/", "plans:tasks", 1)],
-    ),
-    "leader": (
-        ["leader"],
-        COMMON + [("/enterprises/", "enterprises:home", 3), ("/plans/departments/", "plans:departments", 1)],
-    ),
-}
 
 
 class RoleUser(HttpUser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import polars as pl
@@ -25,7 +26,33 @@ def evaluate_plan(
     obs = observations_frame(plan, as_of=as_of, include_simulated=include_simulated).select(
         "indicator", "region", "year", "value"
     )
-    return evaluate(indicators, obs, as_of, regional_targets_frame(plan)), indicators, as_of
+    targets = regional_targets_frame(plan)
+    key = (as_of, *(_fingerprint(frame) for frame in (indicators, obs, targets)))
+    results = _evaluated.get(key)
+    if results is None:
+        results = evaluate(indicators, obs, as_of, targets)
+        if len(_evaluated) >= _EVALUATED_MAX:
+            _evaluated.pop(next(iter(_evaluated)))  # the oldest entry
+        _evaluated[key] = results
+    return results, indicators, as_of
+
+
+# The engine's evaluation of the same inputs is the same frame: the pages that show the plan (the
+# overview, every indicator, the towns, the portal) evaluate it on every request, and most requests
+# find the inputs unchanged. The key is the inputs' content (every row and column of the indicators,
+# observations and regional targets, and the year), not a version number, so a new, revised or
+# deleted value, an edited target or another as-of year can never read an old result. Per process
+# (each gunicorn worker keeps its own few entries); frames are immutable, so sharing them is safe.
+_EVALUATED_MAX = 16
+_evaluated: dict[tuple, pl.DataFrame] = {}
+
+
+def _fingerprint(frame: pl.DataFrame) -> str:
+    digest = hashlib.blake2b(repr(frame.schema).encode(), digest_size=16)
+    digest.update(frame.height.to_bytes(8, "little"))
+    if frame.height:
+        digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def monitor(plan: Plan, as_of: int | None = None, region: str = "441900") -> dict:
