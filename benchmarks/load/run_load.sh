@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make load`: serve the demo database with the production server on a free port, run locust headless
 # (USERS users, RUN_TIME), write the figures to $OUT (CSV + HTML) and print the per-page table.
+# STEADY=1 counts only the requests after every user has logged in (locust --reset-stats): the
+# browsing of 50 signed-in users, without the burst of 50 logins at the start (SPAWN_RATE a second).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-.venv/bin}
@@ -21,5 +23,5 @@ done
 [ -n "$UP" ] || { echo "kechuang serve did not answer on port $PORT"; exit 1; }
 "$BIN/locust" -f benchmarks/load/locustfile.py --host "http://127.0.0.1:$PORT" --headless \
   -u "$USERS" -r "${SPAWN_RATE:-10}" -t "$RUN_TIME" --csv "$OUT/load" --html "$OUT/load.html" \
-  --only-summary 2>&1 | tail -40
+  --only-summary ${STEADY:+--reset-stats} 2>&1 | tail -40
 "$BIN/python" benchmarks/load/summary.py "$OUT/load_stats.csv"
