@@ -37,9 +37,11 @@ install: $(STAMP) assets
 demo: install
 	$(BIN)/kechuang demo --port $(PORT) --simulate-to 2027
 
-## test: lint, then the whole suite (browser tests need /usr/bin/chromium)
+## test: lint, then the whole suite on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process;
+## browser tests need /usr/bin/chromium)
+TEST_WORKERS ?= auto
 test: $(TEST_STAMP) assets lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

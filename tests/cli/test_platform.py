@@ -126,7 +126,7 @@ def _serves(var, *args, env: dict | None = None, then=None) -> str:
     )
     try:
         status = None
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # collectstatic runs first: minutes on a busy 2-core machine
         while time.monotonic() < deadline and process.poll() is None:
             status = _get(f"http://127.0.0.1:{port}/login/")
             if status == 200:
