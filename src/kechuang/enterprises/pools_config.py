@@ -11,6 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import yaml
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -160,113 +162,73 @@ class Filters:
 def definition(kind: str, english: bool = False) -> list[str]:
     """The pool's definition in sentences, from the configuration: Chinese (the page and the export)
     or English (the English page)."""
-    config = load_config()
-    return describe_config_en(kind, config) if english else describe_config(kind, config)
+    with translation.override("en" if english else "zh-hans"):
+        return describe_config(kind, load_config())
 
 
 def describe_config(kind: str, config: PoolConfig) -> list[str]:
-    def pct(x: float | None) -> str:
-        return "不限" if x is None else f"{x * 100:g}%"
+    """The configuration in sentences, in the active language (gettext, named placeholders)."""
+    english = (translation.get_language() or "").startswith("en")
+    sep = _("、")
+
+    def pct(x: float) -> str:
+        return f"{x * 100:g}%"
 
     if kind in RULE_OF:
         cfg: ReserveConfig = getattr(config, kind)
         rs = {r.code: r for r in resolve_rulesets(None)}[RULE_OF[kind]]
-        labels = {s.id: s.short for s in specs(rs)}
-        lines = (
-            ["评价年度 12 月 31 日未持有效高新技术企业证书。"]
-            if kind == "gaoqi_reserve"
-            else [
-                "评价年度未入库科技型中小企业"
-                + ("，且未持有效高企证书（已在更高梯级）" if cfg.exclude_hightech else "")
-                + "。"
-            ]
+        labels = {s.id: s.short_en if english else s.short for s in specs(rs)}
+        if kind == "gaoqi_reserve":
+            first = _("评价年度 12 月 31 日未持有效高新技术企业证书。")
+        elif cfg.exclude_hightech:
+            first = _("评价年度未入库科技型中小企业，且未持有效高企证书（已在更高梯级）。")
+        else:
+            first = _("评价年度未入库科技型中小企业。")
+        rule = (
+            _(
+                "按{rules}规则，不符合的条件不超过 {n} 项（缺少数据的条件也计入）；符合或可能符合的企业也列入。"
+            )
+            if cfg.count_missing
+            else _("按{rules}规则，不符合的条件不超过 {n} 项；符合或可能符合的企业也列入。")
         )
-        lines.append(
-            f"按{rs.name}规则，不符合的条件不超过 {cfg.max_failed} 项"
-            + ("（缺少数据的条件也计入）" if cfg.count_missing else "")
-            + "；符合或可能符合的企业也列入。"
-        )
-        lines.append(
-            "允许不符合的条件：" + "、".join(labels.get(c, c) for c in cfg.may_fail) + "；其他条件必须符合。"
-        )
-        extra = "；".join(f"{labels.get(k, k)} {pct(v)}" for k, v in cfg.relative_gap_overrides.items())
-        lines.append(
-            f"差距上限：不符合条件的差距不超过门槛的 {pct(cfg.max_relative_gap)}"
-            + (f"（{extra}）" if extra else "")
-            + "。"
-        )
-        return lines
+        may_fail = _("允许不符合的条件：{labels}；其他条件必须符合。")
+        extra = _("；").join(f"{labels.get(k, k)} {pct(v)}" for k, v in cfg.relative_gap_overrides.items())
+        if cfg.max_relative_gap is None:
+            gap = (
+                _("差距上限：不符合条件的差距不超过门槛的 不限（{extra}）。")
+                if extra
+                else _("差距上限：不符合条件的差距不超过门槛的 不限。")
+            )
+        elif extra:
+            gap = _("差距上限：不符合条件的差距不超过门槛的 {pct}（{extra}）。")
+        else:
+            gap = _("差距上限：不符合条件的差距不超过门槛的 {pct}。")
+        return [
+            first,
+            rule.format(rules=_en(rs, "name") if english else rs.name, n=cfg.max_failed),
+            may_fail.format(labels=sep.join(labels.get(c, c) for c in cfg.may_fail)),
+            gap.format(pct=pct(cfg.max_relative_gap or 0), extra=extra),
+        ]
     g = config.guishang_candidates
+    # {low}/{high} in 万元 (the Chinese); {low_m}/{high_m} in millions of yuan (the English)
+    revenue = {
+        "low": f"{g.revenue_floor:g}",
+        "high": f"{GUISHANG_REVENUE:g}",
+        "low_m": f"{g.revenue_floor / 100:g}",
+        "high_m": f"{GUISHANG_REVENUE / 100:g}",
+    }
     lines = [
-        f"高企升规：持有效高企证书的工业企业（行业门类 B、C、D），主营业务收入 {g.revenue_floor:g}–{GUISHANG_REVENUE:g} 万元。"
+        _("高企升规：持有效高企证书的工业企业（行业门类 B、C、D），主营业务收入 {low}–{high} 万元。").format(
+            **revenue
+        )
     ]
     if g.include_certify:
-        lines.append("规上认高：规上工业企业（主营业务收入 ≥ 2000 万元）未持高企证书，但在高企后备库中。")
+        lines.append(_("规上认高：规上工业企业（主营业务收入 ≥ 2000 万元）未持高企证书，但在高企后备库中。"))
     if g.include_nonindustrial:
         lines.append(
-            "行业归类核查：持证且主营业务收入 ≥ 2000 万元，但行业代码不属工业；若主营实为制造，核实归类。"
-        )
-    lines.append("规上工业高新技术企业 = 持有效高企证书 + 工业 + 主营业务收入 ≥ 2000 万元（计入规划指标）。")
-    return lines
-
-
-def describe_config_en(kind: str, config: PoolConfig) -> list[str]:
-    """describe_config in English (the same sentences for the English interface)."""
-
-    def pct(x: float | None) -> str:
-        return "no limit" if x is None else f"{x * 100:g}%"
-
-    if kind in RULE_OF:
-        cfg: ReserveConfig = getattr(config, kind)
-        rs = {r.code: r for r in resolve_rulesets(None)}[RULE_OF[kind]]
-        labels = {s.id: s.short_en for s in specs(rs)}
-        lines = (
-            ["No valid high-tech enterprise certificate on 31 December of the evaluation year."]
-            if kind == "gaoqi_reserve"
-            else [
-                "Not registered as a tech-based SME in the evaluation year"
-                + (
-                    " and no valid high-tech certificate (already on a higher rung)"
-                    if cfg.exclude_hightech
-                    else ""
-                )
-                + "."
-            ]
-        )
-        lines.append(
-            f"By the {_en(rs, 'name')} rules, at most {cfg.max_failed} condition(s) not met"
-            + (" (conditions with missing data count too)" if cfg.count_missing else "")
-            + "; enterprises that meet or may meet them are listed too."
-        )
-        lines.append(
-            "Conditions that may be unmet: "
-            + ", ".join(labels.get(c, c) for c in cfg.may_fail)
-            + "; every other condition must be met."
-        )
-        extra = "; ".join(f"{labels.get(k, k)} {pct(v)}" for k, v in cfg.relative_gap_overrides.items())
-        lines.append(
-            f"Largest gap: an unmet condition is at most {pct(cfg.max_relative_gap)} of its threshold away"
-            + (f" ({extra})" if extra else "")
-            + "."
-        )
-        return lines
-    g = config.guishang_candidates
-    lines = [
-        "Upgrade to above-scale: industrial enterprises (sections B, C, D) with a valid high-tech certificate "
-        f"and main business revenue of CNY {g.revenue_floor / 100:g}–{GUISHANG_REVENUE / 100:g} million."
-    ]
-    if g.include_certify:
-        lines.append(
-            "Certify the above-scale: above-scale industrial enterprises (main business revenue ≥ CNY 20 million) "
-            "without a high-tech certificate, but in the high-tech reserve."
-        )
-    if g.include_nonindustrial:
-        lines.append(
-            "Check the industry classification: certified, main business revenue ≥ CNY 20 million, but an industry "
-            "code outside industry; if the main business is in fact manufacturing, check the classification."
+            _("行业归类核查：持证且主营业务收入 ≥ 2000 万元，但行业代码不属工业；若主营实为制造，核实归类。")
         )
     lines.append(
-        "Above-scale industrial high-tech enterprise = valid high-tech certificate + industrial + main business "
-        "revenue ≥ CNY 20 million (counted in the plan indicator)."
+        _("规上工业高新技术企业 = 持有效高企证书 + 工业 + 主营业务收入 ≥ 2000 万元（计入规划指标）。")
     )
     return lines
