@@ -164,7 +164,7 @@ def test_licence_yaml_import_can_be_abandoned_after_the_preview(transfer_world, 
     preview = _upload(c, reverse("transfer:licence_import"), "licences.yaml", LICENCE_YAML)
     token = preview.context["token"]
     page = c.post(reverse("transfer:licence_import"), {"action": "cancel", "token": token}, follow=True)
-    assert "已放弃本次导入" in page.content.decode() and not Licence.objects.filter(code="L-Y-1").exists()
+    assert "已放弃本次上传" in page.content.decode() and not Licence.objects.filter(code="L-Y-1").exists()
 
 
 def test_contract_errors_after_a_blank_row_name_the_spreadsheet_row(transfer_world, client_for):

@@ -5,6 +5,7 @@
 - ``StagedFile``: the file waits between the preview and the confirmation in a per-user folder keyed
   by a random token kept in the session; the confirmation imports exactly that file (or queues a
   background job that owns the folder from then on), a cancel deletes it.
+- ``confirmation``: the confirm-or-give-up step (an expired token or ``action=cancel`` ends there).
 - ``too_large_message`` and ``refused_type_message``: what every upload page says.
 
 Each module reads and checks its own files (the row errors are kechuang.engine.tables.RowError, every
@@ -20,7 +21,9 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -61,6 +64,21 @@ def too_large_message() -> str:
 
 def refused_type_message() -> str:
     return _("不支持的文件类型：请上传 .csv 或 .xlsx 文件")
+
+
+def confirmation(request, staged, back: str):
+    """The confirm-or-give-up step every upload page shares. ``staged`` is the file of the posted
+    token (StagedFile.load, StagedUpload.load) or None. Returns a redirect to ``back`` when the upload
+    expired (saying so) or the user gave it up (``action=cancel``: its file deleted, nothing written);
+    None when the page should go on and import ``staged``."""
+    if staged is None:
+        messages.error(request, expired_message())
+        return redirect(back)
+    if request.POST.get("action") == "cancel":
+        staged.discard(request)
+        messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
+        return redirect(back)
+    return None
 
 
 def expired_message() -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,7 +29,7 @@ from kechuang.enterprises.models import Upload
 from kechuang.enterprises.services import EnterpriseImportError, check_files, start_import
 from kechuang.jobs.services import JobBusy
 from kechuang.web.generic import ObjectListView
-from kechuang.web.uploads import upload_too_large
+from kechuang.web.uploads import confirmation, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看企业数据上传记录")
 
@@ -132,13 +131,8 @@ def _preview(request, staged: StagedUpload, errors: dict | None = None, busy: st
 def upload_confirm(request):
     _may_upload(request)
     staged = StagedUpload.load(request, request.POST.get("token", ""))
-    if staged is None:
-        messages.error(request, _("待确认的上传已失效（已导入、已放弃或会话已过期），请重新选择文件上传。"))
-        return redirect("enterprises:upload")
-    if request.POST.get("action") == "cancel":
-        staged.discard(request)
-        messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
-        return redirect("enterprises:upload")
+    if (ended := confirmation(request, staged, "enterprises:upload")) is not None:
+        return ended
     try:
         job = start_import(staged.folder, staged.paths, staged.names, request.user)
     except JobBusy as exc:

@@ -35,7 +35,7 @@ from kechuang.regions import region_names
 from kechuang.web import names
 from kechuang.web.uploads import (
     StagedFile,
-    expired_message,
+    confirmation,
     refused_type_message,
     too_large_message,
     upload_too_large,
@@ -248,13 +248,8 @@ def entry_upload_confirm(request):
     _may_enter(request)
     plan = _plan()
     staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
-    if staged is None:
-        messages.error(request, expired_message())
-        return redirect("plans:entry_upload")
-    if request.POST.get("action") == "cancel":
-        staged.discard(request)
-        messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
-        return redirect("plans:entry_upload")
+    if (ended := confirmation(request, staged, "plans:entry_upload")) is not None:
+        return ended
     try:
         job = upload_job.start_import(plan, staged.folder, staged.path, staged.name, request.user)
     except JobBusy as exc:

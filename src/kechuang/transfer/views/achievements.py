@@ -3,10 +3,6 @@ shares of each inventor, matching demands), create/edit by the institution, impo
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +19,7 @@ from kechuang.transfer.models import Achievement, Licence
 from kechuang.transfer.services import achievements as service
 from kechuang.transfer.services import licences as licence_service
 from kechuang.web.generic import ObjectEditView, ObjectListView, ObjectView
-from kechuang.web.uploads import upload_too_large
+from kechuang.web.uploads import StagedFile, confirmation, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看科技成果")
 EXPORT_COLUMNS = (
@@ -147,44 +143,31 @@ def add_ip_right(request, pk):
 # Import: file → preview with every row error → confirm → result (all or nothing)
 # ---------------------------------------------------------------------------------------------
 
-SESSION_KEY = "transfer_achievement_upload"
-
-
-def _staging() -> Path:
-    folder = Path(settings.VAR_DIR) / "uploads" / "transfer"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+STAGED_KEY = "achievement_upload"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_achievements(request):
+    """Choose a file → the preview (every row error, or the rows with new/updated) → confirm or give
+    up → imported, checked again on confirmation (web.uploads: the one upload flow)."""
     access.scoped(request.user, "achievement", Achievement.objects.none(), "change")
     access.deny_unless(_is_institution(request.user), _("只有高校院所用户可以导入本单位的科技成果"))
     institution = request.user.org
     context = {"form": UploadForm(), "errors": None, "rows": None, "headers": v.ACHIEVEMENT_HEADERS}
     if request.method == "POST" and request.POST.get("action") in ("import", "cancel"):
-        staged = request.session.pop(SESSION_KEY, None)
-        if (
-            not staged
-            or staged.get("token") != request.POST.get("token")
-            or not Path(staged["path"]).exists()
-        ):
-            messages.error(request, _("待确认的上传已失效，请重新选择文件。"))
-            return redirect("transfer:achievement_import")
-        p = Path(staged["path"])
+        staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+        if (ended := confirmation(request, staged, "transfer:achievement_import")) is not None:
+            return ended
         try:
-            if request.POST["action"] == "cancel":
-                messages.info(request, _("已放弃本次导入，没有写入任何数据。"))
-                return redirect("transfer:achievement_import")
             try:
-                rows = service.check_file(p, institution, staged["name"])
+                rows = service.check_file(staged.path, institution, staged.name)
             except service.AchievementImportError as exc:
                 context["errors"] = exc.errors
                 return render(request, "transfer/achievement_import.html", context)
             result = service.import_rows(rows, institution)
         finally:
-            p.unlink(missing_ok=True)
+            staged.discard(request)
         messages.success(
             request,
             _("导入完成：新增 %(c)s 项，更新 %(u)s 项。") % {"c": result.created, "u": result.updated},
@@ -192,27 +175,20 @@ def import_achievements(request):
         return redirect("transfer:achievements")
     if request.method == "POST":
         if upload_too_large(request):
-            context["refused"] = _("文件超过 %(mb)s MB 的上限，未接收。") % {"mb": settings.MAX_UPLOAD_MB}
+            context["refused"] = too_large_message()
             return render(request, "transfer/achievement_import.html", context)
         form = UploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
-            f = form.cleaned_data["file"]
-            suffix = Path(f.name).suffix.lower()
-            with tempfile.NamedTemporaryFile(dir=_staging(), suffix=suffix, delete=False) as out:
-                for chunk in f.chunks():
-                    out.write(chunk)
-            p = Path(out.name)
-            context["file_name"] = f.name
+            staged = StagedFile.stash(request, STAGED_KEY, form.cleaned_data["file"])
+            context["file_name"] = staged.name
             try:
-                rows = service.check_file(p, institution, f.name)
+                rows = service.check_file(staged.path, institution, staged.name)
             except service.AchievementImportError as exc:
-                p.unlink(missing_ok=True)
+                staged.discard(request)
                 context["errors"] = exc.errors
             else:
-                token = p.stem
-                request.session[SESSION_KEY] = {"path": str(p), "name": f.name, "token": token}
-                context.update(rows=rows, token=token, new=sum(not r["exists"] for r in rows))
+                context.update(rows=rows, token=staged.token, new=sum(not r["exists"] for r in rows))
     return render(request, "transfer/achievement_import.html", context)
 
 

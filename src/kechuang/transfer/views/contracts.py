@@ -21,7 +21,7 @@ from kechuang.transfer.models import TechContract
 from kechuang.transfer.services import contracts as service
 from kechuang.web.generic import ObjectListView
 from kechuang.web.names import unit
-from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
+from kechuang.web.uploads import StagedFile, confirmation, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看技术合同登记")
 # What each Chinese header of the contract file means, for the English help (the headers stay Chinese).
@@ -216,13 +216,8 @@ def import_contracts(request):
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("import", "cancel"):
         staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
-        if staged is None:
-            messages.error(request, expired_message())
-            return redirect("transfer:contract_import")
-        if action == "cancel":
-            staged.discard(request)
-            messages.info(request, _("已放弃本次导入，没有写入任何数据。"))
-            return redirect("transfer:contract_import")
+        if (ended := confirmation(request, staged, "transfer:contract_import")) is not None:
+            return ended
         try:
             frame = service.check_file(staged.path, staged.name)  # again: the registry may have changed
         except service.ContractImportError as exc:

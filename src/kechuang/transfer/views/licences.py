@@ -30,7 +30,7 @@ from kechuang.transfer.models import Achievement, IncomePolicy, Licence
 from kechuang.transfer.services import licences as service
 from kechuang.transfer.vocabulary import LicenceState
 from kechuang.web.generic import ObjectListView, ObjectView
-from kechuang.web.uploads import StagedFile, expired_message, too_large_message, upload_too_large
+from kechuang.web.uploads import StagedFile, confirmation, too_large_message, upload_too_large
 
 DENIED = gettext_lazy("您的角色无权查看许可合同")
 
@@ -289,13 +289,9 @@ def import_licences(request):
     action = request.POST.get("action") if request.method == "POST" else None
     if action in ("import", "cancel"):
         staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
-        if staged is None:
-            messages.error(request, expired_message())
-            return redirect("transfer:licence_import")
+        if (ended := confirmation(request, staged, "transfer:licence_import")) is not None:
+            return ended
         try:
-            if action == "cancel":
-                messages.info(request, _("已放弃本次导入，没有写入任何数据。"))
-                return redirect("transfer:licence_import")
             rows, problems = _read_licences(request, staged)  # again: codes may have been taken meanwhile
             if rows is not None:
                 created = service.import_licences(rows)
