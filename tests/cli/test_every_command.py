@@ -42,6 +42,7 @@ COVERED = {
     "i18n sync": "foundation/test_i18n.py",
     "i18n add": "foundation/test_i18n.py",
     "finance load": "cli/test_finance_cli.py",
+    "finance validate": "cli/test_finance_validate_cli.py",
     "worker": "jobs/test_worker_kill.py",
     "transfer match": "cli/test_transfer_match_cli.py",
     "jobs list": "cli/test_jobs_cli.py",
