@@ -24,6 +24,7 @@ def test_language_en_writes_the_english_report_under_an_english_name(kc, demo_co
     assert "1. Overview" in paragraphs and "Appendix: data sources" in paragraphs
     assert any(p.startswith("Annual Monitoring and Evaluation Report on Dongguan's") for p in paragraphs)
     assert "未找到中文字体" not in result.stderr  # English charts need no Chinese font
+    assert "Data up to 2026" in result.stderr and "数据截至" not in result.stderr  # the report's as-of line
 
 
 def test_a_bad_language_is_refused_in_chinese_and_nothing_is_written(kc, demo_copy, tmp_path):
@@ -36,5 +37,5 @@ def test_a_bad_language_is_refused_in_chinese_and_nothing_is_written(kc, demo_co
     chinese = kc(demo_copy, "report", "annual", "--year", 2026, "--format", "html", "--language", "zh")
     assert chinese.returncode == 0, chinese
     path = _written(chinese)
-    assert path.name == "规划实施年度监测评估报告-2026.html"
+    assert path.name == "规划实施年度监测评估报告-2026.html" and "数据截至2026年" in chinese.stderr
     assert '<html lang="zh-hans">' in path.read_text(encoding="utf-8")

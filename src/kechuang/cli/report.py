@@ -46,6 +46,7 @@ def annual(
         _make_parent(out)  # before anything is built: an impossible place fails at once
     setup_django()
     from django.conf import settings
+    from django.utils import translation
 
     plan = plan_or_exit(plan_code)
     # The report's modules (SciPy, matplotlib, python-docx) load only once there is a report to make.
@@ -61,7 +62,8 @@ def annual(
         path.write_bytes(render(report, fmt))
     except OSError as exc:
         fail(f"无法写入 {path}：{exc.strerror or exc}")
-    err_console.print(as_of_line(report))  # what the report is as of (the same default as the web)
+    with translation.override(report.language):  # the report's own line, in the report's language
+        err_console.print(as_of_line(report))  # what the report is as of (the same default as the web)
     if report.chart_font is None and report.language != "en":  # English charts need no Chinese font
         err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
     console.print(str(path.resolve()), soft_wrap=True)
