@@ -31,6 +31,7 @@ from kechuang.transfer.models import (
     TransferCase,
 )
 from kechuang.web import names as display
+from kechuang.web.names import english, tech_field
 
 ALL = [("", _("全部"))]
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -109,6 +110,7 @@ class AchievementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.institution = institution
         self.fields["trl"].choices = v.readiness_choices()
+        self.fields["field"].choices = [(f, tech_field(label)) for f, label in self.fields["field"].choices]
         if self.instance.inventor_shares:
             self.initial["inventor_shares_text"] = "；".join(
                 f"{k} {x:g}" for k, x in self.instance.inventor_shares.items()
@@ -188,6 +190,15 @@ royalty: {rate: 0.03, period: year, start: 2026-01-01, end: 2030-12-31, floor: 5
 deferred:
   - {amount: 10, due: 2027-06-30}
 """
+# The same example with English milestone names (the names are free text the licence keeps).
+TERMS_EXAMPLE_EN = TERMS_EXAMPLE.replace("样机验收", "Prototype accepted").replace(
+    "批量生产", "Mass production"
+)
+
+
+def terms_example() -> str:
+    """The example terms in the interface's language."""
+    return TERMS_EXAMPLE_EN if english() else TERMS_EXAMPLE
 
 
 class LicenceForm(forms.Form):
@@ -198,7 +209,7 @@ class LicenceForm(forms.Form):
     terms = forms.CharField(
         label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),
-        initial=TERMS_EXAMPLE,
+        initial=terms_example,
         max_length=20000,
     )
 
