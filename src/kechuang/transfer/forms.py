@@ -104,7 +104,7 @@ class AchievementForm(forms.ModelForm):
             "asking_price",
             "status",
         ]
-        widgets = {"abstract": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"abstract": forms.Textarea(attrs={"rows": 5, "translate": "no"})}  # typed text
 
     def __init__(self, *args, institution=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,12 +203,16 @@ def terms_example() -> str:
 
 class LicenceForm(forms.Form):
     code = forms.CharField(label=_("许可合同编号"), max_length=40)
-    achievement = forms.ModelChoiceField(label=_("成果"), queryset=Achievement.objects.none())
+    achievement = forms.ModelChoiceField(
+        label=_("成果"),
+        queryset=Achievement.objects.none(),
+        widget=forms.Select(attrs={"translate": "no"}),  # the achievements' own titles
+    )
     licensee = forms.CharField(label=_("被许可方统一社会信用代码"), max_length=18, min_length=18)
     signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
     terms = forms.CharField(
         label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
-        widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "mono", "translate": "no"}),  # typed terms
         initial=terms_example,
         max_length=20000,
     )
@@ -253,7 +257,7 @@ class LicenceEditForm(forms.Form):
     )
     terms = forms.CharField(
         label=_("条款（YAML：入门费、阶段性支付、收入提成、延期支付）"),
-        widget=forms.Textarea(attrs={"rows": 12, "class": "mono"}),
+        widget=forms.Textarea(attrs={"rows": 12, "class": "mono", "translate": "no"}),  # typed terms
         max_length=20000,
     )
     reason = forms.CharField(
@@ -462,6 +466,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = TransferCase
         fields = ["achievement", "kind", "counterparty", "price", "notice_days"]
+        widgets = {"achievement": forms.Select(attrs={"translate": "no"})}  # the achievements' titles
 
     def __init__(self, *args, achievements=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kechuang.engine.transfer import income as rules
 from kechuang.engine.transfer.dues import KIND_LABELS, STATUS_LABELS, LicenceDues, compute_dues
@@ -25,6 +26,17 @@ from kechuang.transfer.models import (
     MilestoneEvent,
     Payment,
     RevenueReport,
+)
+
+# The engine's (Django-free) labels of payment kinds and states, marked here for the catalogue.
+LABEL_MSGIDS = (
+    gettext_noop("入门费"),
+    gettext_noop("阶段性支付"),
+    gettext_noop("收入提成"),
+    gettext_noop("延期支付"),
+    gettext_noop("已付清"),
+    gettext_noop("逾期"),
+    gettext_noop("未到期"),
 )
 
 REPORT_SCHEMA = {"licence": pl.Utf8, "period": pl.Utf8, "revenue": pl.Float64}
