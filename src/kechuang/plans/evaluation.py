@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date
 
 import polars as pl
@@ -31,9 +32,10 @@ def evaluate_plan(
     results = _evaluated.get(key)
     if results is None:
         results = evaluate(indicators, obs, as_of, targets)
-        if len(_evaluated) >= _EVALUATED_MAX:
-            _evaluated.pop(next(iter(_evaluated)))  # the oldest entry
-        _evaluated[key] = results
+        with _evaluated_lock:  # gunicorn's threads share the dict: evict and insert as one step
+            while len(_evaluated) >= _EVALUATED_MAX:
+                _evaluated.pop(next(iter(_evaluated)))  # the oldest entry
+            _evaluated[key] = results
     return results, indicators, as_of
 
 
@@ -45,6 +47,7 @@ def evaluate_plan(
 # (each gunicorn worker keeps its own few entries); frames are immutable, so sharing them is safe.
 _EVALUATED_MAX = 16
 _evaluated: dict[tuple, pl.DataFrame] = {}
+_evaluated_lock = threading.Lock()
 
 
 def _fingerprint(frame: pl.DataFrame) -> str:
