@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from kechuang.engine.enterprise_labels import UNITS_EN as ENGINE_UNITS_EN
 from kechuang.engine.vocabulary import (
     DERIVED_COLUMNS,
     DERIVED_COLUMNS_EN,
@@ -43,20 +44,14 @@ def localized(obj: Any, field: str = "name") -> Any:
     return get(field, "")
 
 
+# The engine's units of rule conditions (engine.enterprise_labels, which cannot import this module)
+# and the others the plan's indicators and pages use.
 UNITS_EN = {
+    **ENGINE_UNITS_EN,
     "%": "%",
-    "亿元": "CNY 100m",
-    "万元": "CNY 10k",
     "元": "yuan",
     "人年": "person-years",
-    "件": "items",
     "家": "enterprises",
-    "个": "",
-    "项": "items",
-    "人": "persons",
-    "年": "years",
-    "天": "days",
-    "分": "points",
 }
 
 
