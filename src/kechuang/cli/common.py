@@ -32,6 +32,14 @@ NO_DATABASE = "数据库尚未建立：请先运行 kechuang demo --no-serve（�
 OLD_DATABASE = "数据库需要升级：请先运行 kechuang manage migrate"
 
 
+def make_parent(path: Path, code: int = 1) -> None:
+    """Create the folder a command will write ``path`` into; a place it cannot write ends the command."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"无法写入 {path}：{exc.strerror or exc}", code)
+
+
 def setup_django(require_database: bool = True) -> None:
     """Configure Django; unless told otherwise, refuse in Chinese when the database is missing or behind."""
     from kechuang.cli.main import setup_django as _setup

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import as_command, console, fail, setup_django, year_or_exit
+from kechuang.cli.common import as_command, console, fail, make_parent, setup_django, year_or_exit
 
 NAME = "finance"
 app = typer.Typer(help="科技金融：金融产品（示例条款）的校验与加载。", no_args_is_help=True)
@@ -93,7 +93,7 @@ def validate(
             fail(f"没有编号为 {version} 的积分模型版本", 2)
     label = f"{chosen.model.name} 第 {chosen.number} 版" if chosen else "当前模型"
     if json_out is not None:
-        _writable(json_out)
+        make_parent(json_out, 2)  # before the report is computed: an impossible place fails at once
     try:
         job = run_inline(
             jobs.JOB_KIND,
@@ -111,18 +111,14 @@ def validate(
     if json_out is not None:
         import json
 
-        json_out.write_text(
-            json.dumps(job.result, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-        )
+        try:
+            json_out.write_text(
+                json.dumps(job.result, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+            )
+        except OSError as exc:
+            fail(f"报告已保存为任务 #{job.pk}，但无法写入 {json_out}：{exc.strerror or exc}")
         console.print(f"完整报告：{json_out.resolve()}", soft_wrap=True)
     console.print(f"已保存为任务 #{job.pk}（网页：/finance/validation/?year={year}）")
-
-
-def _writable(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"无法写入 {path}：{exc.strerror or exc}", 2)
 
 
 def _fmt(x, digits: int = 3) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kechuang.cli.common import console, err_console, fail, plan_or_exit, setup_django
+from kechuang.cli.common import console, err_console, fail, make_parent, plan_or_exit, setup_django
 from kechuang.engine.years import parse_year
 
 NAME = "report"
@@ -43,7 +43,7 @@ def annual(
     if year is not None and parse_year(year) is None:  # the same bound as the download page
         fail(f"报告年度应在 2000–2100 之间，收到 {year}", 2)
     if out is not None:
-        _make_parent(out)  # before anything is built: an impossible place fails at once
+        make_parent(out)  # before anything is built: an impossible place fails at once
     setup_django()
     from django.conf import settings
     from django.utils import translation
@@ -57,7 +57,7 @@ def annual(
 
     report = build_report(plan, year or default_year(plan), language=LANGUAGE_ALIASES[language])
     path = out or Path(settings.VAR_DIR) / "reports" / report.filename(fmt)
-    _make_parent(path)
+    make_parent(path)
     try:
         path.write_bytes(render(report, fmt))
     except OSError as exc:
@@ -67,10 +67,3 @@ def annual(
     if report.chart_font is None and report.language != "en":  # English charts need no Chinese font
         err_console.print("[yellow]未找到中文字体：图表以指标代码和英文标注（可安装 fonts-wqy-microhei）[/]")
     console.print(str(path.resolve()), soft_wrap=True)
-
-
-def _make_parent(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"无法写入 {path}：{exc.strerror or exc}")
