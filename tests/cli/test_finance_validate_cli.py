@@ -25,6 +25,10 @@ def test_the_demo_loans_give_a_report_that_the_page_then_shows(kc, demo_copy, tm
     assert report == json.loads(stored)  # the file is the report the page shows
     assert f"贷款 {report['loans']:,} 笔" in result.stdout and report["loans"] > 0
     assert sum(d["loans"] for d in report["deciles"]) == report["loans"]
+    # a JSON path it cannot write (a folder): the report is saved as a job all the same, and it says so
+    again = kc(demo_copy, "finance", "validate", "--json", tmp_path, timeout=300)
+    assert again.returncode == 1 and "但无法写入" in again.stderr and "Traceback" not in again.output
+    assert [status for status, _, _ in _jobs(demo_copy)] == ["succeeded", "succeeded"]
 
 
 def test_a_year_without_loans_an_unknown_version_and_a_bad_year_are_refused(kc, demo_copy):
