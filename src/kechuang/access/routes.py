@@ -167,6 +167,7 @@ PAGES: dict[str, Rule] = {
     "carriers:carrier": Needs("carrier"),
     "carriers:report": Needs("carrier_report", "change"),
     "carriers:withdraw": Needs("carrier_withdrawal", "change"),
+    "carriers:withdraw_revoke": Needs("carrier_withdrawal", "change"),
     "carriers:report_upload": Needs("carrier_report", "change"),
     "carriers:report_template": Needs("carrier_report", "change"),
     "carriers:evaluations": Needs("carrier_evaluation"),
@@ -228,6 +229,13 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/carriers/instruments"): Needs("instrument"),
     ("GET", "/api/carriers/bookings"): Needs("booking"),
     ("GET", "/api/carriers/talent"): Needs("talent_application"),
+    # 摘牌/恢复认定: anyone who sees a carrier sees its withdrawals; only the bureau decides
+    ("GET", "/api/carriers/withdrawals"): Needs("carrier"),
+    ("POST", "/api/carriers/{carrier_code}/withdrawal"): Needs("carrier_withdrawal", "change"),
+    ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): Needs("carrier_withdrawal", "change"),
+    # 回避声明: the bureau reads them all, an expert declares its own
+    ("GET", "/api/carriers/talent/{talent_id}/declarations"): Needs("talent_decide", "change"),
+    ("POST", "/api/carriers/talent/{talent_id}/declaration"): Needs("talent_score", "change"),
     ("GET", "/api/plans/"): Needs("plan"),
     ("GET", "/api/plans/{code}"): Needs("plan"),
     ("GET", "/api/plans/{code}/indicators"): Needs("indicator"),

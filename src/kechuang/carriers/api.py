@@ -1,14 +1,32 @@
 """创新载体与人才 API (/api/carriers): carriers, evaluation results, instruments, bookings, talent
-applications. Every endpoint asks kechuang.access first (403 for a role without rows), then
-returns only the rows the user may see."""
+applications, withdrawals (摘牌) and 回避声明. Every endpoint asks kechuang.access first (403 for a role
+without rows), then returns only the rows the user may see. Writes — withdrawing a carrier's
+recognition and undoing it, an expert's 回避声明 — take the pages' steps (carriers.steps, services):
+a row outside the user's scope is a 404, a refusal of the workflow a 400 with the Chinese reason,
+and nothing is written."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from ninja import Router, Schema
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 
 from kechuang import access
-from kechuang.carriers.models import Booking, Carrier, EvaluationResult, Instrument, TalentApplication
+from kechuang.carriers import services, steps
+from kechuang.carriers.models import (
+    Booking,
+    Carrier,
+    CarrierWithdrawal,
+    EvaluationResult,
+    Instrument,
+    TalentApplication,
+)
 
 router = Router(tags=["创新载体与人才"])
 
@@ -164,3 +182,146 @@ def talent(request, page: int = 1):
         }
         for a in _page(qs, page)
     ]
+
+
+# ------------------------------------------------------------------------------------------------
+# 摘牌 / 恢复认定
+# ------------------------------------------------------------------------------------------------
+
+
+class WithdrawalOut(Schema):
+    id: int
+    carrier: str
+    carrier_name: str
+    level: str = Field(description="被取消的级别")
+    reason: str
+    evaluation: int | None = Field(description="依据的评价结果（编号）")
+    decided_by: str
+    decided_on: dt.date
+    revoked_at: dt.datetime | None = Field(description="恢复认定时间；仍然有效的撤销为 null")
+    revoked_by: str
+    revoke_reason: str
+
+
+def _refused(exc: ValidationError):
+    return HttpError(400, "；".join(exc.messages))
+
+
+@router.get(
+    "/withdrawals",
+    response=list[WithdrawalOut],
+    summary="撤销认定（摘牌）记录，含已恢复的（运营方只看到自己载体的）",
+)
+def withdrawals(request, carrier: str = "", page: int = 1):
+    carriers = access.scoped(request.user, "carrier", Carrier.objects.all())
+    qs = CarrierWithdrawal.objects.filter(carrier__in=carriers).select_related("carrier")
+    if carrier:
+        qs = qs.filter(carrier__code=carrier)
+    return services.withdrawal_rows(_page(qs.order_by("-decided_on", "-pk"), page))
+
+
+_TEXT = Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")]
+
+
+class WithdrawIn(Schema):
+    reason: _TEXT = Field("", description="撤销原因（必填）")
+    evaluation: int | None = Field(None, description="依据的评价结果编号（可选，须属于该载体）")
+
+
+class RevokeIn(Schema):
+    reason: _TEXT = Field("", description="恢复认定的原因（必填）")
+
+
+@router.post(
+    "/{carrier_code}/withdrawal",
+    response={201: WithdrawalOut},
+    summary="撤销载体的认定（摘牌，科技局）",
+)
+def withdraw(request, carrier_code: str, body: WithdrawIn):
+    carrier = steps.carrier_to_decide(request.user, carrier_code)
+    evaluation = None
+    if body.evaluation is not None:
+        evaluation = EvaluationResult.objects.filter(pk=body.evaluation).first()
+        if evaluation is None:
+            raise HttpError(400, _("找不到评价结果 %(id)s") % {"id": body.evaluation})
+    try:
+        record = services.withdraw(carrier, body.reason, request.user, evaluation)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return 201, services.withdrawal_rows([record])[0]
+
+
+@router.post(
+    "/{carrier_code}/withdrawal/revoke",
+    response=WithdrawalOut,
+    summary="恢复认定：撤销记录保留并注明恢复，载体回到撤销前的状态和级别（科技局）",
+)
+def revoke_withdrawal(request, carrier_code: str, body: RevokeIn):
+    carrier = steps.carrier_to_decide(request.user, carrier_code)
+    try:
+        record = services.revoke_withdrawal(carrier, body.reason, request.user)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return services.withdrawal_rows([record])[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# 回避声明
+# ------------------------------------------------------------------------------------------------
+
+
+class DeclarationOut(Schema):
+    id: int
+    application: int
+    expert: str
+    conflict: bool = Field(description="true：存在利益冲突（回避，不评分）")
+    reason: str
+    declared_at: dt.datetime
+
+
+def _declaration_out(d) -> dict:
+    return {
+        "id": d.pk,
+        "application": d.application_id,
+        "expert": str(d.expert),
+        "conflict": d.conflict,
+        "reason": d.reason,
+        "declared_at": d.declared_at,
+    }
+
+
+@router.get(
+    "/talent/{talent_id}/declarations",
+    response=list[DeclarationOut],
+    summary="一项人才评价申报的全部回避声明（科技局）",
+)
+def declarations(request, talent_id: int):
+    apps = access.scoped(request.user, "talent_decide", TalentApplication.objects.all(), "change")
+    app = apps.filter(pk=talent_id).first()
+    if app is None or not access.can_view(request.user, "talent_application", app):
+        raise Http404
+    return [_declaration_out(d) for d in steps.declarations(app)]
+
+
+class DeclarationIn(Schema):
+    conflict: bool = Field(False, description="true：声明存在利益冲突（须写明原因）；false：声明无利益冲突")
+    reason: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = Field(
+        "", description="回避原因（声明冲突时必填）"
+    )
+
+
+@router.post(
+    "/talent/{talent_id}/declaration",
+    response={201: DeclarationOut},
+    summary="评审专家在评分前作回避声明（每位专家每项申报一次）",
+)
+def declare(request, talent_id: int, body: DeclarationIn):
+    access.scoped(request.user, "talent_score", TalentApplication.objects.none(), "change")
+    app = steps.application_to_act_on(request.user, talent_id)
+    if not access.can_change(request.user, "talent_score", app):
+        raise access.AccessDenied(_("无权对该申报作回避声明"))
+    try:
+        made = services.declare(app, request.user, body.conflict, body.reason)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return 201, _declaration_out(made)

@@ -66,7 +66,9 @@ class Carrier(models.Model):
 
 class CarrierWithdrawal(models.Model):
     """摘牌 / 撤销认定: the bureau withdraws a carrier's recognition, with its reason (and the evaluation
-    result whose consecutive failing grades led to it, when there is one)."""
+    result whose consecutive failing grades led to it, when there is one). Undoing it (恢复认定) keeps
+    the record and marks it revoked, with who, when and why; the carrier's status and level are those
+    the record kept from before the withdrawal."""
 
     audited = True
     carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="withdrawals")
@@ -85,6 +87,15 @@ class CarrierWithdrawal(models.Model):
     )
     decided_by_name = models.CharField(_("决定人"), max_length=150, blank=True)
     decided_on = models.DateField(_("撤销日期"))
+    previous_status = models.CharField(
+        _("撤销前的状态"), max_length=12, choices=CarrierStatus.choices, default=CarrierStatus.ACTIVE
+    )
+    revoked_at = models.DateTimeField(_("恢复认定时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_by_name = models.CharField(_("恢复认定决定人"), max_length=150, blank=True)
+    revoke_reason = models.CharField(_("恢复认定原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("撤销认定")

@@ -347,22 +347,30 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
     return EvaluationRun(tpl, period, results, results.height)
 
 
+def standing_withdrawal(carrier: Carrier) -> CarrierWithdrawal | None:
+    """The carrier's withdrawal that has not been undone, if there is one."""
+    return carrier.withdrawals.filter(revoked_at__isnull=True).order_by("-pk").first()
+
+
 def withdraw(
     carrier: Carrier, reason: str, user, evaluation: EvaluationResult | None = None
 ) -> CarrierWithdrawal:
     """摘牌 / 撤销认定: the carrier's recognition ends (status 已取消资格, out of later evaluations); the
-    record keeps the level, the reason, the evaluation behind it and who decided."""
+    record keeps the level and status before it, the reason, the evaluation behind it and who decided.
+    Refused while an earlier withdrawal stands (not undone)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("请填写撤销原因"))
-    if carrier.status == CarrierStatus.WITHDRAWN:
-        raise ValidationError(_("该载体的认定已经撤销"))
     if evaluation is not None and evaluation.carrier_id != carrier.pk:
         raise ValidationError(_("所选评价结果不属于该载体"))
     with transaction.atomic():
+        locked = Carrier.objects.select_for_update().get(pk=carrier.pk)
+        if locked.status == CarrierStatus.WITHDRAWN or standing_withdrawal(locked) is not None:
+            raise ValidationError(_("该载体的认定已经撤销"))
         record = CarrierWithdrawal.objects.create(
             carrier=carrier,
-            level=carrier.level,
+            level=locked.level,
+            previous_status=locked.status,
             reason=reason[:500],
             evaluation=evaluation,
             decided_by=user,
@@ -372,6 +380,47 @@ def withdraw(
         carrier.status = CarrierStatus.WITHDRAWN
         carrier.save(update_fields=["status"])
     return record
+
+
+def revoke_withdrawal(carrier: Carrier, reason: str, user) -> CarrierWithdrawal:
+    """恢复认定: the standing withdrawal is undone — kept, marked revoked with who, when and why — and
+    the carrier gets back the status and level it had before it. The carrier may be withdrawn again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("请填写恢复认定的原因"))
+    with transaction.atomic():
+        record = standing_withdrawal(Carrier.objects.select_for_update().get(pk=carrier.pk))
+        if record is None:
+            raise ValidationError(_("该载体没有未恢复的撤销认定，无需恢复"))
+        record.revoked_at = timezone.now()
+        record.revoked_by = user
+        record.revoked_by_name = str(user) if user is not None else ""
+        record.revoke_reason = reason[:500]
+        record.save(update_fields=["revoked_at", "revoked_by", "revoked_by_name", "revoke_reason"])
+        carrier.status = record.previous_status or CarrierStatus.ACTIVE
+        carrier.level = record.level
+        carrier.save(update_fields=["status", "level"])
+    return record
+
+
+def withdrawal_rows(withdrawals) -> list[dict]:
+    """The withdrawals (records with their carrier) as the API and the CLI list them."""
+    return [
+        {
+            "id": w.pk,
+            "carrier": w.carrier.code,
+            "carrier_name": w.carrier.name,
+            "level": w.level,
+            "reason": w.reason,
+            "evaluation": w.evaluation_id,
+            "decided_by": w.decided_by_name,
+            "decided_on": w.decided_on,
+            "revoked_at": timezone.localtime(w.revoked_at) if w.revoked_at else None,
+            "revoked_by": w.revoked_by_name,
+            "revoke_reason": w.revoke_reason,
+        }
+        for w in withdrawals
+    ]
 
 
 def result_rows(result: EvaluationResult) -> list[dict]:

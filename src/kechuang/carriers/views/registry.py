@@ -146,6 +146,9 @@ class CarrierDetail(ObjectView):
         ctx["instruments"] = c.instruments.all()
         ctx["withdrawals"] = c.withdrawals.select_related("evaluation")
         ctx["can_withdraw"] = c.status == "active" and access.may_open(self.request.user, "carriers:withdraw")
+        ctx["can_restore"] = c.status == "withdrawn" and access.may_open(
+            self.request.user, "carriers:withdraw_revoke"
+        )
         ctx["flagged"] = c.evaluations.filter(consequence=True).exists()
         return ctx
 

@@ -6,22 +6,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
-from kechuang.carriers import services
+from kechuang.carriers import services, steps
 from kechuang.carriers.forms import DecisionForm, TalentForm
 from kechuang.carriers.models import TalentApplication
-from kechuang.carriers.vocabulary import TalentRoute, TalentStatus
+from kechuang.carriers.vocabulary import TalentRoute
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView
 
 DENIED = gettext_lazy("您的角色无权查看人才评价申报")
-SCORING = (TalentStatus.RECOMMENDED, TalentStatus.SCORED)
 
 
 class TalentList(ObjectListView):
@@ -51,25 +50,6 @@ class TalentList(ObjectListView):
         }
 
 
-def _actions(user, app, declared) -> list[str]:
-    """The workflow steps this user may take on this application now: who may take each step is
-    kechuang.access's (talent_recommend, talent_score, talent_decide); the state is the workflow's.
-    ``declared`` is the user's own 回避声明 on it (services.declaration) or None."""
-    if not access.can_change(user, "talent_application", app):
-        return []
-    out = []
-    if access.can_change(user, "talent_recommend", app) and app.status == TalentStatus.SUBMITTED:
-        out.append("recommend")
-    if access.can_change(user, "talent_score", app) and app.status in SCORING:
-        if declared is None:
-            out += ["declare_none", "declare_conflict"]
-        elif services.may_score(app, user, declared):
-            out.append("score")
-    if access.can_change(user, "talent_decide", app):
-        out += ["approve", "reject", "revoke"]
-    return out
-
-
 class TalentDetail(ObjectView):
     model = TalentApplication
     resource = "talent_application"
@@ -82,11 +62,11 @@ class TalentDetail(ObjectView):
         return {
             "criterion": catalogue.get(object.criterion),
             "region_name": region_names().get(object.region_code, object.region_code),
-            "actions": _actions(self.request.user, object, own),
+            "actions": steps.talent_actions(self.request.user, object, own),
             "form": DecisionForm(),
             "scores": object.scores.count(),
-            "declarations": object.declarations.all()
-            if access.can_change(self.request.user, "talent_decide")
+            "declarations": steps.declarations(object)
+            if steps.may_read_declarations(self.request.user, object)
             else [],
             "own_declaration": own,
             "same_org": services.conflict_by_organisation(object, self.request.user),
@@ -115,10 +95,9 @@ def apply(request):
 @login_required
 @require_POST
 def action(request, pk: int):
-    qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all(), "change")
-    app = get_object_or_404(qs, pk=pk)
+    app = steps.application_to_act_on(request.user, pk)
     form = DecisionForm(request.POST)
-    allowed = _actions(request.user, app, services.declaration(app, request.user))
+    allowed = steps.talent_actions(request.user, app, services.declaration(app, request.user))
     if not form.is_valid() or form.cleaned_data["decision"] not in allowed:
         messages.error(request, _("无法执行该操作"))
         return redirect(app.get_absolute_url())
