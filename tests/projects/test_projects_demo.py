@@ -42,3 +42,40 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
     assert demo.load_demo(seed=2026) == []
     assert (Call.objects.count(), Application.objects.count(), Project.objects.count(),
             Stake.objects.count(), ObjectChange.objects.count()) == counts  # fmt: skip
+
+
+def test_the_demo_holders_sold_technology_contracts_within_their_projects_and_the_portfolio_counts_them(
+    org_tree, personas, client_for
+):
+    from django.template.defaultfilters import floatformat
+
+    from kechuang.enterprises.models import Enterprise
+    from kechuang.transfer import demo as transfer_demo
+    from kechuang.transfer.models import TechContract
+
+    Enterprise.objects.create(
+        credit_code="91441900MA4UJ4XB3W",
+        name="东莞示例科技有限公司",
+        region_code="441900401",
+        tech_field="电子信息",
+    )
+    transfer_demo.load_demo(seed=7)
+    by_year = {}
+    for c in TechContract.objects.all():
+        by_year[c.registered_on.year] = by_year.get(c.registered_on.year, 0) + c.amount
+    lines = demo.load_demo(seed=2026)
+    assert any("技术合同（卖方）" in line for line in lines)
+    after = {}
+    for c in TechContract.objects.all():
+        after[c.registered_on.year] = after.get(c.registered_on.year, 0) + c.amount
+    assert after == by_year  # the city's yearly turnover is what the transfer demo made it
+    sold = 0
+    for project in Project.objects.select_related("applicant"):
+        mine = TechContract.objects.filter(seller_code=project.applicant.credit_code or "-")
+        assert not mine.exclude(registered_on__range=(project.started_on, project.ends_on)).exists()
+        sold += sum(c.amount for c in mine)
+    assert sold > 0
+    found = stakes.outcomes(personas["bureau"], Project.objects.all())
+    assert sum(r["contract_amount"] for r in found.values()) == pytest.approx(sold)
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    assert f"成交额 {floatformat(sold, '-2')} 万元" in page

@@ -119,6 +119,31 @@ def test_the_portfolio_shows_stakes_returns_and_the_holders_licences(client_for,
 
 
 @pytest.mark.django_db
+def test_the_portfolio_counts_the_holders_contracts_registered_since_the_project_started(
+    client_for, personas, project
+):
+    from kechuang.transfer.models import TechContract
+
+    def contract(no, on, amount, seller_code=ENTERPRISE_CREDIT_CODE):
+        return TechContract.objects.create(
+            registration_no=no, registered_on=on, type="开发", seller="东莞示例科技有限公司",
+            seller_code=seller_code, seller_region="441900401", buyer="某买方", amount=amount,
+            tech_amount=amount,
+        )  # fmt: skip
+
+    during = [contract("C-1", START, 120.5), contract("C-2", dt.date(2025, 3, 1), 80)]
+    contract("C-0", START - dt.timedelta(days=1), 999)  # before the project: not its outcome
+    contract("C-9", dt.date(2025, 3, 1), 777, seller_code="91441900MA0000009X")  # another seller
+    expected = sum(c.amount for c in during)
+    found = stakes.outcomes(personas["bureau"], [project])[project.pk]
+    assert [c.registration_no for c in found["contracts"]] == ["C-2", "C-1"]
+    assert found["contract_amount"] == pytest.approx(expected) and expected > 0
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    assert f"{expected:.2f}（2 份）" in page  # 200.50
+    assert f"技术合同（卖方）2 份、成交额 {expected:.2f} 万元" in page
+
+
+@pytest.mark.django_db
 def test_the_bureau_converts_on_the_project_page_and_the_holder_only_reads(client_for, project):
     url = f"/projects/list/{project.pk}/"
     holder = client_for("enterprise")

@@ -1,7 +1,11 @@
 """Demo of 补改投: a 2023 call for the industrialisation of transferred achievements whose grants were
 turned into stakes — one bought back by the enterprise (exited), one partly sold after its holding
 period, one still within it. The applicants are, where the transfer demo made them, licensees of
-licences (read only), so that the portfolio shows their licences next to the stakes.
+licences (read only), so that the portfolio shows their licences next to the stakes; and some of the
+transfer demo's registered technology contracts dated within a project's period, sold in the holder's
+own town, are registered to the holder as seller (``_sold_contracts``), so that the portfolio's
+technology-contract column shows real figures while the city's and the towns' yearly turnover stay
+exactly what the transfer demo made them.
 Called from kechuang.projects.demo inside its transaction; writes nothing once the call exists."""
 
 from __future__ import annotations
@@ -36,6 +40,32 @@ def _licensees(fallback: list[OrgUnit], n: int = 3) -> list[OrgUnit]:
         if org not in picked:
             picked.append(org)
     return picked[:n]
+
+
+# how many technology contracts each project's holder sold within the project period (in project order)
+CONTRACTS_SOLD = (3, 2, 1)
+
+
+def _sold_contracts(projects) -> int:
+    """Name each project's holder as the seller of a few of the transfer demo's contracts (those with no
+    seller code yet, registered in the holder's town within the project period, by registration
+    number): the amounts, dates and towns are unchanged, so the turnover indicator is too."""
+    from kechuang.transfer.models import TechContract
+
+    made = 0
+    for project, n in zip(projects, CONTRACTS_SOLD, strict=False):
+        org = project.applicant
+        if not org.credit_code:
+            continue
+        pool = TechContract.objects.filter(
+            registration_no__startswith="DEMO-", seller_code="", seller_region=org.region_code,
+            registered_on__range=(project.started_on, project.ends_on),
+        ).order_by("registration_no")[:n]  # fmt: skip
+        for contract in pool:  # one by one, so that each change is audited
+            contract.seller, contract.seller_code = org.name, org.credit_code
+            contract.save(update_fields=["seller", "seller_code"])
+            made += 1
+    return made
 
 
 def _scores(call, experts) -> None:
@@ -118,4 +148,8 @@ def load(firms: list[OrgUnit], experts: list) -> list[str]:
                 exit_ = {**exit_, "proceeds": round(row["repurchase_price"], 2)}
             stakes.record_exit(stake, **exit_)
         made += 1
-    return [f"重大项目：指南 {CALL}（补改投）立项 {len(projects)} 项，转股 {made} 项"]
+    lines = [f"重大项目：指南 {CALL}（补改投）立项 {len(projects)} 项，转股 {made} 项"]
+    sold = _sold_contracts([a.project for a in projects])
+    if sold:
+        lines.append(f"重大项目：承担单位在项目期内登记的技术合同（卖方）{sold} 份（取自成果转化演示数据）")
+    return lines

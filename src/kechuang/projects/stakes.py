@@ -156,33 +156,49 @@ def totals(rows: list[dict]) -> dict:
 
 def outcomes(user, projects) -> dict[int, dict]:
     """What the transfer module records for each project's holder, as far as ``user`` may see it:
-    licences it holds as licensee, achievements it completed (universities, institutes) and the
-    technology contracts it sold. project pk → {"licences", "achievements", "contracts",
-    "contract_amount"}."""
+    licences it is party to (as licensee, or as the licensing institution), achievements it completed
+    (universities, institutes) and the technology contracts it sold that were registered on or after
+    the project's start (an outcome cannot predate the project). project pk → {"licences",
+    "achievements", "contracts", "contract_amount"}."""
+    from django.db.models import Q
+
     from kechuang.transfer.models import Achievement, Licence, TechContract
 
+    projects = list(projects)
     holders = {p.pk: p.applicant for p in projects}
     codes = {o.credit_code for o in holders.values() if o.credit_code}
     org_ids = {o.pk for o in holders.values()}
-    licences = access.visible(user, "transfer_licence", Licence.objects.filter(licensee_code__in=codes))
+    licences = access.visible(
+        user,
+        "transfer_licence",
+        Licence.objects.filter(Q(licensee_code__in=codes) | Q(institution_id__in=org_ids)),
+    )
     achievements = access.visible(user, "achievement", Achievement.objects.filter(institution_id__in=org_ids))
-    contracts = access.visible(user, "tech_contract", TechContract.objects.filter(seller_code__in=codes))
+    since = min((p.started_on for p in projects), default=dt.date.max)
+    contracts = access.visible(
+        user, "tech_contract", TechContract.objects.filter(seller_code__in=codes, registered_on__gte=since)
+    )
     by_code: dict[str, list] = {}
+    by_institution: dict[int, list] = {}
     for lic in licences.select_related("achievement").order_by("code"):
         by_code.setdefault(lic.licensee_code, []).append(lic)
+        if lic.institution_id in org_ids:
+            by_institution.setdefault(lic.institution_id, []).append(lic)
     by_org: dict[int, list] = {}
     for a in achievements.order_by("code"):
         by_org.setdefault(a.institution_id, []).append(a)
     sold: dict[str, list] = {}
-    for c in contracts.order_by("-registered_on"):
+    for c in contracts.order_by("-registered_on", "registration_no"):
         sold.setdefault(c.seller_code, []).append(c)
     out = {}
-    for pk, org in holders.items():
+    for project in projects:
+        org = holders[project.pk]
         code = org.credit_code or "\0"
-        out[pk] = {
-            "licences": by_code.get(code, []),
+        mine = [c for c in sold.get(code, []) if c.registered_on >= project.started_on]
+        out[project.pk] = {
+            "licences": by_code.get(code, []) + by_institution.get(org.pk, []),
             "achievements": by_org.get(org.pk, []),
-            "contracts": sold.get(code, []),
-            "contract_amount": sum(c.amount for c in sold.get(code, [])),
+            "contracts": mine,
+            "contract_amount": sum(c.amount for c in mine),
         }
     return out

@@ -29,7 +29,10 @@ def portfolio(request):
         "stakes": rows,
         "totals": stakes.totals(rows),
         "outcomes": outcome_rows,
-        "outcome_counts": {k: sum(len(r[k]) for r in outcome_rows) for k in KINDS},
+        "outcome_counts": {
+            **{k: sum(len(r[k]) for r in outcome_rows) for k in KINDS},
+            "contract_amount": sum(r["contract_amount"] for r in outcome_rows),
+        },
     }
     return render(request, "projects/portfolio.html", context)
 
