@@ -52,6 +52,7 @@ def carriers_walk_data(personas) -> dict:
         "carriers:carrier": ({"code": carrier.code}, carrier),
         "carriers:report": ({"code": carrier.code}, None),
         "carriers:withdraw": ({"code": carrier.code}, carrier),
+        "carriers:withdraw_revoke": ({"code": carrier.code}, carrier),
         "carriers:evaluation": ({"pk": result.pk}, result),
         "carriers:instrument": ({"code": instrument.code}, instrument),
         "carriers:book": ({"code": instrument.code}, None),
@@ -59,4 +60,7 @@ def carriers_walk_data(personas) -> dict:
         "carriers:voucher": ({"pk": booking.pk}, None),
         "carriers:talent": ({"pk": talent.pk}, talent),
         "carriers:talent_action": ({"pk": talent.pk}, talent),
+        # API path parameters
+        "api:{carrier_code}": (carrier.code, carrier),
+        "api:{talent_id}": (str(talent.pk), talent),
     }

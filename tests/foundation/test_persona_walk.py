@@ -60,6 +60,11 @@ ALLOWED_ALSO = {
     ("POST", "/api/projects/applications"): {400},
     ("POST", "/api/projects/applications/submit"): {400},
     ("POST", "/api/projects/milestones/report"): {400},
+    # 创新载体: the empty bodies give no reason (withdrawal, restoring) and the walk's talent
+    # application is not yet recommended (回避声明): refused, nothing written
+    ("POST", "/api/carriers/{carrier_code}/withdrawal"): {400},
+    ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): {400},
+    ("POST", "/api/carriers/talent/{talent_id}/declaration"): {400},
 }
 # Routes whose answer is the same for everyone, logged in or not: (status, Location prefix).
 SAME_FOR_EVERYONE = {
@@ -78,6 +83,9 @@ API_BODIES = {
     ("POST", "/api/projects/applications"): {},
     ("POST", "/api/projects/applications/submit"): {},
     ("POST", "/api/projects/milestones/report"): {},
+    ("POST", "/api/carriers/{carrier_code}/withdrawal"): {},
+    ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): {},
+    ("POST", "/api/carriers/talent/{talent_id}/declaration"): {},
 }
 
 
