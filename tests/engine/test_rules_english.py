@@ -3,10 +3,13 @@ gap sentences are built in English beside the Chinese ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 from pydantic import BaseModel
 
+from kechuang.engine.evaluation.recognise import explain_carrier, load_carrier_rulesets
 from kechuang.engine.rules import load_ruleset
 from kechuang.engine.rules.gaps import explain
 from tests.engine.rules_kit import enterprise, frames, rulesets, verdict
@@ -82,3 +85,81 @@ conditions:
     (v,) = explain((reg, facts), [rs], 2024)
     assert v.name_en == "" and v.conditions[0].label_en == ""
     assert v.conditions[0].text_en == "营业收入 10 CNY 10k, needs ≥ 10000 CNY 10k"
+
+
+# ---------------------------------------------------------------- the carriers' rule sets (issue 13)
+
+
+def carrier_rulesets():
+    import kechuang.carriers
+
+    return load_carrier_rulesets(Path(kechuang.carriers.__file__).parent / "data" / "rulesets")
+
+
+def test_every_shown_text_of_the_carriers_rule_sets_has_its_english():
+    sets = carrier_rulesets()
+    assert {rs.code for rs in sets} == {"incubator_standard", "institution_basic"}
+    missing = [m for rs in sets for m in _untranslated(rs, rs.code)]
+    assert not missing, "\n".join(missing)
+
+
+def test_a_carriers_verdict_reads_in_english_and_names_missing_inputs_in_english():
+    institution = next(rs for rs in carrier_rulesets() if rs.code == "institution_basic")
+    values = {
+        "independent_legal_person": True,
+        "years_operating": 3,
+        "instrument_value": 150,
+        "research_area": 599,
+        "resident_rd_staff": 19,
+        "employees": 0,
+        "rd_spending": 600,
+        "operating_income": 100,
+        "transfer_income": 40,
+    }
+    (v,) = explain_carrier(values, [institution])
+    assert v.name_en == "New R&D institution: basic recognition conditions"
+    by_id = {c.id: c for c in v.conditions}
+    assert by_id["space"].text_en == ("Dedicated research space 599 m², needs ≥ 600 m²: 1 m² short")
+    assert by_id["rd_staff"].text_en == (
+        "Resident R&D staff 19 persons, needs ≥ 20 persons: 1 more resident R&D staff member needed"
+    )
+    # income was not reported: the share is missing, named by the English column label
+    share = by_id["rd_spending_share"]
+    assert share.status == "missing"
+    assert (
+        share.text_en
+        == "R&D expenses as a share of total income: data missing (R&D expenses as a share of total income)"
+    )
+    assert share.missing_en == ["Total income of last year"] and share.missing == ["上年度总收入"]
+    assert by_id["rd_staff_share"].missing_en == ["Total employees is 0"]
+    texts = [v.name_en] + [t for c in v.conditions for t in (c.label_en, c.text_en, *c.missing_en)]
+    texts += [d["label_en"] for d in v.declarations]
+    assert not [t for t in texts if CJK.search(t)]
+
+
+# ---------------------------------------------------------------- one, not "1 years"
+
+
+def test_a_count_of_one_reads_singular_in_the_gap_sentences():
+    young = verdict("gaoqi", registered_on=dt.date(2024, 3, 1))
+    registered = next(c for c in young.conditions if c.id == "registered_1y")
+    assert registered.text_en.endswith("0 years, needs ≥ 1 year: 1 more year of operation needed")
+    staff = next(c for c in verdict("gaoqi", tech_staff=9).conditions if c.id == "tech_staff_share")
+    assert staff.text_en.endswith(": 1 more S&T staff member needed")
+    big = next(c for c in verdict("kexiao", employees=501).conditions if c.id == "size_employees")
+    assert big.text_en.endswith("501 persons, needs ≤ 500 persons: 1 person over")
+    two = next(c for c in verdict("kexiao", employees=502).conditions if c.id == "size_employees")
+    assert two.text_en.endswith(": 2 persons over")
+
+
+def test_every_shortfall_counted_in_whole_units_has_its_singular_english():
+    from kechuang.engine.enterprise_labels import UNITS_EN_ONE
+
+    lacking = []
+    for rs in [*rulesets(), *carrier_rulesets()]:
+        for c in [*rs.conditions, *rs.routes]:
+            s = c.gap.shortfall if c.gap else None
+            counted = s and (s.rounding == "ceil" or c.gap.unit in UNITS_EN_ONE)
+            if counted and s.text_en and not s.text_en_one:
+                lacking.append(f"{rs.code}.{c.id}: {s.text_en}")
+    assert not lacking, "\n".join(lacking)

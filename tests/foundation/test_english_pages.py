@@ -48,13 +48,7 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 # Walk (its first persona) → URL name → what is still Chinese there (to be translated; see the report
 # of issue 9 §5).
-STILL_CHINESE: dict[str, dict[str, str]] = {
-    "operator": {
-        "carriers:carrier": "the recognition conditions: the ruleset's name and labels "
-        "(carriers/data/rulesets/*.yaml carry no English) and the engine's verdict sentences "
-        "(，需 … ：符合); the withdrawal line's colon and brackets",
-    },
-}
+STILL_CHINESE: dict[str, dict[str, str]] = {}
 
 
 def english_text(page: str) -> str:

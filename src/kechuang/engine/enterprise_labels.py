@@ -65,4 +65,22 @@ UNITS_EN: dict[str, str] = {
     "天": "days",
     "分": "points",
     "个": "",
+    "㎡": "m²",
 }
+
+# The singular of a counted unit, for a count of exactly 1 ("needs ≥ 1 year", not "1 years").
+UNITS_EN_ONE: dict[str, str] = {
+    "人": "person",
+    "件": "item",
+    "项": "item",
+    "年": "year",
+    "天": "day",
+    "分": "point",
+}
+
+
+def unit_en(unit: str, value: float | None = None) -> str:
+    """The English of a Chinese unit (万元 → CNY 10k), singular when ``value`` is 1 (年 → year)."""
+    if value == 1 and unit in UNITS_EN_ONE:
+        return UNITS_EN_ONE[unit]
+    return UNITS_EN.get(unit, unit)

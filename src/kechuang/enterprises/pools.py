@@ -15,10 +15,11 @@ import time
 import polars as pl
 from django.db.models import Count, Max
 
-from kechuang.engine.enterprise_labels import OPERATOR_SYMBOLS, UNITS_EN
+from kechuang.engine.enterprise_labels import OPERATOR_SYMBOLS, unit_en
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive_lazy
 from kechuang.engine.rules.evaluate import cond_col, output_columns, score_col
+from kechuang.engine.rules.gaps import fmt_en
 from kechuang.engine.rules.qualify import resolve_rulesets, with_rule_columns
 from kechuang.engine.rules.ruleset import Ruleset
 from kechuang.enterprises.models import Enterprise, Fact, TierRecord, Upload
@@ -57,6 +58,26 @@ def _fmt(e: pl.Expr, unit: str) -> pl.Expr:
     return pl.concat_str([_num(e), pl.lit(f" {unit}" if unit else "")])
 
 
+def _fmt_en(e: pl.Expr, unit: str) -> pl.Expr:
+    """``_fmt`` with the English unit of a Chinese one, singular for a value shown as 1 (1 point)."""
+    one, many = unit_en(unit, 1), unit_en(unit)
+    if unit == "%" or one == many:
+        return _fmt(e, many)
+    shown = _num(e)
+    return pl.concat_str([shown, pl.when(shown == "1").then(pl.lit(f" {one}")).otherwise(pl.lit(f" {many}"))])
+
+
+def _template_en(short: pl.Expr, text: str, text_one: str) -> pl.Expr:
+    """A shortfall template ("{value} more S&T staff needed") filled in, its singular one for 1."""
+    shown = _num(short)
+
+    def filled(template: str) -> pl.Expr:
+        before, _, after = template.partition("{value}")
+        return pl.concat_str([pl.lit(before), shown, pl.lit(after)])
+
+    return pl.when(shown == "1").then(filled(text_one)).otherwise(filled(text)) if text_one else filled(text)
+
+
 def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
     """actual, threshold, shortfall, relative gap and the gap text of one condition, in Chinese
     (``text``) and in English (``text_en``)."""
@@ -71,14 +92,14 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
         text = pl.concat_str(
             [head, pl.lit(f" 分，需 {_OPS[op]} {mark:g} 分：还差 "), _num(short), pl.lit(" 分")]
         )
-        head_en = pl.when(lo == hi).then(pl.concat_str([pl.lit(f"{spec.short_en} "), _num(hi)]))
-        head_en = head_en.otherwise(pl.concat_str([pl.lit(f"{spec.short_en} at most "), _num(hi)]))
+        head_en = pl.when(lo == hi).then(pl.concat_str([pl.lit(f"{spec.short_en} "), _fmt_en(hi, "分")]))
+        head_en = head_en.otherwise(pl.concat_str([pl.lit(f"{spec.short_en} at most "), _fmt_en(hi, "分")]))
         text_en = pl.concat_str(
             [
                 head_en,
-                pl.lit(f" points, needs {_OPS[op]} {mark:g} points: "),
-                _num(short),
-                pl.lit(" points short"),
+                pl.lit(f", needs {_OPS[op]} {fmt_en(mark, '分')}: "),
+                _fmt_en(short, "分"),
+                pl.lit(" short"),
             ]
         )
         return [
@@ -94,7 +115,6 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
         text = (gap.fail_text if gap and gap.fail_text else "") or f"{spec.label}：不符合"
         text_en = (gap.fail_text_en if gap else "") or f"{spec.label_en}: not met"
         return [pl.lit(text).alias(p + "text"), pl.lit(text_en).alias(p + "text_en")]
-    unit_en = UNITS_EN.get(gap.unit, gap.unit)
     actual = pl.sql_expr(gap.measure).cast(pl.Float64)
     threshold = (
         pl.sql_expr(gap.threshold) if isinstance(gap.threshold, str) else pl.lit(gap.threshold)
@@ -112,9 +132,9 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
     head_en = pl.concat_str(
         [
             pl.lit(f"{spec.short_en} "),
-            _fmt(actual, unit_en),
+            _fmt_en(actual, gap.unit),
             pl.lit(f", needs {_OPS[gap.op]} "),
-            _fmt(threshold, unit_en),
+            _fmt_en(threshold, gap.unit),
         ]
     )
     cols = [actual.alias(p + "actual"), threshold.alias(p + "threshold")]
@@ -128,10 +148,10 @@ def _gap_columns(rs: Ruleset, spec: Spec) -> list[pl.Expr]:
             pl.concat_str([head, pl.lit("：" + before), _num(short), pl.lit(after)])
         )
         text = text.otherwise(head)
-        before_en, _, after_en = (gap.shortfall.text_en or gap.shortfall.text).partition("{value}")
-        text_en = pl.when(short > 0).then(
-            pl.concat_str([head_en, pl.lit(": " + before_en), _num(short), pl.lit(after_en)])
+        filled_en = _template_en(
+            short, gap.shortfall.text_en or gap.shortfall.text, gap.shortfall.text_en_one
         )
+        text_en = pl.when(short > 0).then(pl.concat_str([head_en, pl.lit(": "), filled_en]))
         text_en = text_en.otherwise(head_en)
         cols.append(short.alias(p + "shortfall"))
     else:

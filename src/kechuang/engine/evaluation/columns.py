@@ -8,42 +8,140 @@ from kechuang.engine.vocabulary import Column
 
 CARRIER_COLUMNS: tuple[Column, ...] = (
     # the carrier
-    Column("years_operating", "运营年限", float, "年"),
-    Column("area", "可自主支配场地面积", float, "㎡"),
-    Column("incubation_area", "在孵企业使用面积（含公共服务面积）", float, "㎡"),
-    Column("occupancy_rate", "场地使用率", float, "%"),
-    Column("incubated_count", "在孵企业数", float, "家"),
-    Column("graduated_total", "累计毕业企业数", float, "家"),
-    Column("graduated_count", "当年毕业企业数", float, "家"),
-    Column("hightech_count", "在孵及毕业企业中的高企数", float, "家"),
-    Column("kexiao_count", "在孵企业中的科小数", float, "家"),
-    Column("incubation_fund", "孵化资金", float, "万元"),
-    Column("invested_count", "载体股权投资（确权实缴）的在孵企业数", float, "家"),
-    Column("funded_count", "获得投融资的在孵企业数", float, "家"),
-    Column("growing_count", "营业收入或研发投入同比增长超过 20% 的在孵企业数", float, "家"),
-    Column("total_income", "载体总收入", float, "万元"),
-    Column("non_rent_income", "除房租及物业之外的收入", float, "万元"),
-    Column("staff", "载体工作人员数", float, "人"),
-    Column("service_staff", "专业孵化服务人员数", float, "人"),
-    Column("mentors", "创业导师数", float, "人"),
+    Column("years_operating", "运营年限", float, "年", header_en="Years of operation"),
+    Column("area", "可自主支配场地面积", float, "㎡", header_en="Floor space at its own disposal"),
+    Column(
+        "incubation_area",
+        "在孵企业使用面积（含公共服务面积）",
+        float,
+        "㎡",
+        header_en="Floor space used by incubated enterprises (with shared service space)",
+    ),
+    Column("occupancy_rate", "场地使用率", float, "%", header_en="Occupancy rate"),
+    Column("incubated_count", "在孵企业数", float, "家", header_en="Incubated enterprises"),
+    Column("graduated_total", "累计毕业企业数", float, "家", header_en="Graduated enterprises (cumulative)"),
+    Column("graduated_count", "当年毕业企业数", float, "家", header_en="Enterprises graduated this year"),
+    Column(
+        "hightech_count",
+        "在孵及毕业企业中的高企数",
+        float,
+        "家",
+        header_en="High-tech enterprises among incubated and graduated enterprises",
+    ),
+    Column(
+        "kexiao_count",
+        "在孵企业中的科小数",
+        float,
+        "家",
+        header_en="S&T SMEs among incubated enterprises",
+    ),
+    Column("incubation_fund", "孵化资金", float, "万元", header_en="Incubation fund"),
+    Column(
+        "invested_count",
+        "载体股权投资（确权实缴）的在孵企业数",
+        float,
+        "家",
+        header_en="Incubated enterprises with the carrier's equity investment (registered, paid in)",
+    ),
+    Column(
+        "funded_count",
+        "获得投融资的在孵企业数",
+        float,
+        "家",
+        header_en="Incubated enterprises that received investment or financing",
+    ),
+    Column(
+        "growing_count",
+        "营业收入或研发投入同比增长超过 20% 的在孵企业数",
+        float,
+        "家",
+        header_en="Incubated enterprises whose revenue or R&D spending grew by more than 20%",
+    ),
+    Column("total_income", "载体总收入", float, "万元", header_en="Total income of the carrier"),
+    Column(
+        "non_rent_income",
+        "除房租及物业之外的收入",
+        float,
+        "万元",
+        header_en="Income other than rent and property management",
+    ),
+    Column("staff", "载体工作人员数", float, "人", header_en="Carrier staff"),
+    Column(
+        "service_staff", "专业孵化服务人员数", float, "人", header_en="Professional incubation service staff"
+    ),
+    Column("mentors", "创业导师数", float, "人", header_en="Mentors"),
     # new R&D institutions
-    Column("instrument_value", "自有科研仪器设备原价", float, "万元"),
-    Column("research_area", "固定科研场地面积", float, "㎡"),
-    Column("resident_rd_staff", "常驻研发人员数", float, "人"),
-    Column("employees", "职工总数", float, "人"),
-    Column("rd_spending", "上年度研发费用", float, "万元"),
-    Column("income", "上年度总收入", float, "万元"),
-    Column("operating_income", "经营性收入", float, "万元"),
-    Column("transfer_income", "成果转化收入", float, "万元"),
-    Column("independent_legal_person", "独立法人", bool),
+    Column(
+        "instrument_value",
+        "自有科研仪器设备原价",
+        float,
+        "万元",
+        header_en="Original value of own research instruments and equipment",
+    ),
+    Column("research_area", "固定科研场地面积", float, "㎡", header_en="Dedicated research space"),
+    Column("resident_rd_staff", "常驻研发人员数", float, "人", header_en="Resident R&D staff"),
+    Column("employees", "职工总数", float, "人", header_en="Total employees"),
+    Column("rd_spending", "上年度研发费用", float, "万元", header_en="R&D expenses of last year"),
+    Column("income", "上年度总收入", float, "万元", header_en="Total income of last year"),
+    Column("operating_income", "经营性收入", float, "万元", header_en="Operating income"),
+    Column(
+        "transfer_income",
+        "成果转化收入",
+        float,
+        "万元",
+        header_en="Income from commercialising research results",
+    ),
+    Column("independent_legal_person", "独立法人", bool, header_en="Independent legal person"),
     # shares the engine derives (fractions)
-    Column("invested_share", "载体股权投资的在孵企业占比", float, "%"),
-    Column("funded_share", "获得投融资的在孵企业占比", float, "%"),
-    Column("growing_share", "营收或研发增长超过 20% 的在孵企业占比", float, "%"),
-    Column("non_rent_share", "非房租物业收入占总收入比例", float, "%"),
-    Column("rd_staff_share", "常驻研发人员占职工总数比例", float, "%"),
-    Column("rd_spending_share", "研发费用占总收入比例", float, "%"),
-    Column("transfer_share", "成果转化收入占经营性收入比例", float, "%"),
+    Column(
+        "invested_share",
+        "载体股权投资的在孵企业占比",
+        float,
+        "%",
+        header_en="Share of incubated enterprises with the carrier's equity investment",
+    ),
+    Column(
+        "funded_share",
+        "获得投融资的在孵企业占比",
+        float,
+        "%",
+        header_en="Share of incubated enterprises that received investment or financing",
+    ),
+    Column(
+        "growing_share",
+        "营收或研发增长超过 20% 的在孵企业占比",
+        float,
+        "%",
+        header_en="Share of incubated enterprises growing revenue or R&D by more than 20%",
+    ),
+    Column(
+        "non_rent_share",
+        "非房租物业收入占总收入比例",
+        float,
+        "%",
+        header_en="Income other than rent and property management as a share of total income",
+    ),
+    Column(
+        "rd_staff_share",
+        "常驻研发人员占职工总数比例",
+        float,
+        "%",
+        header_en="Resident R&D staff as a share of total employees",
+    ),
+    Column(
+        "rd_spending_share",
+        "研发费用占总收入比例",
+        float,
+        "%",
+        header_en="R&D expenses as a share of total income",
+    ),
+    Column(
+        "transfer_share",
+        "成果转化收入占经营性收入比例",
+        float,
+        "%",
+        header_en="Income from commercialising research results as a share of operating income",
+    ),
 )
 
 CARRIER_BY_NAME = {c.name: c for c in CARRIER_COLUMNS}
@@ -65,6 +163,9 @@ def carrier_vocabulary() -> frozenset[str]:
     return frozenset(CARRIER_BY_NAME)
 
 
-def carrier_label(name: str) -> str:
+def carrier_label(name: str, english: bool = False) -> str:
+    """What a page calls a carrier column, in Chinese or (``english``) in English."""
     c = CARRIER_BY_NAME.get(name)
-    return c.header_zh if c else name
+    if c is None:
+        return name
+    return (english and c.header_en) or c.header_zh

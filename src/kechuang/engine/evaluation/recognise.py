@@ -2,7 +2,7 @@
 carrier over the carrier vocabulary (columns.py). ``recognise(frame, rulesets)`` → one row per carrier
 with ``id`` and, per rule set, ``<code>_eligible`` (yes / possible / no / unknown) and ``<code>_failed``;
 ``explain_carrier(values, rulesets)`` → the rule engine's verdicts (each condition with value,
-threshold and gap in Chinese) for one carrier."""
+threshold and gap in Chinese and in English) for one carrier."""
 
 from __future__ import annotations
 
@@ -69,20 +69,25 @@ def explain_carrier(
         for c in v.conditions:
             c.missing = _inputs(c.missing, values)
             c.text = _labelled(c.text)
+            if c.missing_en:  # "… data missing (invested_share)": the list names the columns
+                named = ", ".join(carrier_label(name, english=True) for name in c.missing_en)
+                c.text_en = c.text_en.replace(f"({', '.join(c.missing_en)})", f"({named})")
+                c.missing_en = _inputs(c.missing_en, values, english=True)
         v.summary = _labelled(v.summary)
     return verdicts
 
 
-def _inputs(missing: list[str], values: Mapping[str, Any]) -> list[str]:
+def _inputs(missing: list[str], values: Mapping[str, Any], english: bool = False) -> list[str]:
     """A missing share named by what it is made of: the absent input, or a zero denominator."""
     out: list[str] = []
     for name in missing:
         if name in SHARES:
             num, den = SHARES[name]
-            absent = [carrier_label(c) for c in (num, den) if values.get(c) is None]
-            out += absent or [f"{carrier_label(den)}为 0"]
+            absent = [carrier_label(c, english) for c in (num, den) if values.get(c) is None]
+            zero = f"{carrier_label(den, english)} is 0" if english else f"{carrier_label(den)}为 0"
+            out += absent or [zero]
         else:
-            out.append(carrier_label(name))
+            out.append(carrier_label(name, english))
     return list(dict.fromkeys(out))
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel
 
-from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS, UNITS_EN
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS, unit_en
 from kechuang.engine.rules.backend import PolarsBackend
 from kechuang.engine.rules.derive import derive, derived_names
 from kechuang.engine.rules.evaluate import (
@@ -33,7 +33,7 @@ from kechuang.engine.rules.evaluate import (
     score_col,
 )
 from kechuang.engine.rules.qualify import resolve_rulesets, with_rule_columns
-from kechuang.engine.rules.ruleset import Condition, Gap, Ruleset, ScoreItem
+from kechuang.engine.rules.ruleset import Condition, Gap, Ruleset, ScoreItem, Shortfall
 from kechuang.engine.vocabulary import DERIVED_COLUMNS, DERIVED_COLUMNS_EN, FACTS_BY_NAME, REGISTRY_BY_NAME
 
 ConditionStatus = Literal["pass", "fail", "missing", "possible"]
@@ -145,12 +145,27 @@ def fmt(v: float | None, unit: str) -> str:
 
 
 def fmt_en(v: float | None, unit: str) -> str:
-    """``fmt`` with the unit in English (万元 → CNY 10k …)."""
-    return fmt(v, UNITS_EN.get(unit, unit))
+    """``fmt`` with the unit in English (万元 → CNY 10k …), singular for a value shown as 1 (1 year)."""
+    if v is None or unit == "%":
+        return fmt(v, unit)
+    return fmt(v, unit_en(unit, float(_num(v))))
 
 
 def _points(v: float) -> str:
     return _num(v)
+
+
+def _points_en(v: float) -> str:
+    """「3 分」 in English: "3 points", "1 point"."""
+    return fmt_en(v, "分")
+
+
+def shortfall_text_en(shortfall: Shortfall, value: float) -> str:
+    """The English shortfall sentence for ``value``: the singular template for 1, else ``text_en``
+    (the Chinese template for a rule file without English)."""
+    shown = _num(value)
+    template = (shortfall.text_en_one if shown == "1" else "") or _en(shortfall, "text")
+    return template.format(value=shown)
 
 
 def _en(obj: Any, field: str = "label") -> str:
@@ -325,7 +340,7 @@ def _condition_verdict(
         text, text_en = head, head_en
         if shortfall is not None and shortfall > 0 and gap.shortfall:
             text += "：" + gap.shortfall.text.format(value=_num(shortfall))
-            text_en += ": " + _en(gap.shortfall, "text").format(value=_num(shortfall))
+            text_en += ": " + shortfall_text_en(gap.shortfall, shortfall)
     elif measurable:
         text = f"{cond.label}：不符合（{gap.label} {fmt(actual, gap.unit)}）"
         text_en = f"{cond_en}: not met ({label_en} {fmt_en(actual, gap.unit)})"
@@ -366,8 +381,8 @@ def _score_verdict(rs: Ruleset, row: _Row, items: list[ScoreItemVerdict]) -> Con
     need = f"需 {_OPS[op]} {_points(mark)} 分"
     short = score.measure_label
     missing = [i.label for i in items if i.missing]
-    rng_en = f"{_points(lo)} points" if lo == hi else f"{_points(lo)}–{_points(hi)} points"
-    head_en = f"{_en(score, 'measure_label')} {rng_en}, needs {_OPS[op]} {_points(mark)} points"
+    rng_en = _points_en(lo) if lo == hi else f"{_points(lo)}–{_points(hi)} points"
+    head_en = f"{_en(score, 'measure_label')} {rng_en}, needs {_OPS[op]} {_points_en(mark)}"
     missing_en = [i.label_en or i.label for i in items if i.missing]
     if status == YES:
         text = f"{short} {rng}，{need}：符合"
@@ -382,12 +397,12 @@ def _score_verdict(rs: Ruleset, row: _Row, items: list[ScoreItemVerdict]) -> Con
         gap = mark - hi + (1 if op == ">" else 0)
         if lo == hi:
             text = f"{short} {rng}，{need}：还差 {_points(gap)} 分"
-            text_en = f"{head_en}: {_points(gap)} points short"
+            text_en = f"{head_en}: {_points_en(gap)} short"
         else:
             text = f"{short}最高 {_points(hi)} 分，{need}：即使专家评分取最高仍差 {_points(gap)} 分"
             text_en = (
-                f"{_en(score, 'measure_label')} at most {_points(hi)} points, needs {_OPS[op]} "
-                f"{_points(mark)} points: {_points(gap)} points short even with the experts' highest scores"
+                f"{_en(score, 'measure_label')} at most {_points_en(hi)}, needs {_OPS[op]} "
+                f"{_points_en(mark)}: {_points_en(gap)} short even with the experts' highest scores"
             )
     return ConditionVerdict(
         id=score.id,

@@ -57,6 +57,7 @@ class Shortfall(_Model):
     expr: str = Field(description="SQL: the shortfall in `unit` (e.g. 近三年研发费用还差多少万元)")
     text: str = Field(description="Chinese template with {value}, e.g. 近三年研发费用还差 {value} 万元")
     text_en: str = ""  # the English template, e.g. "R&D expenses of the last three years CNY {value}0k short"
+    text_en_one: str = ""  # the English template when the value is 1: "{value} more year of operation needed"
     rounding: Literal["none", "ceil"] = "none"  # ceil for people and items
 
 

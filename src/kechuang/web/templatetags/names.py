@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
 from kechuang.web import names
 
 register = template.Library()
@@ -28,3 +30,9 @@ def unit_en(obj):
 def tech_field(text):
     """A technology field (国家重点支持的高新技术领域) in the interface's language."""
     return names.tech_field(text)
+
+
+@register.filter
+def eligibility(code):
+    """A rule set's verdict (yes / possible / unknown / no) in the interface's language."""
+    return gettext(ELIGIBILITY_LABELS.get(code, code))
