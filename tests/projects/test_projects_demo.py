@@ -25,6 +25,9 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
     assert Assignment.objects.filter(expert__username="pj_expert", score__isnull=True).exists()
     stages = set(Project.objects.values_list("stage", flat=True))
     assert {"running", "passed", "conditional", "failed"} <= stages
+    # the demo applicant's account has a running project to report on (and one application under review)
+    assert Project.objects.filter(applicant__code="pj_applicant_org", stage="running").exists()
+    assert Application.objects.filter(applicant__code="pj_applicant_org", status="submitted").exists()
     failed = Project.objects.filter(stage="failed").first()
     assert services.exemption_dossier(failed)[:2] == b"PK"  # a .docx
     as_of = dt.date(2027, 1, 1)  # after the demo's exits (2026), within the third stake's holding period

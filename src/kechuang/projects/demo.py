@@ -287,7 +287,8 @@ def _load(seed: int) -> list[str]:
             ]  # fmt: skip
             conflicts = [(experts[1], apps[1])]
         elif call.code == "ZD2026-02":
-            apps = [_apply(call, firms[6], 1, "面向 3C 产线的视觉大模型", 800),
+            # the demo applicant (firms[0]) runs this one, so that its account has a project to report on
+            apps = [_apply(call, firms[0], 1, "面向 3C 产线的视觉大模型", 800),
                     _apply(call, firms[7], 2, "小样本缺陷检测平台", 800)]  # fmt: skip
             conflicts = []
         elif call.code == "ZD2026-03":
