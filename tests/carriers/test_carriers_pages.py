@@ -5,6 +5,7 @@ test_carriers_report_job.py); booking, approval and machine hours; the talent wo
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -177,6 +178,9 @@ def test_an_english_reader_sees_the_evaluation_in_english(world, login):
     assert result.lift.startswith("距") and result.lift_en and "分" not in result.lift_en
     detail = c.get(f"/carriers/evaluations/{result.pk}/").content.decode()
     assert result.lift_en.replace("'", "&#x27;") in detail and result.lift not in detail
+    api = {e["carrier"]: e for e in c.get("/api/carriers/evaluations?period=2025").json()}
+    assert api[result.carrier.code]["lift"] == result.lift  # the Chinese advice and its English beside it
+    assert api[result.carrier.code]["lift_en"] == result.lift_en
     assert "Space occupancy" in detail and "场地使用率" not in detail
 
 
@@ -200,6 +204,9 @@ def test_evaluation_results_export_to_excel_within_the_scope(world, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("载体编号", "载体", "评价模板")
     assert [row[0] for row in rows[1:]] == ["A1"]  # the operator's own carrier only
+    advice = dict(zip(rows[0], rows[1], strict=True))
+    assert advice["提升建议"].startswith("距") and advice["英文提升建议"]
+    assert not re.search(r"[\u4e00-\u9fff]", advice["英文提升建议"])
 
 
 def test_the_operator_and_the_applicant_land_on_their_own_things(world, login):

@@ -72,6 +72,7 @@ class CarrierEvaluationOut(Schema):
     consecutive_failures: int
     consequence: bool
     lift: str
+    lift_en: str = Field(description="提升建议（英文）")
     reward_total: float
     detail: dict
 

@@ -43,6 +43,7 @@ class EvaluationList(ObjectListView):
         ("触发取消资格", "consequence"),
         ("奖励合计（万元）", "reward_total"),
         ("提升建议", "lift"),
+        ("英文提升建议", "lift_en"),
         ("缺少数据", "missing"),
     )
     export_name = "创新载体评价结果"
