@@ -9,6 +9,11 @@ last period, consecutive failures and their consequence, what would lift the gra
 ``kechuang carriers recognise --ruleset FILE [--ruleset FILE …] --input FILE.csv [--format json|csv]
 [--output FILE]`` checks recognition conditions (rule sets over the carrier vocabulary) for every
 row: yes / possible / no / unknown and the failed conditions.
+
+``kechuang carriers withdrawals [--format table|csv|json] [--out FILE]`` lists the database's
+withdrawals of recognition (摘牌 / 撤销认定), newest first, also those undone (恢复认定): carrier code
+and name, the level withdrawn, the reason, who decided and when, when it was undone and why. Writing
+them (withdrawing, undoing) is the pages' and the API's, by the bureau.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ from pathlib import Path
 import polars as pl
 import typer
 
-from kechuang.cli.common import fail, require_file
+from kechuang.cli.common import console, fail, make_parent, require_file, setup_django
 
 NAME = "carriers"
 app = typer.Typer(
-    help="创新载体与人才：按评价模板评分、按认定条件检查（读文件，不需要数据库）。", no_args_is_help=True
+    help="创新载体与人才：按评价模板评分、按认定条件检查（读文件，不需要数据库）；列出撤销认定记录。",
+    no_args_is_help=True,
 )
 
 
@@ -145,3 +151,85 @@ def recognise(
     for rs in sets:
         counts = result.group_by(f"{rs.code}_eligible").len().sort(f"{rs.code}_eligible")
         typer.echo(f"{rs.name}：" + "，".join(f"{e} {n}" for e, n in counts.iter_rows()), err=True)
+
+
+class ListFormat(enum.StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+# column → header of the table (the CSV and JSON keep the column names)
+WITHDRAWAL_COLUMNS = {
+    "carrier": "载体编号",
+    "carrier_name": "载体名称",
+    "level": "被取消的级别",
+    "reason": "撤销原因",
+    "decided_by": "决定人",
+    "decided_on": "撤销日期",
+    "revoked_at": "恢复认定时间",
+    "revoke_reason": "恢复认定原因",
+}
+
+
+@app.command()
+def withdrawals(
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", help="输出格式：table（默认）、csv 或 json"),
+    out: Path | None = typer.Option(
+        None, "--out", help="写入文件（csv 或 json；--format table 时按文件后缀 .csv / .json 决定）"
+    ),
+) -> None:
+    """列出撤销认定（摘牌）记录，最近的在前，含已恢复认定的。"""
+    if out is not None and fmt is ListFormat.table:
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix not in ("csv", "json"):
+            fail(f"--out 文件应以 .csv 或 .json 结尾（或用 --format 指定格式）：{out}", 2)
+        fmt = ListFormat(suffix)
+    setup_django()
+    from kechuang.carriers import services
+    from kechuang.carriers.models import CarrierWithdrawal
+
+    records = CarrierWithdrawal.objects.select_related("carrier").order_by("-decided_on", "-pk")
+    rows = [
+        {k: r[k] for k in WITHDRAWAL_COLUMNS}
+        | {
+            "decided_on": r["decided_on"].isoformat(),
+            "revoked_at": r["revoked_at"].strftime("%Y-%m-%d %H:%M") if r["revoked_at"] else "",
+        }
+        for r in services.withdrawal_rows(records)
+    ]
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(WITHDRAWAL_COLUMNS, pl.Utf8), orient="row")
+    if fmt is ListFormat.table:
+        _withdrawal_table(frame)
+        return
+    if fmt is ListFormat.json:
+        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1) + "\n"
+    else:  # text cells starting with = + - @ neutralised for Excel, as every CSV the platform writes
+        from kechuang.web.xlsx import csv_safe_frame
+
+        text = csv_safe_frame(frame).write_csv()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    make_parent(out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
+    typer.echo(f"已写入 {frame.height} 条撤销认定记录：{out}", err=True)
+
+
+def _withdrawal_table(frame: pl.DataFrame) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if frame.is_empty():
+        console.print("没有撤销认定记录")
+        return
+    standing = frame.filter(pl.col("revoked_at") == "").height
+    table = Table(title=f"撤销认定记录：{frame.height} 条（仍然有效 {standing} 条）")
+    for header in WITHDRAWAL_COLUMNS.values():
+        table.add_column(header, overflow="fold")
+    for row in frame.iter_rows():
+        table.add_row(*(escape(v) if v else "—" for v in row))
+    console.print(table)
