@@ -248,16 +248,28 @@ def test_only_the_administrators_adoption_changes_the_model(finance, client_for,
     assert proposed  # the adopted model is itself a valid points model that can be validated
 
 
-def test_the_demo_is_idempotent_and_marks_its_loans_simulated(population, personas):
+def test_the_demo_is_idempotent_and_marks_its_loans_simulated(population, personas, client_for):
     from kechuang.finance.demo import load_demo
     from kechuang.finance.models import Product
 
     first = load_demo(7)
     assert any("模拟贷款" in line for line in first) and Product.objects.count() == 5
-    counts = (Consent.objects.count(), Application.objects.count())
+    counts = (Consent.objects.count(), Application.objects.count(), Job.objects.count())
     assert Application.objects.filter(simulated=False).count() == 0
     assert Application.objects.exclude(performance="").exists()
-    assert load_demo(7) == [] and (Consent.objects.count(), Application.objects.count()) == counts
+    # the demo leaves the validation report of its loans, so the page and the API show figures at once
+    job = Job.objects.get(kind="finance_validation", status="succeeded")
+    year = job.params["year"]
+    assert any(f"产业验证报告（{year} 年积分，任务 #{job.pk}）" in line for line in first)
+    api = client_for("leader").get(f"/api/finance/validation?year={year}").json()
+    assert (
+        api["job"] == job.pk
+        and api["loans"] == Application.objects.filter(year=year).exclude(performance="").count()
+    )
+    assert (
+        load_demo(7) == []
+        and (Consent.objects.count(), Application.objects.count(), Job.objects.count()) == counts
+    )
 
 
 def test_stored_points_of_the_points_app_are_the_points_a_bank_sees(finance, client_for):

@@ -77,7 +77,7 @@ def validate(
     setup_django()
     from kechuang.finance.services import validation as service
     from kechuang.finance.services import validation_job as jobs
-    from kechuang.jobs.services import JobBusy, JobFailed, run_inline
+    from kechuang.jobs.services import JobBusy, JobFailed
     from kechuang.points.models import PointsModelVersion
 
     years = service.loan_years()
@@ -91,18 +91,10 @@ def validate(
         chosen = PointsModelVersion.objects.select_related("model").filter(pk=version).first()
         if chosen is None:
             fail(f"没有编号为 {version} 的积分模型版本", 2)
-    label = f"{chosen.model.name} 第 {chosen.number} 版" if chosen else "当前模型"
     if json_out is not None:
         make_parent(json_out, 2)  # before the report is computed: an impossible place fails at once
     try:
-        job = run_inline(
-            jobs.JOB_KIND,
-            jobs.lock_for(year, chosen.pk if chosen else None),
-            f"产业验证报告：{year} 年积分（{label}）",
-            {"year": year, "version": chosen.pk if chosen else None},
-            jobs.run_validation_job,
-            name="cli:finance validate",
-        )
+        job = jobs.run_now(year, chosen, name="cli:finance validate")
     except JobBusy as exc:
         fail(str(exc))
     except JobFailed as exc:

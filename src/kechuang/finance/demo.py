@@ -92,9 +92,11 @@ def load_demo(seed: int) -> list[str]:
         lines.append(
             f"科技金融：加载金融产品 {len(new)} 个（示例）：" + "、".join(r.product.name for r in new)
         )
-    if not Enterprise.objects.exists() or Application.objects.filter(simulated=True).exists():
-        return lines
     year = DEMO_YEARS[-2]  # loans on Y's points; the next year's facts give the growth
+    if not Enterprise.objects.exists():
+        return lines
+    if Application.objects.filter(simulated=True).exists():
+        return lines + _validation_report(year)
     rng = np.random.default_rng(seed + 1010)
     s = scored(year)
     offers = products_service.offers()
@@ -201,4 +203,22 @@ def load_demo(seed: int) -> list[str]:
         f"科技金融：模拟授权 {len(consents) + (1 if demo_ent else 0)} 条、模拟贷款 {len(apps)} 笔"
         f"（{year} 年积分，违约 {defaults} 笔，标注「模拟」）"
     )
-    return lines
+    return lines + _validation_report(year)
+
+
+def _validation_report(year: int) -> list[str]:
+    """The validation report of the demo's loans, computed once (as `kechuang finance validate` does),
+    so that the validation page and GET /api/finance/validation show figures from the start."""
+    from kechuang.finance.services import validation_job as jobs
+
+    if jobs.latest_report_job(year, None) is not None:
+        return []
+    from kechuang.jobs.services import JobBusy, JobFailed
+
+    try:
+        job = jobs.run_now(year, None, name="demo")
+    except (JobBusy, JobFailed) as exc:
+        return [f"科技金融：未能生成产业验证报告（{exc}）；可在网页或用 kechuang finance validate 重新生成"]
+    current = job.result["current"]
+    auc = "—" if current["auc"] is None else f"{current['auc']:.3f}"
+    return [f"科技金融：产业验证报告（{year} 年积分，任务 #{job.pk}）：AUC {auc}"]

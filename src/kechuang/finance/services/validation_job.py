@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop as N_
 
 from kechuang.finance.services import validation as service
 from kechuang.jobs.models import ACTIVE, Job, Status
-from kechuang.jobs.services import enqueue
+from kechuang.jobs.services import enqueue, run_inline
 
 JOB_KIND = "finance_validation"
 STAGE_SCORING = N_("计算贷款企业的积分与指标得分")
@@ -31,9 +31,30 @@ def start(year: int, version, user) -> Job:
     """Queue the report of ``year`` for ``version`` (None: the active model); JobBusy while the same
     report is being computed."""
     pk = version.pk if version is not None else None
+    return enqueue(JOB_KIND, lock_for(year, pk), title_for(year, version), _params(year, version), user=user)
+
+
+def run_now(year: int, version, name: str) -> Job:
+    """Compute the report of ``year`` for ``version`` in this process (the CLI, the demo): the same
+    lock, record and result as the page's job, so the page shows it. JobBusy / JobFailed as run_inline."""
+    pk = version.pk if version is not None else None
+    return run_inline(
+        JOB_KIND,
+        lock_for(year, pk),
+        title_for(year, version),
+        _params(year, version),
+        run_validation_job,
+        name=name,
+    )
+
+
+def title_for(year: int, version) -> str:
     label = f"{version.model.name} 第 {version.number} 版" if version is not None else "当前模型"
-    title = f"产业验证报告：{year} 年积分（{label}）"
-    return enqueue(JOB_KIND, lock_for(year, pk), title[:200], {"year": int(year), "version": pk}, user=user)
+    return f"产业验证报告：{year} 年积分（{label}）"[:200]
+
+
+def _params(year: int, version) -> dict:
+    return {"year": int(year), "version": version.pk if version is not None else None}
 
 
 def _jobs(year: int, version):
