@@ -10,7 +10,9 @@ from tests.cli.kit import db_rows
 
 
 def _jobs(var) -> list[tuple]:
-    return db_rows(var, "SELECT status, params, result FROM jobs_job WHERE kind = 'finance_validation' ORDER BY id")
+    return db_rows(
+        var, "SELECT status, params, result FROM jobs_job WHERE kind = 'finance_validation' ORDER BY id"
+    )
 
 
 def test_the_demo_loans_give_a_report_that_the_page_then_shows(kc, demo_copy, tmp_path):
