@@ -182,6 +182,7 @@ def test_an_english_reader_sees_the_evaluation_in_english(world, login):
     assert api[result.carrier.code]["lift"] == result.lift  # the Chinese advice and its English beside it
     assert api[result.carrier.code]["lift_en"] == result.lift_en
     assert "Space occupancy" in detail and "场地使用率" not in detail
+    assert "Incubation results reward" in detail and "孵化成效奖励" not in detail  # the rewards too
 
 
 def test_the_instrument_catalogue_is_open_to_enterprises_with_the_reference_lines(world, login):

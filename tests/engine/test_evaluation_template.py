@@ -45,6 +45,7 @@ def test_shipped_templates_carry_their_english_names(path):
     english = [t.name_en, t.sample_note_en, t.version_en, *classes.values(), *grades.values()]
     english += [i.label_en for i in t.indicators] + [i.group_en for i in t.indicators if i.group]
     english += [i.unit_en for i in t.indicators if i.unit not in ("", "%")]
+    english += [text for r in t.rewards for text in (r.label_en, r.note_en)]
     assert all(english), "every indicator has label_en (group_en, unit_en where it has a group, a unit)"
     assert not [text for text in english if cjk.search(text)]
     assert not t.consequence or (t.consequence.text_en and not cjk.search(t.consequence.text_en))

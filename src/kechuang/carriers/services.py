@@ -446,7 +446,16 @@ def result_rows(result: EvaluationResult) -> list[dict]:
 def reward_rows(result: EvaluationResult) -> list[dict]:
     tpl = template(result.template)
     got = result.detail.get("rewards", {})
-    return [{"label": r.label, "amount": got.get(r.id, 0), "note": r.note} for r in tpl.rewards]
+    return [
+        {
+            "label": r.label,
+            "label_en": r.label_en,
+            "amount": got.get(r.id, 0),
+            "note": r.note,
+            "note_en": r.note_en,
+        }
+        for r in tpl.rewards
+    ]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -95,12 +95,14 @@ class Reward(_Model):
 
     id: str = Field(pattern=_ID)
     label: str
+    label_en: str = ""
     grades: list[str] = Field(description="the grades that earn it")
     amount: float = 0
     column: str | None = Field(None, pattern=_ID)
     per_unit: float = 0
     cap: float | None = None
     note: str = ""
+    note_en: str = ""
 
 
 class Consequence(_Model):
