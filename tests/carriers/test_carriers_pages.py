@@ -183,6 +183,9 @@ def test_an_english_reader_sees_the_evaluation_in_english(world, login):
     assert api[result.carrier.code]["lift_en"] == result.lift_en
     assert "Space occupancy" in detail and "场地使用率" not in detail
     assert "Incubation results reward" in detail and "孵化成效奖励" not in detail  # the rewards too
+    carrier = c.get(f"/carriers/c/{result.carrier.code}/").content.decode()  # its row on the carrier page
+    assert result.lift_en.replace("'", "&#x27;") in carrier and result.lift not in carrier
+    assert f">{result.grade_label}<" not in carrier
 
 
 def test_the_instrument_catalogue_is_open_to_enterprises_with_the_reference_lines(world, login):

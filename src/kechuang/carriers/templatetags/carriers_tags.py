@@ -42,3 +42,14 @@ def get(mapping, key):
 def without_declarations(actions):
     """The talent workflow steps other than the conflict declaration (which has its own form)."""
     return [a for a in actions if not a.startswith("declare_")]
+
+
+@register.filter
+def grade_label(result):
+    """An evaluation result's grade by its template's labels, in the interface's language (the stored
+    grade_label is the Chinese one)."""
+    from kechuang.carriers import services
+    from kechuang.web import names
+
+    _classes, grades = services.template(result.template).labels(names.english())
+    return grades.get(result.grade) or result.grade_label
