@@ -112,6 +112,24 @@ def test_acceptance_passes_passes_with_conditions_or_fails(world, yield_value, p
     assert project.stage == outcome
 
 
+def test_a_project_that_failed_acceptance_gets_no_further_tranche_and_no_stake_form(world, client_for):
+    project = funded_project(world)
+    first, second, _third = project.tranches.order_by("number")
+    services.release(first, on=START)
+    for m in project.milestones.all():
+        services.report_milestone(m, 80, on=m.due_on)
+        services.verify_milestone(m)
+    assert services.release_blockers(second) == []  # the mid-term condition is met ...
+    services.record_acceptance(project, _results(80, 1.5), on=dt.date(2028, 6, 1))
+    assert "项目验收不通过，已停止拨付" in services.release_blockers(second)  # ... but the project failed
+    with pytest.raises(services.ProjectError, match="验收不通过"):
+        services.release(second)
+    second.refresh_from_db()
+    assert second.released_on is None
+    page = client_for("bureau").get(f"/projects/list/{project.pk}/").content.decode()
+    assert "项目验收不通过，已停止拨付" in page and 'value="convert"' not in page
+
+
 def _dossier_text(project) -> str:
     doc = Document(io.BytesIO(services.exemption_dossier(project)))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]

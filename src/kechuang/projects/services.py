@@ -425,6 +425,8 @@ def release_blockers(tranche: Tranche) -> list[str]:
     reasons = list(ethics_missing(project))
     if project.stage == Stage.DROPPED:
         reasons.append("赛马制阶段评估未通过，已停止拨付")
+    if project.stage == Stage.FAILED:
+        reasons.append("项目验收不通过，已停止拨付")
     if tranche.released_on:
         reasons.append(f"第 {tranche.number} 期已于 {tranche.released_on:%Y-%m-%d} 拨付")
     earlier = project.tranches.filter(number__lt=tranche.number, released_on__isnull=True)

@@ -44,7 +44,9 @@ def stake_context(request, project: Project) -> dict:
     row = stakes.stake_rows(Stake.objects.filter(pk=stake.pk))[0] if stake else None
     return {
         "stake": row,
-        "stake_form": StakeForm(prefix="stake") if oversight and not stake else None,
+        "stake_form": StakeForm(prefix="stake")
+        if oversight and not stake and project.stage not in stakes.NOT_CONVERTIBLE
+        else None,
         "valuation_form": ValuationForm(prefix="val") if oversight and stake else None,
         "exit_form": ExitForm(prefix="exit") if oversight and row and row["held_share"] > 0 else None,
         "valuations": stake.valuations.all() if stake else [],
