@@ -105,6 +105,11 @@ class CarrierWithdrawal(models.Model):
     def __str__(self) -> str:
         return f"{self.carrier} {self.decided_on}"
 
+    @property
+    def level_label(self) -> str:
+        """The level withdrawn, with its (translated) label."""
+        return str(dict(Level.choices).get(self.level, self.level))
+
 
 class IncubatedEnterprise(models.Model):
     """An enterprise of the registry incubated by a carrier; graduation ends the incubation."""
