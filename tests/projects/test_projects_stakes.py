@@ -141,6 +141,18 @@ def test_the_portfolio_counts_the_holders_contracts_registered_since_the_project
     page = client_for("bureau").get("/projects/portfolio/").content.decode()
     assert f"{expected:.2f}（2 份）" in page  # 200.50
     assert f"技术合同（卖方）2 份、成交额 {expected:.2f} 万元" in page
+    # the totals by class, mode, field, town and holder carry money released and returned, and contracts
+    services.release(project.tranches.order_by("number").first(), on=START)
+    stake = stakes.convert(project, amount=400, share=0.04, converted_on=START, holding_years=2)
+    stakes.record_exit(stake, exited_on=dt.date(2025, 1, 1), kind="repurchase", share_sold=0.04, proceeds=412)
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    released = float(project.tranches.get(number=1).amount)
+    table = page[page.index('data-testid="portfolio-holder"') :]
+    table = table[: table.index("</table>")]
+    cells = f'<td class="num">1</td><td class="num">{float(project.grant):g}</td><td class="num">{released:g}</td>'
+    assert (
+        cells + f'<td class="num">412</td><td class="num">2</td><td class="num">{expected:.2f}</td>' in table
+    )
 
 
 @pytest.mark.django_db

@@ -670,25 +670,49 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
     ]
 
 
-def portfolio(holders: bool = False) -> dict:
+def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> dict:
     """Money and counts by class, mode, field and town (and by holder: the institution or enterprise
-    that carries the project) — committed, released and failed."""
-    from django.db.models import Count, Q, Sum
+    that carries the project) — committed, released and failed; with ``extra`` (project pk →
+    {"returned", "contracts", "contract_amount"}: the 补改投 money returned to the fund and the
+    holder's technology contracts since the project started) also those, summed per group."""
+    from django.db.models import Sum
 
-    base = Project.objects.all()
+    columns = {"pk": pl.Int64, "class": pl.Utf8, "mode": pl.Utf8, "field": pl.Utf8, "town": pl.Utf8,
+               "holder": pl.Utf8, "grant": pl.Float64, "stage": pl.Utf8}  # fmt: skip
+    rows = Project.objects.values_list(
+        "pk", "application__call__project_class", "application__call__mode", "application__call__field",
+        "region_code", "applicant__name", "grant", "stage",
+    )  # fmt: skip
+    frame = pl.DataFrame([(*r[:6], float(r[6]), r[7]) for r in rows], schema=columns, orient="row")
+    released = (
+        Tranche.objects.filter(released_on__isnull=False).values("project_id").annotate(s=Sum("amount"))
+    )
+    extra = extra or {}
+    more = pl.DataFrame(
+        [(r["project_id"], float(r["s"]), 0.0, 0, 0.0) for r in released]
+        + [(pk, 0.0, float(e["returned"]), len(e["contracts"]), float(e["contract_amount"]))
+           for pk, e in extra.items()],
+        schema={"pk": pl.Int64, "released": pl.Float64, "returned": pl.Float64, "contracts": pl.Int64,
+                "contract_amount": pl.Float64},
+        orient="row",
+    ).group_by("pk").sum()  # fmt: skip
+    frame = frame.join(more, on="pk", how="left").fill_null(0)
+    keys = ["class", "mode", "field", "town"] + (["holder"] if holders else [])
     by = {}
-    groups = [("class", "application__call__project_class"), ("mode", "application__call__mode"),
-              ("field", "application__call__field"), ("town", "region_code")]  # fmt: skip
-    if holders:
-        groups.append(("holder", "applicant__name"))
-    for key, path in groups:
-        rows = base.values(path).annotate(
-            n=Count("pk"), committed=Sum("grant"), failed=Count("pk", filter=Q(stage=Stage.FAILED))
-        )
-        by[key] = [{**r, "label": _label(key, r[path])} for r in rows.order_by(path)]
-    released = Tranche.objects.filter(released_on__isnull=False).aggregate(s=Sum("amount"))["s"] or 0
-    committed = base.aggregate(s=Sum("grant"))["s"] or 0
-    return {"by": by, "committed": committed, "released": released, "count": base.count()}
+    for key in keys:
+        grouped = frame.group_by(key).agg(
+            n=pl.len(), committed=pl.col("grant").sum(), released=pl.col("released").sum(),
+            returned=pl.col("returned").sum(), contracts=pl.col("contracts").sum(),
+            contract_amount=pl.col("contract_amount").sum(), failed=(pl.col("stage") == Stage.FAILED).sum(),
+        ).sort(key)  # fmt: skip
+        by[key] = [{**r, "label": _label(key, r[key])} for r in grouped.iter_rows(named=True)]
+    return {
+        "by": by,
+        "committed": frame["grant"].sum(),
+        "released": frame["released"].sum(),
+        "returned": frame["returned"].sum(),
+        "count": frame.height,
+    }
 
 
 def _label(key: str, code: str) -> str:

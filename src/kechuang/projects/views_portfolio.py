@@ -24,8 +24,12 @@ def portfolio(request):
     held = list(projects.select_related("applicant", "application__call").order_by("code"))
     found = stakes.outcomes(request.user, held)
     outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
+    returned: dict[int, float] = {}
+    for r in rows:
+        returned[r["object"].project_id] = r["returned"]
+    extra = {p.pk: {**found[p.pk], "returned": returned.get(p.pk, 0.0)} for p in held}
     context = {
-        "portfolio": services.portfolio(holders=True),
+        "portfolio": services.portfolio(holders=True, extra=extra),
         "stakes": rows,
         "totals": stakes.totals(rows),
         "outcomes": outcome_rows,
