@@ -217,7 +217,7 @@ def test_a_failed_regeneration_keeps_the_last_good_report_on_the_page(finance, c
     assert 'data-testid="validation-job-failed"' in body and "磁盘已满" in body
 
 
-def test_only_the_administrators_adoption_changes_the_model(finance, client_for, settings):
+def test_only_the_administrators_adoption_changes_the_model(finance, client_for, personas, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     from kechuang.points.models import PointsModelVersion
     from kechuang.points.services import active_model, version_model
@@ -246,6 +246,15 @@ def test_only_the_administrators_adoption_changes_the_model(finance, client_for,
 
     proposed = report(2024).fits  # computed again against the new active model's content
     assert proposed  # the adopted model is itself a valid points model that can be validated
+    # its report names the version from its parts, so an English reader does not see 「第 1 版」
+    query = {"year": 2024, "version": version.pk}
+    assert client_for("admin").post(reverse("finance:validation_start"), query).status_code == 302
+    kept = Job.objects.get(kind="finance_validation", params__version=version.pk).result
+    assert kept["version_label"] == f"{adopted.code} 第 1 版" and kept["version_number"] == 1
+    personas["admin"].language = "en"
+    personas["admin"].save(update_fields=["language"])
+    page = client_for("admin").get(reverse("finance:validation") + f"?year=2024&version={version.pk}")
+    assert f"{adopted.code} version 1 · " in page.content.decode() and "第 1 版" not in page.content.decode()
 
 
 def test_the_demo_is_idempotent_and_marks_its_loans_simulated(population, personas, client_for):

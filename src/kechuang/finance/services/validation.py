@@ -58,6 +58,7 @@ class Report:
     proposed_weights: list[dict]  # indicator rows: name, per stage current and proposed
     stage_names: dict[str, str]
     proposed_model: object | None
+    version_number: int | None = None  # None: the built-in sample model (version_label: its Chinese)
 
 
 def _growth(year: int, codes: list[str]) -> pl.DataFrame:
@@ -149,11 +150,8 @@ def report(year: int, version=None, progress=None) -> Report:
         }
         for i in model.indicators
     ]
-    version_label = (
-        f"{model.code} 第 {s.version_id and _version_number(s.version_id)} 版"
-        if s.version_id
-        else _("内置示例模型")
-    )
+    number = _version_number(s.version_id) if s.version_id else None
+    version_label = f"{model.code} 第 {number} 版" if number else "内置示例模型"
     return Report(
         year=year,
         model_name=model.name,
@@ -175,7 +173,18 @@ def report(year: int, version=None, progress=None) -> Report:
         proposed_weights=weights,
         stage_names={st.code: st.name for st in model.stages},
         proposed_model=proposed_model,
+        version_number=number,
     )
+
+
+def version_text(result: dict) -> str:
+    """The model version of a kept report in the interface's language, from its parts (its
+    ``version_label`` is Chinese); a report kept before ``version_number`` existed shows its label."""
+    if "version_number" not in result:
+        return result["version_label"]
+    if result["version_number"] is None:
+        return _("内置示例模型")
+    return f"{result['model_code']} " + _("第 %(n)s 版") % {"n": result["version_number"]}
 
 
 def _version_number(pk: int) -> int:

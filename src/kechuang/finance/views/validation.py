@@ -46,6 +46,7 @@ def validation(request):
         "finance/validation.html",
         {
             "report": report,
+            "version_text": service.version_text(report) if report else "",
             "years": service.loan_years(),
             "year": year,
             "versions": PointsModelVersion.objects.select_related("model").order_by("model__code", "-number"),
