@@ -38,12 +38,31 @@ def test_five_failures_lock_the_account_even_for_the_right_password(personas, se
     assert login(Client(), "leader", "pw-leader").status_code == 302
 
 
-def test_passwords_are_hashed_with_argon2(personas):
+def test_passwords_are_hashed_with_argon2id_at_owasps_parameters(personas, settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
     from kechuang import settings as project_settings
 
     # The project's own setting (tests swap in a fast hasher for speed; production never does).
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    assert _settings_in_subprocess({}, "s.PASSWORD_HASHERS[0]").endswith("Argon2PasswordHasher")
+    assert (
+        _settings_in_subprocess({}, "s.PASSWORD_HASHERS[0]")
+        == "kechuang.accounts.hashers.OwaspArgon2PasswordHasher"
+    )
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    # argon2id, 19 MiB, 2 passes, 1 lane (OWASP Password Storage Cheat Sheet; decision 0027)
+    assert make_password("kechuang-demo-2026").startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    # a password hashed with Django's heavier defaults (existing accounts) still signs in, and is
+    # re-hashed with the project's parameters at that sign-in
+    from kechuang.accounts.models import User
+
+    user = User.objects.get(username="bureau")
+    user.password = Argon2PasswordHasher().encode("pw-bureau", Argon2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    assert "m=102400,t=2,p=8" in user.password
+    assert login(Client(), "bureau", "pw-bureau").status_code == 302
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
+    assert login(Client(), "bureau", "pw-bureau").status_code == 302
 
 
 def test_security_headers(personas):
