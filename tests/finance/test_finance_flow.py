@@ -134,6 +134,20 @@ def test_the_outcomes_upload_is_all_or_nothing_with_row_errors(finance, client_f
         "approved", 80.0, "default", dt.date(2026, 6, 1))  # fmt: skip
 
 
+def test_an_english_upload_with_one_error_says_one_error(finance, client_for, personas):
+    """Counts read as English does: "Found 1 error.", not "Found 1 errors." (issue 9 §5)."""
+    personas["bank"].language = "en"
+    personas["bank"].save(update_fields=["language"])
+    bank = client_for("bank")
+    app = Application.objects.get(enterprise__credit_code=finance.own)
+    one = _xlsx([[app.pk, "批准", "", "2026-01-05", "", ""]])
+    body = bank.post(reverse("finance:outcomes_upload"), {"file": one}).content.decode()
+    assert "Found 1 error." in body and "1 errors" not in body
+    two = _xlsx([[app.pk, "批准", "", "2026-01-05", "", ""], [app.pk, "已批准", "80", "2026-01-05", "", ""]])
+    body = bank.post(reverse("finance:outcomes_upload"), {"file": two}).content.decode()
+    assert "Found 2 errors." in body
+
+
 def _outcomes(finance) -> pl.DataFrame:
     """Approved loans with a performance for 36 scored enterprises: the lower half of points default."""
     from kechuang.enterprises.models import Enterprise
