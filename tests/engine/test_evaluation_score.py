@@ -155,6 +155,9 @@ def test_the_advice_is_also_given_in_english_with_the_templates_english_names(te
     assert "毕业企业数 reaches 10 家 (+20 points)" in plain["lift_en"][0]
     top = score(english, frame(graduated=[10], hightech=[1], occupancy=[90]), "2025")
     assert top["lift_en"][0] == "Already the top grade"
+    close = score(english, frame(graduated=[5], hightech=[1], occupancy=[62]), "2025")  # 59 points
+    assert close["lift_en"][0].startswith("1 point short of 'Pass': ")
+    assert "Space occupancy reaches 63.33% (+1 point)" in close["lift_en"][0]
 
 
 def test_previous_period_change_and_two_consecutive_failures_withdraw_a_national_title(template):

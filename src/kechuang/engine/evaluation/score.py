@@ -60,6 +60,12 @@ def _share(ind: Indicator, v: pl.Expr) -> pl.Expr:
     )
 
 
+def _points_en(e: pl.Expr) -> pl.Expr:
+    """「3 分」 in English, from an expression: "3 points", "1 point"."""
+    shown = _num(e)
+    return pl.concat_str(shown, pl.when(shown == "1").then(pl.lit(" point")).otherwise(pl.lit(" points")))
+
+
 def _suggestion(
     ind: Indicator, v: pl.Expr, points: pl.Expr, w: pl.Expr, gap: pl.Expr
 ) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -84,7 +90,7 @@ def _suggestion(
             pl.lit(f"{ind.label}达到 "), _num(t), pl.lit(f"{unit}（+"), _num(g), pl.lit(" 分）")
         )
         text_en = pl.concat_str(
-            pl.lit(f"{label_en} reaches "), _num(t), pl.lit(f"{unit_en} (+"), _num(g), pl.lit(" points)")
+            pl.lit(f"{label_en} reaches "), _num(t), pl.lit(f"{unit_en} (+"), _points_en(g), pl.lit(")")
         )
     elif ind.method == "linear":
         low, high = float(ind.low), float(ind.high)  # type: ignore[arg-type]
@@ -94,13 +100,13 @@ def _suggestion(
             pl.lit(f"{ind.label}达到 "), _num(needed), pl.lit(f"{unit}（+"), _num(g), pl.lit(" 分）")
         )
         text_en = pl.concat_str(
-            pl.lit(f"{label_en} reaches "), _num(needed), pl.lit(f"{unit_en} (+"), _num(g), pl.lit(" points)")
+            pl.lit(f"{label_en} reaches "), _num(needed), pl.lit(f"{unit_en} (+"), _points_en(g), pl.lit(")")
         )
     else:
         g = headroom
         text = pl.concat_str(pl.lit(f"{ind.label}在同类中排名靠前（最多 +"), _num(g), pl.lit(" 分）"))
         text_en = pl.concat_str(
-            pl.lit(f"{label_en} ranks higher in its class (up to +"), _num(g), pl.lit(" points)")
+            pl.lit(f"{label_en} ranks higher in its class (up to +"), _points_en(g), pl.lit(")")
         )
     useful = (g > 0.005) & (w > 0)
     return pl.when(useful).then(g), pl.when(useful).then(text), pl.when(useful).then(text_en)
@@ -268,8 +274,8 @@ def score(
         .then(pl.lit("Already the top grade"))
         .otherwise(
             pl.concat_str(
-                _num(gap),
-                pl.lit(" points short of '"),
+                _points_en(gap),
+                pl.lit(" short of '"),
                 pl.col("next_grade").replace_strict(labels_en, return_dtype=pl.Utf8, default=None),
                 pl.lit("'"),
                 pl.when(pl.col("_advice_en") != "")
