@@ -93,6 +93,25 @@ def test_licence_sides_enter_what_is_theirs(transfer_world, client_for):
     assert RevenueReport.objects.get(licence__code="L-T-001", period="2026").revenue == 1000
 
 
+def test_a_revenue_report_the_dues_would_not_use_is_refused_in_chinese(transfer_world, client_for):
+    """L-T-001 pays a yearly royalty from 2026 to 2030: a quarter, or a year outside the term, would
+    be stored and silently never count (the period would stay at the floor, 未报告)."""
+    from kechuang.transfer.models import RevenueReport
+
+    url = reverse("transfer:licence_report", kwargs={"code": "L-T-001"})
+    enterprise = client_for("enterprise")
+    for period, message in [
+        ("2026Q1", "该许可合同按年提成，期间应为年份（如 2026）"),
+        ("2031", "2031 不在提成期限内（2026-01-01 至 2030-12-31）"),
+        ("2025", "2025 不在提成期限内（2026-01-01 至 2030-12-31）"),
+    ]:
+        page = enterprise.post(url, {"period": period, "revenue": "100"}, follow=True).content.decode()
+        assert message in page, period
+    assert not RevenueReport.objects.filter(licence__code="L-T-001").exists()
+    enterprise.post(url, {"period": "2030", "revenue": "100"})  # the term's last year is fine
+    assert list(RevenueReport.objects.values_list("period", flat=True)) == ["2030"]
+
+
 @pytest.mark.parametrize("persona", ["bank", "reporter"])
 def test_roles_without_transfer_see_nothing(transfer_world, client_for, persona):
     c = client_for(persona)

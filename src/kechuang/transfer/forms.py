@@ -340,11 +340,30 @@ class RevenueReportForm(forms.ModelForm):
         from kechuang.engine.transfer.licences import Period
 
         text = self.cleaned_data["period"].strip().upper()
-        if Period.parse(text) is None:
+        period = Period.parse(text)
+        if period is None:
             raise forms.ValidationError(_("期间应为 2026 或 2026Q1 的形式"))
+        if self.licence:
+            self._check_royalty_term(period)
         if self.licence and RevenueReport.objects.filter(licence=self.licence, period=text).exists():
             raise forms.ValidationError(_("该期间已报告；已报告的数字不被覆盖"))
         return text
+
+    def _check_royalty_term(self, period) -> None:
+        """A report the dues would never use is refused, as `kechuang transfer dues` refuses it in a
+        reports file: the licence has no royalty, the period is of the other kind, or outside the term."""
+        royalty = self.licence.terms.get("royalty")
+        if not royalty:
+            raise forms.ValidationError(_("该许可合同没有收入提成条款，无需报告收入"))
+        if period.kind != royalty["period"]:
+            if royalty["period"] == "year":
+                raise forms.ValidationError(_("该许可合同按年提成，期间应为年份（如 2026）"))
+            raise forms.ValidationError(_("该许可合同按季度提成，期间应为季度（如 2026Q1）"))
+        start, end = royalty["start"], royalty["end"]
+        if period.first.isoformat() < start or period.last.isoformat() > end:
+            raise forms.ValidationError(
+                _("%(p)s 不在提成期限内（%(a)s 至 %(b)s）") % {"p": period.label, "a": start, "b": end}
+            )
 
 
 class PaymentForm(forms.ModelForm):
