@@ -226,3 +226,17 @@ def test_the_operator_and_the_applicant_land_on_their_own_things(world, login):
     page = login("app_1").get("/carriers/").content.decode()
     assert 'data-testid="my-applications"' in page and f"/carriers/talent/{mine.pk}/" in page
     assert "/carriers/talent/apply/" in page and 'data-testid="my-carriers"' not in page
+
+
+def test_an_institutions_page_reads_in_english_outside_its_proper_names(world, login):
+    """The recognition conditions, the figures and the 「一院一策」 targets of a new R&D institution in
+    English (issue 9 §5); its own names (carrier, operator, targets, instruments) stay marked."""
+    from tests.foundation.test_english_pages import CJK, english_text
+
+    world.users["bureau"].language = "en"
+    world.users["bureau"].save(update_fields=["language"])
+    page = login("bureau").get("/carriers/c/I1/?year=2025").content.decode()
+    assert "New R&amp;D institution: basic recognition conditions" in page
+    assert "Resident R&amp;D staff 20 persons, needs ≥ 20 persons: met" in page
+    assert "(CNY 10k)" in page  # the target's unit
+    assert CJK.findall(english_text(page)) == []
