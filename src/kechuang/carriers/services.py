@@ -43,6 +43,7 @@ from kechuang.carriers.vocabulary import (
     BookingStatus,
     CarrierKind,
     CarrierStatus,
+    TalentRoute,
     TalentStatus,
 )
 from kechuang.engine.evaluation import Template, load_template, score
@@ -724,9 +725,23 @@ def submit_application(applicant, id_number: str, **fields) -> TalentApplication
     bar = barred_until(digest)
     if bar:
         raise ValidationError(_("因弄虚作假被撤销人才评价结果，%(d)s 前不得申报") % {"d": bar.isoformat()})
-    known = {c["code"] for c in talent_catalogue()}
-    if fields.get("criterion") and fields["criterion"] not in known:
-        raise ValidationError(_("目录条目 %(c)s 不存在") % {"c": fields["criterion"]})
+    code = fields.get("criterion")
+    if code:
+        entry = {c["code"]: c for c in talent_catalogue()}.get(code)
+        if entry is None:
+            raise ValidationError(_("目录条目 %(c)s 不存在") % {"c": code})
+        # an entry belongs to one class and one route of the catalogue
+        if fields.get("claimed_class") and entry["class"] != fields["claimed_class"]:
+            raise ValidationError(
+                _("目录条目 %(c)s 属于 %(k)s类，与申报类别 %(a)s类不符")
+                % {"c": code, "k": entry["class"], "a": fields["claimed_class"]}
+            )
+        if fields.get("route") and entry["route"] != fields["route"]:
+            labels = dict(TalentRoute.choices)
+            raise ValidationError(
+                _("目录条目 %(c)s 的评价途径是「%(r)s」，与所选途径「%(s)s」不符")
+                % {"c": code, "r": labels.get(entry["route"]), "s": labels.get(fields["route"])}
+            )
     app = TalentApplication(applicant=applicant, id_number_hash=digest, **fields)
     app.full_clean()
     app.save()
@@ -837,13 +852,16 @@ def talent_ranking(applications) -> dict[int, tuple[int, float | None]]:
 def decide(
     app: TalentApplication, approve: bool, talent_class: str = "", note: str = ""
 ) -> TalentApplication:
-    from kechuang.carriers.vocabulary import TalentRoute
-
     ready = TalentStatus.SCORED if app.route == TalentRoute.EXPERT else TalentStatus.RECOMMENDED
     if app.status not in (ready, TalentStatus.SCORED):
         raise ValidationError(_("申请尚未完成推荐或专家评分，不能决定"))
     today = timezone.localdate()
     if approve:
+        bar = barred_until(app.id_number_hash, today)
+        if bar:
+            raise ValidationError(
+                _("申报人因弄虚作假被撤销人才评价结果，%(d)s 前不得认定") % {"d": bar.isoformat()}
+            )
         if not talent_class:
             raise ValidationError(_("认定时须选择类别"))
         app.status, app.decided_class = TalentStatus.APPROVED, talent_class

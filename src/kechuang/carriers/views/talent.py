@@ -88,7 +88,9 @@ def apply(request):
             messages.success(request, _("已提交申报"))
             return redirect(app.get_absolute_url())
     return render(
-        request, "carriers/talent_apply.html", {"form": form, "catalogue": services.talent_catalogue()}
+        request,
+        "carriers/talent_apply.html",
+        {"form": form, "catalogue": services.talent_catalogue(), "routes": dict(TalentRoute.choices)},
     )
 
 
