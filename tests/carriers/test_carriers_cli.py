@@ -61,6 +61,24 @@ def test_evaluate_writes_grades_ranks_and_the_change_from_history(tmp_path):
     assert float(rows["a"]["reward_total"]) == 28  # 运营评价 20 + 孵化成效 4 × 2
 
 
+def test_the_operation_reward_goes_to_national_level_carriers_only(tmp_path):
+    """东科〔2022〕55号: 运营评价奖励 for carriers of national level or above rated 优秀; 孵化成效奖励
+    follows the grade whatever the level."""
+    same = "60,95,2,12,10,30,40,50,55,1,1,4\n"
+    data = write(
+        tmp_path / "in.csv",
+        HEADER + f"n,comprehensive,国家级,{same}s,comprehensive,标准级,{same}c,comprehensive,市级,{same}",
+    )
+    run = run_in(
+        tmp_path, "carriers", "evaluate", "--template", TEMPLATE, "--input", data, "--period", "2025"
+    )
+    assert run.returncode == 0, run
+    rows = {r["id"]: r for r in json.loads(run.stdout)}
+    assert {r["grade"] for r in rows.values()} == {"A"}
+    assert [rows[k]["reward_operation"] for k in "nsc"] == [20, 20, 0]
+    assert [rows[k]["reward_incubation"] for k in "nsc"] == [8, 8, 8]
+
+
 def test_evaluate_json_to_the_screen(tmp_path):
     data = write(tmp_path / "in.csv", HEADER + "a,specialised,省级,60,95,2,12,10,30,40,80,55,0,0,0\n")
     run = run_in(

@@ -301,13 +301,10 @@ def score(
                 amount = amount + pl.col(r.column).fill_null(0) * r.per_unit
             if r.cap is not None:
                 amount = amount.clip(upper_bound=r.cap)
-            exprs.append(
-                pl.when(pl.col("grade").is_in(r.grades))
-                .then(amount)
-                .otherwise(0.0)
-                .round(2)
-                .alias(f"reward_{r.id}")
-            )
+            earns = pl.col("grade").is_in(r.grades)
+            if r.levels:
+                earns = earns & pl.col("level").is_in(r.levels).fill_null(False)
+            exprs.append(pl.when(earns).then(amount).otherwise(0.0).round(2).alias(f"reward_{r.id}"))
         result = result.with_columns(exprs).with_columns(
             reward_total=pl.sum_horizontal([pl.col(f"reward_{r.id}") for r in template.rewards]).round(2)
         )

@@ -97,6 +97,7 @@ class Reward(_Model):
     label: str
     label_en: str = ""
     grades: list[str] = Field(description="the grades that earn it")
+    levels: list[str] = Field([], description="the carrier levels it is for (empty: every level)")
     amount: float = 0
     column: str | None = Field(None, pattern=_ID)
     per_unit: float = 0
