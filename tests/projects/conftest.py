@@ -129,4 +129,5 @@ def projects_walk(personas):
         "projects:exemption": ({"pk": project.pk}, project),
         "projects:stake": ({"pk": project.pk}, None),
         "api:{call_code}": (call.code, None),
+        "api:{project_code}": (project.code, project),
     }

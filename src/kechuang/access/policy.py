@@ -78,6 +78,19 @@ PROJECTS_POLICY: dict[str, dict[str, dict[str, str]]] = {
         "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
         "change": {ADMIN: "all", BUREAU: "all"},
     },
+    # 分类评价 of funded projects (rows: the projects whose evaluations one sees): recorded by the
+    # programme officers; the holder and its town read them
+    "project_evaluation": {
+        "view": {
+            ADMIN: "all",
+            BUREAU: "all",
+            LEADER: "all",
+            TOWN: "own_region",
+            ENTERPRISE: "own_org",
+            UNIVERSITY: "own_org",
+        },
+        "change": {ADMIN: "all", BUREAU: "all"},
+    },
     "security_indicator": {
         "view": {ADMIN: "all", BUREAU: "all", LEADER: "all", DEPT: "all"},
         "change": {ADMIN: "all", BUREAU: "all", DEPT: "all"},

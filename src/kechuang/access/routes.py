@@ -271,6 +271,8 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/projects/applications/submit"): Needs("project_application", "change"),
     ("POST", "/api/projects/milestones/report"): Needs("major_project", "change"),
     ("GET", "/api/projects/stakes"): Needs("project_oversight"),
+    ("GET", "/api/projects/portfolio"): Needs("project_oversight"),
+    ("GET", "/api/projects/{project_code}/evaluations"): Needs("project_evaluation"),
     ("GET", "/api/transfer/achievements"): Needs("achievement"),
     ("GET", "/api/transfer/achievements/{achievement_id}"): Needs("achievement"),
     ("GET", "/api/transfer/licences"): Needs("transfer_licence"),

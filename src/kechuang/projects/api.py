@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kechuang import access
-from kechuang.projects import services, stakes
+from kechuang.projects import evaluations, services, stakes
 from kechuang.projects.models import Application, Call, Milestone, Project
 
 router = Router(tags=["重大科技项目"])
@@ -325,3 +325,103 @@ def security(request):
         }  # fmt: skip
         for r in services.security_board()
     ]
+
+
+class PortfolioGroupOut(Schema):
+    key: str = Field(
+        description="汇总维度：class 类别、mode 组织方式、field 领域、town 镇街、holder 承担单位"
+    )
+    value: str
+    label: str
+    projects: int
+    committed: float = Field(description="承诺资助（万元）")
+    released: float = Field(description="已拨付（万元）")
+    returned: float = Field(description="补改投退出回收基金（万元）")
+    contracts: int = Field(description="承担单位项目开始以来登记的技术合同（卖方）份数")
+    contract_amount: float
+    failed: int = Field(description="验收不通过项目数")
+    evaluated: int = Field(description="已分类评价的项目数（按各项目最近一次评价）")
+    mean_score: float | None
+    grades: dict[str, int] = Field(description="等级 → 项目数")
+
+
+class PortfolioOut(Schema):
+    projects: int
+    committed: float
+    released: float
+    returned: float
+    evaluated: int
+    mean_score: float | None
+    grades: dict[str, int]
+    groups: list[PortfolioGroupOut]
+
+
+@router.get(
+    "/portfolio",
+    response=PortfolioOut,
+    summary="项目组合：按类别、组织方式、领域、镇街、承担单位汇总（含分类评价）",
+)
+def portfolio(request):
+    data = stakes.portfolio_for(_user(request))["portfolio"]
+    groups = [
+        {
+            "key": key,
+            "value": r[key],
+            "label": r["label"],
+            "projects": r["n"],
+            "committed": r["committed"],
+            "released": r["released"],
+            "returned": r["returned"],
+            "contracts": r["contracts"],
+            "contract_amount": r["contract_amount"],
+            "failed": r["failed"],
+            "evaluated": r["evaluated"],
+            "mean_score": r["mean_score"],
+            "grades": dict(r["grades"]),
+        }  # fmt: skip
+        for key, rows in data["by"].items()
+        for r in rows
+    ]
+    return {
+        "projects": data["count"], "committed": data["committed"], "released": data["released"],
+        "returned": data["returned"], "evaluated": data["evaluated"], "mean_score": data["mean_score"],
+        "grades": dict(data["grades"]), "groups": groups,
+    }  # fmt: skip
+
+
+class EvidenceOut(Schema):
+    name: str
+    kind: str = Field(description="text 文字、number 数值、attachment 附件编号或文件名")
+    unit: str = ""
+    value: str = Field(description="登记的证据；空表示缺少")
+
+
+class EvaluationItemOut(Schema):
+    criterion: str
+    weight: int
+    score: float
+    evidence: list[EvidenceOut]
+
+
+class EvaluationOut(Schema):
+    project: str
+    period: str
+    evaluated_on: date
+    total: float
+    grade: str
+    gaps: list[str] = Field(description="缺少的证据（评分项：证据）")
+    items: list[EvaluationItemOut]
+    evaluated_by: str
+    template_version: str
+    comment: str
+
+
+@router.get(
+    "/{project_code}/evaluations", response=list[EvaluationOut], summary="项目的分类评价记录（按评价日期）"
+)
+def project_evaluations(request, project_code: str):
+    user = _user(request)
+    admitted = access.scoped(user, "project_evaluation", Project.objects.all())  # 403 without a scope
+    if not admitted.filter(code=project_code).exists():
+        raise HttpError(404, f"找不到项目「{project_code[:40]}」，或无权查看")
+    return [evaluations.as_dict(e) for e in evaluations.visible(user, admitted.filter(code=project_code))]

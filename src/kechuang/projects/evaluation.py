@@ -6,6 +6,12 @@ The shipped file is ``projects/data/evaluation_templates.yaml``; ``load_template
 file with pydantic and raises ``TemplateFileError`` listing every problem in Chinese with its line
 and field (``第 12 行 classes.basic.criteria[0].weight：…``). The experts' scoring sheets
 (``vocabulary.SCORING_SHEETS``) are the criteria of the shipped file.
+
+Each class's ``evaluation`` is the classified evaluation of a funded project (分类评价 of running and
+finished projects, kechuang.projects.evaluations): its periods (one for a one-off evaluation, two or
+more for a long cycle, e.g. 中期评价 and 结题评价), criteria with weights (total 100) and the evidence
+each needs, typed ``text``, ``number`` (with optional bounds, e.g. TRL 1–9) or ``attachment`` (a
+document's number or file name). ``grades`` are the cut-offs of the grade (优秀 ≥ 85 …).
 """
 
 from __future__ import annotations
@@ -48,12 +54,62 @@ class Criterion(_Model):
     evidence: tuple[str, ...] = Field(min_length=1)
 
 
+class Evidence(_Model):
+    name: str = Field(min_length=1, max_length=40)
+    kind: Literal["text", "number", "attachment"]
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def bounds(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min:g}–{self.max:g}"
+        if self.min is not None:
+            return f"≥ {self.min:g}"
+        return f"≤ {self.max:g}" if self.max is not None else ""
+
+
+class EvaluationCriterion(_Model):
+    name: str = Field(min_length=1, max_length=40)
+    weight: int = Field(gt=0, le=100)
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class ClassEvaluation(_Model):
+    periods: tuple[str, ...] = Field(min_length=1)
+    criteria: tuple[EvaluationCriterion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClassEvaluation:
+        total = sum(c.weight for c in self.criteria)
+        if total != 100:
+            raise ValueError(f"评价评分项权重合计应为 100，现为 {total}")
+        names = [c.name for c in self.criteria]
+        if len(set(names)) != len(names) or len(set(self.periods)) != len(self.periods):
+            raise ValueError("评价评分项或评价期次重复")
+        return self
+
+    def criterion(self, name: str) -> EvaluationCriterion | None:
+        return next((c for c in self.criteria if c.name == name), None)
+
+
+class Grade(_Model):
+    grade: str = Field(min_length=1, max_length=10)
+    min: float = Field(ge=0, le=100)
+
+
+DEFAULT_GRADES = (Grade(grade="优秀", min=85), Grade(grade="良好", min=75), Grade(grade="合格", min=60),
+                  Grade(grade="不合格", min=0))  # fmt: skip
+
+
 class ClassTemplate(_Model):
     name: str = Field(min_length=1)
     method: str = Field(min_length=1)
     cycle: Literal["one_off", "long"]
     cycle_years: int | None = Field(None, ge=2, le=10)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
+    evaluation: ClassEvaluation | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ClassTemplate:
@@ -68,6 +124,12 @@ class ClassTemplate(_Model):
             raise ValueError("长周期评价（cycle: long）须填写 cycle_years（2–10 年）")
         if self.cycle == "one_off" and self.cycle_years is not None:
             raise ValueError("一次性评价（cycle: one_off）不填 cycle_years")
+        if self.evaluation is not None:
+            n = len(self.evaluation.periods)
+            if self.cycle == "one_off" and n != 1:
+                raise ValueError(f"一次性评价只有一个评价期次，现为 {n} 个")
+            if self.cycle == "long" and n < 2:
+                raise ValueError("长周期评价须有两个以上评价期次（如中期评价、结题评价）")
         return self
 
     @property
@@ -85,12 +147,17 @@ class Templates(_Model):
     sample: bool = False
     note: str = ""
     classes: dict[Literal["basic", "applied", "demonstration"], ClassTemplate]
+    grades: tuple[Grade, ...] = DEFAULT_GRADES
 
     @model_validator(mode="after")
     def _all_classes(self) -> Templates:
         missing = [c for c in CLASSES if c not in self.classes]
         if missing:
             raise ValueError(f"缺少类别：{'、'.join(missing)}（三类都须有模板）")
+        if not any(g.min == 0 for g in self.grades):
+            raise ValueError("等级分数线须有一档从 0 分起（min: 0）")
+        if len({g.min for g in self.grades}) != len(self.grades):
+            raise ValueError("等级分数线重复")
         return self
 
 

@@ -228,3 +228,45 @@ class ExitForm(forms.Form):
         d = self.cleaned_data
         return {"exited_on": d["exited_on"], "kind": d["kind"], "share_sold": d["share_pct"] / 100,
                 "proceeds": d["proceeds"], "buyer": d["buyer"]}  # fmt: skip
+
+
+class EvaluationForm(forms.Form):
+    """分类评价 by the project's class template: the period, each criterion's score (0..its weight) and
+    the evidence it needs; the bounds and the missing evidence are checked by projects.evaluations."""
+
+    period = forms.ChoiceField(label=_("评价期次"))
+    evaluated_on = forms.DateField(label=_("评价日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(
+        label=_("评价意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, template, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["period"].choices = [(p, p) for p in template.periods]
+        self.criteria = []
+        for i, c in enumerate(template.criteria):
+            score = forms.FloatField(label=f"{c.name}（0–{c.weight}）", required=False)
+            self.fields[f"c{i}"] = score
+            evidence = []
+            for j, e in enumerate(c.evidence):
+                unit = f"（{e.unit}{'，' + e.bounds if e.bounds else ''}）" if e.unit or e.bounds else ""
+                self.fields[f"c{i}e{j}"] = forms.CharField(
+                    label=f"{e.name}{unit}", required=False, max_length=200,
+                    widget=forms.TextInput(attrs={"data-kind": e.kind, "size": 14}),
+                )  # fmt: skip
+                evidence.append(f"c{i}e{j}")
+            self.criteria.append((f"c{i}", evidence))
+
+    def rows(self):
+        """(score field, [evidence fields]) per criterion, for the template."""
+        return [(self[s], [self[e] for e in ev]) for s, ev in self.criteria]
+
+    def sheet(self) -> tuple[dict, dict]:
+        scores, evidence = {}, {}
+        for i, c in enumerate(self.template.criteria):
+            scores[c.name] = self.cleaned_data.get(f"c{i}")
+            evidence[c.name] = {
+                e.name: self.cleaned_data.get(f"c{i}e{j}", "") for j, e in enumerate(c.evidence)
+            }
+        return scores, evidence

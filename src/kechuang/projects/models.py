@@ -310,6 +310,39 @@ class EthicsApproval(models.Model):
         return f"{self.committee} {self.number}"
 
 
+class ProjectEvaluation(models.Model):
+    """分类评价 of a funded project by its class's template (projects/data/evaluation_templates.yaml):
+    each criterion's score and the evidence it needs, the total and grade (engine.projects.evaluation),
+    the evidence left missing (listed, never hidden), who evaluated and when, in which period."""
+
+    audited = True
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="evaluations")
+    period = models.CharField(_("评价期次"), max_length=20)
+    evaluated_on = models.DateField(_("评价日期"))
+    # [{"criterion", "weight", "score", "evidence": [{"name", "kind", "value"}]}] in the template's order
+    items = models.JSONField(_("评分与证据"), default=list)
+    total = models.FloatField(_("总分"))
+    grade = models.CharField(_("等级"), max_length=10)
+    gaps = models.JSONField(_("缺少的证据"), default=list, blank=True)  # ["评分项：证据", …]
+    template_version = models.CharField(_("模板版本"), max_length=40)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT, related_name="+"
+    )
+    comment = models.TextField(_("评价意见"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("分类评价")
+        verbose_name_plural = _("分类评价")
+        ordering = ["project", "evaluated_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="projects_evaluation_period_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.period}"
+
+
 class Stake(models.Model):
     """补改投: the project's grant (or part of it) turned into a stake in the holder, held by the fund
     for a holding period and then sold (repurchase by the enterprise, transfer, listing)."""

@@ -697,6 +697,16 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
         orient="row",
     ).group_by("pk").sum()  # fmt: skip
     frame = frame.join(more, on="pk", how="left").fill_null(0)
+    # 分类评价: each project's latest evaluation (total, grade), null when never evaluated
+    from kechuang.engine.projects import evaluation as evaluation_engine
+    from kechuang.projects import evaluations
+
+    scored = pl.DataFrame(
+        [(pk, e["total"], e["grade"]) for pk, e in evaluations.latest().items()],
+        schema={"pk": pl.Int64, "total": pl.Float64, "grade": pl.Utf8}, orient="row",
+    )  # fmt: skip
+    frame = frame.join(scored, on="pk", how="left")
+    grades = evaluations.grades()
     keys = ["class", "mode", "field", "town"] + (["holder"] if holders else [])
     by = {}
     for key in keys:
@@ -704,14 +714,20 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
             n=pl.len(), committed=pl.col("grant").sum(), released=pl.col("released").sum(),
             returned=pl.col("returned").sum(), contracts=pl.col("contracts").sum(),
             contract_amount=pl.col("contract_amount").sum(), failed=(pl.col("stage") == Stage.FAILED).sum(),
-        ).sort(key)  # fmt: skip
-        by[key] = [{**r, "label": _label(key, r[key])} for r in grouped.iter_rows(named=True)]
+        ).join(evaluation_engine.summary(frame, key, grades), on=key).sort(key)  # fmt: skip
+        by[key] = [
+            {**r, "label": _label(key, r[key]), "grades": [(g, r[f"grade:{g}"]) for g, _ in grades]}
+            for r in grouped.iter_rows(named=True)
+        ]
     return {
         "by": by,
         "committed": frame["grant"].sum(),
         "released": frame["released"].sum(),
         "returned": frame["returned"].sum(),
         "count": frame.height,
+        "evaluated": frame["total"].is_not_null().sum(),
+        "mean_score": frame["total"].mean(),
+        "grades": [(g, (frame["grade"] == g).sum()) for g, _ in grades],
     }
 
 

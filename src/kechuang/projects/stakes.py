@@ -140,6 +140,26 @@ def visible_rows(user) -> tuple:
     return projects, stake_rows(Stake.objects.filter(project__in=projects))
 
 
+def portfolio_for(user) -> dict:
+    """The portfolio as ``user`` may see it (the page and GET /api/projects/portfolio): its projects,
+    their stakes' rows, the holders' outcomes and ``services.portfolio`` (totals by class, mode, field,
+    town and holder, with money released and returned, contracts and the 分类评价 figures);
+    AccessDenied (403) without the project_oversight right."""
+    from kechuang.projects.services import portfolio
+
+    projects, rows = visible_rows(user)
+    held = list(projects.select_related("applicant", "application__call").order_by("code"))
+    found = outcomes(user, held)
+    returned = {r["object"].project_id: r["returned"] for r in rows}
+    extra = {p.pk: {**found[p.pk], "returned": returned.get(p.pk, 0.0)} for p in held}
+    return {
+        "projects": held,
+        "stakes": rows,
+        "outcomes": found,
+        "portfolio": portfolio(holders=True, extra=extra),
+    }
+
+
 def totals(rows: list[dict]) -> dict:
     converted = sum(r["amount"] for r in rows)
     value = sum(r["value"] or 0 for r in rows)

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
-from kechuang.projects import evaluation, services
+from kechuang.projects import evaluation, evaluations, services
 from kechuang.projects.forms import (
     AcceptanceForm,
     ApplicationForm,
     CallForm,
     ConflictForm,
     EthicsForm,
+    EvaluationForm,
     MilestoneReportForm,
     ReadingForm,
     ScoreForm,
@@ -295,6 +296,10 @@ def project_detail(request, pk: int):
     ethics_form = EthicsForm(request.POST if action == "ethics" else None)
     goals = project.application.call.goals or []
     acceptance_form = AcceptanceForm(goals, request.POST if action == "acceptance" else None)
+    may_evaluate = access.can_change(user, "project_evaluation", project)
+    evaluation_form = EvaluationForm(
+        evaluations.template_of(project), request.POST if action == "evaluate" else None, prefix="ev"
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -338,6 +343,25 @@ def project_detail(request, pk: int):
                     )
                     messages.success(request, _("验收结论已记录"))
                     return HttpResponseRedirect(project.get_absolute_url())
+            elif action == "evaluate":
+                access.deny_unless(may_evaluate)
+                if evaluation_form.is_valid():
+                    data = evaluation_form.cleaned_data
+                    scores, evidence = evaluation_form.sheet()
+                    try:
+                        row = evaluations.record(
+                            project, period=data["period"], scores=scores, evidence=evidence,
+                            evaluated_on=data["evaluated_on"], by=user, comment=data["comment"],
+                        )  # fmt: skip
+                    except services.ProjectError as exc:
+                        evaluation_form.add_error(None, str(exc))
+                    else:
+                        messages.success(
+                            request,
+                            _("分类评价已记录：%(total)s 分，%(grade)s")
+                            % {"total": f"{row.total:g}", "grade": row.grade},
+                        )
+                        return HttpResponseRedirect(project.get_absolute_url() + "#evaluation")
             elif action == "release":
                 access.deny_unless(oversight)
                 tranche = get_object_or_404(Tranche, project=project, pk=request.POST.get("tranche"))
@@ -364,6 +388,10 @@ def project_detail(request, pk: int):
         "may_report": may_report,
         "oversight": oversight,
         **stake_context(request, project),
+        "evaluation_template": evaluations.template_of(project),
+        "evaluation_class": evaluation.shipped().classes[project.application.call.project_class],
+        "evaluations": evaluations.visible(user, Project.objects.filter(pk=project.pk)),
+        "evaluation_form": evaluation_form if may_evaluate else None,
     }
     return render(request, "projects/project.html", context)
 

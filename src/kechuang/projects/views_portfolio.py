@@ -20,16 +20,11 @@ KINDS = ("licences", "achievements", "contracts")
 
 @login_required
 def portfolio(request):
-    projects, rows = stakes.visible_rows(request.user)  # 403 without the oversight right
-    held = list(projects.select_related("applicant", "application__call").order_by("code"))
-    found = stakes.outcomes(request.user, held)
+    data = stakes.portfolio_for(request.user)  # 403 without the oversight right
+    held, found, rows = data["projects"], data["outcomes"], data["stakes"]
     outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
-    returned: dict[int, float] = {}
-    for r in rows:
-        returned[r["object"].project_id] = r["returned"]
-    extra = {p.pk: {**found[p.pk], "returned": returned.get(p.pk, 0.0)} for p in held}
     context = {
-        "portfolio": services.portfolio(holders=True, extra=extra),
+        "portfolio": data["portfolio"],
         "stakes": rows,
         "totals": stakes.totals(rows),
         "outcomes": outcome_rows,
