@@ -106,7 +106,7 @@ def test_evaluate_refuses_bad_input_naming_row_and_field_and_writes_nothing(tmp_
         out,
     )
     assert run.returncode == 1
-    assert "第 1 行 incubated_count：「六十」不是数字" in run.stderr
+    assert "第 2 行 incubated_count（在孵企业数）：「六十」不是数字" in run.stderr
     assert not out.exists()
 
 

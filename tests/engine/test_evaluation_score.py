@@ -208,9 +208,9 @@ def test_no_reward_for_a_grade_not_listed(template):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"class": ["综合"]}, "第 1 行 class：不认识的类别「综合」"),
-        ({"graduated": ["十"]}, "第 1 行 graduated：「十」不是数字"),
-        ({"id": [None]}, "第 1 行：id 为空"),
+        ({"class": ["综合"]}, "第 2 行 class：不认识的类别「综合」"),
+        ({"graduated": ["十"]}, "第 2 行 graduated（毕业企业数）：「十」不是数字"),
+        ({"id": [None]}, "第 2 行：id 为空"),
     ],
 )
 def test_bad_input_names_the_row_and_the_field(template, change, message):

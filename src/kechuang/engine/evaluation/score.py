@@ -112,21 +112,32 @@ def _suggestion(
     return pl.when(useful).then(g), pl.when(useful).then(text), pl.when(useful).then(text_en)
 
 
+def _column_name(template: Template, col: str) -> str:
+    """A column as the user reads it: its code and the template's label for it, e.g.
+    ``occupancy_rate（场地使用率）``."""
+    labels = [(i.column, i.label) for i in template.indicators] + [
+        (b.column, b.label) for b in template.bonus
+    ]
+    label = next((lab for c, lab in labels if c == col), "")
+    return f"{col}（{label}）" if label else col
+
+
 def _check_input(template: Template, frame: pl.DataFrame) -> None:
+    """Refuse the input naming the first bad row as a file or a sheet counts it (the header is row 1,
+    the first data row is row 2) and the field."""
     missing = [c for c in (KEY, CLASS, *template.input_columns()) if c not in frame.columns]
     if missing:
         raise EvaluationInputError(f"输入缺少列：{', '.join(missing)}（评价模板 {template.code}）")
+    rows = frame.with_row_index("n", offset=2)
     if frame[KEY].null_count():
-        row = frame.with_row_index("n").filter(pl.col(KEY).is_null())["n"][0] + 1
+        row = rows.filter(pl.col(KEY).is_null())["n"][0]
         raise EvaluationInputError(f"第 {row} 行：id 为空")
     dupes = frame.filter(pl.col(KEY).is_duplicated())[KEY].unique().sort().to_list()
     if dupes:
         raise EvaluationInputError(f"id 重复：{', '.join(map(str, dupes[:5]))}")
-    bad = frame.with_row_index("n").filter(
-        ~pl.col(CLASS).is_in(list(template.classes)) | pl.col(CLASS).is_null()
-    )
+    bad = rows.filter(~pl.col(CLASS).is_in(list(template.classes)) | pl.col(CLASS).is_null())
     if bad.height:
-        n, value = bad["n"][0] + 1, bad[CLASS][0]
+        n, value = bad["n"][0], bad[CLASS][0]
         allowed = "、".join(f"{k}（{v}）" for k, v in template.classes.items())
         raise EvaluationInputError(f"第 {n} 行 class：不认识的类别「{value}」，可用 {allowed}")
     for col in template.input_columns():
@@ -134,15 +145,16 @@ def _check_input(template: Template, frame: pl.DataFrame) -> None:
             cast = frame[col].cast(pl.Float64, strict=False)
         except pl.exceptions.InvalidOperationError:
             cast = frame[col].cast(pl.Utf8).str.strip_chars().cast(pl.Float64, strict=False)
-        bad_rows = frame.with_row_index("n").filter(cast.is_null() & frame[col].is_not_null())
+        bad_rows = rows.filter(cast.is_null() & frame[col].is_not_null())
         if frame[col].dtype == pl.Utf8:
-            bad_rows = frame.with_row_index("n").filter(
+            bad_rows = rows.filter(
                 frame[col].str.strip_chars().cast(pl.Float64, strict=False).is_null()
                 & (frame[col].str.strip_chars().fill_null("") != "")
             )
         if bad_rows.height:
             raise EvaluationInputError(
-                f"第 {bad_rows['n'][0] + 1} 行 {col}：「{str(bad_rows[col][0])[:50]}」不是数字"
+                f"第 {bad_rows['n'][0]} 行 {_column_name(template, col)}："
+                f"「{str(bad_rows[col][0])[:50]}」不是数字"
             )
 
 
