@@ -9,7 +9,15 @@ import pytest
 
 from kechuang.audit.models import ObjectChange
 from kechuang.projects import demo, services, stakes
-from kechuang.projects.models import Application, Assignment, Call, Conflict, Project, Stake
+from kechuang.projects.models import (
+    Application,
+    Assignment,
+    Call,
+    Conflict,
+    Project,
+    ProjectEvaluation,
+    Stake,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +41,18 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
     as_of = dt.date(2027, 1, 1)  # after the demo's exits (2026), within the third stake's holding period
     status = {r["status"] for r in stakes.stake_rows(Stake.objects.all(), as_of)}
     assert {"exited", "partly_exited", "locked"} <= status  # 补改投: one bought back, one partly sold
+    # 分类评价: projects of each class evaluated (the basic one mid-term), one with evidence missing
+    evaluated = ProjectEvaluation.objects.select_related("project__application__call")
+    assert {e.project.application.call.project_class for e in evaluated} == {
+        "basic",
+        "applied",
+        "demonstration",
+    }
+    assert {e.period for e in evaluated} == {"中期评价", "结题评价"}
+    assert [e.gaps for e in evaluated if e.gaps] == [
+        ["用户评价：用户使用评价意见", "市场检验：销售合同或订单"]
+    ]
+    assert all(0 <= e.total <= 100 and e.evaluated_by.username == "pj_officer" for e in evaluated)
     levels = {r.indicator.code: r.level for r in services.security_board()}
     assert "red" in levels.values() and "yellow" in levels.values()
     counts = (
@@ -41,10 +61,11 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
         Project.objects.count(),
         Stake.objects.count(),
         ObjectChange.objects.count(),
+        ProjectEvaluation.objects.count(),
     )
     assert demo.load_demo(seed=2026) == []
     assert (Call.objects.count(), Application.objects.count(), Project.objects.count(),
-            Stake.objects.count(), ObjectChange.objects.count()) == counts  # fmt: skip
+            Stake.objects.count(), ObjectChange.objects.count(), ProjectEvaluation.objects.count()) == counts  # fmt: skip
 
 
 def test_the_demo_holders_sold_technology_contracts_within_their_projects_and_the_portfolio_counts_them(

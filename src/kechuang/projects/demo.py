@@ -1,6 +1,7 @@
 """Demo data of 重大科技项目: calls of every organisation mode, applications (one 创新联合体), expert
 reviews with a conflict declaration, projects at each stage (one failed with an exemption dossier),
-补改投 stakes (demo_stakes: one exited, one partly sold, one held), and the technology-security indicators with some warnings. Idempotent: a second run writes nothing.
+补改投 stakes (demo_stakes: one exited, one partly sold, one held), 分类评价 of projects of each
+class (demo_evaluations: one with evidence missing), and the technology-security indicators with some warnings. Idempotent: a second run writes nothing.
 
 Accounts: pj_officer (programme officer, 科技局), pj_expert (评审专家), pj_applicant (an enterprise).
 """
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from kechuang.accounts.models import OrgKind, OrgUnit, Role
 from kechuang.accounts.services import DemoAccount
-from kechuang.projects import demo_stakes
+from kechuang.projects import demo_evaluations, demo_stakes
 
 D = dt.date
 
@@ -311,6 +312,7 @@ def _load(seed: int) -> list[str]:
             _race(call)
         lines.append(f"重大项目：{call.code} 申报 {len(apps)} 项")
     lines += demo_stakes.load(firms, experts)
+    lines += demo_evaluations.load(firms, experts)
     lines += _security()
     if not Call.objects.exists():
         return []
