@@ -73,3 +73,28 @@ def test_a_person_barred_for_fraud_gets_no_class_on_an_open_application(world):
     services.decide(open_one, False, note="弄虚作假，不予认定")  # turning it down is still possible
     open_one.refresh_from_db()
     assert open_one.status == "rejected"
+
+
+def test_the_support_that_follows_the_class_is_recorded_with_the_decision(world, login):
+    app = _apply(world.users["app_1"])
+    services.recommend(app, "同意")
+    services.decide(app, True, "B")  # the bureau may give another class than the one claimed
+    app.refresh_from_db()
+    assert app.support == services.talent_support("B")["text"] and "示例" in app.support
+    page = login("app_1").get(f"/carriers/talent/{app.pk}/").content.decode()
+    assert app.support in page and "享受的支持" in page
+    [row] = login("app_1").get("/api/carriers/talent").json()
+    assert row["support"] == app.support and row["decided_class"] == "B"
+    services.revoke_for_fraud(app, "材料造假")
+    app.refresh_from_db()
+    assert app.support == "" and app.valid_until is None
+
+
+def test_an_english_reader_sees_the_support_in_english(world, login):
+    app = _apply(world.users["app_1"])
+    services.recommend(app, "同意")
+    services.decide(app, True, "C")
+    world.users["app_1"].language = "en"
+    world.users["app_1"].save()
+    page = login("app_1").get(f"/carriers/talent/{app.pk}/").content.decode()
+    assert services.talent_support("C")["text_en"] in page

@@ -163,6 +163,7 @@ class TalentOut(Schema):
     status: str
     decided_class: str
     valid_until: str | None
+    support: str = Field(description="认定后享受的支持（认定时按目录记录；示例）")
     expert_score: float | None
 
 
@@ -179,6 +180,7 @@ def talent(request, page: int = 1):
             "status": a.status,
             "decided_class": a.decided_class,
             "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+            "support": a.support,
             "expert_score": a.expert_score,
         }
         for a in _page(qs, page)

@@ -381,6 +381,7 @@ class TalentApplication(models.Model):
     decided_class = models.CharField(_("认定类别"), max_length=1, choices=TalentClass.choices, blank=True)
     decision_note = models.CharField(_("决定说明"), max_length=500, blank=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    support = models.CharField(_("享受的支持"), max_length=500, blank=True)
     barred_until = models.DateField(_("禁止申报至"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 

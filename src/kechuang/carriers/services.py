@@ -70,13 +70,30 @@ def ruleset(code: str):
 
 
 @cache
-def talent_catalogue() -> list[dict]:
+def _talent_data() -> dict:
     import yaml
 
     from kechuang.engine.rules.ruleset import SAFE_LOADER
 
-    data = yaml.load((DATA / "talent_catalogue.yaml").read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    return data["criteria"]
+    return yaml.load((DATA / "talent_catalogue.yaml").read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+
+
+def talent_catalogue() -> list[dict]:
+    return _talent_data()["criteria"]
+
+
+def talent_support(talent_class: str) -> dict:
+    """The support that follows a class ({text, text_en}; 示例 until the official measures are loaded)."""
+    return _talent_data().get("support", {}).get(talent_class, {})
+
+
+def support_text(app: TalentApplication) -> str:
+    """The support recorded on the decision, in English for an English reader when it is still the
+    catalogue's text for the class (a text recorded under another catalogue shows as recorded)."""
+    entry = talent_support(app.decided_class)
+    if app.support and names.english() and app.support == entry.get("text") and entry.get("text_en"):
+        return entry["text_en"]
+    return app.support
 
 
 # ------------------------------------------------------------------------------------------------
@@ -866,6 +883,8 @@ def decide(
             raise ValidationError(_("认定时须选择类别"))
         app.status, app.decided_class = TalentStatus.APPROVED, talent_class
         app.valid_until = _years_later(today, TALENT_VALID_YEARS)
+        # recorded as decided: a later change of the catalogue does not change a decision taken
+        app.support = talent_support(talent_class).get("text", "")[:500]
     else:
         app.status = TalentStatus.REJECTED
     app.decision_note = note
@@ -884,6 +903,7 @@ def revoke_for_fraud(app: TalentApplication, note: str) -> TalentApplication:
     today = timezone.localdate()
     app.status = TalentStatus.REVOKED
     app.valid_until = None
+    app.support = ""
     app.barred_until = _years_later(today, FRAUD_BAR_YEARS)
     app.decision_note = note
     app.save()

@@ -61,6 +61,7 @@ class TalentDetail(ObjectView):
         own = services.declaration(object, self.request.user)
         return {
             "criterion": catalogue.get(object.criterion),
+            "support": services.support_text(object),
             "region_name": region_names().get(object.region_code, object.region_code),
             "actions": steps.talent_actions(self.request.user, object, own),
             "form": DecisionForm(),
