@@ -192,6 +192,7 @@ PAGES: dict[str, Rule] = {
     "portal:search": PUBLIC,
     "portal:map": PUBLIC,
     "portal:scenarios": PUBLIC,
+    "portal:achievements": PUBLIC,
     "portal:manage": Needs("plan", "change"),
     # 科技金融
     "finance:home": Needs("finance_product"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kechuang.portal import views
-from kechuang.transfer.views.public import scenarios
+from kechuang.transfer.views.public import achievements, scenarios
 
 app_name = "portal"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("map/", views.tile_map, name="map"),
     path("scenarios/", scenarios, name="scenarios"),  # 应用场景清单 (kechuang.transfer)
+    path("achievements/", achievements, name="achievements"),  # 可转化的科技成果 (kechuang.transfer)
     path("manage/", views.manage, name="manage"),
 ]
