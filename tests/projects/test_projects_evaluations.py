@@ -135,6 +135,7 @@ def test_the_officer_records_an_evaluation_and_the_missing_evidence_is_listed(cl
     assert "分类评价已记录：80 分，良好" in page
     assert '<ul data-testid="evaluation-gaps"><li>市场检验：销售合同或订单</li></ul>' in page
     assert "技术就绪水平（TRL）：7 级" in page
+    assert 'data-testid="evaluation-form"' not in page  # a one-off evaluation: no period left
     # a one-off evaluation has one period: a second one is refused, nothing written
     again = bureau.post(url, full_form(applied)).content.decode()
     assert "已有结题评价，未覆盖" in again and ProjectEvaluation.objects.count() == 1

@@ -297,8 +297,13 @@ def project_detail(request, pk: int):
     goals = project.application.call.goals or []
     acceptance_form = AcceptanceForm(goals, request.POST if action == "acceptance" else None)
     may_evaluate = access.can_change(user, "project_evaluation", project)
+    evaluated = set(project.evaluations.values_list("period", flat=True))
+    remaining = [p for p in evaluations.template_of(project).periods if p not in evaluated]
     evaluation_form = EvaluationForm(
-        evaluations.template_of(project), request.POST if action == "evaluate" else None, prefix="ev"
+        evaluations.template_of(project),
+        request.POST if action == "evaluate" else None,
+        prefix="ev",
+        initial={"period": remaining[0] if remaining else None},
     )
     if request.method == "POST":
         action = request.POST.get("action")
@@ -391,7 +396,10 @@ def project_detail(request, pk: int):
         "evaluation_template": evaluations.template_of(project),
         "evaluation_class": evaluation.shipped().classes[project.application.call.project_class],
         "evaluations": evaluations.visible(user, Project.objects.filter(pk=project.pk)),
-        "evaluation_form": evaluation_form if may_evaluate else None,
+        # the form while a period is left (a one-off class has one) or a refused sheet is shown again
+        "evaluation_form": evaluation_form
+        if may_evaluate and (remaining or evaluation_form.is_bound)
+        else None,
     }
     return render(request, "projects/project.html", context)
 
