@@ -240,3 +240,17 @@ def test_an_institutions_page_reads_in_english_outside_its_proper_names(world, l
     assert "Resident R&amp;D staff 20 persons, needs ≥ 20 persons: met" in page
     assert "(CNY 10k)" in page  # the target's unit
     assert CJK.findall(english_text(page)) == []
+
+
+def test_english_counts_of_one_are_singular(world, login):
+    """English counts of one are singular: 1 carrier, not 1 carriers; the evaluation message too."""
+    world.users["bureau"].language = "en"
+    world.users["bureau"].save(update_fields=["language"])
+    c = login("bureau")
+    one = c.get("/carriers/list/?kind=institution").content.decode()
+    assert ">1 carrier</p>" in one and "1 carriers" not in one
+    assert "carriers</p>" in c.get("/carriers/list/").content.decode()  # more than one: plural
+    done = c.post(
+        "/carriers/evaluations/run/", {"template": "institution_dynamic", "period": "2025"}, follow=True
+    ).content.decode()
+    assert "Evaluated 1 carrier" in done and "1 carriers" not in done

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kechuang import access
@@ -112,7 +112,8 @@ def run(request):
     except EvaluationInputError as exc:
         messages.error(request, str(exc))
         return redirect("carriers:evaluations")
-    messages.success(request, _("已完成 %(n)s 个载体的评价") % {"n": result.stored})
+    done = ngettext("已完成 %(n)s 个载体的评价", "已完成 %(n)s 个载体的评价", result.stored)
+    messages.success(request, done % {"n": result.stored})
     return redirect(f"{request.path.rsplit('run/', 1)[0]}?template={code}&period={period}")
 
 
