@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.carriers.models import Booking, CarrierReport, TalentApplication
-from kechuang.carriers.services import REPORT_FIELDS
+from kechuang.carriers.services import REPORT_FIELDS, report_fields
 from kechuang.carriers.vocabulary import CarrierKind, Level, TalentClass, TalentRoute
 
 
@@ -30,9 +30,38 @@ class CarrierFilterForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    """The annual report; ``kind`` keeps the fields of that kind of carrier only. A part cannot be
+    more than its whole (the page and the Excel upload check alike)."""
+
+    PARTS = (
+        ("non_rent_income", "total_income"),
+        ("service_staff", "staff"),
+        ("resident_rd_staff", "employees"),
+        ("transfer_income", "operating_income"),
+        ("operating_income", "income"),
+    )
+
     class Meta:
         model = CarrierReport
         fields = REPORT_FIELDS
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind:
+            keep = set(report_fields(kind))
+            for name in [f for f in self.fields if f not in keep]:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        for part, whole in self.PARTS:
+            a, b = data.get(part), data.get(whole)
+            if part in self.fields and whole in self.fields and a is not None and b is not None and a > b:
+                self.add_error(
+                    part,
+                    _("不能大于「%(w)s」（%(b)s）") % {"w": self.fields[whole].label, "b": f"{b:g}"},
+                )
+        return data
 
     def clean_listed_graduates(self):
         return self.cleaned_data.get("listed_graduates") or 0

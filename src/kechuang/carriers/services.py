@@ -227,6 +227,19 @@ REPORT_FIELDS = [
     "spinoffs",
 ]
 _BOOL_FIELDS = {"new_national_title"}
+# what each kind of carrier reports (the rest of REPORT_FIELDS is the other kind's)
+INCUBATOR_REPORT_FIELDS = REPORT_FIELDS[: REPORT_FIELDS.index("instrument_value")]
+INSTITUTION_REPORT_FIELDS = REPORT_FIELDS[REPORT_FIELDS.index("instrument_value") :]
+
+
+def report_fields(kind: str) -> list[str]:
+    """The annual-report fields of a carrier of this kind (an incubator is not asked for an
+    institution's R&D staff, nor the other way round); every field for another kind."""
+    if kind in INCUBATION_KINDS:
+        return INCUBATOR_REPORT_FIELDS
+    if kind == CarrierKind.INSTITUTION:
+        return INSTITUTION_REPORT_FIELDS
+    return REPORT_FIELDS
 
 
 def carrier_frame(carriers, year: int) -> pl.DataFrame:
@@ -516,7 +529,9 @@ def check_report_upload(path: Path, carriers) -> ReportUpload:
         return ReportUpload([], RowErrors(errors))
     allowed = {c.code: c for c in carriers}
     present = [f for f in REPORT_FIELDS if f in headers.values()]
-    Form = modelform_factory(CarrierReport, fields=present)
+    from kechuang.carriers.forms import ReportForm
+
+    Form = modelform_factory(CarrierReport, form=ReportForm, fields=present)
     rows, seen = [], set()
     label_of = {v: k for k, v in UPLOAD_HEADERS.items()}
     for n, raw in enumerate(df.iter_rows(named=True), start=2):  # a few hundred rows at most

@@ -172,7 +172,11 @@ def report(request, code: str):
     existing = carrier.reports.filter(year=year).first()
     if existing is not None and not access.can_change(request.user, "carrier_report", existing):
         raise access.AccessDenied(_("无权修改该报告"))
-    form = ReportForm(request.POST or None, instance=existing or CarrierReport(carrier=carrier, year=year))
+    form = ReportForm(
+        request.POST or None,
+        instance=existing or CarrierReport(carrier=carrier, year=year),
+        kind=carrier.kind,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             obj = form.save(commit=False)
