@@ -729,6 +729,21 @@ def record_use(booking: Booking, hours: float, rating: int | None = None) -> Boo
     return booking
 
 
+def rate_booking(booking: Booking, user, rating: int) -> Booking:
+    """The user who booked rates the service (1–5) once the machine hours are recorded; once."""
+    if booking.applicant_id is None or booking.applicant_id != user.pk:
+        raise ValidationError(_("只有预约人可以评价"))
+    if booking.status != BookingStatus.DONE:
+        raise ValidationError(_("使用完成（登记机时）后才能评价"))
+    if booking.rating is not None:
+        raise ValidationError(_("这次预约已经评价过"))
+    if rating is None or not 1 <= rating <= 5:
+        raise ValidationError(_("用户评价须为 1–5 分"))
+    booking.rating = rating
+    booking.save(update_fields=["rating"])
+    return booking
+
+
 REFERENCE_LINES = {"work_hours": REFERENCE_WORK_HOURS, "external_hours": REFERENCE_EXTERNAL_HOURS}
 
 

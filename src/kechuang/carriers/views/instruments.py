@@ -146,6 +146,12 @@ class BookingList(ObjectListView):
                 r.pk in changeable and r.instrument_id in owned and r.status == BookingStatus.REQUESTED
             )
             r.can_use = r.pk in changeable and r.instrument_id in owned and r.status == BookingStatus.APPROVED
+            r.can_rate = (
+                r.pk in changeable
+                and r.applicant_id == user.pk
+                and r.status == BookingStatus.DONE
+                and r.rating is None
+            )
         return rows
 
     def extra_context(self, **kwargs):
@@ -165,9 +171,17 @@ class BookingList(ObjectListView):
 @login_required
 @require_POST
 def booking_action(request, pk: int):
-    """The instrument owner approves or rejects a booking, or records the machine hours used."""
+    """The instrument owner approves or rejects a booking, or records the machine hours used; the user
+    who booked rates the service once it is done."""
     qs = access.scoped(request.user, "booking", Booking.objects.all(), "change")
     booking = get_object_or_404(qs, pk=pk)
+    if request.POST.get("action") == "rate":
+        try:
+            services.rate_booking(booking, request.user, _rating(request.POST.get("rating")))
+            messages.success(request, _("已评价"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("carriers:bookings")
     owner = access.changeable(request.user, "instrument", Instrument.objects.filter(pk=booking.instrument_id))
     if not owner.exists():
         messages.error(request, _("只有仪器所有单位可以审批和登记机时"))
@@ -190,6 +204,13 @@ def booking_action(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("carriers:bookings")
+
+
+def _rating(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required
