@@ -327,7 +327,7 @@ def security(request):
     ]
 
 
-class PortfolioGroupOut(Schema):
+class ProjectPortfolioGroupOut(Schema):
     key: str = Field(
         description="汇总维度：class 类别、mode 组织方式、field 领域、town 镇街、holder 承担单位"
     )
@@ -345,7 +345,7 @@ class PortfolioGroupOut(Schema):
     grades: dict[str, int] = Field(description="等级 → 项目数")
 
 
-class PortfolioOut(Schema):
+class ProjectPortfolioOut(Schema):
     projects: int
     committed: float
     released: float
@@ -353,12 +353,12 @@ class PortfolioOut(Schema):
     evaluated: int
     mean_score: float | None
     grades: dict[str, int]
-    groups: list[PortfolioGroupOut]
+    groups: list[ProjectPortfolioGroupOut]
 
 
 @router.get(
     "/portfolio",
-    response=PortfolioOut,
+    response=ProjectPortfolioOut,
     summary="项目组合：按类别、组织方式、领域、镇街、承担单位汇总（含分类评价）",
 )
 def portfolio(request):
@@ -389,35 +389,37 @@ def portfolio(request):
     }  # fmt: skip
 
 
-class EvidenceOut(Schema):
+class ProjectEvidenceOut(Schema):
     name: str
     kind: str = Field(description="text 文字、number 数值、attachment 附件编号或文件名")
     unit: str = ""
     value: str = Field(description="登记的证据；空表示缺少")
 
 
-class EvaluationItemOut(Schema):
+class ProjectEvaluationItemOut(Schema):
     criterion: str
     weight: int
     score: float
-    evidence: list[EvidenceOut]
+    evidence: list[ProjectEvidenceOut]
 
 
-class EvaluationOut(Schema):
+class ProjectEvaluationOut(Schema):
     project: str
     period: str
     evaluated_on: date
     total: float
     grade: str
     gaps: list[str] = Field(description="缺少的证据（评分项：证据）")
-    items: list[EvaluationItemOut]
+    items: list[ProjectEvaluationItemOut]
     evaluated_by: str
     template_version: str
     comment: str
 
 
 @router.get(
-    "/{project_code}/evaluations", response=list[EvaluationOut], summary="项目的分类评价记录（按评价日期）"
+    "/{project_code}/evaluations",
+    response=list[ProjectEvaluationOut],
+    summary="项目的分类评价记录（按评价日期）",
 )
 def project_evaluations(request, project_code: str):
     user = _user(request)
