@@ -222,6 +222,7 @@ def _incubators(rng, year: int) -> list[str]:
     enterprises = list(Enterprise.objects.order_by("id").values_list("pk", flat=True))
     cursor = 0
     weak = {"FH005"}  # 国家级, two 不合格 in a row: the consequence shows
+    strong = {"FH004"}  # 国家级, 优秀 in the latest year: the 运营评价奖励 shows
     for org_code, code, name, kind, level, cls, region, spec, area in INCUBATORS:
         org = _org(org_code, name.replace("（演示）", "") + "运营公司（演示）", region)
         c = Carrier.objects.create(
@@ -240,6 +241,8 @@ def _incubators(rng, year: int) -> list[str]:
         n = {"maker_space": 25, "incubator": 55, "accelerator": 30}[kind] + int(rng.integers(-10, 15))
         if code in weak:
             n = 16
+        if code in strong:
+            n = 75
         mine = enterprises[cursor : cursor + n] if cursor + n <= len(enterprises) else enterprises[:n]
         cursor += n
         links = []
@@ -254,28 +257,47 @@ def _incubators(rng, year: int) -> list[str]:
                     enterprise_id=pk,
                     entered_year=entered,
                     graduated_year=graduated if graduated and graduated <= year else None,
-                    invested=bool(rng.random() < (0.05 if code in weak else 0.15)),
+                    invested=bool(rng.random() < (0.05 if code in weak else 0.3 if code in strong else 0.15)),
                 )
             )
         IncubatedEnterprise.objects.bulk_create(links)
         for y in (year - 2, year - 1, year):
             poor = code in weak and y >= year - 1
+            best = code in strong and y == year
             total = float(round(rng.uniform(300, 3000), 1))
+            staff = int(rng.integers(8, 40))
             CarrierReport.objects.create(
                 carrier=c,
                 year=y,
-                occupancy_rate=float(round(rng.uniform(45, 60) if poor else rng.uniform(70, 98), 1)),
-                staff=int(rng.integers(8, 40)),
-                service_staff=int(rng.integers(5, 30)),
-                mentors=int(rng.integers(1, 3) if poor else rng.integers(5, 20)),
+                occupancy_rate=float(
+                    round(
+                        rng.uniform(45, 60) if poor else rng.uniform(92, 98) if best else rng.uniform(70, 98),
+                        1,
+                    )
+                ),
+                staff=staff,
+                service_staff=int(rng.integers(5, staff + 1)),
+                mentors=int(
+                    rng.integers(1, 3) if poor else rng.integers(12, 20) if best else rng.integers(5, 20)
+                ),
                 incubation_fund=float(round(rng.uniform(200, 3000), 0)),
                 total_income=total,
                 non_rent_income=float(
-                    round(total * (rng.uniform(0.05, 0.15) if poor else rng.uniform(0.2, 0.6)), 1)
+                    round(
+                        total
+                        * (
+                            rng.uniform(0.05, 0.15)
+                            if poor
+                            else rng.uniform(0.55, 0.65)
+                            if best
+                            else rng.uniform(0.2, 0.6)
+                        ),
+                        1,
+                    )
                 ),
-                industry_share=float(round(rng.uniform(40, 90), 1)),
+                industry_share=float(round(rng.uniform(80, 90) if best else rng.uniform(40, 90), 1)),
                 new_national_title=bool(rng.random() < 0.1),
-                listed_graduates=int(rng.random() < 0.1),
+                listed_graduates=1 if best else int(rng.random() < 0.1),
             )
     for y in (year - 2, year - 1, year):
         services.run_evaluation("incubator_operation", str(y))
