@@ -51,6 +51,7 @@ COVERED = {
     "carriers evaluate": "carriers/test_carriers_cli.py",
     "carriers recognise": "carriers/test_carriers_cli.py",
     "carriers withdrawals": "cli/test_carriers_withdrawals_cli.py",
+    "carriers run": "cli/test_carriers_run_cli.py",
     "transfer dues": "cli/test_transfer_dues_cli.py",
     "projects rank": "cli/test_projects_cli.py",
 }

@@ -10,6 +10,12 @@ last period, consecutive failures and their consequence, what would lift the gra
 [--output FILE]`` checks recognition conditions (rule sets over the carrier vocabulary) for every
 row: yes / possible / no / unknown and the failed conditions.
 
+``kechuang carriers run --template CODE --period P`` runs a shipped evaluation template
+(incubator_operation, institution_dynamic, instrument_sharing) over the database's carriers — figures
+from the enterprise registry, the operators' annual reports and the bookings — and stores the results
+of the period (replacing that period's, as the bureau's 运行评价 on the evaluations page does); it
+prints each carrier's total, grade, rank, change, consequence and rewards.
+
 ``kechuang carriers withdrawals [--format table|csv|json] [--out FILE]`` lists the database's
 withdrawals of recognition (摘牌 / 撤销认定), newest first, also those undone (恢复认定): carrier code
 and name, the level withdrawn, the reason, who decided and when, when it was undone and why. Writing
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -29,7 +36,7 @@ from kechuang.cli.common import console, fail, make_parent, require_file, setup_
 
 NAME = "carriers"
 app = typer.Typer(
-    help="创新载体与人才：按评价模板评分、按认定条件检查（读文件，不需要数据库）；列出撤销认定记录。",
+    help="创新载体与人才：按评价模板评分、按认定条件检查（读文件，不需要数据库）；对数据库中的载体运行评价；列出撤销认定记录。",
     no_args_is_help=True,
 )
 
@@ -157,6 +164,72 @@ class ListFormat(enum.StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+@app.command()
+def run(
+    template: str = typer.Option(
+        ..., "--template", help="评价模板：incubator_operation、institution_dynamic 或 instrument_sharing"
+    ),
+    period: str = typer.Option(..., "--period", help="评价期，如 2025 或 2023-2025"),
+) -> None:
+    """对数据库中的载体运行评价模板并保存结果（替换该评价期已有结果），列出总分、等级、排名与奖励。"""
+    setup_django()
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kechuang.carriers import services
+    from kechuang.carriers.models import Carrier
+    from kechuang.engine.evaluation import EvaluationInputError
+
+    if template not in services.TEMPLATES:
+        fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(services.TEMPLATES)}", 2)
+    m = PERIOD.match(period.strip())
+    if m is None or (m.group(2) and int(m.group(2)) < int(m.group(1))):
+        fail(f"--period：评价期「{period}」应为年份（如 2025）或年份区间（如 2023-2025）", 2)
+    try:
+        result = services.run_evaluation(template, period.strip())
+    except EvaluationInputError as exc:
+        fail(f"评价未运行，没有保存结果：{exc}")
+    tpl, rows = result.template, result.results
+    if rows.is_empty():
+        console.print(f"{tpl.name} {result.period}：没有可评价的载体，未保存结果")
+        return
+    names = dict(Carrier.objects.filter(code__in=rows["id"].to_list()).values_list("code", "name"))
+    classes, grades = tpl.labels(False)
+    table = Table(
+        title=f"{tpl.name}（{tpl.version}）{result.period}：已保存 {result.stored} 个载体的评价结果"
+    )
+    for header in (
+        "载体编号",
+        "载体名称",
+        "评价类别",
+        "总分",
+        "等级",
+        "同类排名",
+        "较上期变化",
+        "触发取消资格",
+        "奖励合计（万元）",
+    ):
+        table.add_column(header, overflow="fold")
+    for r in rows.sort(["class", "rank"]).iter_rows(named=True):
+        table.add_row(
+            escape(r["id"]),
+            escape(names.get(r["id"], "")),
+            classes.get(r["class"], r["class"]),
+            f"{r['total']:g}",
+            grades.get(r["grade"], r["grade"]),
+            f"{r['rank']}/{r['cohort_size']}",
+            "—" if r["change"] is None else f"{r['change']:+g}",
+            "是" if r["consequence"] else "",
+            f"{r.get('reward_total') or 0:g}",
+        )
+    console.print(table)
+    if tpl.sample:
+        console.print(f"注意：{tpl.sample_note}")
 
 
 # column → header of the table (the CSV and JSON keep the column names)
