@@ -65,6 +65,9 @@ ALLOWED_ALSO = {
     ("POST", "/api/carriers/{carrier_code}/withdrawal"): {400},
     ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): {400},
     ("POST", "/api/carriers/talent/{talent_id}/declaration"): {400},
+    # 创新载体: the empty bodies name no instrument (booking) and no applicant (talent application)
+    ("POST", "/api/carriers/bookings"): {400},
+    ("POST", "/api/carriers/talent"): {400},
 }
 # Routes whose answer is the same for everyone, logged in or not: (status, Location prefix).
 SAME_FOR_EVERYONE = {
@@ -86,6 +89,8 @@ API_BODIES = {
     ("POST", "/api/carriers/{carrier_code}/withdrawal"): {},
     ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): {},
     ("POST", "/api/carriers/talent/{talent_id}/declaration"): {},
+    ("POST", "/api/carriers/bookings"): {},
+    ("POST", "/api/carriers/talent"): {},
 }
 
 

@@ -229,7 +229,9 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/carriers/evaluations"): Needs("carrier_evaluation"),
     ("GET", "/api/carriers/instruments"): Needs("instrument"),
     ("GET", "/api/carriers/bookings"): Needs("booking"),
+    ("POST", "/api/carriers/bookings"): Needs("booking", "change"),
     ("GET", "/api/carriers/talent"): Needs("talent_application"),
+    ("POST", "/api/carriers/talent"): Needs("talent_apply", "change"),
     # 摘牌/恢复认定: anyone who sees a carrier sees its withdrawals; only the bureau decides
     ("GET", "/api/carriers/withdrawals"): Needs("carrier"),
     ("POST", "/api/carriers/{carrier_code}/withdrawal"): Needs("carrier_withdrawal", "change"),

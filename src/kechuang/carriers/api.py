@@ -1,7 +1,7 @@
 """创新载体与人才 API (/api/carriers): carriers, evaluation results, instruments, bookings, talent
 applications, withdrawals (摘牌) and 回避声明. Every endpoint asks kechuang.access first (403 for a role
 without rows), then returns only the rows the user may see. Writes — withdrawing a carrier's
-recognition and undoing it, an expert's 回避声明 — take the pages' steps (carriers.steps, services):
+recognition and undoing it, an expert's 回避声明, a booking, a talent application — take the pages' steps (carriers.steps, services):
 a row outside the user's scope is a 404, a refusal of the workflow a 400 with the Chinese reason,
 and nothing is written."""
 
@@ -137,21 +137,51 @@ class BookingOut(Schema):
 @router.get("/bookings", response=list[BookingOut], summary="仪器预约（申请人只看到自己的预约）")
 def bookings(request, page: int = 1):
     qs = access.scoped(request.user, "booking", Booking.objects.select_related("instrument"))
-    return [
-        {
-            "id": b.pk,
-            "instrument": b.instrument.code,
-            "applicant_name": b.applicant_name,
-            "date": b.date.isoformat(),
-            "hours_requested": b.hours_requested,
-            "hours_used": b.hours_used,
-            "status": b.status,
-            "external": b.external,
-            "rating": b.rating,
-            "fee": b.fee,
-        }
-        for b in _page(qs.order_by("-date", "pk"), page)
-    ]
+    return [_booking_out(b) for b in _page(qs.order_by("-date", "pk"), page)]
+
+
+def _booking_out(b: Booking) -> dict:
+    return {
+        "id": b.pk,
+        "instrument": b.instrument.code,
+        "applicant_name": b.applicant_name,
+        "date": b.date.isoformat(),
+        "hours_requested": b.hours_requested,
+        "hours_used": b.hours_used,
+        "status": b.status,
+        "external": b.external,
+        "rating": b.rating,
+        "fee": b.fee,
+    }
+
+
+class BookingIn(Schema):
+    instrument: Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")] = Field(
+        "", description="仪器编号（见 /api/carriers/instruments）"
+    )
+    date: dt.date | None = Field(None, description="使用日期")
+    hours_requested: float | None = Field(None, description="预约机时（小时，不少于 0.5）")
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut},
+    summary="预约仪器（企业、高校院所、个人；待仪器所有单位审批）",
+)
+def book(request, body: BookingIn):
+    access.scoped(request.user, "booking", Booking.objects.none(), "change")
+    instrument = (
+        access.visible(request.user, "instrument", Instrument.objects.select_related("owner"))
+        .filter(code=body.instrument.strip())
+        .first()
+    )
+    if instrument is None:
+        raise HttpError(400, _("找不到仪器「%(c)s」") % {"c": body.instrument})
+    try:
+        b = services.book(request.user, instrument, body.date, body.hours_requested)
+    except ValidationError as exc:
+        raise _refused(exc, Booking) from exc
+    return 201, _booking_out(b)
 
 
 class TalentOut(Schema):
@@ -170,21 +200,58 @@ class TalentOut(Schema):
 @router.get("/talent", response=list[TalentOut], summary="人才分类评价申报（申报人只看到自己的申报）")
 def talent(request, page: int = 1):
     qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all())
-    return [
-        {
-            "id": a.pk,
-            "person_name": a.person_name,
-            "employer_name": a.employer_name,
-            "route": a.route,
-            "claimed_class": a.claimed_class,
-            "status": a.status,
-            "decided_class": a.decided_class,
-            "valid_until": a.valid_until.isoformat() if a.valid_until else None,
-            "support": a.support,
-            "expert_score": a.expert_score,
-        }
-        for a in _page(qs, page)
-    ]
+    return [_talent_out(a) for a in _page(qs, page)]
+
+
+def _talent_out(a: TalentApplication) -> dict:
+    return {
+        "id": a.pk,
+        "person_name": a.person_name,
+        "employer_name": a.employer_name,
+        "route": a.route,
+        "claimed_class": a.claimed_class,
+        "status": a.status,
+        "decided_class": a.decided_class,
+        "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+        "support": a.support,
+        "expert_score": a.expert_score,
+    }
+
+
+_SHORT = Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")]
+
+
+class TalentIn(Schema):
+    person_name: _SHORT = Field("", description="姓名")
+    id_number: _SHORT = Field("", description="身份证件号码（只保存摘要，用于弄虚作假五年禁报）")
+    employer_name: _SHORT = Field("", description="工作单位")
+    region_code: _SHORT = Field("", description="工作单位所在镇街代码")
+    route: _SHORT = Field(
+        "", description="评价途径：recognition（认定）、expert（专家评定）、nomination（举荐自评）"
+    )
+    claimed_class: _SHORT = Field("", description="申报类别 A–F")
+    criterion: _SHORT = Field("", description="目录条目编号（须属于所报类别与途径）")
+    evidence: Annotated[str, Field(max_length=1000, pattern=r"^[^\x00]*$")] = Field(
+        "", description="业绩说明"
+    )
+
+
+@router.post(
+    "/talent",
+    response={201: TalentOut},
+    summary="申报人才分类评价（个人申报者本人）",
+)
+def apply_talent(request, body: TalentIn):
+    access.scoped(request.user, "talent_apply", TalentApplication.objects.none(), "change")
+    data = body.dict()
+    id_number = data.pop("id_number").strip()
+    if not id_number:
+        raise HttpError(400, _("请填写身份证件号码"))
+    try:
+        app = services.submit_application(request.user, id_number, **{k: v.strip() for k, v in data.items()})
+    except ValidationError as exc:
+        raise _refused(exc, TalentApplication) from exc
+    return 201, _talent_out(app)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -206,7 +273,16 @@ class WithdrawalOut(Schema):
     revoke_reason: str
 
 
-def _refused(exc: ValidationError):
+def _refused(exc: ValidationError, model=None):
+    """400 with the Chinese reason; a model's field errors name the field (姓名：…)."""
+    if model is not None and hasattr(exc, "error_dict"):
+        labels = {f.name: str(f.verbose_name) for f in model._meta.fields}
+        return HttpError(
+            400,
+            "；".join(
+                f"{labels.get(field, field)}：{m}" for field, msgs in exc.message_dict.items() for m in msgs
+            ),
+        )
     return HttpError(400, "；".join(exc.messages))
 
 

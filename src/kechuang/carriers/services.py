@@ -729,6 +729,35 @@ def record_use(booking: Booking, hours: float, rating: int | None = None) -> Boo
     return booking
 
 
+def book(user, instrument: Instrument, date: dt.date | None, hours: float | None) -> Booking:
+    """A booking request (待审批) of ``user`` for an open instrument; the enterprise of the user's
+    organisation pays (and may use a voucher); the owner's own use is not 对外服务."""
+    if not instrument.open_for_sharing:
+        raise ValidationError(_("该仪器暂不对外开放"))
+    if date is None:
+        raise ValidationError(_("请填写使用日期"))
+    if hours is None or hours < 0.5:
+        raise ValidationError(_("预约机时须不少于 0.5 小时"))
+    enterprise = None
+    if user.org_id and user.org.credit_code:
+        from kechuang.enterprises.models import Enterprise
+
+        enterprise = Enterprise.objects.filter(credit_code=user.org.credit_code).first()
+    booking = Booking(
+        instrument=instrument,
+        applicant=user,
+        enterprise=enterprise,
+        applicant_name=user.org.name if user.org_id else (user.get_full_name() or user.username),
+        date=date,
+        year=date.year,
+        hours_requested=hours,
+        external=not (user.org_id and instrument.owner.operator_id == user.org_id),
+    )
+    booking.full_clean()
+    booking.save()
+    return booking
+
+
 def rate_booking(booking: Booking, user, rating: int) -> Booking:
     """The user who booked rates the service (1–5) once the machine hours are recorded; once."""
     if booking.applicant_id is None or booking.applicant_id != user.pk:

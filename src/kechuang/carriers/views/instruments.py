@@ -101,21 +101,11 @@ def book(request, code: str):
     if not form.is_valid():
         messages.error(request, "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items()))
         return redirect(inst.get_absolute_url())
-    if not inst.open_for_sharing:
-        messages.error(request, _("该仪器暂不对外开放"))
+    try:
+        services.book(request.user, inst, form.cleaned_data["date"], form.cleaned_data["hours_requested"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
         return redirect(inst.get_absolute_url())
-    user = request.user
-    enterprise = None
-    if user.org_id and user.org.credit_code:
-        from kechuang.enterprises.models import Enterprise
-
-        enterprise = Enterprise.objects.filter(credit_code=user.org.credit_code).first()
-    booking = form.save(commit=False)
-    booking.instrument, booking.applicant, booking.enterprise = inst, user, enterprise
-    booking.applicant_name = user.org.name if user.org_id else (user.get_full_name() or user.username)
-    booking.year = booking.date.year
-    booking.external = not (user.org_id and inst.owner.operator_id == user.org_id)
-    booking.save()
     messages.success(request, _("已提交预约，等待仪器所有单位审批"))
     return redirect("carriers:bookings")
 
