@@ -62,6 +62,41 @@ def _err(frame: pl.DataFrame, mask: pl.Expr, column: str, message: str) -> pl.Da
     )
 
 
+# A registry export may carry a title (and a date or unit line) above its header: the header is the
+# first of the first rows that holds every required column.
+MAX_TITLE_ROWS = 10
+
+
+def _column_key(header: object) -> str | None:
+    """The contract's column name for a header as an export writes it (spaces and a （单位） ignored)."""
+    return HEADER_TO_NAME.get("".join(str(header or "").split()).split("（")[0])
+
+
+def _find_header(raw: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """(the table with its real header, the header's spreadsheet row). A sheet whose first row is the
+    header is returned as read; else the first of the next MAX_TITLE_ROWS rows holding every required
+    column becomes the header and the rows above it go. No such row: the sheet as read (its header
+    problems are then reported as they are)."""
+    required = set(REQUIRED)
+    if required <= {_column_key(h) for h in raw.columns}:
+        return raw, 1
+    for i, values in enumerate(raw.head(MAX_TITLE_ROWS).iter_rows()):
+        if not required <= {_column_key(x) for x in values}:
+            continue
+        body = raw.slice(i + 1)
+        # a column with no header and nothing in it (the title's width) is not a column of the table
+        keep, seen = [], set()
+        for j, (c, x) in enumerate(zip(raw.columns, values, strict=True)):
+            text = "" if x is None else str(x).strip()
+            if not text and not body[c].drop_nulls().len():
+                continue
+            label = text if text and text not in seen else f"{text}_第{j + 1}列"
+            seen.add(label)
+            keep.append((c, label))
+        return body.select(pl.col(c).alias(n) for c, n in keep), i + 2
+    return raw, 1
+
+
 def check_file(path: Path, name: str = "") -> pl.DataFrame:
     """The contracts of a registry export, typed (amounts in 万元, seller_region a code); raises
     ContractImportError with every bad row (row as in the spreadsheet, Chinese header, reason)."""
@@ -73,26 +108,27 @@ def check_file(path: Path, name: str = "") -> pl.DataFrame:
         raise ContractImportError(
             pl.DataFrame([(0, "", "", str(exc))], schema=schema, orient="row")
         ) from None
+    raw, header_row = _find_header(raw)
     header_errors = []
     rename = {}
     for h in raw.columns:
-        key = HEADER_TO_NAME.get("".join(h.split()).split("（")[0])
+        key = _column_key(h)
         if key is None:
             header_errors.append(
-                (1, h, h, "未知的列：请使用登记系统导出的中文表头（如 登记编号、合同成交额）")
+                (header_row, h, h, "未知的列：请使用登记系统导出的中文表头（如 登记编号、合同成交额）")
             )
         else:
             rename[h] = key
     for c in REQUIRED:
         if c not in rename.values():
-            header_errors.append((1, v.CONTRACT_HEADERS[c], "", "缺少必需的列"))
+            header_errors.append((header_row, v.CONTRACT_HEADERS[c], "", "缺少必需的列"))
     if header_errors:
         raise ContractImportError(pl.DataFrame(header_errors, schema=schema, orient="row"))
     # Rows are numbered as in the spreadsheet first; then its empty rows (trailing or in between) go.
     blank = raw.select(blank_rows(raw).alias("blank"))["blank"]
     f = (
         raw.rename(rename)
-        .with_row_index("_row", offset=2)
+        .with_row_index("_row", offset=header_row + 1)
         .with_columns(pl.col("_row").cast(pl.Int64))
         .filter(~blank)
     )
