@@ -5,12 +5,24 @@ from kechuang.carriers.models import (
     Carrier,
     CarrierReport,
     EvaluationResult,
+    IncubatedEnterprise,
     InstitutionTarget,
     Instrument,
     TalentApplication,
+    TargetValue,
     VoucherBudget,
 )
 from kechuang.web.admin import ReadOnlyAdmin
+
+
+class IncubatedInline(admin.TabularInline):
+    """The carrier's incubated enterprises, linked to the enterprise registry (their 高企, 科小,
+    revenue and financing are read from it, not typed)."""
+
+    model = IncubatedEnterprise
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+    fields = ("enterprise", "entered_year", "graduated_year", "invested")
 
 
 @admin.register(Carrier)
@@ -18,6 +30,7 @@ class CarrierAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "level", "region_code", "status")
     list_filter = ("kind", "level", "status")
     search_fields = ("code", "name")
+    inlines = (IncubatedInline,)
 
 
 @admin.register(Instrument)
@@ -31,9 +44,18 @@ class VoucherBudgetAdmin(admin.ModelAdmin):
     list_display = ("year", "amount")
 
 
+class TargetValueInline(admin.TabularInline):
+    """The yearly values of a 「一院一策」 target (the status lights are computed from them)."""
+
+    model = TargetValue
+    extra = 0
+    fields = ("year", "value")
+
+
 @admin.register(InstitutionTarget)
 class InstitutionTargetAdmin(admin.ModelAdmin):
     list_display = ("carrier", "code", "name", "target_year", "target_value")
+    inlines = (TargetValueInline,)
 
 
 @admin.register(CarrierReport)

@@ -131,6 +131,15 @@ class IncubatedEnterprise(models.Model):
     def __str__(self) -> str:
         return f"{self.carrier_id}:{self.enterprise_id}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.graduated_year is not None and self.entered_year is not None:
+            if self.graduated_year < self.entered_year:
+                raise ValidationError(
+                    {"graduated_year": _("毕业年度不能早于入驻年度（%(y)s）") % {"y": self.entered_year}}
+                )
+
 
 class CarrierReport(models.Model):
     """An operator's annual report (what the registry cannot know); one per carrier and year."""
