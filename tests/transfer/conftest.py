@@ -137,6 +137,7 @@ def transfer_walk(transfer_world):
         "transfer:achievement_investment": ({"pk": a.pk}, a),
         "transfer:achievement_own_use": ({"pk": a.pk}, a),
         "transfer:own_use_profit": ({"pk": own_use.pk}, a),
+        "transfer:inventor_link": ({"pk": a.pk}, None),
         "transfer:achievement": ({"pk": a.pk}, a),
         "transfer:achievement_edit": ({"pk": a.pk}, a),
         "transfer:achievement_ip": ({"pk": a.pk}, a),

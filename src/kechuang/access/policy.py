@@ -126,6 +126,12 @@ TRANSFER_POLICY: dict[str, dict[str, dict[str, str]]] = {
         "view": {**_TRANSFER_READERS, UNIVERSITY: "own_org"},
         "change": {UNIVERSITY: "own_org"},
     },
+    # 我的成果收益: an inventor linked to an account sees their own reward (rows: InventorLink) — the
+    # people who can be an institution's staff; the institution's transfer officer sets the links
+    "inventor_reward": {
+        "view": {UNIVERSITY: "own_user", INDIVIDUAL: "own_user", EXPERT: "own_user"},
+        "change": {UNIVERSITY: "own_org"},
+    },
     # the technology-contract registry: towns see the contracts of their sellers
     "tech_contract": {
         "view": {**_TRANSFER_READERS, TOWN: "own_region"},
@@ -378,6 +384,7 @@ MENU: tuple[tuple[str, str, str, str, bool], ...] = (
     ("points", _noop("创新积分"), "points:home", "points", True),
     ("finance", _noop("科技金融"), "finance:home", "finance_product", True),
     ("transfer", _noop("成果转化"), "transfer:home", "transfer", True),
+    ("my_rewards", _noop("我的成果收益"), "transfer:my_rewards", "inventor_reward", True),
     ("projects", _noop("重大项目"), "projects:home", "project_call", True),
     ("carriers", _noop("创新载体"), "carriers:home", "carriers_home", True),
     ("audit", _noop("审计日志"), "audit:list", "audit", True),

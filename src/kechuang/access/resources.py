@@ -113,6 +113,10 @@ FILTERS: dict[str, dict[str, Filter]] = {
     "income_policy": {
         "own_org": lambda u: Q(institution__code=_org_code(u)),
     },
+    "inventor_reward": {
+        "own_user": lambda u: Q(user_id=u.pk),
+        "own_org": lambda u: Q(achievement__institution__code=_org_code(u)),
+    },
     "tech_contract": {
         "own_region": lambda u: Q(seller_region=_region(u)),
     },

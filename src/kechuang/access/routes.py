@@ -125,6 +125,8 @@ PAGES: dict[str, Rule] = {
     "transfer:achievement_investment": Needs("achievement", "change"),
     "transfer:achievement_own_use": Needs("achievement", "change"),
     "transfer:own_use_profit": Needs("achievement", "change"),
+    "transfer:my_rewards": Needs("inventor_reward"),
+    "transfer:inventor_link": Needs("inventor_reward", "change"),
     "transfer:contracts": Needs("tech_contract"),
     "transfer:contracts_export": Needs("tech_contract"),
     "transfer:contract_import": Needs("tech_contract", "change"),

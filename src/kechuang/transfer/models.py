@@ -113,6 +113,30 @@ class IPRight(models.Model):
         return self.number
 
 
+class InventorLink(models.Model):
+    """An inventor of an achievement (a name in its 完成人) linked by the institution's transfer officer
+    to the account of that person, a member of the institution: the person then sees their own reward
+    (我的成果收益)."""
+
+    audited = True
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="inventor_links")
+    name = models.CharField(_("完成人"), max_length=50)
+    user = models.ForeignKey(
+        USER, verbose_name=_("账户"), on_delete=models.CASCADE, related_name="inventor_links"
+    )
+    linked_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("完成人账户")
+        verbose_name_plural = _("完成人账户")
+        ordering = ["achievement_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["achievement", "name"], name="inventor_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.achievement.code} {self.name} → {self.user.username}"
+
+
 class IncomePolicy(models.Model):
     """An institution's rule for the research team's share of net income (收益分配)."""
 

@@ -1,6 +1,15 @@
 """Transfer pages: each module of transfer.views contributes its own urlpatterns."""
 
-from kechuang.transfer.views import achievements, cases, contracts, home, income, licences, matching
+from kechuang.transfer.views import (
+    achievements,
+    cases,
+    contracts,
+    home,
+    income,
+    licences,
+    matching,
+    rewards,
+)
 
 app_name = "transfer"
 urlpatterns = (
@@ -11,4 +20,5 @@ urlpatterns = (
     + contracts.urlpatterns
     + cases.urlpatterns
     + matching.urlpatterns
+    + rewards.urlpatterns
 )

@@ -84,10 +84,11 @@ class AchievementDetail(ObjectView):
             d = licence_service.distribution(lic)
             shares.append({"licence": lic, "d": d})
         from kechuang.transfer.services import matching
-        from kechuang.transfer.views import income
+        from kechuang.transfer.views import income, rewards
 
         return {
             **income.context_for(user, object),
+            **rewards.context_for(user, object),
             "a": object,
             "trl_label": v.readiness_label(object.trl),
             "mode_labels": [str(v.MODE_LABELS.get(m, m)) for m in object.modes or []],

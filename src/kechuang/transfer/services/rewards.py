@@ -1,0 +1,98 @@
+"""我的成果收益: each inventor's own reward from the licences of their achievements.
+
+An inventor is a name in an achievement's 完成人; the institution's transfer officer links the name to
+the account of that person (InventorLink, a member of the institution). The figures are the income
+distribution's (services.licences.distribution, docs/decisions/0014 §2): the inventor's part of the
+team's amount of each licence by their share; a year's part is the distribution at the end of that
+year (or the date asked for) less the distribution at the end of the year before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kechuang.transfer import vocabulary as v
+from kechuang.transfer.models import Achievement, InventorLink, Licence
+from kechuang.transfer.services.licences import distribution
+
+
+@dataclass
+class LicenceReward:
+    licence: Licence
+    share: float  # the inventor's share of the team's amount
+    total: float  # up to the date
+    years: list[tuple[int, float]] = field(default_factory=list)  # (year, the inventor's part that year)
+
+
+@dataclass
+class InventorReward:
+    link: InventorLink
+    share: float
+    licences: list[LicenceReward]
+
+    @property
+    def total(self) -> float:
+        return sum(r.total for r in self.licences)
+
+
+def _part(licence: Licence, name: str, as_of: date) -> tuple[float, float]:
+    """(share, amount) of the inventor in the licence's distribution as of the date."""
+    for who, share, amount in distribution(licence, as_of).per_inventor:
+        if who == name:
+            return share, amount
+    return 0.0, 0.0
+
+
+def licence_reward(licence: Licence, name: str, as_of: date) -> LicenceReward:
+    share, total = _part(licence, name, as_of)
+    paid_years = sorted({p.paid_on.year for p in licence.payments.all() if p.paid_on <= as_of})
+    years = []
+    for year in paid_years:
+        upto = min(date(year, 12, 31), as_of)
+        years.append((year, _part(licence, name, upto)[1] - _part(licence, name, date(year - 1, 12, 31))[1]))
+    return LicenceReward(licence, share, total, years)
+
+
+def rewards(links: QuerySet, as_of: date) -> list[InventorReward]:
+    """The reward of each inventor link (the links the caller may see), licence by licence (drafts
+    have no income)."""
+    out = []
+    for link in links.select_related("achievement", "achievement__institution").order_by(
+        "achievement__code", "name"
+    ):
+        lics = link.achievement.licences.exclude(state=v.LicenceState.DRAFT).order_by("signed_on", "code")
+        per = [licence_reward(lic, link.name, as_of) for lic in lics]
+        out.append(InventorReward(link, link.achievement.shares().get(link.name, 0.0), per))
+    return out
+
+
+class LinkError(Exception):
+    pass
+
+
+def link_inventor(achievement: Achievement, name: str, username: str, by) -> InventorLink:
+    """Link an inventor (a name of the achievement's 完成人) to the account of a member of its
+    institution; an existing link of that name is replaced. Refused in Chinese otherwise."""
+    name, username = name.strip(), username.strip()
+    if name not in achievement.shares():
+        raise LinkError(
+            _("「%(n)s」不是成果 %(c)s 的完成人（完成人：%(all)s）")
+            % {"n": name, "c": achievement.code, "all": "、".join(achievement.shares()) or "—"}
+        )
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise LinkError(_("账户「%(u)s」不存在") % {"u": username})
+    if user.org_id != achievement.institution_id:
+        raise LinkError(
+            _("账户「%(u)s」不属于%(i)s，只能关联本单位人员的账户")
+            % {"u": username, "i": achievement.institution.name}
+        )
+    link, _created = InventorLink.objects.update_or_create(
+        achievement=achievement, name=name, defaults={"user": user, "linked_by": by}
+    )
+    return link
