@@ -135,6 +135,45 @@ def test_demo_loads_every_part_and_a_second_run_writes_nothing(org_tree):
     revised = Licence.objects.get(version=2)
     assert ObjectChange.objects.filter(object_type="transfer.licence", object_id=str(revised.pk)).exists()
     assert Demand.objects.get(status="closed").closed_reason
+    _the_demo_accounts_use_their_parts(demo)
     assert lines
     assert demo.load_demo(seed=7) == []
     assert Investment.objects.count() == 1 and Licence.objects.filter(version__gt=1).count() == 1
+
+
+def _the_demo_accounts_use_their_parts(demo):
+    """The demo's licensee signs in and sees its licence in force with its overdue warning and reports
+    revenue; the demo inventor sees their reward; one match is signed, linked to a licence."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from kechuang.accounts.models import User
+    from kechuang.accounts.services import DEMO_PASSWORD
+    from kechuang.transfer.models import Licence, Match, RevenueReport
+
+    licensee = User.objects.get(username="licensee")
+    assert licensee.check_password(DEMO_PASSWORD) and licensee.role == "enterprise_user"
+    first = Licence.objects.get(code="L-DEMO-001")
+    assert first.state == "active" and first.licensee_code == licensee.org.credit_code
+    client = Client()
+    client.force_login(licensee)
+    home = client.get(reverse("transfer:home")).content.decode()
+    assert "L-DEMO-001" in home and "逾期" in home
+    page = client.get(reverse("transfer:licence", kwargs={"code": "L-DEMO-001"})).content.decode()
+    assert "收入提成" in page and 'name="revenue"' in page
+    client.post(
+        reverse("transfer:licence_report", kwargs={"code": "L-DEMO-001"}),
+        {"period": "2026", "revenue": "900"},
+    )
+    assert RevenueReport.objects.get(licence=first, period="2026").revenue == 900
+
+    signed = Match.objects.get(state="signed")
+    assert (
+        signed.licence.code == demo.SIGNED_LICENCE and signed.licence.achievement_id == signed.achievement_id
+    )
+    assert signed.licence.licensee_code == signed.enterprise_code == licensee.org.credit_code
+
+    inventor = User.objects.get(username="inventor")
+    client.force_login(inventor)
+    page = client.get(reverse("transfer:my_rewards")).content.decode()
+    assert 'data-testid="reward-L-DEMO-001"' in page and first.achievement.code in page

@@ -25,8 +25,10 @@ from kechuang.transfer.models import (
     ConflictDeclaration,
     Demand,
     IncomePolicy,
+    InventorLink,
     Investment,
     Licence,
+    Match,
     MilestoneEvent,
     Objection,
     OwnUse,
@@ -41,11 +43,17 @@ from kechuang.transfer.models import (
 )
 
 INSTITUTE = ("inst_slab", "松山湖材料实验室", "材料实验室", "441900401")
+# The organisation of the first demo licensee (licences L-DEMO-001 in force and L-DEMO-005, the signed
+# match's L-DEMO-007, a demand): a fixed code so that its account is declared here like the others.
+LICENSEE_ORG = "transfer_licensee"
+INVENTOR = ("inventor", "东莞理工学院 成果完成人")
 DEMO_ACCOUNTS = (
     DemoAccount("tto", "东莞理工学院 成果转化办 陈老师", Role.UNIVERSITY_USER, "univ_dgut"),
     DemoAccount("slab", "松山湖材料实验室 成果转化部", Role.UNIVERSITY_USER, "inst_slab"),
     DemoAccount("techmgr", "技术经理人 林经理", Role.TECH_MANAGER, CITY_CODE),
     DemoAccount("reviewer", "评审专家 何教授", Role.EXPERT, CITY_CODE),
+    DemoAccount("licensee", "被许可企业 许可合同联系人", Role.ENTERPRISE_USER, LICENSEE_ORG),
+    DemoAccount(INVENTOR[0], INVENTOR[1], Role.INDIVIDUAL, "univ_dgut"),
 )
 # 技术合同成交额 (亿元): 2024 is the plan's published figure; the others are simulated.
 TURNOVER = {2021: 58.6, 2022: 70.2, 2023: 81.9, 2024: 95.35, 2025: 108.4}
@@ -128,8 +136,9 @@ def _enterprise_orgs(n: int = 4) -> list[OrgUnit]:
             break
         if any(o.credit_code == ent.credit_code for o in orgs):
             continue
+        # the first is the licensee whose account (``licensee``) the demo declares: a fixed code
         org, _ = OrgUnit.objects.get_or_create(
-            code=f"ent_{ent.credit_code}",
+            code=LICENSEE_ORG if not orgs else f"ent_{ent.credit_code}",
             defaults={
                 "name": ent.name,
                 "short_name": ent.name[:20],
@@ -424,6 +433,56 @@ def _demands_and_scenarios(enterprises: list[OrgUnit], users: dict) -> int:
     return made
 
 
+SIGNED_LICENCE = "L-DEMO-007"
+
+
+def _signed_match() -> int:
+    """The match under negotiation (the first demand's, with the technology manager) moved to 已签约:
+    the institution licenses that achievement to the demand's enterprise (L-DEMO-007, in force, zero
+    upfront fee), and the match is linked to that licence."""
+    from kechuang.transfer.services import matching
+    from kechuang.transfer.services.licences import create_licence, validate_terms
+
+    if Licence.objects.filter(code=SIGNED_LICENCE).exists():
+        return 0
+    m = (
+        Match.objects.filter(demand__title=DEMANDS[0][0], state=v.MatchState.NEGOTIATING)
+        .select_related("demand", "achievement")
+        .order_by("pk")
+        .first()
+    )
+    if m is None:
+        return 0
+    shape = {
+        "code": SIGNED_LICENCE,
+        "achievement": m.achievement.code,
+        "licensee": m.demand.credit_code,
+        "signed_on": "2026-03-16",
+        **_terms(2026, 0, 0.03, 3, 30),
+    }
+    lic = create_licence(validate_terms(shape), m.achievement, m.demand.enterprise.name)
+    matching.advance(m, v.MatchState.SIGNED, licence=lic, note="双方签订许可合同（先用后转，零门槛费）")
+    m.achievement.status = v.AchievementStatus.TRANSFERRED
+    m.achievement.save()
+    return 1
+
+
+def _inventor_link(users: dict) -> str:
+    """The demo inventor's account linked to the first inventor of L-DEMO-001's achievement (in force,
+    with payments): signed in as ``inventor``, they see their part of its income (我的成果收益)."""
+    from kechuang.transfer.services.rewards import link_inventor
+
+    user = users[INVENTOR[0]]
+    if InventorLink.objects.filter(user=user).exists():
+        return ""
+    lic = Licence.objects.filter(code=LICENCES[0][0]).select_related("achievement__institution").first()
+    if lic is None or not lic.achievement.inventor_list or lic.institution_id != user.org_id:
+        return ""
+    name = lic.achievement.inventor_list[0]
+    link_inventor(lic.achievement, name, user.username, users["tto"])
+    return name
+
+
 def _cases(institutions: list[OrgUnit], users: dict) -> int:
     if TransferCase.objects.filter(counterparty__startswith="演示").exists():
         return 0
@@ -591,8 +650,8 @@ def _income_and_corrections(institutions: list[OrgUnit], enterprises: list[OrgUn
 @transaction.atomic
 def load_demo(seed: int = 2026) -> list[str]:
     institutions = _institutions()
-    users = _users()
     enterprises = _enterprise_orgs()
+    users = _users()
     lines = []
     n = _achievements(institutions, seed)
     if n:
@@ -608,6 +667,11 @@ def load_demo(seed: int = 2026) -> list[str]:
     n = _demands_and_scenarios(enterprises, users)
     if n:
         lines.append(f"成果转化：{n} 项技术需求、2 份应用场景清单与供需对接")
+    name = _inventor_link(users)
+    if name:
+        lines.append(f"成果转化：演示账户 {INVENTOR[0]} 关联为 {LICENCES[0][0]} 所许可成果的完成人「{name}」")
+    if _signed_match():
+        lines.append(f"成果转化：1 项供需对接已签约（关联许可合同 {SIGNED_LICENCE}）")
     n = _cases(institutions, users)
     if n:
         lines.append(f"成果转化：{n} 件安心屋事项（已结案、未通过、公示前）")
