@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
+    from kechuang.enterprises.models import Enterprise, Fact
+
+    for n, patents in enumerate((30, 20, 10, 5, 5, 2)):  # a concentrated field: the patent indicator is red
+        ent = Enterprise.objects.create(
+            credit_code=f"91441900PAT{n:06d}", name=f"专利持有人{n}", tech_field="航空航天"
+        )
+        Fact.objects.create(enterprise=ent, year=2025, invention_patents=patents)
     lines = demo.load_demo(seed=2026)
     assert any("竞争择优" in line for line in lines) and any("科技安全" in line for line in lines)
     assert set(Call.objects.values_list("mode", flat=True)) == {
@@ -55,6 +62,7 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
     assert all(0 <= e.total <= 100 and e.evaluated_by.username == "pj_officer" for e in evaluated)
     levels = {r.indicator.code: r.level for r in services.security_board()}
     assert "red" in levels.values() and "yellow" in levels.values()
+    assert levels["patent_concentration"] == "red"  # computed from the registry: 70 of 72 with the top five
     counts = (
         Call.objects.count(),
         Application.objects.count(),

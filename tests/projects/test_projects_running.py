@@ -216,3 +216,40 @@ def test_a_race_keeps_the_stronger_team_at_the_stage_gate_and_stops_the_other(wo
     assert "赛马制阶段评估未通过，已停止拨付" in services.release_blockers(weaker.tranches.first())
     with pytest.raises(services.ProjectError, match="未采用赛马制"):
         services.race_gate(world.call, gate_day)
+
+
+def test_patent_concentration_is_computed_from_the_registry_and_warns_on_the_security_page(world, client_for):
+    """重点领域发明专利前五名持有人集中度: the most concentrated field (with more than five holders) of the
+    registry's latest year; a department cannot enter it; the page names the field."""
+    from kechuang.enterprises.models import Enterprise, Fact
+
+    def holder(n: int, field: str, patents: dict[int, int]):
+        ent = Enterprise.objects.create(credit_code=f"91441900PAT{n:06d}", name=f"专利持有人{n}",
+                                        region_code="441900401", tech_field=field)  # fmt: skip
+        for year, count in patents.items():
+            Fact.objects.create(enterprise=ent, year=year, invention_patents=count)
+
+    for n, count in enumerate((40, 20, 10, 10, 10, 5, 5), start=1):  # 航空航天: the top five hold 90 of 100
+        holder(n, "航空航天", {2024: count, 2023: 1})
+    for n in range(10, 22):  # 电子信息: 12 holders of 10 each, the top five hold 41.7 %
+        holder(n, "电子信息", {2024: 10})
+    holder(30, "新材料", {2024: 50})  # one holder only: 100 % by construction, not counted
+    indicator = SecurityIndicator.objects.create(
+        code="patent_concentration", name="重点领域发明专利前五名持有人集中度", unit="%", yellow=60, red=80,
+        computed=True,
+    )  # fmt: skip
+    row = {r.indicator.code: r for r in services.security_board(dt.date(2026, 7, 1))}["patent_concentration"]
+    assert (row.value, row.period, row.level, row.detail) == (90.0, "2024", "red", "航空航天")
+    with pytest.raises(services.ProjectError, match="由平台数据计算，无需填报"):
+        services.record_reading(indicator, "2025", 10.0, "市场监管局")
+    body = client_for("bureau").get("/projects/security/").content.decode()
+    assert 'data-testid="security-detail"' in body and "航空航天" in body
+    (api,) = [
+        r for r in client_for("bureau").get("/api/projects/security").json() if r["code"] == indicator.code
+    ]
+    assert (api["value"], api["level"], api["computed"], api["detail"]) == (90.0, "red", True, "航空航天")
+    # four more holders of 10 in 航空航天: the top five hold 90 of 140, below red
+    for n in range(40, 44):
+        holder(n, "航空航天", {2024: 10})
+    row = {r.indicator.code: r for r in services.security_board(dt.date(2026, 7, 1))}["patent_concentration"]
+    assert row.value == pytest.approx(100 * 90 / 140, abs=0.05) and row.level == "yellow"

@@ -85,6 +85,8 @@ class WarningOut(Schema):
     level: str | None
     yellow: float
     red: float
+    computed: bool = Field(description="由平台数据计算（否则为部门填报）")
+    detail: str = Field(description="计算值所指（专利集中度：最集中的技术领域）")
 
 
 def _user(request):
@@ -322,6 +324,8 @@ def security(request):
             "level": r.level,
             "yellow": r.indicator.yellow,
             "red": r.indicator.red,
+            "computed": r.indicator.computed,
+            "detail": r.detail if r.indicator.computed else "",
         }  # fmt: skip
         for r in services.security_board()
     ]

@@ -327,8 +327,8 @@ def _security() -> list[str]:
          [("2024", 28.0), ("2025", 36.5)]),
         ("ethics_missing", "敏感领域在研项目未取得伦理批准的数量", "项", True, 1, 3, True, "", []),
         ("key_core_overdue", "关键核心技术攻关项目逾期未报告的里程碑数量", "个", True, 1, 3, True, "", []),
-        ("patent_concentration", "重点领域发明专利前五名持有人集中度", "%", True, 60, 80, False, "市场监管局",
-         [("2024", 55.0), ("2025", 82.0)]),
+        # computed from the registry's invention patents (services.patent_concentration)
+        ("patent_concentration", "重点领域发明专利前五名持有人集中度", "%", True, 60, 80, True, "", []),
         ("rd_talent_outflow", "关键岗位研发人员流失率", "%", True, 8, 15, False, "人社局", [("2025", 5.2)]),
     )  # fmt: skip
     created = 0

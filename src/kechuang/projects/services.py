@@ -591,10 +591,49 @@ def _num(v) -> str:
 COMPUTED = {
     "ethics_missing": "敏感领域在研项目未取得伦理批准的数量",
     "key_core_overdue": "关键核心技术攻关项目逾期未报告的里程碑数量",
+    "patent_concentration": "重点领域发明专利前五名持有人集中度",
 }
+TOP_HOLDERS = 5  # patent concentration: the share of a field's invention patents held by its top five
 
 
-def computed_values(today: dt.date | None = None) -> dict[str, float]:
+@dataclass
+class Concentration:
+    """The patent concentration of the registry's latest year with patents: the most concentrated
+    field among those with more holders than TOP_HOLDERS (with fewer, the share is 100 % by
+    construction), and every field's figures behind it."""
+
+    year: int | None
+    value: float | None
+    top_field: str = ""
+    fields: list[dict] = field(default_factory=list)
+
+
+def patent_concentration() -> Concentration:
+    from django.db.models import Max
+
+    from kechuang.engine.projects.security import patent_concentration as by_field
+    from kechuang.enterprises.models import Fact
+
+    year = Fact.objects.filter(invention_patents__gt=0).aggregate(y=Max("year"))["y"]
+    if year is None:
+        return Concentration(None, None)
+    rows = Fact.objects.filter(year=year, invention_patents__gt=0).values_list(
+        "enterprise_id", "enterprise__tech_field", "invention_patents"
+    )
+    frame = pl.DataFrame(
+        list(rows), schema={"holder": pl.Int64, "field": pl.Utf8, "patents": pl.Int64}, orient="row"
+    )
+    fields = by_field(frame, top=TOP_HOLDERS)
+    ranked = fields.filter(pl.col("holders") > TOP_HOLDERS)
+    if ranked.is_empty():
+        return Concentration(year, None, fields=fields.to_dicts())
+    top = ranked.row(0, named=True)
+    return Concentration(year, float(top["share"]), top["field"], fields.to_dicts())
+
+
+def computed_values(
+    today: dt.date | None = None, concentration: Concentration | None = None
+) -> dict[str, float]:
     """The indicators the platform computes from its own data."""
     today = today or timezone.localdate()
     running_projects = Project.objects.filter(stage__in=[Stage.RUNNING, Stage.ACCEPTANCE])
@@ -603,10 +642,14 @@ def computed_values(today: dt.date | None = None) -> dict[str, float]:
         project__in=running_projects, project__application__call__key_core=True, reported_on__isnull=True,
         due_on__lt=today,
     )  # fmt: skip
-    return {
+    values = {
         "ethics_missing": float(sensitive.filter(ethics_approvals__isnull=True).count()),
         "key_core_overdue": float(overdue.count()),
     }
+    concentration = concentration or patent_concentration()
+    if concentration.value is not None:
+        values["patent_concentration"] = concentration.value
+    return values
 
 
 def record_reading(indicator: SecurityIndicator, period: str, value: float, source: str) -> SecurityReading:
@@ -636,12 +679,14 @@ class WarningRow:
     level: str | None
     level_label: str = ""
     history: list = field(default_factory=list)
+    detail: str = ""  # what a computed value stands for (the field it was found in)
 
 
 def security_board(today: dt.date | None = None) -> list[WarningRow]:
     """Every indicator with its latest value (computed ones now) and its warning level."""
     indicators = list(SecurityIndicator.objects.all())
-    computed = computed_values(today)
+    concentration = patent_concentration()
+    computed = computed_values(today, concentration)
     period_now = f"{(today or timezone.localdate()).year}"
     latest: dict[int, tuple[str, float]] = {}
     for r in SecurityReading.objects.order_by("indicator_id", "period"):
@@ -650,6 +695,8 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
     for ind in indicators:
         if ind.computed and ind.code in computed:
             period, value = period_now, computed[ind.code]
+            if ind.code == "patent_concentration":  # as of the registry's year, not today's
+                period = str(concentration.year)
         else:
             period, value = latest.get(ind.pk, ("", None))
         rows.append({"indicator": ind.code, "value": value, "period": period})
@@ -662,9 +709,15 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
     levels = running.warning_levels(frame, table) if indicators else frame
     labels = dict(Level.choices)
     by_code = {i.code: i for i in indicators}
+    detail = {"patent_concentration": concentration.top_field}
     return [
         WarningRow(
-            by_code[r["indicator"]], r["value"], r["period"], r["level"], str(labels.get(r["level"], "—"))
+            by_code[r["indicator"]],
+            r["value"],
+            r["period"],
+            r["level"],
+            str(labels.get(r["level"], "—")),
+            detail=detail.get(r["indicator"], ""),
         )
         for r in levels.iter_rows(named=True)
     ]
