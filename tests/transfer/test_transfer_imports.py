@@ -180,3 +180,37 @@ def test_contract_errors_after_a_blank_row_name_the_spreadsheet_row(transfer_wor
     found = {(e["row"], e["column"]) for e in page.context["errors"]}
     assert (4, "合同成交额") in found and {row for row, _ in found} == {4}
     assert TechContract.objects.count() == 0
+
+
+def test_achievement_import_checks_patent_numbers_against_the_cnipa_form(transfer_world, client_for):
+    from kechuang.transfer.models import Achievement, IPRight
+
+    before = Achievement.objects.count()
+    text = ACH_HEADER + (
+        "DGUT-P-1,好成果,新材料,5,单位所有,可转化,ZL202310123456.7；ZL98123456.X,许可\n"
+        "DGUT-P-2,少一位,新材料,5,单位所有,可转化,ZL20231012345.7,许可\n"
+        "DGUT-P-3,无校验位,新材料,5,单位所有,可转化,ZL202310123456.7；ZL202320654321,许可\n"
+        "DGUT-P-4,前缀,新材料,5,单位所有,可转化,CN202310123456.7,许可\n"
+    )
+    c = client_for("university")
+    page = _upload(c, reverse("transfer:achievement_import"), "成果.csv", text)
+    body = page.content.decode()
+    assert 'data-testid="upload-errors"' in body
+    found = {(e.row, e.column, e.value) for e in page.context["errors"]}
+    assert found == {
+        (3, "专利号", "ZL20231012345.7"),
+        (4, "专利号", "ZL202320654321"),
+        (5, "专利号", "CN202310123456.7"),
+    }
+    for number in ("ZL20231012345.7", "ZL202320654321", "CN202310123456.7"):
+        assert f"专利号「{number}」格式不正确" in body, number
+    assert "ZL202310123456.7」格式不正确" not in body and "ZL98123456.X」" not in body
+    assert body.count("格式不正确：应为 ZL + 12 位申请号") == 3
+    assert Achievement.objects.count() == before
+    # the good row alone goes in, with both patents (the older 8-digit number too)
+    good = ACH_HEADER + "DGUT-P-1,好成果,新材料,5,单位所有,可转化,ZL202310123456.7；ZL98123456.X,许可\n"
+    preview = _upload(c, reverse("transfer:achievement_import"), "成果.csv", good)
+    assert 'data-testid="upload-ok"' in preview.content.decode()
+    c.post(reverse("transfer:achievement_import"), {"action": "import", "token": preview.context["token"]})
+    numbers = IPRight.objects.filter(achievement__code="DGUT-P-1").values_list("number", flat=True)
+    assert sorted(numbers) == ["ZL202310123456.7", "ZL98123456.X"]

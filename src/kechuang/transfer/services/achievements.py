@@ -84,6 +84,16 @@ def _modes(text: str | None) -> list[str]:
     return [m for m in split_list((text or "").replace("、", "；"))]
 
 
+PATENT_PATTERN = r"^ZL(\d{12}|\d{8})\.[\dX]$"
+
+
+def patent_message(number: str) -> str:
+    return _(
+        "专利号「%(n)s」格式不正确：应为 ZL + 12 位申请号 + . + 校验位（如 ZL202310123456.7），"
+        "或 2003 年以前的 ZL + 8 位申请号 + . + 校验位（如 ZL98123456.X）；多个专利号以；分隔"
+    ) % {"n": number}
+
+
 def check_file(path: Path, institution, name: str = "") -> list[dict]:
     """The rows of an achievements file for ``institution``, checked; AchievementImportError lists
     every problem (row counted as in the spreadsheet: the header is row 1).
@@ -130,6 +140,23 @@ def check_file(path: Path, institution, name: str = "") -> list[dict]:
             )
         )
     problems = []
+    # 专利号: CNIPA's ZL + 12 digits (or the older 8) + . + check character; only the form is checked
+    # (the contract's own example does not carry a valid check digit)
+    bad_patents = f.select(
+        "row",
+        pl.col("patent_list")
+        .list.eval(
+            pl.element().filter(
+                (pl.element() != "")
+                & (pl.element().str.len_chars() <= 40)
+                & ~pl.element().str.contains(PATENT_PATTERN)
+            )
+        )
+        .list.first()
+        .alias("bad"),
+    ).filter(pl.col("bad").is_not_null())
+    for row, value in bad_patents.iter_rows():
+        problems.append(RowError(row, H["patents"], value[:50], patent_message(value)))
     for condition, column, message in checks:
         for row, value in (
             f.filter(condition.fill_null(False)).select("row", pl.col(column).cast(pl.String)).iter_rows()
