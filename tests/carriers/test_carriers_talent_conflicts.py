@@ -104,10 +104,25 @@ def test_the_steps_offered_follow_the_access_module(world, recommended, login):
     # the employer recommended already; the bureau decides; the applicant takes no step
     assert 'data-testid="talent-action"' not in login("app_1").get(url).content.decode()
     bureau = login("bureau").get(url).content.decode()
-    assert 'value="approve"' in bureau and 'data-testid="talent-declare"' not in bureau
+    assert 'value="revoke"' in bureau and 'data-testid="talent-declare"' not in bureau
+    assert 'value="approve"' not in bureau  # 专家评定: no decision before an expert's score
+    _expert_scores(recommended, world)
+    bureau = login("bureau").get(url).content.decode()
+    assert 'value="approve"' in bureau and 'value="reject"' in bureau
     employer = login("op_inst").get(url).content.decode()
     assert 'data-testid="talent-action"' not in employer  # recommended: nothing left for it
     assert 'value="approve"' not in employer
+
+
+def _expert_scores(app, world):
+    services.declare(app, world.users["expert_1"], False)
+    services.add_score(app, world.users["expert_1"], 80)
+
+
+def test_a_revoked_application_offers_no_further_step(world, recommended, login):
+    services.revoke_for_fraud(recommended, "材料造假")
+    page = login("bureau").get(f"/carriers/talent/{recommended.pk}/").content.decode()
+    assert 'data-testid="talent-action"' not in page
 
 
 def test_the_page_reads_the_experts_declaration_once(world, recommended, login):

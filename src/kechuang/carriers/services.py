@@ -925,11 +925,16 @@ def talent_ranking(applications) -> dict[int, tuple[int, float | None]]:
     return {int(r["application"]): (r["rank"], r["score"]) for r in ranked.iter_rows(named=True)}
 
 
+def may_decide(app: TalentApplication) -> bool:
+    """Ready for the bureau's decision: recommended, and for 专家评定 also scored."""
+    ready = TalentStatus.SCORED if app.route == TalentRoute.EXPERT else TalentStatus.RECOMMENDED
+    return app.status in (ready, TalentStatus.SCORED)
+
+
 def decide(
     app: TalentApplication, approve: bool, talent_class: str = "", note: str = ""
 ) -> TalentApplication:
-    ready = TalentStatus.SCORED if app.route == TalentRoute.EXPERT else TalentStatus.RECOMMENDED
-    if app.status not in (ready, TalentStatus.SCORED):
+    if not may_decide(app):
         raise ValidationError(_("申请尚未完成推荐或专家评分，不能决定"))
     today = timezone.localdate()
     if approve:

@@ -37,7 +37,10 @@ def talent_actions(user, app: TalentApplication, declared: TalentConflict | None
         elif services.may_score(app, user, declared):
             out.append("score")
     if access.can_change(user, "talent_decide", app):
-        out += ["approve", "reject", "revoke"]
+        if services.may_decide(app):  # not offered when the decision would be refused
+            out += ["approve", "reject"]
+        if app.status != TalentStatus.REVOKED:
+            out.append("revoke")
     return out
 
 
