@@ -2,6 +2,7 @@
 found by Babel (templates through Django's templatize), plural and context forms included."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,43 @@ def test_i18n_commands_as_a_user_runs_them(tmp_path):
     complete = _kechuang("missing")  # the shipped catalogue
     assert complete.returncode == 0, complete.stdout[-2000:]
     assert "缺少 0 条" in complete.stdout
+
+
+def _plural_entries() -> list[polib.POEntry]:
+    return [e for e in polib.pofile(str(CATALOGUE)) if e.msgid_plural and not e.obsolete]
+
+
+def test_counted_messages_and_their_catalogue_entries_agree_on_plural():
+    """A counted message (blocktranslate count, ngettext) needs a plural entry and a plain message a
+    plain one: either mismatch leaves the Chinese text on an English page (issue 9 §5)."""
+    plural = {e.msgid for e in _plural_entries()}
+    found = {key: m for key, m in extract().items() if not key[0]}
+    counted = {msgid for (_, msgid), m in found.items() if m.plural}
+    plain = {msgid: m.where for (_, msgid), m in found.items() if not m.plural}
+    assert sorted(counted - plural) == []
+    assert sorted((msgid, plain[msgid]) for msgid in plural & plain.keys()) == []
+
+
+NOUN_AFTER_COUNT = re.compile(r"(?:%\(\w+\)[sd]|\{\w+\}) ([A-Za-z-]+)")
+NOT_PLURAL = {"has", "is", "was", "progress"}  # words after a placeholder that end in s in the singular
+KEPT = {"%(name)s 尚有 %(n)s 项重点任务进展未报送："}  # "1 key-task progress report": the noun comes later
+
+
+def test_english_counts_read_singular_for_one_and_plural_otherwise():
+    """Every plural entry has both English forms, they differ, and the singular's counted noun has
+    no plural 's' ("1 task", "2 tasks"); the compiled catalogue gives them for 1 and 2, while
+    Chinese, which has no plural, reads the same for both."""
+    entries = _plural_entries()
+    assert len(entries) >= 20
+    for e in entries:
+        one, many = e.msgstr_plural[0], e.msgstr_plural[1]
+        assert one and many and one != many, e.msgid
+        nouns = NOUN_AFTER_COUNT.findall(one)
+        assert [w for w in nouns if w.endswith("s") and w not in NOT_PLURAL] == [], (e.msgid, one)
+        assert any(w + "s" in NOUN_AFTER_COUNT.findall(many) for w in nouns) or e.msgid in KEPT, one
+        with translation.override("en"):
+            assert translation.ngettext(e.msgid, e.msgid_plural, 1) == one
+            assert translation.ngettext(e.msgid, e.msgid_plural, 2) == many
+        with translation.override("zh-hans"):
+            assert translation.ngettext(e.msgid, e.msgid_plural, 1) == e.msgid
+            assert translation.ngettext(e.msgid, e.msgid_plural, 2) == e.msgid

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
@@ -136,13 +137,17 @@ def call_decide(request, pk: int):
             )
     elif request.POST.get("action") == "assign":
         done = services.assign_experts(call, services.expert_pool())
+        n = sum(1 for v in done.values() if v)
         messages.success(
-            request, _("已分配评审专家：%(n)d 项申报") % {"n": sum(1 for v in done.values() if v)}
+            request, ngettext("已分配评审专家：%(n)d 项申报", "已分配评审专家：%(n)d 项申报", n) % {"n": n}
         )
     else:
         result = services.decide(call)
         funded = result.filter(result["funded"])
-        messages.success(request, _("已按排名确定资助：%(n)d 项") % {"n": funded.height})
+        n = funded.height
+        messages.success(
+            request, ngettext("已按排名确定资助：%(n)d 项", "已按排名确定资助：%(n)d 项", n) % {"n": n}
+        )
     return HttpResponseRedirect(call.get_absolute_url())
 
 
@@ -343,9 +348,8 @@ def project_detail(request, pk: int):
                 access.deny_unless(oversight)
                 if acceptance_form.is_valid():
                     data = acceptance_form.cleaned_data
-                    services.record_acceptance(
-                        project, acceptance_form.results(), data["decided_on"], data["conditions"]
-                    )
+                    results = services.acceptance_results(project, acceptance_form.entries())
+                    services.record_acceptance(project, results, data["decided_on"], data["conditions"])
                     messages.success(request, _("验收结论已记录"))
                     return HttpResponseRedirect(project.get_absolute_url())
             elif action == "evaluate":

@@ -15,6 +15,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kechuang import access
 from kechuang.audit.models import Action
@@ -59,7 +60,8 @@ def grant(
     if valid_until < today:
         raise ConsentError(_("授权截止日不能早于今天"))
     if valid_until > today.replace(year=today.year + MAX_YEARS):
-        raise ConsentError(_("授权期限最长 %(n)s 年") % {"n": MAX_YEARS})
+        longest = ngettext("授权期限最长 %(n)s 年", "授权期限最长 %(n)s 年", MAX_YEARS)
+        raise ConsentError(longest % {"n": MAX_YEARS})
     candidate = Consent(enterprise=enterprise, bank=bank, fields=fields, valid_until=valid_until)
     access.deny_unless(access.can_create(user, "consent", candidate), _("无权为该企业授权"))
     for old in Consent.objects.filter(Consent.active_q(), enterprise=enterprise, bank=bank):

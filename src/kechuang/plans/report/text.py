@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kechuang.engine.plan_labels import WARNING_LABELS
 from kechuang.plans.observations import SIMULATED_SOURCE
@@ -539,7 +539,7 @@ def overdue_table(tasks: list[TaskRow]) -> TextTable:
             t.code,
             t.title,
             fmt_date(t.due),
-            _("{days}天").format(days=t.overdue_days),
+            ngettext("{days}天", "{days}天", t.overdue_days).format(days=t.overdue_days),
             punct("、", ", ").join(t.co_names) or "—",
             percent,
         ]
