@@ -98,3 +98,4 @@ def test_an_english_reader_sees_the_support_in_english(world, login):
     world.users["app_1"].save()
     page = login("app_1").get(f"/carriers/talent/{app.pk}/").content.decode()
     assert services.talent_support("C")["text_en"] in page
+    assert "Selected for a national talent programme (sample)" in page  # the catalogue entry C01
