@@ -20,7 +20,7 @@ EXPECTED_MENU = {
     "humen": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
     "enterprise": ["enterprises", "points", "finance", "transfer", "projects", "carriers"],
     "bank": ["finance"],  # banks see enterprises only through consent (kechuang.finance)
-    "dgut": ["transfer", "projects", "carriers"],
+    "dgut": ["transfer", "my_rewards", "projects", "carriers"],
     "leader": ALL_MODULES,
 }
 

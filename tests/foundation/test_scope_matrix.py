@@ -31,10 +31,11 @@ MENU = {
     "humen": ["plans", "enterprises", "points", "transfer", "projects", "carriers"],
     "enterprise": ["enterprises", "points", "finance", "transfer", "projects", "carriers"],
     "bank": ["finance"],  # banks see enterprises only through consent (kechuang.finance), not in 创新积分
-    "university": ["transfer", "projects", "carriers"],
+    "university": ["transfer", "my_rewards", "projects", "carriers"],  # 我的成果收益: staff may be inventors
     "leader": ["plans", "enterprises", "points", "finance", "transfer", "projects", "carriers"],
     "operator": ["carriers"],  # 载体运营方: its carriers, reports, instruments and bookings
-    "individual": ["carriers"],  # 个人申报者: its talent applications and instrument bookings
+    # 个人申报者: its talent applications and instrument bookings; as an institution's staff, its reward
+    "individual": ["my_rewards", "carriers"],
 }
 
 PAGES = [
@@ -70,6 +71,7 @@ def test_menu_shown_on_home_page(persona, client_for):
             "points",
             "finance",
             "transfer",
+            "my_rewards",
             "projects",
             "carriers",
             "audit",
