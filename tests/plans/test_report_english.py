@@ -288,3 +288,22 @@ def test_an_english_users_report_job_makes_the_english_file(simulated_plan, clie
     download = client_for("bureau").get(f"/jobs/{job.pk}/file/")
     html = b"".join(download.streaming_content).decode()
     assert '<html lang="en">' in html and "1. Overview" in html
+
+
+def test_days_overdue_read_one_day_and_two_days_in_english():
+    """The overdue table counts days as English does (issue 9 §5); Chinese is as it was."""
+    from django.utils.translation import override
+
+    from kechuang.plans.report.model import TaskRow
+    from kechuang.plans.report.text import overdue_table
+
+    tasks = [
+        TaskRow(code=f"T{d}", title="任务", chapter=1, section=1, lead_department="d", lead_name="部门",
+                co_names=[], due=date(2027, 12, 31), status="overdue", warning="red", overdue_days=d,
+                percent=None, sample=False)
+        for d in (1, 2)
+    ]  # fmt: skip
+    with override("en"):
+        assert [row[3] for row in overdue_table(tasks).rows] == ["1 day", "2 days"]
+    with override("zh-hans"):
+        assert [row[3] for row in overdue_table(tasks).rows] == ["1天", "2天"]

@@ -307,3 +307,18 @@ def test_of_two_reports_at_the_same_moment_the_later_id_is_the_latest(plan, pers
     )
     TaskReport.objects.filter(pk__in=[first.pk, second.pk]).update(submitted_at=first.submitted_at)
     assert Task.objects.with_progress().get(pk=task.pk).progress == 20
+
+
+def test_a_tasks_days_overdue_read_as_english_does():
+    """The task badge says "1 day overdue" and "2 days overdue" to an English reader (issue 9 §5)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    def badge(days: int, language: str) -> str:
+        row = {"warning": "red", "status": "overdue", "status_label": "逾期未完成", "overdue_days": days}
+        with override(language):
+            return render_to_string("plans/tasks_status.html", {"row": row})
+
+    assert "1 day overdue" in badge(1, "en") and "1 days" not in badge(1, "en")
+    assert "2 days overdue" in badge(2, "en")
+    assert "逾期 1 天" in badge(1, "zh-hans") and "逾期 2 天" in badge(2, "zh-hans")

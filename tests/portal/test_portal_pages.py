@@ -146,3 +146,12 @@ def test_the_bureau_chooses_what_is_published_and_the_change_is_audited(publishe
     assert not Publication.objects.get(pk=pub.pk).published
     assert Client().get("/portal/indicators/rd_intensity/").status_code == 404
     assert ObjectChange.objects.filter(object_type="portal.publication", object_id=str(pub.pk)).exists()
+
+
+def test_an_english_search_counts_one_indicator_and_several_indicators(published):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "1 indicator found" in english.get("/portal/search/?q=patents").content.decode()
+    html = english.get("/portal/search/?q=研发").content.decode()
+    n = html.split('data-testid="search-results"')[1].split("</ul>")[0].count("<li>")
+    assert n > 1 and f"{n} indicators found" in html
+    assert "找到 1 项指标" in Client().get("/portal/search/?q=patents").content.decode()
