@@ -148,6 +148,19 @@ def test_an_english_upload_with_one_error_says_one_error(finance, client_for, pe
     assert "Found 2 errors." in body
 
 
+def test_an_english_bank_counts_one_application_and_two_applications(finance, client_for, personas):
+    """The applications list counts as English does (issue 9 §5); Chinese reads as before."""
+    app = Application.objects.get(enterprise__credit_code=finance.own)
+    assert "共 1 条申请" in client_for("bank").get(reverse("finance:applications")).content.decode()
+    personas["bank"].language = "en"
+    personas["bank"].save(update_fields=["language"])
+    bank = client_for("bank")
+    assert "1 application in total" in bank.get(reverse("finance:applications")).content.decode()
+    app.pk, app.year = None, app.year - 1
+    app.save()
+    assert "2 applications in total" in bank.get(reverse("finance:applications")).content.decode()
+
+
 def _outcomes(finance) -> pl.DataFrame:
     """Approved loans with a performance for 36 scored enterprises: the lower half of points default."""
     from kechuang.enterprises.models import Enterprise
