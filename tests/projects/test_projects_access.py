@@ -160,3 +160,16 @@ def test_a_decided_call_is_not_decided_again(client_for, world, two):
     page = bureau.post(f"/projects/calls/{world.call.pk}/decide/", {"action": "decide"}, follow=True)
     assert "该指南已立项，不能重新分配专家或确定资助" in page.content.decode()
     assert "按排名确定资助" not in bureau.get(f"/projects/calls/{world.call.pk}/").content.decode()
+
+
+def test_an_english_expert_reads_one_application_and_two_applications_to_review(world, two):
+    """The pending reviews count as English does (issue 9 §5); Chinese reads as before."""
+    mine, _other = two
+    expert = Client()
+    expert.force_login(world.experts[0])
+    assert "您有 1 项待评审的申报。" in expert.get("/projects/").content.decode()
+    world.experts[0].language = "en"
+    world.experts[0].save(update_fields=["language"])
+    assert "You have 1 application to review." in expert.get("/projects/").content.decode()
+    Assignment.objects.create(expert=world.experts[0], application=mine)
+    assert "You have 2 applications to review." in expert.get("/projects/").content.decode()
