@@ -60,6 +60,14 @@ ALLOWED_ALSO = {
     ("POST", "/api/projects/applications"): {400},
     ("POST", "/api/projects/applications/submit"): {400},
     ("POST", "/api/projects/milestones/report"): {400},
+    ("POST", "/api/projects/reviews/conflict"): {400},
+    ("POST", "/api/projects/reviews/score"): {400},
+    ("POST", "/api/projects/spending"): {400},
+    ("POST", "/api/projects/tranches/release"): {400},
+    ("POST", "/api/projects/acceptance"): {400},
+    ("POST", "/api/projects/ethics"): {400},
+    # … and the walk's project is running, not failed: no exemption dossier (400, the reason)
+    ("GET", "/api/projects/{project_code}/exemption"): {400},
     # 创新载体: the empty bodies give no reason (withdrawal, restoring) and the walk's talent
     # application is not yet recommended (回避声明): refused, nothing written
     ("POST", "/api/carriers/{carrier_code}/withdrawal"): {400},
@@ -86,6 +94,12 @@ API_BODIES = {
     ("POST", "/api/projects/applications"): {},
     ("POST", "/api/projects/applications/submit"): {},
     ("POST", "/api/projects/milestones/report"): {},
+    ("POST", "/api/projects/reviews/conflict"): {},
+    ("POST", "/api/projects/reviews/score"): {},
+    ("POST", "/api/projects/spending"): {},
+    ("POST", "/api/projects/tranches/release"): {},
+    ("POST", "/api/projects/acceptance"): {},
+    ("POST", "/api/projects/ethics"): {},
     ("POST", "/api/carriers/{carrier_code}/withdrawal"): {},
     ("POST", "/api/carriers/{carrier_code}/withdrawal/revoke"): {},
     ("POST", "/api/carriers/talent/{talent_id}/declaration"): {},

@@ -278,6 +278,16 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/projects/stakes"): Needs("project_oversight"),
     ("GET", "/api/projects/portfolio"): Needs("project_oversight"),
     ("GET", "/api/projects/{project_code}/evaluations"): Needs("project_evaluation"),
+    # an expert's own assignments: conflict declaration and scoring sheet (the review page)
+    ("POST", "/api/projects/reviews/conflict"): Needs("project_review", "change"),
+    ("POST", "/api/projects/reviews/score"): Needs("project_review", "change"),
+    # the project page: the holder reports spending, the programme officer releases and accepts;
+    # ethics approvals by the holder or the programme officer; the exemption dossier as the page
+    ("POST", "/api/projects/spending"): Needs("major_project", "change"),
+    ("POST", "/api/projects/tranches/release"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/acceptance"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/ethics"): Needs("major_project", "change"),
+    ("GET", "/api/projects/{project_code}/exemption"): Needs("major_project"),
     ("GET", "/api/transfer/achievements"): Needs("achievement"),
     ("GET", "/api/transfer/achievements/{achievement_id}"): Needs("achievement"),
     ("GET", "/api/transfer/licences"): Needs("transfer_licence"),

@@ -10,13 +10,16 @@ from datetime import date
 from typing import Annotated
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kechuang import access
 from kechuang.projects import evaluations, services, stakes
-from kechuang.projects.models import Application, Call, Milestone, Project
+from kechuang.projects.models import Application, Assignment, Call, Milestone, Project
+from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
 
 router = Router(tags=["重大科技项目"])
 
@@ -266,6 +269,285 @@ def report_milestone(request, body: ProjectMilestoneIn):
     }  # fmt: skip
 
 
+# ---------------------------------------------------------------- review: an expert's own assignments
+
+Text40 = Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")]
+
+
+def _my_assignment(user, code: str) -> Assignment:
+    """The user's own assignment on the application ``code`` (the review page: an expert acts only on
+    what it was assigned; 403 for a role without review rights, 400 for anything else)."""
+    rows = access.scoped(user, "project_review", Assignment.objects.all(), "change")
+    assignment = (
+        rows.filter(expert=user, application__code=code.strip()).select_related("application__call").first()
+    )
+    if assignment is None:
+        raise HttpError(400, f"找不到分配给您的申报「{code[:40]}」")
+    return assignment
+
+
+class ProjectConflictIn(Schema):
+    application: Text40 = Field("", description="申报编号（须为分配给本人的评审）")
+    reason: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = Field("", description="回避原因")
+
+
+class ProjectConflictOut(Schema):
+    application: str
+    expert: str
+    reason: str
+
+
+@router.post(
+    "/reviews/conflict",
+    response=ProjectConflictOut,
+    summary="评审专家声明回避（声明后该专家对该申报的评分不计入排名）",
+)
+def declare_conflict(request, body: ProjectConflictIn):
+    user = _user(request)
+    assignment = _my_assignment(user, body.application)
+    try:
+        conflict = services.declare_conflict(user, assignment.application, body.reason)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return {"application": assignment.application.code, "expert": user.username, "reason": conflict.reason}
+
+
+class ProjectScoreIn(Schema):
+    application: Text40 = Field("", description="申报编号（须为分配给本人的评审）")
+    items: dict[Text40, float] = Field(
+        {}, max_length=20, description="评分表：评分项 → 分数（0 至该项权重），须填全该类项目的评分项"
+    )
+    comment: Annotated[str, Field(max_length=5000, pattern=r"^[^\x00]*$")] = Field("", description="评审意见")
+
+
+class ProjectScoreOut(Schema):
+    application: str
+    expert: str
+    score: float = Field(description="总分（0–100）")
+    items: dict[str, float]
+    comment: str
+    sheet: list[str] = Field(description="该类项目评分表的评分项")
+
+
+@router.post("/reviews/score", response=ProjectScoreOut, summary="评审专家按项目类别的评分表评分")
+def score_application(request, body: ProjectScoreIn):
+    user = _user(request)
+    assignment = _my_assignment(user, body.application)
+    try:
+        services.record_score(assignment, body.items, body.comment)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return {
+        "application": assignment.application.code, "expert": user.username, "score": assignment.score,
+        "items": assignment.items, "comment": assignment.comment,
+        "sheet": [c for c, _w in SCORING_SHEETS[assignment.application.call.project_class]],
+    }  # fmt: skip
+
+
+# ---------------------------------------------------------------- running a project (the project page)
+
+
+def _project(user, code: str, resource: str = "major_project", action: str = "change") -> Project:
+    """The project ``code`` as the project page finds it (among the projects the user sees), after
+    the operation's own right (403 for a role without it); 400 when the user does not see it."""
+    access.scoped(user, resource, Project.objects.none(), action)
+    project = (
+        access.scoped(user, "major_project", Project.objects.all())
+        .filter(code=code.strip())
+        .select_related("application__call", "applicant")
+        .first()
+    )
+    if project is None:
+        raise HttpError(400, f"找不到项目「{code[:40]}」，或无权操作")
+    return project
+
+
+class ProjectSpendingIn(Schema):
+    project: Text40 = Field("", description="项目编号")
+    spent_on: date | None = Field(None, description="支出日期")
+    category: Text40 = Field(
+        "", description="支出类别代码：" + "、".join(f"{c} {label}" for c, label in SPENDING_CATEGORIES)
+    )
+    description: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = Field("", description="摘要")
+    amount: float = Field(0, ge=0, le=1e9, description="金额（万元）")
+
+
+class ProjectSpendingOut(Schema):
+    project: str
+    spent_on: date
+    category: str
+    description: str
+    amount: float
+    flagged: bool = Field(description="触及负面清单（包干制：记录并提示，不拒绝）")
+    reason: str = Field(description="触及负面清单的原因；未触及为空")
+
+
+@router.post(
+    "/spending",
+    response={201: ProjectSpendingOut},
+    summary="报告经费支出（包干制：按负面清单标记，返回是否触及）",
+)
+def report_spending(request, body: ProjectSpendingIn):
+    user = _user(request)
+    project = _project(user, body.project)
+    access.deny_unless(access.can_change(user, "major_project", project))
+    if body.spent_on is None:
+        raise HttpError(400, "请填写支出日期")
+    if not date(2000, 1, 1) <= body.spent_on <= date(2100, 12, 31):
+        raise HttpError(400, "支出日期应在 2000–2100 年之间")
+    try:
+        row = services.add_spending(project, body.spent_on, body.category, body.description, body.amount)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return Status(
+        201,
+        {"project": project.code, "spent_on": row.spent_on, "category": row.category,
+         "description": row.description, "amount": float(row.amount), "flagged": row.flagged,
+         "reason": row.reason},
+    )  # fmt: skip
+
+
+class ProjectTrancheIn(Schema):
+    project: Text40 = Field("", description="项目编号")
+    number: int = Field(0, ge=0, le=1000, description="拨付期次")
+    released_on: date | None = Field(None, description="拨付日期，默认今天")
+
+
+class ProjectTrancheOut(Schema):
+    project: str
+    number: int
+    amount: float
+    trigger: str
+    released_on: date | None
+
+
+@router.post(
+    "/tranches/release",
+    response=ProjectTrancheOut,
+    summary="拨付一期经费（按资助方式；伦理审查、阶段评估与验收未满足时拒绝并说明原因）",
+)
+def release_tranche(request, body: ProjectTrancheIn):
+    user = _user(request)
+    project = _project(user, body.project, "project_oversight")
+    tranche = project.tranches.filter(number=body.number).first()
+    if tranche is None:
+        raise HttpError(400, f"项目「{project.code}」没有第 {body.number} 期拨付")
+    if body.released_on is not None and not date(2000, 1, 1) <= body.released_on <= date(2100, 12, 31):
+        raise HttpError(400, "拨付日期应在 2000–2100 年之间")
+    try:
+        services.release(tranche, body.released_on)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return {"project": project.code, "number": tranche.number, "amount": float(tranche.amount),
+            "trigger": tranche.trigger, "released_on": tranche.released_on}  # fmt: skip
+
+
+class ProjectAcceptanceResultIn(Schema):
+    indicator: Text40 = Field("", description="考核指标（指南所列）")
+    measured: float | None = Field(None, ge=-1e12, le=1e12, description="实测值；未测得留空")
+    method: Text40 = Field("", description="核验方式：" + "或".join(ACCEPTANCE_METHODS))
+    by: Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")] = Field("", description="核验机构")
+
+
+class ProjectAcceptanceIn(Schema):
+    project: Text40 = Field("", description="项目编号")
+    decided_on: date | None = Field(None, description="验收日期")
+    conditions: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = Field(
+        "", description="整改要求（有条件通过时）"
+    )
+    results: list[ProjectAcceptanceResultIn] = Field([], max_length=50, description="每项考核指标一条")
+
+
+class ProjectAcceptanceResultOut(Schema):
+    indicator: str
+    target: float | None
+    measured: float | None
+    method: str
+    by: str
+    met: bool | None = None
+    key: bool | None = None
+
+
+class ProjectAcceptanceOut(Schema):
+    project: str
+    outcome: str = Field(description="passed 通过、conditional 有条件通过、failed 不通过")
+    outcome_label: str
+    decided_on: date
+    conditions: str
+    results: list[ProjectAcceptanceResultOut]
+
+
+@router.post(
+    "/acceptance",
+    response=ProjectAcceptanceOut,
+    summary="记录验收结论（按指南考核指标的第三方测试与真实应用场景考核结果）",
+)
+def record_acceptance(request, body: ProjectAcceptanceIn):
+    user = _user(request)
+    project = _project(user, body.project, "project_oversight")
+    if body.decided_on is None:
+        raise HttpError(400, "请填写验收日期")
+    if not date(2000, 1, 1) <= body.decided_on <= date(2100, 12, 31):
+        raise HttpError(400, "验收日期应在 2000–2100 年之间")
+    try:
+        with transaction.atomic():
+            results = services.acceptance_results(project, [r.dict() for r in body.results])
+            acceptance = services.record_acceptance(project, results, body.decided_on, body.conditions)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return {"project": project.code, "outcome": acceptance.outcome,
+            "outcome_label": acceptance.get_outcome_display(), "decided_on": acceptance.decided_on,
+            "conditions": acceptance.conditions, "results": acceptance.results}  # fmt: skip
+
+
+class ProjectEthicsIn(Schema):
+    project: Text40 = Field("", description="项目编号")
+    committee: Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")] = Field(
+        "", description="伦理委员会"
+    )
+    committee_registration: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] = Field(
+        "", description="委员会备案号"
+    )
+    number: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] = Field("", description="批件号")
+    approved_on: date | None = Field(None, description="批准日期")
+
+
+class ProjectEthicsOut(Schema):
+    project: str
+    committee: str
+    committee_registration: str
+    number: str
+    approved_on: date
+    missing: list[str] = Field(description="登记后仍缺少的伦理审查要求（空：已满足）")
+
+
+@router.post(
+    "/ethics", response={201: ProjectEthicsOut}, summary="登记伦理审查批准（敏感领域项目拨付前须取得）"
+)
+def register_ethics(request, body: ProjectEthicsIn):
+    user = _user(request)
+    project = _project(user, body.project)
+    access.deny_unless(
+        access.can_change(user, "major_project", project) or access.can_change(user, "project_oversight")
+    )
+    if body.approved_on is None:
+        raise HttpError(400, "请填写批准日期")
+    if body.approved_on < date(2000, 1, 1):
+        raise HttpError(400, "批准日期应不早于 2000 年")
+    try:
+        approval = services.add_ethics_approval(
+            project, body.committee, body.committee_registration, body.number, body.approved_on
+        )
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    return Status(
+        201,
+        {"project": project.code, "committee": approval.committee,
+         "committee_registration": approval.committee_registration, "number": approval.number,
+         "approved_on": approval.approved_on, "missing": services.ethics_missing(project)},
+    )  # fmt: skip
+
+
 class ProjectStakeOut(Schema):
     project: str
     enterprise: str
@@ -431,3 +713,40 @@ def project_evaluations(request, project_code: str):
     if not admitted.filter(code=project_code).exists():
         raise HttpError(404, f"找不到项目「{project_code[:40]}」，或无权查看")
     return [evaluations.as_dict(e) for e in evaluations.visible(user, admitted.filter(code=project_code))]
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get(
+    "/{project_code}/exemption",
+    response={200: None},
+    summary="下载责任豁免材料（.docx；验收不通过的项目，列出勤勉尽责的证据与缺项）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "责任豁免材料（Word 文档）",
+                "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
+            },
+            400: {
+                "description": "项目未被认定为验收不通过，无需责任豁免材料",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+            },
+        }
+    },
+)
+def exemption_dossier(request, project_code: str):
+    user = _user(request)
+    rows = access.scoped(user, "major_project", Project.objects.all())  # 403 without a scope
+    project = rows.filter(code=project_code).select_related("applicant").first()
+    if project is None:
+        raise HttpError(404, f"找不到项目「{project_code[:40]}」，或无权查看")
+    try:
+        body = services.exemption_dossier(project)
+    except services.ProjectError as exc:
+        raise HttpError(400, str(exc)) from exc
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"责任豁免材料-{project.code}.docx"
+    )
+    return response

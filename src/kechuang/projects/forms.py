@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.projects.models import Application, Call
-from kechuang.projects.vocabulary import SCORING_SHEETS, SPENDING_CATEGORIES
+from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
 
 
 class ApplicationForm(forms.ModelForm):
@@ -69,7 +69,7 @@ class EthicsForm(forms.Form):
     approved_on = forms.DateField(label=_("批准日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-METHODS = (("第三方测试", _("第三方测试")), ("真实应用场景考核", _("真实应用场景考核")))
+METHODS = tuple(zip(ACCEPTANCE_METHODS, (_("第三方测试"), _("真实应用场景考核")), strict=True))
 
 
 class AcceptanceForm(forms.Form):
@@ -87,10 +87,10 @@ class AcceptanceForm(forms.Form):
             self.fields[f"method_{i}"] = forms.ChoiceField(label=_("方式"), choices=METHODS)
             self.fields[f"by_{i}"] = forms.CharField(label=_("核验机构"), max_length=120)
 
-    def results(self) -> list[dict]:
+    def entries(self) -> list[dict]:
+        """What was entered per indicator, for services.acceptance_results (as the API's body)."""
         return [
-            {"indicator": g["indicator"], "target": g.get("target"), "measured": self.cleaned_data[f"measured_{i}"],
-             "higher_is_better": g.get("higher_is_better", True), "key": g.get("key", True),
+            {"indicator": g["indicator"], "measured": self.cleaned_data[f"measured_{i}"],
              "method": self.cleaned_data[f"method_{i}"], "by": self.cleaned_data[f"by_{i}"]}
             for i, g in enumerate(self.goals)
         ]  # fmt: skip

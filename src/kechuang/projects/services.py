@@ -30,9 +30,11 @@ from kechuang.projects.models import (
     Tranche,
 )
 from kechuang.projects.vocabulary import (
+    ACCEPTANCE_METHODS,
     ETHICS_FIELDS,
     NEGATIVE_LIST,
     SCORING_SHEETS,
+    SPENDING_CATEGORIES,
     ApplicationStatus,
     CallStatus,
     FundingMode,
@@ -277,6 +279,9 @@ def record_score(assignment: Assignment, items: dict[str, float], comment: str =
     if Conflict.objects.filter(expert=assignment.expert, application=assignment.application).exists():
         raise ProjectError("您已声明回避该申报，不能评分")
     sheet = SCORING_SHEETS[assignment.application.call.project_class]
+    unknown = [str(c) for c in items if c not in dict(sheet)]
+    if unknown:
+        raise ProjectError(f"评分项「{'、'.join(unknown)}」不在该类项目的评分表中")
     clean = {}
     for criterion, weight in sheet:
         value = items.get(criterion)
@@ -483,19 +488,61 @@ def flag(rows: list[dict]) -> list[dict]:
 
 
 def add_spending(project: Project, spent_on: dt.date, category: str, description: str, amount) -> Spending:
-    """Record a payment; one that touches the negative list is flagged (kept, and shown), not refused."""
-    if Decimal(str(amount)) <= 0:
+    """Record a payment; one that touches the negative list is flagged (kept, and shown), not refused.
+    An unknown category, an empty description or an amount not above 0 is refused (ProjectError)."""
+    if category not in dict(SPENDING_CATEGORIES):
+        raise ProjectError(f"支出类别「{category}」不在可选类别中：{'、'.join(dict(SPENDING_CATEGORIES))}")
+    if not description.strip():
+        raise ProjectError("请填写支出摘要")
+    value = Decimal(str(amount))
+    if not value.is_finite() or value <= 0:
         raise ProjectError("支出金额须大于 0")
     (row,) = flag([{"category": category, "description": description}])
     return Spending.objects.create(
         project=project,
         spent_on=spent_on,
         category=category,
-        description=description,
-        amount=Decimal(str(amount)),
+        description=description.strip(),
+        amount=value,
         flagged=row["flagged"],
         reason=row["reason"] or "",
     )
+
+
+def acceptance_results(project: Project, entries: list[dict]) -> list[dict]:
+    """The rows ``record_acceptance`` takes, one per target indicator of the call, from what was
+    entered per indicator (``indicator``, ``measured`` or None, ``method``, ``by``); the target, the
+    direction and whether it is key come from the call. ProjectError (Chinese, naming the indicator)
+    when the call has no indicators, one is missing, unknown or twice, a method is not one of
+    ACCEPTANCE_METHODS or the verifying body is empty."""
+    goals = project.application.call.goals or []
+    if not goals:
+        raise ProjectError(f"指南 {project.application.call.code} 未设考核指标，不能按指标验收")
+    names = [g["indicator"] for g in goals]
+    given: dict[str, dict] = {}
+    for entry in entries:
+        name = entry.get("indicator")
+        if name not in names:
+            raise ProjectError(f"指标「{name}」不是该项目的考核指标（{'、'.join(names)}）")
+        if name in given:
+            raise ProjectError(f"指标「{name}」重复填写")
+        given[name] = entry
+    missing = [n for n in names if n not in given]
+    if missing:
+        raise ProjectError(f"缺少考核指标的验收结果：{'、'.join(missing)}")
+    rows = []
+    for goal in goals:
+        entry = given[goal["indicator"]]
+        if entry.get("method") not in ACCEPTANCE_METHODS:
+            raise ProjectError(f"指标「{goal['indicator']}」的核验方式应为{'或'.join(ACCEPTANCE_METHODS)}")
+        if not (entry.get("by") or "").strip():
+            raise ProjectError(f"指标「{goal['indicator']}」请填写核验机构")
+        rows.append(
+            {"indicator": goal["indicator"], "target": goal.get("target"), "measured": entry.get("measured"),
+             "higher_is_better": goal.get("higher_is_better", True), "key": goal.get("key", True),
+             "method": entry["method"], "by": entry["by"].strip()}
+        )  # fmt: skip
+    return rows
 
 
 def record_acceptance(project: Project, results: list[dict], on: dt.date, conditions: str = "") -> Acceptance:
@@ -665,10 +712,25 @@ def record_reading(indicator: SecurityIndicator, period: str, value: float, sour
     return SecurityReading.objects.create(indicator=indicator, period=period, value=value, source=source)
 
 
-def add_ethics_approval(project: Project, **fields) -> None:
+ETHICS_LABELS = {"committee": "伦理委员会", "committee_registration": "委员会备案号", "number": "批件号"}
+
+
+def add_ethics_approval(
+    project: Project, committee: str, committee_registration: str, number: str, approved_on: dt.date
+):
+    """Register an ethics committee's approval of the project (funds in a listed field wait for one);
+    ProjectError (Chinese, naming the field) for an empty text or an approval dated in the future."""
     from kechuang.projects.models import EthicsApproval
 
-    EthicsApproval.objects.create(project=project, **fields)
+    texts = {"committee": committee, "committee_registration": committee_registration, "number": number}
+    for name, text in texts.items():
+        if not (text or "").strip():
+            raise ProjectError(f"请填写{ETHICS_LABELS[name]}")
+    if approved_on > timezone.localdate():
+        raise ProjectError(f"批准日期 {approved_on:%Y-%m-%d} 晚于今天")
+    return EthicsApproval.objects.create(
+        project=project, approved_on=approved_on, **{k: v.strip() for k, v in texts.items()}
+    )
 
 
 @dataclass

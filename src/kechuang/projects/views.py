@@ -348,9 +348,8 @@ def project_detail(request, pk: int):
                 access.deny_unless(oversight)
                 if acceptance_form.is_valid():
                     data = acceptance_form.cleaned_data
-                    services.record_acceptance(
-                        project, acceptance_form.results(), data["decided_on"], data["conditions"]
-                    )
+                    results = services.acceptance_results(project, acceptance_form.entries())
+                    services.record_acceptance(project, results, data["decided_on"], data["conditions"])
                     messages.success(request, _("验收结论已记录"))
                     return HttpResponseRedirect(project.get_absolute_url())
             elif action == "evaluate":

@@ -122,6 +122,9 @@ SPENDING_CATEGORIES: tuple[tuple[str, str], ...] = (
     *((item["code"], item["label"]) for item in NEGATIVE_LIST),
 )
 
+# how an acceptance result was verified (application-oriented acceptance: 第三方测试、真实应用场景考核)
+ACCEPTANCE_METHODS: tuple[str, ...] = ("第三方测试", "真实应用场景考核")
+
 # fields whose projects need an approval of a registered ethics committee before funds are released
 ETHICS_FIELDS: tuple[str, ...] = ("生命科学", "人工智能", "医学与健康", "生物技术")
 FIELDS: tuple[str, ...] = (
