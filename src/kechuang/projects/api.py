@@ -1,8 +1,10 @@
 """重大科技项目 API (/api/projects): calls, one's eligibility for a call, a call's ranking, the
 scoped applications and projects, the 补改投 stakes and the security warning board; writes: an
-application (draft, optionally submitted at once), its submission, and a milestone report. Every
-endpoint asks kechuang.access, the same answers as the pages; a domain refusal is a 400 with the
-Chinese reason, and nothing is written."""
+application (draft, optionally submitted at once), its submission, an expert's conflict declaration
+and scoring sheet, a milestone report, spending (negative-list flags returned), an ethics approval,
+a tranche release and an acceptance decision; the exemption dossier (.docx). Each write calls the
+service its page calls. Every endpoint asks kechuang.access, the same answers as the pages; a domain
+refusal is a 400 with the Chinese reason, and nothing is written."""
 
 from __future__ import annotations
 
