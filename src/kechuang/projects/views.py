@@ -116,11 +116,14 @@ def call_decide(request, pk: int):
             messages.error(request, str(exc))
         else:
             kept = result.filter(result["kept"]).height
-            messages.success(
-                request,
-                _("赛马制阶段评估：保留 %(k)d 个团队，淘汰 %(d)d 个")
-                % {"k": kept, "d": result.height - kept},
+            dropped = result.height - kept
+            gate = ngettext(
+                "赛马制阶段评估：保留 %(k)d 个团队，%(dropped)s",
+                "赛马制阶段评估：保留 %(k)d 个团队，%(dropped)s",
+                kept,
             )
+            out = ngettext("淘汰 %(d)d 个", "淘汰 %(d)d 个", dropped) % {"d": dropped}
+            messages.success(request, gate % {"k": kept, "dropped": out})
     elif call.status == CallStatus.DECIDED:
         messages.error(request, _("该指南已立项，不能重新分配专家或确定资助"))
     elif request.POST.get("action") in ("close", "reopen"):
