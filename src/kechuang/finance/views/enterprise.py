@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kechuang import access
@@ -188,7 +189,11 @@ def consent_grant(request):
     else:
         messages.success(
             request,
-            _("已授权 %(bank)s 查看 %(n)s 个字段，至 %(d)s")
+            ngettext(
+                "已授权 %(bank)s 查看 %(n)s 个字段，至 %(d)s",
+                "已授权 %(bank)s 查看 %(n)s 个字段，至 %(d)s",
+                len(c.fields),
+            )
             % {"bank": c.bank.name, "n": len(c.fields), "d": c.valid_until},
         )
     return HttpResponseRedirect(reverse("finance:consents"))

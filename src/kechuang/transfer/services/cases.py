@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kechuang.accounts.models import Role
 from kechuang.transfer import vocabulary as v
@@ -151,7 +152,12 @@ def do_step(
             raise WorkflowError(_("公示期至 %(d)s 结束，之前不能结束公示") % {"d": ends.isoformat()})
         open_objections = case.objections.filter(answer="").count()
         if open_objections:
-            raise WorkflowError(_("还有 %(n)s 条异议未答复，不能结束公示") % {"n": open_objections})
+            unanswered = ngettext(
+                "还有 %(n)s 条异议未答复，不能结束公示",
+                "还有 %(n)s 条异议未答复，不能结束公示",
+                open_objections,
+            )
+            raise WorkflowError(unanswered % {"n": open_objections})
     due = deadline(case, step)
     done = _record(case, step, user, approved, comment, documents, due)
     if step.code == "valuation" and valuation is not None:
@@ -251,7 +257,11 @@ def dossier_blocks(case: TransferCase) -> list[Block]:
     out.append(Block("heading", _("缺失或超期的环节")))
     for r in problems:
         text = (
-            _("缺失：%(s)s（应由%(role)s办理）") if r.missing else _("超期 %(d)s 天：%(s)s（时限 %(due)s）")
+            _("缺失：%(s)s（应由%(role)s办理）")
+            if r.missing
+            else ngettext(
+                "超期 %(d)s 天：%(s)s（时限 %(due)s）", "超期 %(d)s 天：%(s)s（时限 %(due)s）", r.late_days
+            )
         )
         out.append(
             Block(
@@ -284,7 +294,12 @@ def dossier_blocks(case: TransferCase) -> list[Block]:
                 str(Role(r.step.role).label),
                 s.done_by_name,
                 timezone.localtime(s.done_at).strftime("%Y-%m-%d %H:%M"),
-                s.due_on.isoformat() + (_("（超期 %(d)s 天）") % {"d": r.late_days} if r.late_days else ""),
+                s.due_on.isoformat()
+                + (
+                    ngettext("（超期 %(d)s 天）", "（超期 %(d)s 天）", r.late_days) % {"d": r.late_days}
+                    if r.late_days
+                    else ""
+                ),
                 _("通过") if s.approved else _("不通过"),
                 "；".join(x for x in (s.comment, s.documents and _("材料：") + s.documents) if x),
             ]
@@ -310,7 +325,7 @@ def dossier_blocks(case: TransferCase) -> list[Block]:
     out.append(
         Block(
             "text",
-            _("公示 %(n)s 天%(e)s。")
+            ngettext("公示 %(n)s 天%(e)s。", "公示 %(n)s 天%(e)s。", case.notice_days)
             % {"n": case.notice_days, "e": _("，至 %(d)s") % {"d": ends} if ends else ""},
         )
     )

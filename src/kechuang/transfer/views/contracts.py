@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
@@ -224,7 +224,9 @@ def import_contracts(request):
             errors = exc.rows
         else:
             n = service.import_contracts(frame, f"{staged.name}（{request.user}，登记系统导出）")
-            messages.success(request, _("已导入 %(n)s 份技术合同") % {"n": n})
+            messages.success(
+                request, ngettext("已导入 %(n)s 份技术合同", "已导入 %(n)s 份技术合同", n) % {"n": n}
+            )
             return redirect("transfer:contracts")
         finally:
             staged.discard(request)

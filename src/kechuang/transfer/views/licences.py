@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
@@ -295,7 +295,10 @@ def import_licences(request):
             rows, problems = _read_licences(request, staged)  # again: codes may have been taken meanwhile
             if rows is not None:
                 created = service.import_licences(rows)
-                messages.success(request, _("已导入 %(n)s 份许可合同") % {"n": len(created)})
+                n = len(created)
+                messages.success(
+                    request, ngettext("已导入 %(n)s 份许可合同", "已导入 %(n)s 份许可合同", n) % {"n": n}
+                )
                 return redirect("transfer:licences")
         finally:
             staged.discard(request)
