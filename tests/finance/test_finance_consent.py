@@ -184,3 +184,18 @@ def test_a_bank_sees_no_enterprise_name_its_consent_does_not_cover(finance, clie
     api = bank.get("/api/finance/applications").json()["items"]
     assert [(i["credit_code"], i["enterprise"]) for i in api] == [(finance.own, "")]
     assert name in client_for("bureau").get(reverse("finance:applications")).content.decode()
+
+
+def test_an_english_enterprise_reads_one_field_and_two_fields_granted(finance, client_for, personas):
+    """The grant message counts fields as English does (issue 9 §5); Chinese reads as before."""
+    ent = client_for("enterprise")
+    grant = {"bank": "bank_dgrcb", "fields": ["name"], "valid_until": "2027-06-30"}
+    chinese = ent.post(reverse("finance:consent_grant"), grant, follow=True).content.decode()
+    assert "查看 1 个字段" in chinese
+    personas["enterprise"].language = "en"
+    personas["enterprise"].save(update_fields=["language"])
+    one = ent.post(reverse("finance:consent_grant"), grant, follow=True).content.decode()
+    assert "may now see 1 field until" in one and "1 fields" not in one
+    grant["fields"] = ["name", "invention_patents"]
+    two = ent.post(reverse("finance:consent_grant"), grant, follow=True).content.decode()
+    assert "may now see 2 fields until" in two

@@ -322,3 +322,23 @@ def test_a_tasks_days_overdue_read_as_english_does():
     assert "1 day overdue" in badge(1, "en") and "1 days" not in badge(1, "en")
     assert "2 days overdue" in badge(2, "en")
     assert "逾期 1 天" in badge(1, "zh-hans") and "逾期 2 天" in badge(2, "zh-hans")
+
+
+def test_a_tasks_late_milestones_read_as_english_does():
+    """The badge's title says "1 milestone late" and "2 milestones late" to an English reader (issue 9 §5)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    def badge(late: int, language: str) -> str:
+        row = {
+            "warning": "yellow",
+            "status": "milestone_late",
+            "status_label": "节点滞后",
+            "late_milestones": late,
+        }
+        with override(language):
+            return render_to_string("plans/tasks_status.html", {"row": row})
+
+    assert 'title="1 milestone late"' in badge(1, "en")
+    assert 'title="2 milestones late"' in badge(2, "en")
+    assert 'title="1 个节点滞后"' in badge(1, "zh-hans") and 'title="2 个节点滞后"' in badge(2, "zh-hans")
