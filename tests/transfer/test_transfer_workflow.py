@@ -3,6 +3,7 @@ the exemption dossier lists each step and the missing or late ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from datetime import date, timedelta
 
@@ -111,3 +112,43 @@ def test_every_step_is_in_the_audit_trail(transfer_world, people):
         cases.do_step(case, people["manager"], "legal_review")
     steps = ObjectChange.objects.filter(object_type="transfer.casestep")
     assert steps.count() == 2 and set(steps.values_list("user_name", flat=True)) == {"tm", "university"}
+
+
+def test_unanswered_objections_and_days_late_count_as_english_does(transfer_world, people):
+    """Issue 9 §5: '1 objection is still unanswered', then '2 objections are …'; in the English dossier a
+    step 1 day late reads '1 day late', 2 days '2 days late'; Chinese reads as before."""
+    from django.utils import timezone
+    from django.utils.translation import override
+    from docx import Document
+
+    from kechuang.transfer.models import CaseStep
+    from kechuang.transfer.services import cases
+
+    case = cases.open_case(transfer_world["own"], "许可", "某公司", people["university"], notice_days=10)
+    cases.do_step(case, people["manager"], "legal_review")
+    cases.do_step(case, people["expert"], "valuation", valuation=95, valuation_method="收益法")
+    today, after = date.today(), date.today() + timedelta(days=10)
+    cases.add_objection(case, "甲", today, "定价偏低")
+    with override("en"), pytest.raises(cases.WorkflowError, match="^1 objection is still unanswered;"):
+        cases.do_step(case, people["university"], "notice", today=after)
+    cases.add_objection(case, "乙", today, "评估方法不当")
+    with override("en"), pytest.raises(cases.WorkflowError, match="^2 objections are still unanswered;"):
+        cases.do_step(case, people["university"], "notice", today=after)
+    with pytest.raises(cases.WorkflowError, match="^还有 2 条异议未答复，不能结束公示"):
+        cases.do_step(case, people["university"], "notice", today=after)
+
+    def late_lines(days: int, language: str) -> list[str]:
+        step = CaseStep.objects.get(case=case, step="legal_review")
+        step.done_at = timezone.make_aware(
+            dt.datetime.combine(step.due_on + timedelta(days=days), dt.time(12))
+        )
+        step.save()
+        with override(language):
+            doc = Document(io.BytesIO(cases.dossier(case)))
+        return [p.text for p in doc.paragraphs if "late" in p.text or "超期 " in p.text]
+
+    case.state = "failed"  # a dossier is for a closed or ended case
+    case.save()
+    assert any(line.startswith("1 day late: ") for line in late_lines(1, "en"))
+    assert any(line.startswith("2 days late: ") for line in late_lines(2, "en"))
+    assert any(line.startswith("超期 2 天：") for line in late_lines(2, "zh-hans"))
