@@ -165,3 +165,28 @@ def test_a_confirmation_with_a_stale_token_imports_nothing(world, login):
     assert "待确认的上传已失效" in page
     r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(second.content.decode())})
     assert r.status_code == 302 and Job.objects.get().result["reports"][0]["year"] == 2027
+
+
+def test_an_english_operator_reads_one_annual_report_and_two_annual_reports(world, login):
+    """The preview and the job page count reports as English does (issue 9 §5)."""
+    world.users["op_a"].language = "en"
+    world.users["op_a"].save(update_fields=["language"])
+    c = login("op_a")
+    header = ["载体编号", "年度", "场地使用率（%）"]
+    for rows, checked, imported in (
+        (
+            [["A1", 2026, 88]],
+            "Check passed: 1 annual report; confirm to import it.",
+            "1 annual report imported.",
+        ),
+        (
+            [["A1", 2027, 80], ["A1", 2028, 82]],
+            "Check passed: 2 annual reports;",
+            "2 annual reports imported.",
+        ),
+    ):
+        page = c.post("/carriers/reports/upload/", {"file": _xlsx([header, *rows])}).content.decode()
+        assert checked in page, page
+        r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
+        assert imported in c.get(r["Location"]).content.decode()
+    assert CarrierReport.objects.filter(carrier=world.a, year__in=[2026, 2027, 2028]).count() == 3
