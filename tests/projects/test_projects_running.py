@@ -253,3 +253,23 @@ def test_patent_concentration_is_computed_from_the_registry_and_warns_on_the_sec
         holder(n, "航空航天", {2024: 10})
     row = {r.indicator.code: r for r in services.security_board(dt.date(2026, 7, 1))}["patent_concentration"]
     assert row.value == pytest.approx(100 * 90 / 140, abs=0.05) and row.level == "yellow"
+
+
+def test_the_race_gate_message_counts_teams_as_english_does(world, personas, client_for):
+    """Issue 9 §5: 'Race stage gate: 1 team kept, 2 teams dropped' for an English officer."""
+    call = make_call("T-07", race_keep=1, budget=2000)
+    for n, (org, value) in enumerate(
+        ((world.strong, 96.0), (world.university, 90.0), (world.strong, 80.0)), 1
+    ):
+        application = apply(call, org, n, requested=400)
+        application.granted = application.requested
+        application.save()
+        project = services.open_project(application, START)
+        project.milestones.exclude(number=1).update(due_on=dt.date(2099, 1, 1))  # only the first is due
+        project.milestones.filter(number=1).update(due_on=START)
+        services.report_milestone(project.milestones.get(number=1), value, on=START)
+    personas["bureau"].language = "en"
+    personas["bureau"].save(update_fields=["language"])
+    page = client_for("bureau").post(f"/projects/calls/{call.pk}/decide/", {"action": "gate"}, follow=True)
+    assert "Race stage gate: 1 team kept, 2 teams dropped" in page.content.decode()
+    assert Project.objects.filter(application__call=call, stage="dropped").count() == 2
