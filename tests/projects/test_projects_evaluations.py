@@ -260,3 +260,13 @@ def test_the_evaluations_api_is_scoped_by_the_access_module(client_for, evaluate
     assert len(get("humen", other).json()) == 1 and get("humen", mine).status_code == 404
     assert len(get("enterprise", mine).json()) == 1 and get("enterprise", other).status_code == 404
     assert get("bank", mine).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_english_reader_sees_the_evaluated_count_in_english(client_for, personas, evaluated):
+    """Issue 9 §5: '2 projects evaluated', the punctuation after it English too."""
+    personas["bureau"].language = "en"
+    personas["bureau"].save(update_fields=["language"])
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    line = page.split('data-testid="portfolio-evaluated">')[1].split("</p>")[0]
+    assert line.startswith("2 projects evaluated, ") and " 71 (" in line and "。" not in line
