@@ -126,3 +126,37 @@ def test_a_bad_link_is_refused_in_chinese_and_nothing_is_written(transfer_world,
         == 403
     )
     assert not InventorLink.objects.exists()
+
+
+def test_the_inventor_also_sees_their_part_of_an_investment_and_of_own_use(
+    transfer_world, inventors, client_for
+):
+    """作价投资 and 自行实施 of the same achievement: the inventor's part of the team's equity (and its value
+    at the valuation) and of each year's reward on the operating profit, as the distributions compute."""
+    from django.test import Client
+
+    from kechuang.transfer.models import Investment, OwnUse, OwnUseProfit
+    from kechuang.transfer.services.income import investment_distribution, own_use_distribution
+
+    own = transfer_world["own"]
+    inv = Investment.objects.create(achievement=own, institution=transfer_world["dgut"], company="甲公司",
+                                    invested_on=date(2026, 5, 1), valuation=200, equity=0.3)  # fmt: skip
+    ou = OwnUse.objects.create(achievement=own, institution=transfer_world["dgut"], mode="自行实施",
+                               started_on=date(2026, 1, 1))  # fmt: skip
+    for year, profit in ((2026, 100), (2027, -20), (2028, 300)):
+        OwnUseProfit.objects.create(own_use=ou, year=year, profit=profit)
+    _link(client_for, own, "王伟", "wangwei")
+    wang = Client()
+    wang.force_login(inventors["wangwei"])
+    page = wang.get(reverse("transfer:my_rewards"), {"as_of": "2027-12-31"}).content.decode()
+    (name, _s, equity, value) = next(p for p in investment_distribution(inv).per_inventor if p[0] == "王伟")
+    assert f'data-testid="reward-investment-{inv.pk}">{equity * 100:.4f}'.rstrip("0").rstrip(".") in page
+    assert f'data-testid="reward-investment-{inv.pk}-value">{value:.2f}<' in page
+    rows = {r["year"]: r["reward"] for r in own_use_distribution(ou).rows}
+    assert f'data-testid="reward-own-use-{ou.pk}-2026">{rows[2026] * 0.6:.2f}<' in page
+    assert f'data-testid="reward-own-use-{ou.pk}-2028"' not in page  # after the date asked for
+    assert f'data-testid="reward-own-use-{ou.pk}-2027"' not in page  # a loss: no reward that year
+    assert f'data-testid="reward-own-use-{ou.pk}">{rows[2026] * 0.6:.2f}<' in page
+    # before the investment was made and production started: neither is shown
+    page = wang.get(reverse("transfer:my_rewards"), {"as_of": "2025-12-31"}).content.decode()
+    assert "my-reward-investments" not in page and "my-reward-own-uses" not in page
