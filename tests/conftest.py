@@ -23,6 +23,21 @@ def _fast_passwords(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(request):
+    """Each test starts in the default language: a page read in English leaves English active in the
+    worker's thread (LocaleMiddleware, the user's saved language), which would turn the next test's
+    service messages into English — seen with xdist, where any test may follow an English one."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_pool_cache(request):
     """The pools' engine pass is cached by a data version made of row counts and highest ids; each test
     rolls its rows back, so the next test's identical ids would find the last test's frame."""

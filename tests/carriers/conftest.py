@@ -23,17 +23,6 @@ class World:
     enterprises: list
 
 
-@pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language: a page read in English leaves English active in the
-    thread (LocaleMiddleware), which would turn the next test's service messages into English."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def world(personas):
     from kechuang.accounts.models import OrgKind, OrgUnit, User

@@ -307,7 +307,7 @@ class WithdrawIn(Schema):
     evaluation: int | None = Field(None, description="依据的评价结果编号（可选，须属于该载体）")
 
 
-class RevokeIn(Schema):
+class WithdrawalRevokeIn(Schema):
     reason: _TEXT = Field("", description="恢复认定的原因（必填）")
 
 
@@ -335,7 +335,7 @@ def withdraw(request, carrier_code: str, body: WithdrawIn):
     response=WithdrawalOut,
     summary="恢复认定：撤销记录保留并注明恢复，载体回到撤销前的状态和级别（科技局）",
 )
-def revoke_withdrawal(request, carrier_code: str, body: RevokeIn):
+def revoke_withdrawal(request, carrier_code: str, body: WithdrawalRevokeIn):
     carrier = steps.carrier_to_decide(request.user, carrier_code)
     try:
         record = services.revoke_withdrawal(carrier, body.reason, request.user)
