@@ -77,9 +77,11 @@ def licence_reward(licence: Licence, name: str, as_of: date) -> LicenceReward:
     share, total = _part(licence, name, as_of)
     paid_years = sorted({p.paid_on.year for p in licence.payments.all() if p.paid_on <= as_of})
     years = []
-    for year in paid_years:
-        upto = min(date(year, 12, 31), as_of)
-        years.append((year, _part(licence, name, upto)[1] - _part(licence, name, date(year - 1, 12, 31))[1]))
+    before = _part(licence, name, date(paid_years[0] - 1, 12, 31))[1] if paid_years else 0.0
+    for year in paid_years:  # each year's part: the distribution at its end less the one before
+        upto = _part(licence, name, min(date(year, 12, 31), as_of))[1]
+        years.append((year, upto - before))
+        before = upto
     return LicenceReward(licence, share, total, years)
 
 
