@@ -72,11 +72,11 @@ def test_funds_of_a_project_in_a_listed_field_wait_for_an_ethics_approval(world)
     first = project.tranches.order_by("number").first()
     blockers = services.release_blockers(first)
     assert blockers == ["「人工智能」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
-    assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"] == 1
+    assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"].value == 1
     EthicsApproval.objects.create(project=project, committee="东莞市人工智能伦理委员会", committee_registration="AI-01",
                                   number="EC-2026-01", approved_on=START)  # fmt: skip
     assert services.release_blockers(first) == []
-    assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"] == 0
+    assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"].value == 0
 
 
 def test_spending_on_the_negative_list_is_flagged_not_refused(world):

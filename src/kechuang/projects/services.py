@@ -644,18 +644,19 @@ TOP_HOLDERS = 5  # patent concentration: the share of a field's invention patent
 
 
 @dataclass
-class Concentration:
-    """The patent concentration of the registry's latest year with patents: the most concentrated
-    field among those with more holders than TOP_HOLDERS (with fewer, the share is 100 % by
-    construction), and every field's figures behind it."""
+class Computed:
+    """A value the platform computes from its own data, as of ``period``; ``detail`` says what it
+    stands for where that is not obvious (the technology field a concentration was found in)."""
 
-    year: int | None
-    value: float | None
-    top_field: str = ""
-    fields: list[dict] = field(default_factory=list)
+    value: float
+    period: str
+    detail: str = ""
 
 
-def patent_concentration() -> Concentration:
+def patent_concentration() -> Computed | None:
+    """The registry's latest year with invention patents: the most concentrated technology field
+    among those with more holders than TOP_HOLDERS (with fewer, the share is 100 % by construction);
+    None without patents or without such a field."""
     from django.db.models import Max
 
     from kechuang.engine.projects.security import patent_concentration as by_field
@@ -663,25 +664,22 @@ def patent_concentration() -> Concentration:
 
     year = Fact.objects.filter(invention_patents__gt=0).aggregate(y=Max("year"))["y"]
     if year is None:
-        return Concentration(None, None)
+        return None
     rows = Fact.objects.filter(year=year, invention_patents__gt=0).values_list(
         "enterprise_id", "enterprise__tech_field", "invention_patents"
     )
     frame = pl.DataFrame(
         list(rows), schema={"holder": pl.Int64, "field": pl.Utf8, "patents": pl.Int64}, orient="row"
     )
-    fields = by_field(frame, top=TOP_HOLDERS)
-    ranked = fields.filter(pl.col("holders") > TOP_HOLDERS)
+    ranked = by_field(frame, top=TOP_HOLDERS).filter(pl.col("holders") > TOP_HOLDERS)
     if ranked.is_empty():
-        return Concentration(year, None, fields=fields.to_dicts())
+        return None
     top = ranked.row(0, named=True)
-    return Concentration(year, float(top["share"]), top["field"], fields.to_dicts())
+    return Computed(float(top["share"]), str(year), top["field"])
 
 
-def computed_values(
-    today: dt.date | None = None, concentration: Concentration | None = None
-) -> dict[str, float]:
-    """The indicators the platform computes from its own data."""
+def computed_values(today: dt.date | None = None) -> dict[str, Computed]:
+    """The indicators the platform computes from its own data (an indicator without data is left out)."""
     today = today or timezone.localdate()
     running_projects = Project.objects.filter(stage__in=[Stage.RUNNING, Stage.ACCEPTANCE])
     sensitive = running_projects.filter(application__call__field__in=ETHICS_FIELDS)
@@ -689,13 +687,14 @@ def computed_values(
         project__in=running_projects, project__application__call__key_core=True, reported_on__isnull=True,
         due_on__lt=today,
     )  # fmt: skip
+    now = str(today.year)
     values = {
-        "ethics_missing": float(sensitive.filter(ethics_approvals__isnull=True).count()),
-        "key_core_overdue": float(overdue.count()),
+        "ethics_missing": Computed(float(sensitive.filter(ethics_approvals__isnull=True).count()), now),
+        "key_core_overdue": Computed(float(overdue.count()), now),
     }
-    concentration = concentration or patent_concentration()
-    if concentration.value is not None:
-        values["patent_concentration"] = concentration.value
+    concentration = patent_concentration()
+    if concentration is not None:
+        values["patent_concentration"] = concentration
     return values
 
 
@@ -747,22 +746,21 @@ class WarningRow:
 def security_board(today: dt.date | None = None) -> list[WarningRow]:
     """Every indicator with its latest value (computed ones now) and its warning level."""
     indicators = list(SecurityIndicator.objects.all())
-    concentration = patent_concentration()
-    computed = computed_values(today, concentration)
-    period_now = f"{(today or timezone.localdate()).year}"
+    computed = computed_values(today)
     latest: dict[int, tuple[str, float]] = {}
     for r in SecurityReading.objects.order_by("indicator_id", "period"):
         latest[r.indicator_id] = (r.period, r.value)
     rows = []
     for ind in indicators:
         if ind.computed and ind.code in computed:
-            period, value = period_now, computed[ind.code]
-            if ind.code == "patent_concentration":  # as of the registry's year, not today's
-                period = str(concentration.year)
+            c = computed[ind.code]
+            period, value, detail = c.period, c.value, c.detail
         else:
-            period, value = latest.get(ind.pk, ("", None))
-        rows.append({"indicator": ind.code, "value": value, "period": period})
-    frame = pl.DataFrame(rows, schema={"indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
+            (period, value), detail = latest.get(ind.pk, ("", None)), ""
+        rows.append({"indicator": ind.code, "value": value, "period": period, "detail": detail})
+    frame = pl.DataFrame(
+        rows, schema={"indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8, "detail": pl.Utf8}
+    )
     table = pl.DataFrame(
         [(i.code, i.yellow, i.red, i.higher_is_worse) for i in indicators],
         schema=["code", "yellow", "red", "higher_is_worse"],
@@ -771,7 +769,6 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
     levels = running.warning_levels(frame, table) if indicators else frame
     labels = dict(Level.choices)
     by_code = {i.code: i for i in indicators}
-    detail = {"patent_concentration": concentration.top_field}
     return [
         WarningRow(
             by_code[r["indicator"]],
@@ -779,7 +776,7 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
             r["period"],
             r["level"],
             str(labels.get(r["level"], "—")),
-            detail=detail.get(r["indicator"], ""),
+            detail=r["detail"],
         )
         for r in levels.iter_rows(named=True)
     ]
