@@ -82,13 +82,6 @@ FILTERS: dict[str, dict[str, Filter]] = {
             Q(applicant__code=_org_code(u)) | Q(application__members__org__code=_org_code(u))
         ),
     },
-    # 分类评价: its rows are the projects evaluated (the same scopes as the projects themselves)
-    "project_evaluation": {
-        "own_region": lambda u: Q(region_code=_region(u)),
-        "own_org": lambda u: (
-            Q(applicant__code=_org_code(u)) | Q(application__members__org__code=_org_code(u))
-        ),
-    },
     # 成果转化
     "achievement": {
         "own_org": lambda u: Q(institution__code=_org_code(u)),
@@ -179,3 +172,5 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_region": lambda u: Q(region_code=_region(u)),
     },
 }
+# 分类评价: its rows are the projects evaluated, scoped as the projects themselves
+FILTERS["project_evaluation"] = FILTERS["major_project"]
