@@ -28,7 +28,6 @@ from kechuang.transfer.services.licences import distribution
 @dataclass
 class LicenceReward:
     licence: Licence
-    share: float  # the inventor's share of the team's amount
     total: float  # up to the date
     years: list[tuple[int, float]] = field(default_factory=list)  # (year, the inventor's part that year)
 
@@ -65,24 +64,24 @@ class InventorReward:
         return sum(r.total for r in self.licences) + sum(r.total for r in self.own_uses)
 
 
-def _part(licence: Licence, name: str, as_of: date) -> tuple[float, float]:
-    """(share, amount) of the inventor in the licence's distribution as of the date."""
-    for who, share, amount in distribution(licence, as_of).per_inventor:
+def _part(licence: Licence, name: str, as_of: date) -> float:
+    """The inventor's amount in the licence's distribution as of the date."""
+    for who, _share, amount in distribution(licence, as_of).per_inventor:
         if who == name:
-            return share, amount
-    return 0.0, 0.0
+            return amount
+    return 0.0
 
 
 def licence_reward(licence: Licence, name: str, as_of: date) -> LicenceReward:
-    share, total = _part(licence, name, as_of)
+    total = _part(licence, name, as_of)
     paid_years = sorted({p.paid_on.year for p in licence.payments.all() if p.paid_on <= as_of})
     years = []
-    before = _part(licence, name, date(paid_years[0] - 1, 12, 31))[1] if paid_years else 0.0
+    before = _part(licence, name, date(paid_years[0] - 1, 12, 31)) if paid_years else 0.0
     for year in paid_years:  # each year's part: the distribution at its end less the one before
-        upto = _part(licence, name, min(date(year, 12, 31), as_of))[1]
+        upto = _part(licence, name, min(date(year, 12, 31), as_of))
         years.append((year, upto - before))
         before = upto
-    return LicenceReward(licence, share, total, years)
+    return LicenceReward(licence, total, years)
 
 
 def rewards(links: QuerySet, as_of: date) -> list[InventorReward]:
