@@ -46,7 +46,8 @@ def test_the_user_who_booked_rates_the_service_once(world, login):
     mine.refresh_from_db()
     assert mine.rating == 4
     usage = services.instrument_usage(Instrument.objects.filter(code="Q1"), 2025).to_dicts()[0]
-    assert usage["rating"] is not None
+    rated = Booking.objects.filter(instrument__code="Q1", date__year=2025, rating__isnull=False)
+    assert usage["rating"] == pytest.approx(sum(b.rating for b in rated) / rated.count())
 
 
 def test_a_rating_outside_one_to_five_or_before_use_is_refused(world, login):
