@@ -352,15 +352,19 @@ class RevenueReportForm(forms.ModelForm):
     def _check_royalty_term(self, period) -> None:
         """A report the dues would never use is refused, as `kechuang transfer dues` refuses it in a
         reports file: the licence has no royalty, the period is of the other kind, or outside the term."""
-        royalty = self.licence.terms.get("royalty")
-        if not royalty:
+        from kechuang.engine.transfer.licences import Royalty
+
+        terms = self.licence.terms.get("royalty")
+        if not terms:
             raise forms.ValidationError(_("该许可合同没有收入提成条款，无需报告收入"))
-        if period.kind != royalty["period"]:
-            if royalty["period"] == "year":
-                raise forms.ValidationError(_("该许可合同按年提成，期间应为年份（如 2026）"))
+        royalty = Royalty.model_validate(terms)
+        why = royalty.refuses(period)
+        if why == "kind" and royalty.period == "year":
+            raise forms.ValidationError(_("该许可合同按年提成，期间应为年份（如 2026）"))
+        if why == "kind":
             raise forms.ValidationError(_("该许可合同按季度提成，期间应为季度（如 2026Q1）"))
-        start, end = royalty["start"], royalty["end"]
-        if period.first.isoformat() < start or period.last.isoformat() > end:
+        if why == "term":
+            start, end = royalty.start.isoformat(), royalty.end.isoformat()
             raise forms.ValidationError(
                 _("%(p)s 不在提成期限内（%(a)s 至 %(b)s）") % {"p": period.label, "a": start, "b": end}
             )

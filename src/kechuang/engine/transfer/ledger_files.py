@@ -164,14 +164,14 @@ def read_ledgers(
                 if r is None:
                     problems.append(f"{where} period：许可合同 {lic.code} 没有收入提成条款，无需报告收入")
                     period = None
-                elif period.kind != r.period:
+                elif r.refuses(period) == "kind":
                     want = "年份（如 2026）" if r.period == "year" else "季度（如 2026Q1）"
                     problems.append(
                         f"{where} period：许可合同 {lic.code} 按{'年' if r.period == 'year' else '季度'}提成，"
                         f"期间须为{want}，收到「{row['period']}」"
                     )
                     period = None
-                elif period.first < r.start or period.last > r.end:
+                elif r.refuses(period) == "term":
                     problems.append(
                         f"{where} period：{period.label} 不在许可合同 {lic.code} 的提成期限内"
                         f"（{r.start.isoformat()} 至 {r.end.isoformat()}）"

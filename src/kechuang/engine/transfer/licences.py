@@ -168,6 +168,16 @@ class Royalty(_Entry):
             if month > 12:
                 year, month = year + 1, month - 12
 
+    def refuses(self, period: Period) -> str | None:
+        """Why a revenue report for ``period`` would never be used: "kind" (a quarter for a yearly
+        royalty or the reverse) or "term" (outside start–end); None when it counts. The ledger files
+        and the revenue-report form both ask this, each phrasing the answer for its reader."""
+        if period.kind != self.period:
+            return "kind"
+        if period.first < self.start or period.last > self.end:
+            return "term"
+        return None
+
     def amount(self, revenue: float | None) -> float:
         """What one period owes: min(max(rate × revenue, floor), cap); no report → the floor."""
         value = self.floor if revenue is None else max(self.rate * revenue, self.floor)
