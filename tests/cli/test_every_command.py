@@ -54,6 +54,8 @@ COVERED = {
     "carriers run": "cli/test_carriers_run_cli.py",
     "transfer dues": "cli/test_transfer_dues_cli.py",
     "projects rank": "cli/test_projects_cli.py",
+    "projects security load": "cli/test_projects_security_cli.py",
+    "projects security board": "cli/test_projects_security_cli.py",
 }
 
 

@@ -320,30 +320,25 @@ def _load(seed: int) -> list[str]:
 
 
 def _security() -> list[str]:
+    """The indicator system from projects/data/security-indicators.yaml, with the departments' demo
+    readings (some warnings)."""
+    from kechuang.projects import security
     from kechuang.projects.models import SecurityIndicator, SecurityReading
 
-    rows = (
-        ("single_supplier", "重点企业核心零部件依赖单一境外供应商的比例", "%", True, 30, 50, False, "工信局",
-         [("2024", 28.0), ("2025", 36.5)]),
-        ("ethics_missing", "敏感领域在研项目未取得伦理批准的数量", "项", True, 1, 3, True, "", []),
-        ("key_core_overdue", "关键核心技术攻关项目逾期未报告的里程碑数量", "个", True, 1, 3, True, "", []),
-        # computed from the registry's invention patents (services.patent_concentration)
-        ("patent_concentration", "重点领域发明专利前五名持有人集中度", "%", True, 60, 80, True, "", []),
-        ("rd_talent_outflow", "关键岗位研发人员流失率", "%", True, 8, 15, False, "人社局", [("2025", 5.2)]),
-    )  # fmt: skip
-    created = 0
-    for code, name, unit, worse, yellow, red, computed, dept, readings in rows:
-        ind, new = SecurityIndicator.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "unit": unit, "higher_is_worse": worse, "yellow": yellow, "red": red,
-                      "computed": computed, "department": dept},
-        )  # fmt: skip
-        created += new
-        for period, value in readings:
+    result = security.load(security.read_file())
+    readings = {
+        "single_supplier": [("2023", 24.0), ("2024", 28.0), ("2025", 36.5)],
+        "rd_talent_outflow": [("2024", 4.1), ("2025", 5.2)],
+        "core_component_localisation": [("2023", 31.0), ("2024", 27.5), ("2025", 24.0)],
+    }
+    by_code = {i.code: i for i in SecurityIndicator.objects.filter(code__in=readings)}
+    for code, values in readings.items():
+        ind = by_code[code]
+        for period, value in values:
             SecurityReading.objects.get_or_create(
-                indicator=ind, period=period, defaults={"value": value, "source": f"{dept}填报"}
+                indicator=ind, period=period, defaults={"value": value, "source": f"{ind.department}填报"}
             )
-    return [f"重大项目：科技安全监测指标 {created} 项"] if created else []
+    return [f"重大项目：科技安全监测指标 {len(result.created)} 项"] if result.created else []
 
 
 def load_demo(seed: int = 2026) -> list[str]:

@@ -415,6 +415,7 @@ class SecurityIndicator(models.Model):
     audited = True
     code = models.CharField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=120)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     higher_is_worse = models.BooleanField(_("越高越危险"), default=True)
     yellow = models.FloatField(_("黄色预警阈值"))
@@ -422,6 +423,10 @@ class SecurityIndicator(models.Model):
     computed = models.BooleanField(_("由平台数据计算"), default=False)
     department = models.CharField(_("填报部门"), max_length=40, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    source = models.CharField(_("阈值依据"), max_length=200, blank=True)
+    # thresholds not yet set by an official document are marked 示例 (projects/data/security-indicators.yaml)
+    sample = models.BooleanField(_("示例阈值"), default=False)
+    version = models.CharField(_("指标体系版本"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("科技安全指标")
