@@ -66,6 +66,10 @@ ALLOWED_ALSO = {
     ("POST", "/api/projects/tranches/release"): {400},
     ("POST", "/api/projects/acceptance"): {400},
     ("POST", "/api/projects/ethics"): {400},
+    ("POST", "/api/projects/milestones/verify"): {400},
+    ("POST", "/api/projects/calls/gate"): {400},
+    ("POST", "/api/projects/calls/assign"): {400},
+    ("POST", "/api/projects/calls/decide"): {400},
     # … and the walk's project is running, not failed: no exemption dossier (400, the reason)
     ("GET", "/api/projects/{project_code}/exemption"): {400},
     # 创新载体: the empty bodies give no reason (withdrawal, restoring) and the walk's talent
@@ -112,6 +116,10 @@ API_BODIES = {
 class Route:
     name: str  # namespace:name
     route: str  # the pattern as written, for messages and OpenAPI matching
+    ("POST", "/api/projects/milestones/verify"): {},
+    ("POST", "/api/projects/calls/gate"): {},
+    ("POST", "/api/projects/calls/assign"): {},
+    ("POST", "/api/projects/calls/decide"): {},
     params: tuple[str, ...]
     callback: Any = None
 

@@ -309,6 +309,12 @@ def page_rule(url_name: str) -> Rule:
     if namespace in NAMESPACES:
         return NAMESPACES[namespace]
     raise Unclassified(f"URL {url_name!r} is not classified in kechuang/access/routes.py (PAGES)")
+    # the programme officer, as the call and project pages: milestone verification, the 赛马制 stage
+    # gate, expert assignment and the funding decision
+    ("POST", "/api/projects/milestones/verify"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/gate"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/assign"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/decide"): Needs("project_oversight", "change"),
 
 
 def api_rule(method: str, path: str) -> Rule:

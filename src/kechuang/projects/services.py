@@ -251,10 +251,17 @@ def expert_pool():
     return User.objects.filter(role="expert", is_active=True).order_by("username")
 
 
+def refuse_if_decided(call: Call) -> None:
+    """ProjectError once the call is decided (立项): experts are no longer assigned nor funding decided."""
+    if call.status == CallStatus.DECIDED:
+        raise ProjectError(f"指南 {call.code} 已立项，不能重新分配专家或确定资助")
+
+
 def assign_experts(call: Call, experts, per_application: int = 5) -> dict[str, list[str]]:
     """Assign experts to every submitted application of the call, never one who declared a conflict
     on it or who belongs to the applicant (or a consortium member); the least loaded first.
-    Returns application code → expert user names newly assigned."""
+    Returns application code → expert user names newly assigned; ProjectError once decided."""
+    refuse_if_decided(call)
     experts = list(experts)
     load = {e.pk: Assignment.objects.filter(expert=e, application__call=call).count() for e in experts}
     done: dict[str, list[str]] = {}
@@ -323,7 +330,9 @@ def ranking(call: Call) -> pl.DataFrame:
 
 @transaction.atomic
 def decide(call: Call, start: dt.date | None = None) -> pl.DataFrame:
-    """Store the ranking on the applications, fund the ones above the line and open their projects."""
+    """Store the ranking on the applications, fund the ones above the line and open their projects;
+    ProjectError when the call is already decided."""
+    refuse_if_decided(call)
     result = ranking(call)
     by_code = {a.code: a for a in call.applications.all()}
     for row in result.iter_rows(named=True):
