@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kechuang.carriers.models import Booking, CarrierReport, TalentApplication
 from kechuang.carriers.services import REPORT_FIELDS, report_fields
 from kechuang.carriers.vocabulary import CarrierKind, Level, TalentClass, TalentRoute
+from kechuang.web.names import unit
 
 
 class CarrierFilterForm(forms.Form):
@@ -84,7 +85,61 @@ class VoucherForm(forms.Form):
 
 
 class TalentForm(forms.ModelForm):
+    """The application with the facts it states (the people vocabulary: one field per fact, named
+    ``fact_<name>``; left empty, a fact is not stated and the rules needing it say 数据不全)."""
+
     id_number = forms.CharField(label=_("身份证件号码"), max_length=30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kechuang.carriers.talent_rules import BOUNDS
+        from kechuang.engine.evaluation.people import PERSON_CHOICES, PERSON_COLUMNS, person_label
+        from kechuang.web.names import english
+
+        en = english()
+        unstated = ("", _("未填"))
+        for c in PERSON_COLUMNS:
+            label = person_label(c.name, en)
+            shown = unit(c.unit) if c.dtype is not bool else ""
+            if shown and en and shown.isascii():
+                label = f"{label} ({shown})"
+            elif shown and not en:
+                label = f"{label}（{shown}）"
+            if c.name in PERSON_CHOICES:
+                choices = [(str(v), e if en else z) for v, z, e in PERSON_CHOICES[c.name]]
+                field = forms.TypedChoiceField(
+                    label=label, required=False, choices=[unstated, *choices], coerce=float, empty_value=None
+                )
+            elif c.dtype is bool:
+                field = forms.TypedChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[unstated, ("1", _("是")), ("0", _("否"))],
+                    coerce=lambda v: v == "1",
+                    empty_value=None,
+                )
+            else:
+                low, high = BOUNDS.get(c.name, (0, 1e9))
+                field = forms.FloatField(label=label, required=False, min_value=low, max_value=high)
+            self.fields[f"fact_{c.name}"] = field
+
+    def fact_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fact_")]
+
+    def application_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("fact_")]
+
+    def facts(self) -> dict:
+        """The stated facts (empty ones left out), after is_valid()."""
+        return {
+            name.removeprefix("fact_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("fact_") and value is not None
+        }
+
+    def application(self) -> dict:
+        """The application's own fields and its facts, as services.submit_application takes them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields} | {"facts": self.facts()}
 
     class Meta:
         model = TalentApplication

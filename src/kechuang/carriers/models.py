@@ -382,6 +382,9 @@ class TalentApplication(models.Model):
     claimed_class = models.CharField(_("申报类别"), max_length=1, choices=TalentClass.choices)
     criterion = models.CharField(_("目录条目"), max_length=20, blank=True)
     evidence = models.CharField(_("业绩说明"), max_length=1000, blank=True)
+    # the facts the applicant states, by the people vocabulary (kechuang.engine.evaluation.people):
+    # name → number or flag; a fact not stated is absent (the rule engine's "unknown")
+    facts = models.JSONField(_("申报事实"), default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=TalentStatus.choices, default=TalentStatus.SUBMITTED
     )

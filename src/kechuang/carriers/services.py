@@ -818,6 +818,10 @@ def submit_application(applicant, id_number: str, **fields) -> TalentApplication
                 _("目录条目 %(c)s 的评价途径是「%(r)s」，与所选途径「%(s)s」不符")
                 % {"c": code, "r": labels.get(entry["route"]), "s": labels.get(fields["route"])}
             )
+    if "facts" in fields:  # the stated facts, by the people vocabulary (talent_rules.clean_facts)
+        from kechuang.carriers.talent_rules import clean_facts
+
+        fields["facts"] = clean_facts(fields["facts"])
     app = TalentApplication(applicant=applicant, id_number_hash=digest, **fields)
     app.full_clean()
     app.save()

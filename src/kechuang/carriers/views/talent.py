@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kechuang import access
-from kechuang.carriers import services, steps
+from kechuang.carriers import services, steps, talent_rules
 from kechuang.carriers.forms import DecisionForm, TalentForm
 from kechuang.carriers.models import TalentApplication
 from kechuang.carriers.vocabulary import TalentRoute
@@ -71,7 +71,19 @@ class TalentDetail(ObjectView):
             else [],
             "own_declaration": own,
             "same_org": services.conflict_by_organisation(object, self.request.user),
+            **_rules_context(object.facts),
+            "evaluation": talent_rules.evaluation(object),
         }
+
+
+def _rules_context(facts: dict) -> dict:
+    """The stated facts and the recognition rules per class on them (the detail and apply pages)."""
+    found = talent_rules.verdicts(facts)
+    return {
+        "facts": talent_rules.fact_rows(facts),
+        "verdicts": found,
+        "qualifies": talent_rules.qualifying_class(found),
+    }
 
 
 @login_required
@@ -79,10 +91,18 @@ class TalentDetail(ObjectView):
 def apply(request):
     access.deny_unless(access.may_open(request.user, "carriers:talent_apply"))
     form = TalentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "id_number"}
+    checked = {}
+    if request.method == "POST" and "check" in request.POST:
+        # 按所填事实检查: the rules on the facts entered so far, nothing written
+        form.is_valid()
+        for name in [n for n in form.errors if not n.startswith("fact_")]:
+            del form.errors[name]
+        checked = _rules_context(form.facts())
+    elif request.method == "POST" and form.is_valid():
         try:
-            app = services.submit_application(request.user, form.cleaned_data["id_number"], **data)
+            app = services.submit_application(
+                request.user, form.cleaned_data["id_number"], **form.application()
+            )
         except ValidationError as exc:
             form.add_error(None, "；".join(exc.messages))
         else:
@@ -91,7 +111,13 @@ def apply(request):
     return render(
         request,
         "carriers/talent_apply.html",
-        {"form": form, "catalogue": services.talent_catalogue(), "routes": dict(TalentRoute.choices)},
+        {
+            "form": form,
+            "catalogue": services.talent_catalogue(),
+            "routes": dict(TalentRoute.choices),
+            "checked": bool(checked),
+            **checked,
+        },
     )
 
 

@@ -1,0 +1,192 @@
+"""Talent through the rule engine and the evaluation engine (issue 13 §1, §5): the facts an application
+states (the people vocabulary, kechuang.engine.evaluation.people), the recognition rule sets of the
+认定 route per class A–F (data/talent_rules, 示例) run by the rule engine, and the 专家评定 template
+(data/templates/talent_expert.yaml, 示例) run by the one evaluation engine over the expert scores and
+the facts."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from kechuang.carriers.models import TalentApplication
+from kechuang.carriers.vocabulary import TalentClass, TalentRoute
+from kechuang.engine.evaluation import Template, load_template, score
+from kechuang.engine.evaluation.people import (
+    PERSON_BY_NAME,
+    PERSON_CHOICES,
+    PERSON_COLUMNS,
+    person_label,
+    person_value_text,
+)
+from kechuang.engine.evaluation.recognise import explain_person, load_person_ruleset
+from kechuang.engine.rules import Verdict
+from kechuang.web import names
+
+DATA = Path(__file__).parent / "data"
+TALENT_TEMPLATE = "talent_expert"
+CLASSES = [c.value for c in TalentClass]  # A (highest) … F
+
+
+@cache
+def rulesets() -> dict[str, object]:
+    """Class → its recognition rule set (认定 route), A first."""
+    return {c: load_person_ruleset(DATA / "talent_rules" / f"talent_{c.lower()}.yaml") for c in CLASSES}
+
+
+@cache
+def template() -> Template:
+    return load_template(DATA / "templates" / f"{TALENT_TEMPLATE}.yaml")
+
+
+# ------------------------------------------------------------------------------------------------
+# Facts
+# ------------------------------------------------------------------------------------------------
+
+# the range a stated number may take (the form and the service refuse others, naming the fact)
+BOUNDS = {
+    "age": (16, 100),
+    "national_award_rank": (1, 50),
+    "provincial_award_rank": (1, 50),
+    "years_in_dongguan": (0, 60),
+}
+
+
+def clean_facts(raw: dict) -> dict:
+    """The stated facts kept (empty ones dropped): levels and counts as numbers, flags as booleans;
+    ValidationError in Chinese naming the fact."""
+    out: dict = {}
+    errors = []
+    for name, value in (raw or {}).items():
+        column = PERSON_BY_NAME.get(name)
+        if column is None:
+            errors.append(_("不认识的申报事实：%(n)s") % {"n": name})
+            continue
+        if value is None or value == "":
+            continue
+        label = person_label(name)
+        if column.dtype is bool:
+            if not isinstance(value, bool):
+                errors.append(_("「%(f)s」须为是或否") % {"f": label})
+                continue
+            out[name] = value
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            errors.append(_("「%(f)s」须为数字：%(v)s") % {"f": label, "v": str(value)[:30]})
+            continue
+        if name in PERSON_CHOICES and number not in {lv for lv, _zh, _en in PERSON_CHOICES[name]}:
+            errors.append(_("「%(f)s」的取值 %(v)s 不在可选范围内") % {"f": label, "v": f"{number:g}"})
+            continue
+        low, high = BOUNDS.get(name, (0, 1e9))
+        if not low <= number <= high:
+            errors.append(
+                _("「%(f)s」须在 %(a)s 到 %(b)s 之间") % {"f": label, "a": f"{low:g}", "b": f"{high:g}"}
+            )
+            continue
+        out[name] = number
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def fact_rows(facts: dict) -> list[dict]:
+    """The stated facts as the page lists them, in the vocabulary's order and the reader's language."""
+    english = names.english()
+    return [
+        {
+            "name": c.name,
+            "label": person_label(c.name, english),
+            "value": person_value_text(c.name, facts[c.name], english),
+        }
+        for c in PERSON_COLUMNS
+        if facts.get(c.name) is not None
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Recognition (认定): the rule sets per class
+# ------------------------------------------------------------------------------------------------
+
+
+def verdicts(facts: dict) -> list[tuple[str, Verdict]]:
+    """(class, the rule engine's verdict) for A … F on the stated facts."""
+    sets = rulesets()
+    return list(zip(CLASSES, explain_person(facts or {}, list(sets.values())), strict=True))
+
+
+def qualifying_class(found: list[tuple[str, Verdict]]) -> str | None:
+    """The highest class whose conditions the facts meet (yes), or None."""
+    return next((c for c, v in found if v.eligible == "yes"), None)
+
+
+# ------------------------------------------------------------------------------------------------
+# 专家评定: the evaluation template over expert scores and facts
+# ------------------------------------------------------------------------------------------------
+
+
+def talent_frame(applications) -> pl.DataFrame:
+    """One row per application: ``id`` (its number), ``class`` (the template's one class), the
+    average expert score and every stated fact (absent ones null)."""
+    rows = []
+    for pk, expert_score, facts in applications.values_list("pk", "expert_score", "facts"):
+        facts = facts or {}
+        rows.append(
+            {
+                "id": str(pk),
+                "expert_score": expert_score,
+                **{c.name: facts.get(c.name) for c in PERSON_COLUMNS},
+            }
+        )
+    schema = {"id": pl.Utf8, "expert_score": pl.Float64} | {
+        c.name: (pl.Boolean if c.dtype is bool else pl.Float64) for c in PERSON_COLUMNS
+    }
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.with_columns(**{"class": pl.lit(next(iter(template().classes)))})
+
+
+def cohort(app: TalentApplication):
+    """The applications scored together with ``app``: the 专家评定 ones submitted the same year."""
+    return TalentApplication.objects.filter(
+        route=TalentRoute.EXPERT, submitted_at__year=app.submitted_at.year
+    )
+
+
+def run_template(applications, period: str) -> pl.DataFrame:
+    """The template's result for each application (points per indicator, total, grade, rank)."""
+    return score(template(), talent_frame(applications), period)
+
+
+def evaluation(app: TalentApplication) -> dict | None:
+    """The 专家评定 template's result for one application within its cohort, as the decision page
+    shows it beside the expert average; None for another route."""
+    if app.route != TalentRoute.EXPERT:
+        return None
+    tpl = template()
+    result = run_template(cohort(app), str(app.submitted_at.year))
+    row = result.filter(pl.col("id") == str(app.pk)).to_dicts()[0]
+    english = names.english()
+    _classes, grades = tpl.labels(english)
+    from kechuang.engine.evaluation import breakdown
+
+    rows = breakdown(tpl, row)
+    for r, ind in zip(rows, tpl.indicators, strict=True):
+        r["label"] = (english and ind.label_en) or ind.label
+        r["unit"] = names.unit(ind.unit, ind.unit_en)
+        r["value_text"] = (
+            person_value_text(ind.column, r["value"], english)
+            if ind.column in PERSON_BY_NAME and r["value"] is not None
+            else r["value"]
+        )
+    return {
+        "tpl": tpl,
+        "row": row,
+        "rows": rows,
+        "grade": grades.get(row["grade"], row["grade"]),
+        "lift": row["lift_en"] if english else row["lift"],
+    }
