@@ -48,9 +48,9 @@ def test_score_problems_name_the_criterion():
 
     assert engine.score_problems(criteria, sheet([("代表作", 40.0), ("团队", 0.0)])) == []
     problems = engine.score_problems(criteria, sheet([("代表作", 41.0), ("经费", 5.0)]))
-    assert "评分项「经费」：模板中没有该评分项" in problems
-    assert "评分项「团队」：未填写得分" in problems
-    assert "评分项「代表作」：得分应在 0–40 分之间，收到 41" in problems
+    assert {"problem": "unknown", "criterion": "经费"} in problems
+    assert {"problem": "missing", "criterion": "团队"} in problems
+    assert {"problem": "range", "criterion": "代表作", "weight": "40", "score": "41"} in problems
 
 
 def test_the_evidence_left_empty_is_listed_per_evaluation_in_the_templates_order():

@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 
 from kechuang import access
 from kechuang.projects import evaluations, services, stakes
+from kechuang.projects.evaluation import shipped
 from kechuang.projects.models import Application, Assignment, Call, Milestone, Project
 from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
 
@@ -332,6 +333,7 @@ class ProjectScoreOut(Schema):
     items: dict[str, float]
     comment: str
     sheet: list[str] = Field(description="该类项目评分表的评分项")
+    sheet_en: list[str] = Field([], description="评分项（英文，与 sheet 同序）")
 
 
 @router.post("/reviews/score", response=ProjectScoreOut, summary="评审专家按项目类别的评分表评分")
@@ -346,6 +348,7 @@ def score_application(request, body: ProjectScoreIn):
         "application": assignment.application.code, "expert": user.username, "score": assignment.score,
         "items": assignment.items, "comment": assignment.comment,
         "sheet": [c for c, _w in SCORING_SHEETS[assignment.application.call.project_class]],
+        "sheet_en": [c.name_en for c in shipped().classes[assignment.application.call.project_class].criteria],
     }  # fmt: skip
 
 
@@ -634,6 +637,7 @@ class ProjectPortfolioGroupOut(Schema):
     evaluated: int = Field(description="已分类评价的项目数（按各项目最近一次评价）")
     mean_score: float | None
     grades: dict[str, int] = Field(description="等级 → 项目数")
+    grades_en: dict[str, int] = Field({}, description="等级（英文）→ 项目数")
 
 
 class ProjectPortfolioOut(Schema):
@@ -644,6 +648,7 @@ class ProjectPortfolioOut(Schema):
     evaluated: int
     mean_score: float | None
     grades: dict[str, int]
+    grades_en: dict[str, int] = Field({}, description="等级（英文）→ 项目数")
     groups: list[ProjectPortfolioGroupOut]
 
 
@@ -669,6 +674,7 @@ def portfolio(request):
             "evaluated": r["evaluated"],
             "mean_score": r["mean_score"],
             "grades": dict(r["grades"]),
+            "grades_en": _grades_en(r["grades"]),
         }  # fmt: skip
         for key, rows in data["by"].items()
         for r in rows
@@ -676,19 +682,27 @@ def portfolio(request):
     return {
         "projects": data["count"], "committed": data["committed"], "released": data["released"],
         "returned": data["returned"], "evaluated": data["evaluated"], "mean_score": data["mean_score"],
-        "grades": dict(data["grades"]), "groups": groups,
+        "grades": dict(data["grades"]), "grades_en": _grades_en(data["grades"]), "groups": groups,
     }  # fmt: skip
+
+
+def _grades_en(grades: list[tuple[str, int]]) -> dict[str, int]:
+    english = {g.grade: g.grade_en or g.grade for g in shipped().grades}
+    return {english.get(g, g): n for g, n in grades}
 
 
 class ProjectEvidenceOut(Schema):
     name: str
+    name_en: str = Field("", description="证据名称（英文，来自分类评价模板；空表示模板无英文）")
     kind: str = Field(description="text 文字、number 数值、attachment 附件编号或文件名")
     unit: str = ""
+    unit_en: str = ""
     value: str = Field(description="登记的证据；空表示缺少")
 
 
 class ProjectEvaluationItemOut(Schema):
     criterion: str
+    criterion_en: str = Field("", description="评分项（英文）")
     weight: int
     score: float
     evidence: list[ProjectEvidenceOut]
@@ -697,10 +711,13 @@ class ProjectEvaluationItemOut(Schema):
 class ProjectEvaluationOut(Schema):
     project: str
     period: str
+    period_en: str = Field("", description="评价期次（英文）")
     evaluated_on: date
     total: float
     grade: str
+    grade_en: str = Field("", description="等级（英文）")
     gaps: list[str] = Field(description="缺少的证据（评分项：证据）")
+    gaps_en: list[str] = Field([], description="缺少的证据（英文，Criterion: evidence）")
     items: list[ProjectEvaluationItemOut]
     evaluated_by: str
     template_version: str

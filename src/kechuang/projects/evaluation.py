@@ -12,6 +12,12 @@ finished projects, kechuang.projects.evaluations): its periods (one for a one-of
 more for a long cycle, e.g. 中期评价 and 结题评价), criteria with weights (total 100) and the evidence
 each needs, typed ``text``, ``number`` (with optional bounds, e.g. TRL 1–9) or ``attachment`` (a
 document's number or file name). ``grades`` are the cut-offs of the grade (优秀 ≥ 85 …).
+
+Every shown name has an optional English twin (decision 0023: ``name_en``, ``method_en``, ``note_en``,
+``unit_en``, ``grade_en``; ``evidence_en`` and ``periods_en`` are lists in the order of ``evidence`` and
+``periods``), read through ``kechuang.web.names``. Evaluations store the Chinese names (they are the
+criteria's keys); ``english_names`` gives their English at display time, so an evaluation recorded
+before the English existed reads in English too.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from django.utils.translation import gettext, gettext_noop, ngettext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kechuang.plans.yamlcheck import (
@@ -28,10 +35,11 @@ from kechuang.plans.yamlcheck import (
     path_str,
     pydantic_message,
 )
+from kechuang.web import names
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "evaluation_templates.yaml"
 CLASSES = ("basic", "applied", "demonstration")
-CYCLES = {"one_off": "一次性评价", "long": "长周期评价"}
+CYCLES = {"one_off": gettext_noop("一次性评价"), "long": gettext_noop("长周期评价")}
 
 
 class TemplateFileError(ValueError):
@@ -48,16 +56,35 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _twins(items: tuple[str, ...], items_en: tuple[str, ...], field: str) -> None:
+    if items_en and len(items_en) != len(items):
+        raise ValueError(f"{field}_en 应与 {field} 一一对应（{len(items)} 项），现为 {len(items_en)} 项")
+
+
 class Criterion(_Model):
     name: str = Field(min_length=1, max_length=40)
+    name_en: str = ""
     weight: int = Field(gt=0, le=100)
     evidence: tuple[str, ...] = Field(min_length=1)
+    evidence_en: tuple[str, ...] = ()  # in the order of evidence
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Criterion:
+        _twins(self.evidence, self.evidence_en, "evidence")
+        return self
+
+    @property
+    def evidence_shown(self) -> tuple[str, ...]:
+        """The evidence in the interface's language."""
+        return self.evidence_en if names.english() and self.evidence_en else self.evidence
 
 
 class Evidence(_Model):
     name: str = Field(min_length=1, max_length=40)
+    name_en: str = ""
     kind: Literal["text", "number", "attachment"]
     unit: str = ""
+    unit_en: str = ""
     min: float | None = None
     max: float | None = None
 
@@ -72,12 +99,14 @@ class Evidence(_Model):
 
 class EvaluationCriterion(_Model):
     name: str = Field(min_length=1, max_length=40)
+    name_en: str = ""
     weight: int = Field(gt=0, le=100)
     evidence: tuple[Evidence, ...] = Field(min_length=1)
 
 
 class ClassEvaluation(_Model):
     periods: tuple[str, ...] = Field(min_length=1)
+    periods_en: tuple[str, ...] = ()  # in the order of periods
     criteria: tuple[EvaluationCriterion, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -88,7 +117,20 @@ class ClassEvaluation(_Model):
         names = [c.name for c in self.criteria]
         if len(set(names)) != len(names) or len(set(self.periods)) != len(self.periods):
             raise ValueError("评价评分项或评价期次重复")
+        _twins(self.periods, self.periods_en, "periods")
         return self
+
+    @property
+    def periods_shown(self) -> tuple[str, ...]:
+        """The periods in the interface's language."""
+        return self.periods_en if names.english() and self.periods_en else self.periods
+
+    def english_names(self) -> dict[str, str]:
+        """The English of the periods, criteria and evidence: Chinese name → English (the named ones)."""
+        pairs = list(zip(self.periods, self.periods_en, strict=False))
+        for c in self.criteria:
+            pairs += [(c.name, c.name_en), *((e.name, e.name_en) for e in c.evidence)]
+        return {zh: en for zh, en in pairs if en}
 
     def criterion(self, name: str) -> EvaluationCriterion | None:
         return next((c for c in self.criteria if c.name == name), None)
@@ -96,16 +138,19 @@ class ClassEvaluation(_Model):
 
 class Grade(_Model):
     grade: str = Field(min_length=1, max_length=10)
+    grade_en: str = ""
     min: float = Field(ge=0, le=100)
 
 
-DEFAULT_GRADES = (Grade(grade="优秀", min=85), Grade(grade="良好", min=75), Grade(grade="合格", min=60),
-                  Grade(grade="不合格", min=0))  # fmt: skip
+DEFAULT_GRADES = (Grade(grade="优秀", grade_en="Excellent", min=85), Grade(grade="良好", grade_en="Good", min=75),
+                  Grade(grade="合格", grade_en="Pass", min=60), Grade(grade="不合格", grade_en="Fail", min=0))  # fmt: skip
 
 
 class ClassTemplate(_Model):
     name: str = Field(min_length=1)
+    name_en: str = ""
     method: str = Field(min_length=1)
+    method_en: str = ""
     cycle: Literal["one_off", "long"]
     cycle_years: int | None = Field(None, ge=2, le=10)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
@@ -134,8 +179,12 @@ class ClassTemplate(_Model):
 
     @property
     def cycle_label(self) -> str:
-        years = f"（{self.cycle_years} 年）" if self.cycle_years else ""
-        return CYCLES[self.cycle] + years
+        """「长周期评价（5 年）」, "Long-cycle evaluation (5 years)" in English."""
+        label = gettext(CYCLES[self.cycle])
+        if not self.cycle_years:
+            return label
+        years = ngettext("（%(n)s 年）", "（%(n)s 年）", self.cycle_years) % {"n": self.cycle_years}
+        return label + years
 
     @property
     def sheet(self) -> tuple[tuple[str, int], ...]:
@@ -146,6 +195,7 @@ class Templates(_Model):
     version: str = Field(min_length=1)
     sample: bool = False
     note: str = ""
+    note_en: str = ""
     classes: dict[Literal["basic", "applied", "demonstration"], ClassTemplate]
     grades: tuple[Grade, ...] = DEFAULT_GRADES
 
@@ -159,6 +209,11 @@ class Templates(_Model):
         if len({g.min for g in self.grades}) != len(self.grades):
             raise ValueError("等级分数线重复")
         return self
+
+    def grade_label(self, grade: str) -> str:
+        """A stored grade (优秀 …) in the interface's language."""
+        found = next((g for g in self.grades if g.grade == grade), None)
+        return names.localized(found, "grade") if found else grade
 
 
 def load_templates_text(text: str, filename: str = "<模板>") -> Templates:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.projects import evaluation
 from kechuang.projects.models import Application, Call
 from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
+from kechuang.web import names
+from kechuang.web.names import localized
+
+
+def _score_label(criterion, weight: int) -> str:
+    """「技术就绪水平（0–30）」: a criterion, in the interface's language, with its points."""
+    return localized(criterion) + gettext("（%(k)s）") % {"k": f"0–{weight}"}
 
 
 class ApplicationForm(forms.ModelForm):
@@ -37,9 +46,10 @@ class ScoreForm(forms.Form):
     def __init__(self, project_class: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sheet = SCORING_SHEETS[project_class]
-        for i, (criterion, weight) in enumerate(self.sheet):
+        criteria = evaluation.shipped().classes[project_class].criteria  # the sheet's names, with English
+        for i, (c, (_criterion, weight)) in enumerate(zip(criteria, self.sheet, strict=True)):
             self.fields[f"item_{i}"] = forms.FloatField(
-                label=f"{criterion}（0–{weight}）", min_value=0, max_value=weight
+                label=_score_label(c, weight), min_value=0, max_value=weight
             )
         self.order_fields([*(f"item_{i}" for i in range(len(self.sheet))), "comment"])
 
@@ -243,16 +253,17 @@ class EvaluationForm(forms.Form):
     def __init__(self, template, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
-        self.fields["period"].choices = [(p, p) for p in template.periods]
+        self.fields["period"].choices = list(zip(template.periods, template.periods_shown, strict=True))
         self.criteria = []
         for i, c in enumerate(template.criteria):
-            score = forms.FloatField(label=f"{c.name}（0–{c.weight}）", required=False)
+            score = forms.FloatField(label=_score_label(c, c.weight), required=False)
             self.fields[f"c{i}"] = score
             evidence = []
             for j, e in enumerate(c.evidence):
-                unit = f"（{e.unit}{'，' + e.bounds if e.bounds else ''}）" if e.unit or e.bounds else ""
+                unit = gettext("，").join(x for x in (names.unit(e.unit, e.unit_en), e.bounds) if x)
+                label = localized(e) + (gettext("（%(k)s）") % {"k": unit} if unit else "")
                 self.fields[f"c{i}e{j}"] = forms.CharField(
-                    label=f"{e.name}{unit}", required=False, max_length=200,
+                    label=label, required=False, max_length=200,
                     widget=forms.TextInput(attrs={"data-kind": e.kind, "size": 14}),
                 )  # fmt: skip
                 evidence.append(f"c{i}e{j}")

@@ -371,7 +371,10 @@ def project_detail(request, pk: int):
                         messages.success(
                             request,
                             _("分类评价已记录：%(total)s 分，%(grade)s")
-                            % {"total": f"{row.total:g}", "grade": row.grade},
+                            % {
+                                "total": f"{row.total:g}",
+                                "grade": evaluation.shipped().grade_label(row.grade),
+                            },
                         )
                         return HttpResponseRedirect(project.get_absolute_url() + "#evaluation")
             elif action == "release":
@@ -402,7 +405,9 @@ def project_detail(request, pk: int):
         **stake_context(request, project),
         "evaluation_template": evaluations.template_of(project),
         "evaluation_class": evaluation.shipped().classes[project.application.call.project_class],
-        "evaluations": evaluations.visible(user, Project.objects.filter(pk=project.pk)),
+        "evaluations": [
+            evaluations.as_dict(e) for e in evaluations.visible(user, Project.objects.filter(pk=project.pk))
+        ],
         # the form while a period is left (a one-off class has one) or a refused sheet is shown again
         "evaluation_form": evaluation_form
         if may_evaluate and (remaining or evaluation_form.is_bound)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kechuang import access
-from kechuang.projects import services, stakes
+from kechuang.projects import evaluation, services, stakes
 from kechuang.projects.forms import ExitForm, StakeForm, ValuationForm
 from kechuang.projects.models import Project, Stake
 
@@ -22,6 +22,7 @@ KINDS = ("licences", "achievements", "contracts")
 def portfolio(request):
     data = stakes.portfolio_for(request.user)  # 403 without the oversight right
     held, found, rows = data["projects"], data["outcomes"], data["stakes"]
+    _grades_shown(data["portfolio"])
     outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
     context = {
         "portfolio": data["portfolio"],
@@ -34,6 +35,15 @@ def portfolio(request):
         },
     }
     return render(request, "projects/portfolio.html", context)
+
+
+def _grades_shown(portfolio: dict) -> None:
+    """The grades (stored in Chinese: 优秀 …) of the totals and each group, in the interface's language."""
+    label = evaluation.shipped().grade_label
+    portfolio["grades"] = [(label(g), n) for g, n in portfolio["grades"]]
+    for rows in portfolio["by"].values():
+        for r in rows:
+            r["grades"] = [(label(g), n) for g, n in r["grades"]]
 
 
 def stake_context(request, project: Project) -> dict:

@@ -1,8 +1,10 @@
 """Classified evaluation (分类评价) of funded projects: pure (no Django), vectorised Polars.
 
-- ``score_problems(criteria, scores)`` → the Chinese problems of one evaluation's criterion scores
-  against its class's criteria (``criterion``, ``weight``): a criterion the template does not have, a
-  criterion left without a score, a score outside 0..its weight. Empty when the sheet is good.
+- ``score_problems(criteria, scores)`` → the problems of one evaluation's criterion scores against
+  its class's criteria (``criterion``, ``weight``), as dicts (``problem``: ``unknown`` a criterion the
+  template does not have, ``missing`` a criterion left without a score, ``range`` a score outside
+  0..its weight, with ``weight`` and ``score`` formatted; ``criterion``), for the caller to put in
+  words in the interface's language. Empty when the sheet is good.
 - ``totals(scores, grades)`` → per evaluation (``evaluation``, ``criterion``, ``score`` rows) the total
   (the sum of the criterion scores, 0–100) and the grade: the highest cut-off the total reaches
   (``grades`` as (grade, min) pairs, one of them from 0).
@@ -25,7 +27,7 @@ REQUIRED_SCHEMA = {"criterion": pl.Utf8, "evidence": pl.Utf8}
 GIVEN_SCHEMA = {"evaluation": pl.Int64, "criterion": pl.Utf8, "evidence": pl.Utf8, "value": pl.Utf8}
 
 
-def score_problems(criteria: pl.DataFrame, scores: pl.DataFrame) -> list[str]:
+def score_problems(criteria: pl.DataFrame, scores: pl.DataFrame) -> list[dict[str, str]]:
     """``scores``: ``criterion``, ``score`` (null when left empty) of one evaluation."""
     joined = criteria.join(scores, on="criterion", how="full", coalesce=True)
     unknown = joined.filter(pl.col("weight").is_null())["criterion"].to_list()
@@ -33,10 +35,15 @@ def score_problems(criteria: pl.DataFrame, scores: pl.DataFrame) -> list[str]:
     out_of_range = joined.filter(
         pl.col("score").is_not_null() & ((pl.col("score") < 0) | (pl.col("score") > pl.col("weight")))
     )
-    problems = [f"评分项「{c}」：模板中没有该评分项" for c in unknown]
-    problems += [f"评分项「{c}」：未填写得分" for c in missing]
+    problems = [{"problem": "unknown", "criterion": c} for c in unknown]
+    problems += [{"problem": "missing", "criterion": c} for c in missing]
     problems += [
-        f"评分项「{r['criterion']}」：得分应在 0–{r['weight']:g} 分之间，收到 {r['score']:g}"
+        {
+            "problem": "range",
+            "criterion": r["criterion"],
+            "weight": f"{r['weight']:g}",
+            "score": f"{r['score']:g}",
+        }
         for r in out_of_range.iter_rows(named=True)
     ]
     return problems
@@ -75,13 +82,13 @@ def evidence_gaps(required: pl.DataFrame, given: pl.DataFrame) -> pl.DataFrame:
 def summary(frame: pl.DataFrame, key: str, grades: Sequence[tuple[str, float]]) -> pl.DataFrame:
     """``frame``: one row per project with ``key``, ``total`` (null when never evaluated) and
     ``grade``; → ``key``, ``evaluated``, ``mean_score`` (null with none), one column per grade."""
-    names = [g for g, _ in grades]
-    return (
-        frame.group_by(key)
-        .agg(
-            evaluated=pl.col("total").is_not_null().sum(),
-            mean_score=pl.col("total").mean().round(1),
-            **{f"grade:{g}": (pl.col("grade") == g).sum() for g in names},
-        )
-        .sort(key)
-    )
+    return frame.group_by(key).agg(**summary_columns(grades)).sort(key)
+
+
+def summary_columns(grades: Sequence[tuple[str, float]]) -> dict[str, pl.Expr]:
+    """``summary``'s aggregations by name, for a caller that groups other figures in the same pass."""
+    return {
+        "evaluated": pl.col("total").is_not_null().sum(),
+        "mean_score": pl.col("total").mean().round(1),
+        **{f"grade:{g}": (pl.col("grade") == g).sum() for g, _ in grades},
+    }
