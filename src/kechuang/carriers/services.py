@@ -47,6 +47,7 @@ from kechuang.carriers.vocabulary import (
     TalentStatus,
 )
 from kechuang.engine.evaluation import Template, load_template, score
+from kechuang.engine.evaluation.period import over_period, period_years
 from kechuang.engine.evaluation.recognise import explain_carrier, load_carrier_ruleset
 from kechuang.engine.tables import RowError, RowErrors, read_table
 from kechuang.web import names
@@ -320,9 +321,39 @@ def evaluation_frame(code: str, period: str) -> tuple[pl.DataFrame, object]:
         return carrier_frame(carriers, year), carriers
     if code == "institution_dynamic":
         carriers = Carrier.objects.filter(kind=CarrierKind.INSTITUTION)
-        return carrier_frame(carriers, year).with_columns(**{"class": pl.lit("general")}), carriers
+        return institution_period_frame(carriers, period), carriers
     carriers = Carrier.objects.filter(instruments__isnull=False).distinct()
     return sharing_frame(carriers, year), carriers
+
+
+def institution_period_frame(carriers, period: str) -> pl.DataFrame:
+    """The dynamic assessment's inputs over its three years: each year's figures and report, with
+    whether the report exists, aggregated as the template declares per indicator (sums of flows,
+    the latest stocks, mean ratios), with the years used and missing."""
+    tpl = template("institution_dynamic")
+    years = period_years(period, tpl)
+    yearly = pl.concat(
+        [carrier_frame(carriers, y).with_columns(year=pl.lit(y, dtype=pl.Int64)) for y in years],
+        how="diagonal_relaxed",
+    )
+    reported = pl.DataFrame(
+        list(
+            CarrierReport.objects.filter(carrier__in=carriers, year__in=years).values_list(
+                "carrier__code", "year"
+            )
+        ),
+        schema={"id": pl.Utf8, "year": pl.Int64},
+        orient="row",
+    ).with_columns(reported=pl.lit(True))
+    yearly = yearly.join(reported, on=["id", "year"], how="left").with_columns(**{"class": pl.lit("general")})
+    return over_period(tpl, yearly, years)
+
+
+SPAN_LABELS = {
+    "sum": gettext_lazy("评估期合计"),
+    "latest": gettext_lazy("最近一年"),
+    "mean": gettext_lazy("评估期平均"),
+}
 
 
 def run_evaluation(code: str, period: str) -> EvaluationRun:
@@ -340,6 +371,9 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
     )
     results = score(tpl, frame, period, history)
     by_code = {c.code: c for c in carriers}
+    spans = {}  # a multi-year period: the years whose reports were used and those missing
+    if "years_used" in frame.columns:
+        spans = {r["id"]: r for r in frame.select("id", "years_used", "years_missing").iter_rows(named=True)}
     with transaction.atomic():
         for row in results.iter_rows(named=True):  # storing: one row per carrier (tens, not a population)
             detail = {
@@ -352,6 +386,9 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
                 "next_grade": row["next_grade"],
                 "points_to_next": row["points_to_next"],
             }
+            if row["id"] in spans:
+                span = spans[row["id"]]
+                detail |= {"years_used": span["years_used"], "years_missing": span["years_missing"]}
             EvaluationResult.objects.update_or_create(
                 carrier=by_code[row["id"]],
                 template=code,
@@ -469,6 +506,7 @@ def result_rows(result: EvaluationResult) -> list[dict]:
                 "value": d.get("value"),
                 "points": d.get("points"),
                 "full": ind.weights.get(result.evaluation_class, 0),
+                "span": SPAN_LABELS.get(ind.aggregate or "", "") if tpl.period_years > 1 else "",
             }
         )
     return rows

@@ -52,6 +52,9 @@ class Indicator(_Model):
     low: float | None = None  # linear: value earning 0 points
     high: float | None = None  # linear: value earning all points
     lower_is_better: bool = False  # rank only (linear: give low > high)
+    # over the years of a multi-year period (period.py): a flow is summed, a stock is the latest
+    # year's, a ratio the mean of the years'; absent: the period's last year only
+    aggregate: Literal["sum", "latest", "mean"] | None = None
     note: str = ""
 
     @model_validator(mode="after")
@@ -151,6 +154,12 @@ class Template(_Model):
                     + (f"，缺少 {', '.join(missing)}" if missing else "")
                     + (f"，未知类别 {', '.join(extra)}" if extra else "")
                 )
+        by_column: dict[str, set] = {}
+        for ind in self.indicators:
+            by_column.setdefault(ind.column, set()).add(ind.aggregate)
+        clash = sorted(c for c, ways in by_column.items() if len(ways) > 1)
+        if clash:
+            raise ValueError(f"同一输入列的指标须声明相同的跨年汇总方式（aggregate）：{', '.join(clash)}")
         unknown_classes = sorted(set(self.classes_en) - set(self.classes))
         if unknown_classes:
             raise ValueError(f"classes_en 有未定义的类别：{', '.join(unknown_classes)}")

@@ -1,0 +1,61 @@
+"""The three-yearly dynamic assessment of new R&D institutions reads the three annual reports of the
+period (issue 13 §3): invention patents summed, staff and spin-offs the latest year's, the shares the
+mean of the years'; the result page names the years used and flags a missing one."""
+
+from __future__ import annotations
+
+import pytest
+
+from kechuang.carriers import services
+from kechuang.carriers.models import CarrierReport, EvaluationResult
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(carrier, year, **kw):
+    fields = dict(
+        resident_rd_staff=60,
+        employees=100,
+        rd_spending=400,
+        income=1000,
+        operating_income=800,
+        transfer_income=80,
+    )
+    return CarrierReport.objects.create(carrier=carrier, year=year, **(fields | kw))
+
+
+def _indicators(result):
+    return {d["id"]: (d["value"], d["points"]) for d in result.detail["indicators"]}
+
+
+def test_a_missing_year_is_flagged_and_the_reports_there_are_aggregated(world, login):
+    inst = world.institution  # its 2025 report: 10 patents, 3 spin-offs, 20 staff, 20% R&D, 30% transfer
+    _report(inst, 2023, patents=35, spinoffs=1)  # 40% R&D, 10% transfer
+    services.run_evaluation("institution_dynamic", "2023-2025")
+    result = EvaluationResult.objects.get(carrier=inst, template="institution_dynamic")
+    assert (result.detail["years_used"], result.detail["years_missing"]) == ([2023, 2025], [2024])
+    got = _indicators(result)
+    assert got["output"] == (45, 14)  # 35 + 10 = 45 patents over the period: 70% of 20 points
+    assert got["contribution"][0] == 3 and got["talent"][0] == 20  # the latest year's stocks
+    assert got["rd_input"][0] == pytest.approx(30.0)  # (40% + 20%) / 2
+    assert got["transfer"][0] == pytest.approx(20.0)  # (10% + 30%) / 2
+    page = login("bureau").get(f"/carriers/evaluations/{result.pk}/").content.decode()
+    assert 'data-testid="years-used">评估期使用的年度报告：2023、2025' in page
+    assert "缺少 2024 年度报告" in page
+    assert '评估期内发明专利授权数 <span class="muted">（评估期合计）</span>' in page
+
+
+def test_three_reports_reach_the_next_threshold_and_nothing_is_flagged(world, login):
+    inst = world.institution
+    _report(inst, 2023, patents=35, spinoffs=1)
+    _report(inst, 2024, patents=44, spinoffs=2)
+    services.run_evaluation("institution_dynamic", "2025")  # a year: the three years ending in it
+    result = EvaluationResult.objects.get(carrier=inst, template="institution_dynamic")
+    assert result.detail["years_used"] == [2023, 2024, 2025] and result.detail["years_missing"] == []
+    assert _indicators(result)["output"] == (89, 14)  # one short of 90
+    CarrierReport.objects.filter(carrier=inst, year=2024).update(patents=45)
+    services.run_evaluation("institution_dynamic", "2025")
+    result.refresh_from_db()
+    assert _indicators(result)["output"] == (90, 20)
+    page = login("bureau").get(f"/carriers/evaluations/{result.pk}/").content.decode()
+    assert "评估期使用的年度报告：2023、2024、2025" in page and 'data-testid="years-missing"' not in page
