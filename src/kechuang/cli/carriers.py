@@ -14,10 +14,7 @@ row: yes / possible / no / unknown and the failed conditions.
 (incubator_operation, institution_dynamic, instrument_sharing) over the database's carriers — figures
 from the enterprise registry, the operators' annual reports and the bookings — and stores the results
 of the period (replacing that period's, as the bureau's 运行评价 on the evaluations page does); it
-prints each carrier's total, grade, rank, change, consequence and rewards. ``--template
-talent_expert`` runs the talent 专家评定 template (the same engine) over the 专家评定 applications
-submitted in the period's years — expert averages and stated facts — and prints each one's total,
-suggested class and rank; nothing is stored (the decision page computes the same result).
+prints each carrier's total, grade, rank, change, consequence and rewards.
 
 ``kechuang carriers withdrawals [--format table|csv|json] [--out FILE]`` lists the database's
 withdrawals of recognition (摘牌 / 撤销认定), newest first, also those undone (恢复认定): carrier code
@@ -183,9 +180,7 @@ PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 @app.command()
 def run(
     template: str = typer.Option(
-        ...,
-        "--template",
-        help="评价模板：incubator_operation、institution_dynamic、instrument_sharing 或 talent_expert（人才专家评定）",
+        ..., "--template", help="评价模板：incubator_operation、institution_dynamic 或 instrument_sharing"
     ),
     period: str = typer.Option(..., "--period", help="评价期，如 2025 或 2023-2025"),
 ) -> None:
@@ -194,19 +189,15 @@ def run(
     from rich.markup import escape
     from rich.table import Table
 
-    from kechuang.carriers import services, talent_rules
+    from kechuang.carriers import services
     from kechuang.carriers.models import Carrier
     from kechuang.engine.evaluation import EvaluationInputError
 
-    known = [*services.TEMPLATES, talent_rules.TALENT_TEMPLATE]
-    if template not in known:
-        fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(known)}", 2)
+    if template not in services.TEMPLATES:
+        fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(services.TEMPLATES)}", 2)
     m = PERIOD.match(period.strip())
     if m is None or (m.group(2) and int(m.group(2)) < int(m.group(1))):
         fail(f"--period：评价期「{period}」应为年份（如 2025）或年份区间（如 2023-2025）", 2)
-    if template == talent_rules.TALENT_TEMPLATE:
-        _run_talent(period.strip())
-        return
     try:
         result = services.run_evaluation(template, period.strip())
     except EvaluationInputError as exc:
@@ -243,44 +234,6 @@ def run(
             "—" if r["change"] is None else f"{r['change']:+g}",
             "是" if r["consequence"] else "",
             f"{r.get('reward_total') or 0:g}",
-        )
-    console.print(table)
-    if tpl.sample:
-        console.print(f"注意：{tpl.sample_note}")
-
-
-def _run_talent(period: str) -> None:
-    """The talent 专家评定 template over the period's 专家评定 applications, printed (not stored)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from kechuang.carriers import talent_rules
-    from kechuang.carriers.models import TalentApplication
-
-    tpl = talent_rules.template()
-    first, _, last = period.partition("-")
-    years = range(int(first), int(last or first) + 1)
-    apps = TalentApplication.objects.filter(route="expert", submitted_at__year__in=years)
-    if not apps.exists():
-        console.print(f"{tpl.name} {period}：没有专家评定途径的申报，未评定")
-        return
-    rows = talent_rules.run_template(apps, period)
-    people = dict(apps.values_list("pk", "person_name"))
-    _classes, grades = tpl.labels(False)
-    table = Table(
-        title=f"{tpl.name}（{tpl.version}）{period}：{rows.height} 份申报（结果不另保存，决定页同样计算）"
-    )
-    for header in ("申报编号", "姓名", "专家评分（平均）", "总分", "建议类别", "排名", "缺少数据"):
-        table.add_column(header, overflow="fold")
-    for r in rows.sort("rank").iter_rows(named=True):
-        table.add_row(
-            r["id"],
-            escape(people.get(int(r["id"]), "")),
-            "—" if r["expert_value"] is None else f"{r['expert_value']:g}",
-            f"{r['total']:g}",
-            grades.get(r["grade"], r["grade"]),
-            f"{r['rank']}/{r['cohort_size']}",
-            escape(r["missing"] or ""),
         )
     console.print(table)
     if tpl.sample:
