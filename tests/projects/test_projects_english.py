@@ -81,7 +81,9 @@ def test_the_evaluation_form_in_english(client_for, personas, applied):  # noqa:
     text = _text(_evaluation_section(page))
     assert CJK.findall(text) == [], text
     assert "Technology readiness level (0–30)" in text and "New sales revenue (CNY 10k, ≥ 0)" in text
-    assert '<option value="结题评价" selected>Final evaluation</option>' in page  # the value stays the template's
+    assert (
+        '<option value="结题评价" selected>Final evaluation</option>' in page
+    )  # the value stays the template's
 
 
 def test_the_evaluation_header_and_grade_in_english_and_chinese(client_for, personas, evaluated):  # noqa: F811
@@ -172,3 +174,35 @@ def test_a_refusal_outside_a_request_is_chinese_as_before(applied):  # noqa: F81
             applied, period="结题评价", scores={"技术就绪水平": 31}, evidence={}, evaluated_on=dt.date(2027, 1, 1),
             by=applied.applicant,
         )  # fmt: skip
+
+
+def test_the_api_refuses_in_the_readers_language(client_for, personas, applied):  # noqa: F811
+    response = client_for("bureau").get("/api/projects/NOPE/evaluations")
+    assert response.status_code == 404 and "找不到项目「NOPE」，或无权查看" in response.json()["detail"]
+    _english(personas, "bureau")
+    response = client_for("bureau").get("/api/projects/NOPE/evaluations")
+    assert response.json()["detail"] == 'Project "NOPE" not found, or you may not see it'
+
+
+def test_the_services_refusals_read_in_english(applied):  # noqa: F811
+    from django.utils import translation
+
+    from kechuang.projects import stakes
+
+    def refusal(**over):
+        args = {"amount": 10_000, "share": 0.05, "converted_on": dt.date(2027, 1, 1), "holding_years": 5}
+        with pytest.raises(services.ProjectError) as info:
+            stakes.convert(applied, **{**args, **over})
+        return str(info.value)
+
+    assert refusal() == f"转股金额 10000 万元超过资助金额 {applied.grant:g} 万元"
+    assert refusal(amount=100, share=1.5) == "持股比例应在 0 与 100% 之间，收到 150.0000%"
+    with translation.override("en"):
+        assert (
+            refusal()
+            == f"The converted amount of 10000 (CNY 10k) exceeds the grant of {applied.grant:g} (CNY 10k)"
+        )
+        assert refusal(amount=100, share=1.5) == "The share held should be between 0 and 100%, got 150.0000%"
+        tranche = applied.tranches.order_by("number").last()
+        reasons = services.release_blockers(tranche)
+        assert reasons and not any(CJK.findall(r) for r in reasons), reasons

@@ -49,13 +49,16 @@ def test_an_exit_is_checked_against_the_holding_period_and_the_share_held():
     common = {"converted_on": dt.date(2024, 1, 1), "holding_ends": dt.date(2027, 1, 1), "held_share": 0.04}
     ok = {"exited_on": dt.date(2025, 1, 1), "share_sold": 0.04, "proceeds": 520.0}
     assert engine.exit_problem(kind="repurchase", **ok, **common) is None
-    assert "期满前只能由企业回购" in engine.exit_problem(kind="transfer", **ok, **common)
+    message, values = engine.exit_problem(kind="transfer", **ok, **common)
+    assert message % values == "持有期至 2027-01-01，期满前只能由企业回购，不能对外转让或上市减持"
     assert engine.exit_problem(kind="transfer", **{**ok, "exited_on": dt.date(2027, 1, 1)}, **common) is None
-    assert "超过尚持有" in engine.exit_problem(kind="repurchase", **{**ok, "share_sold": 0.05}, **common)
-    assert "早于转股日期" in engine.exit_problem(
+    message, values = engine.exit_problem(kind="repurchase", **{**ok, "share_sold": 0.05}, **common)
+    assert message % values == "退出的持股比例 5.0000% 超过尚持有的 4.0000%"
+    message, values = engine.exit_problem(
         kind="repurchase", **{**ok, "exited_on": dt.date(2023, 1, 1)}, **common
     )
-    assert "核销没有退出所得" in engine.exit_problem(kind="write_off", **ok, **common)
+    assert message % values == "退出日期 2023-01-01 早于转股日期 2024-01-01"
+    assert engine.exit_problem(kind="write_off", **ok, **common) == ("核销没有退出所得，金额应为 0", {})
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -120,7 +121,7 @@ def call_eligibility(request, call_code: str):
     access.scoped(user, "project_application", Application.objects.none(), "change")
     call = get_object_or_404(access.scoped(user, "project_call", Call.objects.all()), code=call_code)
     if not user.org_id:
-        raise HttpError(422, "账号未关联单位")
+        raise HttpError(422, gettext("账号未关联单位"))
     try:
         result = services.check_eligibility(call, user.org)
     except services.ProjectError as exc:
@@ -185,9 +186,9 @@ def create_application(request, body: ProjectApplicationIn):
     access.scoped(user, "project_application", Application.objects.none(), "change")
     call = access.scoped(user, "project_call", Call.objects.all()).filter(code=body.call.strip()).first()
     if call is None:
-        raise HttpError(400, f"找不到指南「{body.call[:40]}」")
+        raise HttpError(400, gettext("找不到指南「%(code)s」") % {"code": body.call[:40]})
     if not user.org_id:
-        raise HttpError(400, "账号未关联单位，不能申报")
+        raise HttpError(400, gettext("账号未关联单位，不能申报"))
     try:
         with transaction.atomic():
             application = services.new_application(
@@ -219,7 +220,7 @@ def submit_application(request, body: ProjectSubmitIn):
     rows = access.scoped(user, "project_application", Application.objects.all(), "change")
     application = rows.select_related("call", "applicant").filter(code=body.application.strip()).first()
     if application is None:
-        raise HttpError(400, f"找不到申报「{body.application[:40]}」，或无权提交")
+        raise HttpError(400, gettext("找不到申报「%(code)s」，或无权提交") % {"code": body.application[:40]})
     try:
         services.submit(application)
     except services.ProjectError as exc:
@@ -257,9 +258,13 @@ def report_milestone(request, body: ProjectMilestoneIn):
         .first()
     )
     if milestone is None:
-        raise HttpError(400, f"找不到项目「{body.project[:40]}」的第 {body.number} 个里程碑，或无权报告")
+        raise HttpError(
+            400,
+            gettext("找不到项目「%(code)s」的第 %(n)s 个里程碑，或无权报告")
+            % {"code": body.project[:40], "n": body.number},
+        )
     if body.reported_on is not None and not date(2000, 1, 1) <= body.reported_on <= date(2100, 12, 31):
-        raise HttpError(400, "报告日期应在 2000–2100 年之间")
+        raise HttpError(400, gettext("报告日期应在 2000–2100 年之间"))
     try:
         services.report_milestone(milestone, body.value, body.reported_on)
     except services.ProjectError as exc:
@@ -288,7 +293,7 @@ def _my_assignment(user, code: str) -> Assignment:
         rows.filter(expert=user, application__code=code.strip()).select_related("application__call").first()
     )
     if assignment is None:
-        raise HttpError(400, f"找不到分配给您的申报「{code[:40]}」")
+        raise HttpError(400, gettext("找不到分配给您的申报「%(code)s」") % {"code": code[:40]})
     return assignment
 
 
@@ -366,7 +371,7 @@ def _project(user, code: str, resource: str = "major_project", action: str = "ch
         .first()
     )
     if project is None:
-        raise HttpError(400, f"找不到项目「{code[:40]}」，或无权操作")
+        raise HttpError(400, gettext("找不到项目「%(code)s」，或无权操作") % {"code": code[:40]})
     return project
 
 
@@ -400,9 +405,9 @@ def report_spending(request, body: ProjectSpendingIn):
     project = _project(user, body.project)
     access.deny_unless(access.can_change(user, "major_project", project))
     if body.spent_on is None:
-        raise HttpError(400, "请填写支出日期")
+        raise HttpError(400, gettext("请填写支出日期"))
     if not date(2000, 1, 1) <= body.spent_on <= date(2100, 12, 31):
-        raise HttpError(400, "支出日期应在 2000–2100 年之间")
+        raise HttpError(400, gettext("支出日期应在 2000–2100 年之间"))
     try:
         row = services.add_spending(project, body.spent_on, body.category, body.description, body.amount)
     except services.ProjectError as exc:
@@ -439,9 +444,11 @@ def release_tranche(request, body: ProjectTrancheIn):
     project = _project(user, body.project, "project_oversight")
     tranche = project.tranches.filter(number=body.number).first()
     if tranche is None:
-        raise HttpError(400, f"项目「{project.code}」没有第 {body.number} 期拨付")
+        raise HttpError(
+            400, gettext("项目「%(code)s」没有第 %(n)s 期拨付") % {"code": project.code, "n": body.number}
+        )
     if body.released_on is not None and not date(2000, 1, 1) <= body.released_on <= date(2100, 12, 31):
-        raise HttpError(400, "拨付日期应在 2000–2100 年之间")
+        raise HttpError(400, gettext("拨付日期应在 2000–2100 年之间"))
     try:
         services.release(tranche, body.released_on)
     except services.ProjectError as exc:
@@ -494,9 +501,9 @@ def record_acceptance(request, body: ProjectAcceptanceIn):
     user = _user(request)
     project = _project(user, body.project, "project_oversight")
     if body.decided_on is None:
-        raise HttpError(400, "请填写验收日期")
+        raise HttpError(400, gettext("请填写验收日期"))
     if not date(2000, 1, 1) <= body.decided_on <= date(2100, 12, 31):
-        raise HttpError(400, "验收日期应在 2000–2100 年之间")
+        raise HttpError(400, gettext("验收日期应在 2000–2100 年之间"))
     try:
         with transaction.atomic():
             results = services.acceptance_results(project, [r.dict() for r in body.results])
@@ -539,9 +546,9 @@ def register_ethics(request, body: ProjectEthicsIn):
         access.can_change(user, "major_project", project) or access.can_change(user, "project_oversight")
     )
     if body.approved_on is None:
-        raise HttpError(400, "请填写批准日期")
+        raise HttpError(400, gettext("请填写批准日期"))
     if body.approved_on < date(2000, 1, 1):
-        raise HttpError(400, "批准日期应不早于 2000 年")
+        raise HttpError(400, gettext("批准日期应不早于 2000 年"))
     try:
         approval = services.add_ethics_approval(
             project, body.committee, body.committee_registration, body.number, body.approved_on
@@ -733,7 +740,7 @@ def project_evaluations(request, project_code: str):
     user = _user(request)
     admitted = access.scoped(user, "project_evaluation", Project.objects.all())  # 403 without a scope
     if not admitted.filter(code=project_code).exists():
-        raise HttpError(404, f"找不到项目「{project_code[:40]}」，或无权查看")
+        raise HttpError(404, gettext("找不到项目「%(code)s」，或无权查看") % {"code": project_code[:40]})
     return [evaluations.as_dict(e) for e in evaluations.visible(user, admitted.filter(code=project_code))]
 
 
@@ -762,7 +769,7 @@ def exemption_dossier(request, project_code: str):
     rows = access.scoped(user, "major_project", Project.objects.all())  # 403 without a scope
     project = rows.filter(code=project_code).select_related("applicant").first()
     if project is None:
-        raise HttpError(404, f"找不到项目「{project_code[:40]}」，或无权查看")
+        raise HttpError(404, gettext("找不到项目「%(code)s」，或无权查看") % {"code": project_code[:40]})
     try:
         body = services.exemption_dossier(project)
     except services.ProjectError as exc:

@@ -12,6 +12,7 @@ import polars as pl
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kechuang.engine.projects import running
 from kechuang.engine.projects.ranking import rank_applications
@@ -63,9 +64,13 @@ def eligibility_ruleset(call: Call) -> Ruleset | None:
     try:
         conditions = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise ProjectError(f"指南 {call.code} 的申报条件不是合法的 YAML：{exc}") from exc
+        raise ProjectError(
+            gettext("指南 %(call)s 的申报条件不是合法的 YAML：%(why)s") % {"call": call.code, "why": exc}
+        ) from exc
     if not isinstance(conditions, list):
-        raise ProjectError(f"指南 {call.code} 的申报条件应为条件列表（每条含 id、label、expr）")
+        raise ProjectError(
+            gettext("指南 %(call)s 的申报条件应为条件列表（每条含 id、label、expr）") % {"call": call.code}
+        )
     try:
         rs = Ruleset.model_validate(
             {
@@ -80,7 +85,9 @@ def eligibility_ruleset(call: Call) -> Ruleset | None:
     except RulesetError as exc:
         raise ProjectError(str(exc).replace("规则集 call", f"指南 {call.code} ")) from exc
     except ValueError as exc:  # pydantic's ValidationError
-        raise ProjectError(f"指南 {call.code} 的申报条件格式错误：{exc}") from exc
+        raise ProjectError(
+            gettext("指南 %(call)s 的申报条件格式错误：%(why)s") % {"call": call.code, "why": exc}
+        ) from exc
 
 
 @dataclass
@@ -145,19 +152,22 @@ def new_application(
     from kechuang.accounts.models import OrgUnit
 
     if call.status != CallStatus.OPEN:
-        raise ProjectError(f"指南 {call.code} 当前不接受申报（{call.get_status_display()}）")
+        raise ProjectError(
+            gettext("指南 %(call)s 当前不接受申报（%(status)s）")
+            % {"call": call.code, "status": call.get_status_display()}
+        )
     if not title.strip():
-        raise ProjectError("请填写项目名称")
+        raise ProjectError(gettext("请填写项目名称"))
     requested = Decimal(str(requested))
     if not requested.is_finite() or requested <= 0:
-        raise ProjectError("申请资助须大于 0 万元")
+        raise ProjectError(gettext("申请资助须大于 0 万元"))
     codes = list(dict.fromkeys(c.strip() for c in member_codes if c.strip()))
     orgs = {o.code: o for o in OrgUnit.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in orgs]
     if unknown:
-        raise ProjectError(f"找不到机构代码：{'、'.join(unknown)}")
+        raise ProjectError(gettext("找不到机构代码：%(codes)s") % {"codes": gettext("、").join(unknown)})
     if org.code in orgs:
-        raise ProjectError("牵头单位不能同时是联合体成员")
+        raise ProjectError(gettext("牵头单位不能同时是联合体成员"))
     count = Application.objects.filter(call=call).count() + 1
     code = f"{call.code}-SQ{count:03d}"
     while Application.objects.filter(code=code).exists():
@@ -184,14 +194,21 @@ def submit(application: Application, today: dt.date | None = None) -> Eligibilit
     today = today or timezone.localdate()
     call = application.call
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.INELIGIBLE):
-        raise ProjectError(f"申报 {application.code} 已提交，不能重复提交")
+        raise ProjectError(gettext("申报 %(code)s 已提交，不能重复提交") % {"code": application.code})
     if today > call.closes_on:
-        raise ProjectError(f"指南 {call.code} 已于 {call.closes_on:%Y-%m-%d} 截止申报")
+        raise ProjectError(
+            gettext("指南 %(call)s 已于 %(date)s 截止申报")
+            % {"call": call.code, "date": f"{call.closes_on:%Y-%m-%d}"}
+        )
     if today < call.opens_on:
-        raise ProjectError(f"指南 {call.code} 将于 {call.opens_on:%Y-%m-%d} 开始申报")
+        raise ProjectError(
+            gettext("指南 %(call)s 将于 %(date)s 开始申报")
+            % {"call": call.code, "date": f"{call.opens_on:%Y-%m-%d}"}
+        )
     if call.max_per_project is not None and application.requested > call.max_per_project:
         raise ProjectError(
-            f"申请资助 {application.requested:g} 万元超过单项上限 {call.max_per_project:g} 万元"
+            gettext("申请资助 %(requested)s 万元超过单项上限 %(cap)s 万元")
+            % {"requested": f"{application.requested:g}", "cap": f"{call.max_per_project:g}"}
         )
     result = check_eligibility(call, application.applicant)
     application.eligible = result.eligible
@@ -208,18 +225,23 @@ def set_call_open(call: Call, reopen: bool, today: dt.date | None = None) -> Cal
     """Close a call (征集中 → 评审中: no more applications) or reopen it before its deadline."""
     today = today or timezone.localdate()
     if call.status == CallStatus.DECIDED:
-        raise ProjectError(f"指南 {call.code} 已立项，不能再开放或关闭")
+        raise ProjectError(gettext("指南 %(call)s 已立项，不能再开放或关闭") % {"call": call.code})
     if reopen:
         if call.status == CallStatus.OPEN:
-            raise ProjectError(f"指南 {call.code} 正在征集中")
+            raise ProjectError(gettext("指南 %(call)s 正在征集中") % {"call": call.code})
         if call.closes_on < today:
-            raise ProjectError(f"指南 {call.code} 已过截止日期 {call.closes_on:%Y-%m-%d}，请先修改截止日期")
+            raise ProjectError(
+                gettext("指南 %(call)s 已过截止日期 %(date)s，请先修改截止日期")
+                % {"call": call.code, "date": f"{call.closes_on:%Y-%m-%d}"}
+            )
         if Assignment.objects.filter(application__call=call).exists():
-            raise ProjectError(f"指南 {call.code} 已分配评审专家，不能重新开放申报")
+            raise ProjectError(
+                gettext("指南 %(call)s 已分配评审专家，不能重新开放申报") % {"call": call.code}
+            )
         call.status = CallStatus.OPEN
     else:
         if call.status != CallStatus.OPEN:
-            raise ProjectError(f"指南 {call.code} 已停止征集")
+            raise ProjectError(gettext("指南 %(call)s 已停止征集") % {"call": call.code})
         call.status = CallStatus.REVIEW
     call.save()
     return call
@@ -233,7 +255,7 @@ def declare_conflict(expert, application: Application, reason: str) -> Conflict:
     """An expert's conflict declaration; an assignment on that application is withdrawn (its score
     is left out of the ranking either way)."""
     if not reason.strip():
-        raise ProjectError("请填写回避原因")
+        raise ProjectError(gettext("请填写回避原因"))
     conflict, _ = Conflict.objects.get_or_create(
         expert=expert, application=application, defaults={"reason": reason}
     )
@@ -284,19 +306,25 @@ def assign_experts(call: Call, experts, per_application: int = 5) -> dict[str, l
 def record_score(assignment: Assignment, items: dict[str, float], comment: str = "") -> Assignment:
     """Score an assignment on its class's sheet: each criterion 0..its weight, the total 0–100."""
     if Conflict.objects.filter(expert=assignment.expert, application=assignment.application).exists():
-        raise ProjectError("您已声明回避该申报，不能评分")
+        raise ProjectError(gettext("您已声明回避该申报，不能评分"))
     sheet = SCORING_SHEETS[assignment.application.call.project_class]
     unknown = [str(c) for c in items if c not in dict(sheet)]
     if unknown:
-        raise ProjectError(f"评分项「{'、'.join(unknown)}」不在该类项目的评分表中")
+        raise ProjectError(
+            gettext("评分项「%(criteria)s」不在该类项目的评分表中")
+            % {"criteria": gettext("、").join(unknown)}
+        )
     clean = {}
     for criterion, weight in sheet:
         value = items.get(criterion)
         if value is None:
-            raise ProjectError(f"评分项「{criterion}」未填写")
+            raise ProjectError(gettext("评分项「%(criterion)s」未填写") % {"criterion": criterion})
         value = float(value)
         if not 0 <= value <= weight:
-            raise ProjectError(f"评分项「{criterion}」应在 0–{weight} 分之间，收到 {value:g}")
+            raise ProjectError(
+                gettext("评分项「%(criterion)s」应在 0–%(weight)s 分之间，收到 %(value)s")
+                % {"criterion": criterion, "weight": weight, "value": f"{value:g}"}
+            )
         clean[criterion] = value
     assignment.items = clean
     assignment.score = sum(clean.values())
@@ -409,7 +437,7 @@ def race_gate(call: Call, on: dt.date) -> pl.DataFrame:
     """赛马制 stage gate: the call's running projects compared on the milestones due by ``on``; the
     first ``call.race_keep`` go on, the others are dropped (no further tranche is released)."""
     if not call.race_keep:
-        raise ProjectError(f"指南 {call.code} 未采用赛马制")
+        raise ProjectError(gettext("指南 %(call)s 未采用赛马制") % {"call": call.code})
     projects = Project.objects.filter(application__call=call, stage=Stage.RUNNING)
     rows = list(
         Milestone.objects.filter(project__in=projects, due_on__lte=on).values_list(
@@ -417,7 +445,9 @@ def race_gate(call: Call, on: dt.date) -> pl.DataFrame:
         )
     )
     if not rows:
-        raise ProjectError(f"截至 {on:%Y-%m-%d} 尚无到期的里程碑，不能进行阶段评估")
+        raise ProjectError(
+            gettext("截至 %(date)s 尚无到期的里程碑，不能进行阶段评估") % {"date": f"{on:%Y-%m-%d}"}
+        )
     better = {g["indicator"]: g.get("higher_is_better", True) for g in call.goals or []}
     frame = pl.DataFrame(
         [(code, target, value, better.get(indicator, True)) for code, target, value, indicator in rows],
@@ -438,34 +468,43 @@ def release_blockers(tranche: Tranche) -> list[str]:
     project = tranche.project
     reasons = list(ethics_missing(project))
     if project.stage == Stage.DROPPED:
-        reasons.append("赛马制阶段评估未通过，已停止拨付")
+        reasons.append(gettext("赛马制阶段评估未通过，已停止拨付"))
     if project.stage == Stage.FAILED:
-        reasons.append("项目验收不通过，已停止拨付")
+        reasons.append(gettext("项目验收不通过，已停止拨付"))
     if tranche.released_on:
-        reasons.append(f"第 {tranche.number} 期已于 {tranche.released_on:%Y-%m-%d} 拨付")
+        reasons.append(
+            gettext("第 %(n)s 期已于 %(date)s 拨付")
+            % {"n": tranche.number, "date": f"{tranche.released_on:%Y-%m-%d}"}
+        )
     earlier = project.tranches.filter(number__lt=tranche.number, released_on__isnull=True)
     if earlier.exists():
-        reasons.append("前一期尚未拨付")
+        reasons.append(gettext("前一期尚未拨付"))
     trigger = tranche.trigger
     if trigger == running.MIDTERM:
         total = project.milestones.count()
         verified = project.milestones.filter(verified=True).count()
         if total and verified * 2 < total:
-            reasons.append(f"中期检查要求至少一半里程碑已核验（目前 {verified}/{total}）")
+            reasons.append(
+                gettext("中期检查要求至少一半里程碑已核验（目前 %(verified)s/%(total)s）")
+                % {"verified": verified, "total": total}
+            )
     elif trigger == running.MILESTONE:
         if tranche.milestone and not tranche.milestone.verified:
-            reasons.append(f"里程碑 {tranche.milestone.number}「{tranche.milestone.title}」尚未核验")
+            reasons.append(
+                gettext("里程碑 %(n)s「%(title)s」尚未核验")
+                % {"n": tranche.milestone.number, "title": tranche.milestone.title}
+            )
     elif trigger in (running.ACCEPTANCE, running.RESULTS):
         acceptance = getattr(project, "acceptance", None)
         if acceptance is None or acceptance.outcome == Outcome.FAILED:
-            reasons.append("须验收通过（成果核验）后拨付")
+            reasons.append(gettext("须验收通过（成果核验）后拨付"))
     return reasons
 
 
 def release(tranche: Tranche, on: dt.date | None = None) -> Tranche:
     reasons = release_blockers(tranche)
     if reasons:
-        raise ProjectError("不能拨付：" + "；".join(reasons))
+        raise ProjectError(gettext("不能拨付：%(why)s") % {"why": gettext("；").join(reasons)})
     tranche.released_on = on or timezone.localdate()
     tranche.save()
     return tranche
@@ -473,7 +512,7 @@ def release(tranche: Tranche, on: dt.date | None = None) -> Tranche:
 
 def report_milestone(milestone: Milestone, value: float | None, on: dt.date | None = None) -> Milestone:
     if milestone.verified:
-        raise ProjectError(f"里程碑 {milestone.number} 已核验，不能再修改报告值")
+        raise ProjectError(gettext("里程碑 %(n)s 已核验，不能再修改报告值") % {"n": milestone.number})
     milestone.reported_value = value
     milestone.reported_on = on or timezone.localdate()
     milestone.save()
@@ -482,7 +521,7 @@ def report_milestone(milestone: Milestone, value: float | None, on: dt.date | No
 
 def verify_milestone(milestone: Milestone) -> Milestone:
     if milestone.reported_on is None:
-        raise ProjectError(f"里程碑 {milestone.number} 尚未报告，不能核验")
+        raise ProjectError(gettext("里程碑 %(n)s 尚未报告，不能核验") % {"n": milestone.number})
     milestone.verified = True
     milestone.save()
     return milestone
@@ -500,12 +539,15 @@ def add_spending(project: Project, spent_on: dt.date, category: str, description
     """Record a payment; one that touches the negative list is flagged (kept, and shown), not refused.
     An unknown category, an empty description or an amount not above 0 is refused (ProjectError)."""
     if category not in dict(SPENDING_CATEGORIES):
-        raise ProjectError(f"支出类别「{category}」不在可选类别中：{'、'.join(dict(SPENDING_CATEGORIES))}")
+        raise ProjectError(
+            gettext("支出类别「%(category)s」不在可选类别中：%(known)s")
+            % {"category": category, "known": gettext("、").join(dict(SPENDING_CATEGORIES))}
+        )
     if not description.strip():
-        raise ProjectError("请填写支出摘要")
+        raise ProjectError(gettext("请填写支出摘要"))
     value = Decimal(str(amount))
     if not value.is_finite() or value <= 0:
-        raise ProjectError("支出金额须大于 0")
+        raise ProjectError(gettext("支出金额须大于 0"))
     (row,) = flag([{"category": category, "description": description}])
     return Spending.objects.create(
         project=project,
@@ -526,26 +568,36 @@ def acceptance_results(project: Project, entries: list[dict]) -> list[dict]:
     ACCEPTANCE_METHODS or the verifying body is empty."""
     goals = project.application.call.goals or []
     if not goals:
-        raise ProjectError(f"指南 {project.application.call.code} 未设考核指标，不能按指标验收")
+        raise ProjectError(
+            gettext("指南 %(call)s 未设考核指标，不能按指标验收") % {"call": project.application.call.code}
+        )
     names = [g["indicator"] for g in goals]
     given: dict[str, dict] = {}
     for entry in entries:
         name = entry.get("indicator")
         if name not in names:
-            raise ProjectError(f"指标「{name}」不是该项目的考核指标（{'、'.join(names)}）")
+            raise ProjectError(
+                gettext("指标「%(name)s」不是该项目的考核指标（%(names)s）")
+                % {"name": name, "names": gettext("、").join(names)}
+            )
         if name in given:
-            raise ProjectError(f"指标「{name}」重复填写")
+            raise ProjectError(gettext("指标「%(name)s」重复填写") % {"name": name})
         given[name] = entry
     missing = [n for n in names if n not in given]
     if missing:
-        raise ProjectError(f"缺少考核指标的验收结果：{'、'.join(missing)}")
+        raise ProjectError(
+            gettext("缺少考核指标的验收结果：%(names)s") % {"names": gettext("、").join(missing)}
+        )
     rows = []
     for goal in goals:
         entry = given[goal["indicator"]]
         if entry.get("method") not in ACCEPTANCE_METHODS:
-            raise ProjectError(f"指标「{goal['indicator']}」的核验方式应为{'或'.join(ACCEPTANCE_METHODS)}")
+            raise ProjectError(
+                gettext("指标「%(name)s」的核验方式应为%(methods)s")
+                % {"name": goal["indicator"], "methods": gettext("或").join(ACCEPTANCE_METHODS)}
+            )
         if not (entry.get("by") or "").strip():
-            raise ProjectError(f"指标「{goal['indicator']}」请填写核验机构")
+            raise ProjectError(gettext("指标「%(name)s」请填写核验机构") % {"name": goal["indicator"]})
         rows.append(
             {"indicator": goal["indicator"], "target": goal.get("target"), "measured": entry.get("measured"),
              "higher_is_better": goal.get("higher_is_better", True), "key": goal.get("key", True),
@@ -594,7 +646,9 @@ def exemption_dossier(project: Project) -> bytes:
     from docx import Document
 
     if project.stage != Stage.FAILED:
-        raise ProjectError(f"项目 {project.code} 未被认定为验收不通过，无需责任豁免材料")
+        raise ProjectError(
+            gettext("项目 %(code)s 未被认定为验收不通过，无需责任豁免材料") % {"code": project.code}
+        )
     e = exemption_evidence(project)
     gaps = running.exemption_gaps(e)
     doc = Document()

@@ -10,6 +10,7 @@ from decimal import Decimal
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kechuang import access
 from kechuang.engine.projects import stakes as engine
@@ -34,23 +35,35 @@ def convert(
     """Turn (part of) a project's grant into a stake; ProjectError (Chinese) when it cannot be."""
     amount = Decimal(str(amount))
     if hasattr(project, "stake"):
-        raise ProjectError(f"项目 {project.code} 已转为股权投资，不能重复转股")
+        raise ProjectError(gettext("项目 %(code)s 已转为股权投资，不能重复转股") % {"code": project.code})
     if project.stage in NOT_CONVERTIBLE:
-        raise ProjectError(f"项目 {project.code} {project.get_stage_display()}，不能转为股权投资")
+        raise ProjectError(
+            gettext("项目 %(code)s %(stage)s，不能转为股权投资")
+            % {"code": project.code, "stage": project.get_stage_display()}
+        )
     if amount <= 0:
-        raise ProjectError("转股金额须大于 0")
+        raise ProjectError(gettext("转股金额须大于 0"))
     if amount > project.grant:
-        raise ProjectError(f"转股金额 {amount:g} 万元超过资助金额 {project.grant:g} 万元")
+        raise ProjectError(
+            gettext("转股金额 %(amount)s 万元超过资助金额 %(grant)s 万元")
+            % {"amount": f"{amount:g}", "grant": f"{project.grant:g}"}
+        )
     if not 0 < share <= 1:
-        raise ProjectError(f"持股比例应在 0 与 100% 之间，收到 {share:.4%}")
+        raise ProjectError(
+            gettext("持股比例应在 0 与 100%% 之间，收到 %(share)s") % {"share": f"{share:.4%}"}
+        )
     if not 1 <= holding_years <= 15:
-        raise ProjectError(f"持有期应为 1–15 年，收到 {holding_years}")
+        raise ProjectError(gettext("持有期应为 1–15 年，收到 %(years)s") % {"years": holding_years})
     if not 0 <= repurchase_rate <= 0.2:
-        raise ProjectError(f"回购年化单利应在 0–20% 之间，收到 {repurchase_rate:.2%}")
+        raise ProjectError(
+            gettext("回购年化单利应在 0–20%% 之间，收到 %(rate)s") % {"rate": f"{repurchase_rate:.2%}"}
+        )
     if converted_on < project.started_on:
-        raise ProjectError(f"转股日期早于项目开始日期 {project.started_on:%Y-%m-%d}")
+        raise ProjectError(
+            gettext("转股日期早于项目开始日期 %(date)s") % {"date": f"{project.started_on:%Y-%m-%d}"}
+        )
     if exit_plan not in ExitKind.values or exit_plan == ExitKind.WRITE_OFF:
-        raise ProjectError("计划退出方式应为回购、转让或上市减持")
+        raise ProjectError(gettext("计划退出方式应为回购、转让或上市减持"))
     return Stake.objects.create(
         project=project, amount=amount, share=share, converted_on=converted_on, holding_years=holding_years,
         repurchase_rate=repurchase_rate, exit_plan=exit_plan, note=note,
@@ -62,13 +75,15 @@ def add_valuation(
 ) -> StakeValuation:
     company_value = Decimal(str(company_value))
     if company_value < 0:
-        raise ProjectError("企业估值不能为负数")
+        raise ProjectError(gettext("企业估值不能为负数"))
     if method not in ValuationMethod.values:
-        raise ProjectError(f"不认识的估值方法「{method}」")
+        raise ProjectError(gettext("不认识的估值方法「%(method)s」") % {"method": method})
     if valued_on < stake.converted_on:
-        raise ProjectError(f"估值日期早于转股日期 {stake.converted_on:%Y-%m-%d}")
+        raise ProjectError(
+            gettext("估值日期早于转股日期 %(date)s") % {"date": f"{stake.converted_on:%Y-%m-%d}"}
+        )
     if stake.valuations.filter(valued_on=valued_on).exists():
-        raise ProjectError(f"{valued_on:%Y-%m-%d} 已有估值，未覆盖")
+        raise ProjectError(gettext("%(date)s 已有估值，未覆盖") % {"date": f"{valued_on:%Y-%m-%d}"})
     return StakeValuation.objects.create(
         stake=stake, valued_on=valued_on, company_value=company_value, method=method, by=by
     )
@@ -87,7 +102,8 @@ def record_exit(
         held_share=row["held_share"], converted_on=stake.converted_on, holding_ends=row["holding_ends"],
     )  # fmt: skip
     if problem:
-        raise ProjectError(problem)
+        message, values = problem
+        raise ProjectError(gettext(message) % values)
     return StakeExit.objects.create(
         stake=stake, exited_on=exited_on, kind=kind, share_sold=share_sold,
         proceeds=Decimal(str(proceeds)), buyer=buyer,

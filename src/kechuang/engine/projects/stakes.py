@@ -8,7 +8,8 @@ Django); tables are Polars frames, money in 万元, shares as fractions of the e
   agreed rate for the years held), the multiple ((returned + value) / converted) and the status:
   ``locked`` (within the holding period), ``due`` (the period is over and nothing sold yet),
   ``partly_exited`` and ``exited``.
-- ``exit_problem(...)`` → why an exit cannot be recorded (Chinese), or None.
+- ``exit_problem(...)`` → why an exit cannot be recorded, or None: a Chinese message with named
+  placeholders (marked ``N_`` for the catalogue) and its values, for the caller to translate.
 
 Inputs: stakes ``stake, amount, share, converted_on, holding_years, repurchase_rate``; valuations
 ``stake, valued_on, company_value``; exits ``stake, exited_on, share_sold, proceeds``.
@@ -19,6 +20,12 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+
+
+def N_(message: str) -> str:  # noqa: N802 (the catalogue's keyword for a message translated later)
+    """Marks a message for the English catalogue; the engine stays free of Django."""
+    return message
+
 
 LOCKED, DUE, PARTLY_EXITED, EXITED = "locked", "due", "partly_exited", "exited"
 REPURCHASE, TRANSFER, LISTING, WRITE_OFF = "repurchase", "transfer", "listing", "write_off"
@@ -100,21 +107,30 @@ def exit_problem(
     held_share: float,
     converted_on: dt.date,
     holding_ends: dt.date,
-) -> str | None:
-    """Why an exit cannot be recorded (Chinese), or None. A sale to a third party or on a listing
+) -> tuple[str, dict[str, str]] | None:
+    """Why an exit cannot be recorded — (message, values), the message Chinese with named placeholders
+    for gettext — or None. A sale to a third party or on a listing
     waits for the end of the holding period; the enterprise may buy back at any time."""
     if kind not in EXIT_KINDS:
-        return f"不认识的退出方式「{kind}」"
+        return N_("不认识的退出方式「%(kind)s」"), {"kind": kind}
     if exited_on < converted_on:
-        return f"退出日期 {exited_on:%Y-%m-%d} 早于转股日期 {converted_on:%Y-%m-%d}"
+        return N_("退出日期 %(date)s 早于转股日期 %(converted)s"), {
+            "date": f"{exited_on:%Y-%m-%d}",
+            "converted": f"{converted_on:%Y-%m-%d}",
+        }
     if share_sold <= 0:
-        return "退出的持股比例须大于 0"
+        return N_("退出的持股比例须大于 0"), {}
     if share_sold > held_share + TOLERANCE:
-        return f"退出的持股比例 {share_sold:.4%} 超过尚持有的 {held_share:.4%}"
+        return N_("退出的持股比例 %(sold)s 超过尚持有的 %(held)s"), {
+            "sold": f"{share_sold:.4%}",
+            "held": f"{held_share:.4%}",
+        }
     if proceeds < 0:
-        return "退出所得不能为负数"
+        return N_("退出所得不能为负数"), {}
     if kind == WRITE_OFF and proceeds > 0:
-        return "核销没有退出所得，金额应为 0"
+        return N_("核销没有退出所得，金额应为 0"), {}
     if kind in (TRANSFER, LISTING) and exited_on < holding_ends:
-        return f"持有期至 {holding_ends:%Y-%m-%d}，期满前只能由企业回购，不能对外转让或上市减持"
+        return N_("持有期至 %(date)s，期满前只能由企业回购，不能对外转让或上市减持"), {
+            "date": f"{holding_ends:%Y-%m-%d}"
+        }
     return None
