@@ -14,7 +14,10 @@ row: yes / possible / no / unknown and the failed conditions.
 (incubator_operation, institution_dynamic, instrument_sharing) over the database's carriers — figures
 from the enterprise registry, the operators' annual reports and the bookings — and stores the results
 of the period (replacing that period's, as the bureau's 运行评价 on the evaluations page does); it
-prints each carrier's total, grade, rank, change, consequence and rewards.
+prints each carrier's total, grade, rank, change, consequence and rewards. ``--template
+talent_expert`` runs the talent 专家评定 template (the same engine) over the 专家评定 applications
+submitted in the period's years — expert averages and stated facts — and prints each one's total,
+suggested class and rank; nothing is stored (the decision page computes the same result).
 
 ``kechuang carriers withdrawals [--format table|csv|json] [--out FILE]`` lists the database's
 withdrawals of recognition (摘牌 / 撤销认定), newest first, also those undone (恢复认定): carrier code
@@ -54,25 +57,17 @@ def _read_csv(path: Path, option: str) -> pl.DataFrame:
         fail(f"{option} 无法读取 CSV 文件 {path}：{str(exc)[:200]}")
 
 
-def _emit(frame: pl.DataFrame, fmt: str, output: Path | None, what: str = "行", safe: bool = False) -> None:
-    """The frame as CSV or JSON, on the screen or in ``output`` (its folder made; a place it cannot
-    write ends the command in Chinese), then "已写入 N {what}：FILE". ``safe``: text cells starting
-    with = + - @ neutralised for Excel, as every CSV the platform writes."""
-    if fmt == "csv":
-        from kechuang.web.xlsx import csv_safe_frame
-
-        text = (csv_safe_frame(frame) if safe else frame).write_csv()
+def _emit(frame: pl.DataFrame, fmt: Format, output: Path | None) -> None:
+    if fmt is Format.csv:
+        text = frame.write_csv()
     else:
-        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1, default=str) + "\n"
+        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1, default=str)
     if output is None:
-        typer.echo(text, nl=False)
-        return
-    make_parent(output)
-    try:
+        typer.echo(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"无法写入 {output}：{exc.strerror or exc}")
-    typer.echo(f"已写入 {frame.height} {what}：{output}", err=True)
+        typer.echo(f"已写入 {frame.height} 行：{output}", err=True)
 
 
 @app.command()
@@ -180,7 +175,9 @@ PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 @app.command()
 def run(
     template: str = typer.Option(
-        ..., "--template", help="评价模板：incubator_operation、institution_dynamic 或 instrument_sharing"
+        ...,
+        "--template",
+        help="评价模板：incubator_operation、institution_dynamic、instrument_sharing 或 talent_expert（人才专家评定）",
     ),
     period: str = typer.Option(..., "--period", help="评价期，如 2025 或 2023-2025"),
 ) -> None:
@@ -189,15 +186,19 @@ def run(
     from rich.markup import escape
     from rich.table import Table
 
-    from kechuang.carriers import services
+    from kechuang.carriers import services, talent_rules
     from kechuang.carriers.models import Carrier
     from kechuang.engine.evaluation import EvaluationInputError
 
-    if template not in services.TEMPLATES:
-        fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(services.TEMPLATES)}", 2)
+    known = [*services.TEMPLATES, talent_rules.TALENT_TEMPLATE]
+    if template not in known:
+        fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(known)}", 2)
     m = PERIOD.match(period.strip())
     if m is None or (m.group(2) and int(m.group(2)) < int(m.group(1))):
         fail(f"--period：评价期「{period}」应为年份（如 2025）或年份区间（如 2023-2025）", 2)
+    if template == talent_rules.TALENT_TEMPLATE:
+        _run_talent(period.strip())
+        return
     try:
         result = services.run_evaluation(template, period.strip())
     except EvaluationInputError as exc:
@@ -234,6 +235,44 @@ def run(
             "—" if r["change"] is None else f"{r['change']:+g}",
             "是" if r["consequence"] else "",
             f"{r.get('reward_total') or 0:g}",
+        )
+    console.print(table)
+    if tpl.sample:
+        console.print(f"注意：{tpl.sample_note}")
+
+
+def _run_talent(period: str) -> None:
+    """The talent 专家评定 template over the period's 专家评定 applications, printed (not stored)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from kechuang.carriers import talent_rules
+    from kechuang.carriers.models import TalentApplication
+
+    tpl = talent_rules.template()
+    first, _, last = period.partition("-")
+    years = range(int(first), int(last or first) + 1)
+    apps = TalentApplication.objects.filter(route="expert", submitted_at__year__in=years)
+    if not apps.exists():
+        console.print(f"{tpl.name} {period}：没有专家评定途径的申报，未评定")
+        return
+    rows = talent_rules.run_template(apps, period)
+    people = dict(apps.values_list("pk", "person_name"))
+    _classes, grades = tpl.labels(False)
+    table = Table(
+        title=f"{tpl.name}（{tpl.version}）{period}：{rows.height} 份申报（结果不另保存，决定页同样计算）"
+    )
+    for header in ("申报编号", "姓名", "专家评分（平均）", "总分", "建议类别", "排名", "缺少数据"):
+        table.add_column(header, overflow="fold")
+    for r in rows.sort("rank").iter_rows(named=True):
+        table.add_row(
+            r["id"],
+            escape(people.get(int(r["id"]), "")),
+            "—" if r["expert_value"] is None else f"{r['expert_value']:g}",
+            f"{r['total']:g}",
+            grades.get(r["grade"], r["grade"]),
+            f"{r['rank']}/{r['cohort_size']}",
+            escape(r["missing"] or ""),
         )
     console.print(table)
     if tpl.sample:
@@ -283,7 +322,21 @@ def withdrawals(
     if fmt is ListFormat.table:
         _withdrawal_table(frame)
         return
-    _emit(frame, fmt, out, what="条撤销认定记录", safe=True)
+    if fmt is ListFormat.json:
+        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1) + "\n"
+    else:  # text cells starting with = + - @ neutralised for Excel, as every CSV the platform writes
+        from kechuang.web.xlsx import csv_safe_frame
+
+        text = csv_safe_frame(frame).write_csv()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    make_parent(out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"无法写入 {out}：{exc.strerror or exc}")
+    typer.echo(f"已写入 {frame.height} 条撤销认定记录：{out}", err=True)
 
 
 def _withdrawal_table(frame: pl.DataFrame) -> None:
