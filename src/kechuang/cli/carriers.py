@@ -57,17 +57,25 @@ def _read_csv(path: Path, option: str) -> pl.DataFrame:
         fail(f"{option} 无法读取 CSV 文件 {path}：{str(exc)[:200]}")
 
 
-def _emit(frame: pl.DataFrame, fmt: Format, output: Path | None) -> None:
-    if fmt is Format.csv:
-        text = frame.write_csv()
+def _emit(frame: pl.DataFrame, fmt: str, output: Path | None, what: str = "行", safe: bool = False) -> None:
+    """The frame as CSV or JSON, on the screen or in ``output`` (its folder made; a place it cannot
+    write ends the command in Chinese), then "已写入 N {what}：FILE". ``safe``: text cells starting
+    with = + - @ neutralised for Excel, as every CSV the platform writes."""
+    if fmt == "csv":
+        from kechuang.web.xlsx import csv_safe_frame
+
+        text = (csv_safe_frame(frame) if safe else frame).write_csv()
     else:
-        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1, default=str)
+        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1, default=str) + "\n"
     if output is None:
-        typer.echo(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
+        typer.echo(text, nl=False)
+        return
+    make_parent(output)
+    try:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"已写入 {frame.height} 行：{output}", err=True)
+    except OSError as exc:
+        fail(f"无法写入 {output}：{exc.strerror or exc}")
+    typer.echo(f"已写入 {frame.height} {what}：{output}", err=True)
 
 
 @app.command()
@@ -322,21 +330,7 @@ def withdrawals(
     if fmt is ListFormat.table:
         _withdrawal_table(frame)
         return
-    if fmt is ListFormat.json:
-        text = json.dumps(frame.to_dicts(), ensure_ascii=False, indent=1) + "\n"
-    else:  # text cells starting with = + - @ neutralised for Excel, as every CSV the platform writes
-        from kechuang.web.xlsx import csv_safe_frame
-
-        text = csv_safe_frame(frame).write_csv()
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    make_parent(out)
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"无法写入 {out}：{exc.strerror or exc}")
-    typer.echo(f"已写入 {frame.height} 条撤销认定记录：{out}", err=True)
+    _emit(frame, fmt, out, what="条撤销认定记录", safe=True)
 
 
 def _withdrawal_table(frame: pl.DataFrame) -> None:
