@@ -1,6 +1,7 @@
 """The carriers' objects for the persona walk (tests/foundation/test_persona_walk.py): one carrier
-in 松山湖 operated by the operator persona's organisation, with an evaluation result, an instrument
-with the enterprise persona's booking, and a talent application of 松山湖 (of another applicant)."""
+in 松山湖 operated by the operator persona's organisation, with an evaluation result, the enterprise
+persona's enterprise incubated there, an instrument with the enterprise persona's booking, and a talent
+application of 松山湖 (of another applicant)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,25 @@ import datetime as dt
 
 def carriers_walk_data(personas) -> dict:
     from kechuang.accounts.models import OrgUnit, User
-    from kechuang.carriers.models import Booking, Carrier, EvaluationResult, Instrument, TalentApplication
+    from kechuang.carriers.models import (
+        Booking,
+        Carrier,
+        EvaluationResult,
+        IncubatedEnterprise,
+        Instrument,
+        TalentApplication,
+    )
+    from kechuang.enterprises.models import Enterprise
+    from tests.personas import ENTERPRISE_CREDIT_CODE
 
     org = OrgUnit.objects.get(code="car_persona")  # the operator persona's: its own carrier
     carrier = Carrier.objects.create(
         code="W1", name="走查孵化器", kind="incubator", operator=org, region_code="441900401"
+    )
+    IncubatedEnterprise.objects.create(  # the API's {credit_code}: the persona's enterprise
+        carrier=carrier,
+        enterprise=Enterprise.objects.get(credit_code=ENTERPRISE_CREDIT_CODE),
+        entered_year=2024,
     )
     result = EvaluationResult.objects.create(
         carrier=carrier,
@@ -60,7 +75,10 @@ def carriers_walk_data(personas) -> dict:
         "carriers:voucher": ({"pk": booking.pk}, None),
         "carriers:talent": ({"pk": talent.pk}, talent),
         "carriers:talent_action": ({"pk": talent.pk}, talent),
+        "carriers:incubated": ({"code": carrier.code}, carrier),
+        "carriers:targets": ({"code": carrier.code}, carrier),
         # API path parameters
         "api:{carrier_code}": (carrier.code, carrier),
         "api:{talent_id}": (str(talent.pk), talent),
+        "api:{booking_id}": (str(booking.pk), booking),
     }

@@ -335,6 +335,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "view": {ADMIN: "all", BUREAU: "all", LEADER: "all"},
         "change": {ADMIN: "all", BUREAU: "all"},
     },
+    # a carrier's own data kept by its operator (rows are carriers): the incubated enterprises of an
+    # incubator and the reported values of an institution's 「一院一策」 targets
+    "carrier_upkeep": {"view": {}, "change": {ADMIN: "all", BUREAU: "all", CARRIER_OPERATOR: "own_org"}},
+    # a booking's approval and machine hours: the instrument owner's (the booker rates it: booking)
+    "booking_decision": {"view": {}, "change": {ADMIN: "all", BUREAU: "all", CARRIER_OPERATOR: "own_org"}},
     # 摘牌/撤销认定: only the bureau withdraws a carrier's recognition (the record shows on the carrier)
     "carrier_withdrawal": {"view": {}, "change": {ADMIN: "all", BUREAU: "all"}},
     # who may submit a talent application (本人, as 个人申报者); reviewing it is talent_application's change

@@ -165,6 +165,8 @@ FILTERS: dict[str, dict[str, Filter]] = {
         "own_org": lambda u: Q(instrument__owner__operator__code=_org_code(u)),
         "own_user": lambda u: Q(applicant_id=u.pk),
     },
+    "carrier_upkeep": {"own_org": lambda u: Q(operator__code=_org_code(u))},
+    "booking_decision": {"own_org": lambda u: Q(instrument__owner__operator__code=_org_code(u))},
     "talent_recommend": {"own_org": lambda u: Q(employer_org__code=_org_code(u))},
     "talent_application": {
         "own_user": lambda u: Q(applicant_id=u.pk),

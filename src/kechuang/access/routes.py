@@ -182,6 +182,8 @@ PAGES: dict[str, Rule] = {
     "carriers:bookings": Needs("booking"),
     "carriers:booking_action": Needs("booking", "change"),
     "carriers:voucher": Needs("voucher", "change"),
+    "carriers:incubated": Needs("carrier_upkeep", "change"),
+    "carriers:targets": Needs("carrier_upkeep", "change"),
     "carriers:talents": Needs("talent_application"),
     "carriers:talent": Needs("talent_application"),
     "carriers:talent_apply": Needs("talent_apply", "change"),
@@ -241,6 +243,25 @@ API: dict[tuple[str, str], Rule] = {
     # 回避声明: the bureau reads them all, an expert declares its own
     ("GET", "/api/carriers/talent/{talent_id}/declarations"): Needs("talent_decide", "change"),
     ("POST", "/api/carriers/talent/{talent_id}/declaration"): Needs("talent_score", "change"),
+    # the writes of operators, owners and the bureau (carriers.api_writes): an operator's annual report;
+    # the instrument owner approves a booking and records its hours, the booker rates it; the bureau's
+    # vouchers; the employer recommends a talent application, the bureau decides or revokes it; an
+    # operator keeps its own carrier's incubated enterprises and 「一院一策」 values
+    ("POST", "/api/carriers/reports"): Needs("carrier_report", "change"),
+    ("POST", "/api/carriers/bookings/{booking_id}/decision"): Needs("booking_decision", "change"),
+    ("POST", "/api/carriers/bookings/{booking_id}/use"): Needs("booking_decision", "change"),
+    ("POST", "/api/carriers/bookings/{booking_id}/rating"): Needs("booking", "change"),
+    ("POST", "/api/carriers/bookings/{booking_id}/voucher"): Needs("voucher", "change"),
+    ("GET", "/api/carriers/vouchers/budget"): Needs("voucher"),
+    ("POST", "/api/carriers/talent/{talent_id}/recommendation"): Needs("talent_recommend", "change"),
+    ("POST", "/api/carriers/talent/{talent_id}/decision"): Needs("talent_decide", "change"),
+    ("POST", "/api/carriers/talent/{talent_id}/revocation"): Needs("talent_decide", "change"),
+    ("GET", "/api/carriers/{carrier_code}/incubated"): Needs("carrier"),
+    ("POST", "/api/carriers/{carrier_code}/incubated"): Needs("carrier_upkeep", "change"),
+    ("PATCH", "/api/carriers/{carrier_code}/incubated/{credit_code}"): Needs("carrier_upkeep", "change"),
+    ("DELETE", "/api/carriers/{carrier_code}/incubated/{credit_code}"): Needs("carrier_upkeep", "change"),
+    ("GET", "/api/carriers/{carrier_code}/targets"): Needs("carrier"),
+    ("POST", "/api/carriers/{carrier_code}/targets/values"): Needs("carrier_upkeep", "change"),
     ("GET", "/api/plans/"): Needs("plan"),
     ("GET", "/api/plans/{code}"): Needs("plan"),
     ("GET", "/api/plans/{code}/indicators"): Needs("indicator"),
@@ -288,6 +309,12 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/projects/acceptance"): Needs("project_oversight", "change"),
     ("POST", "/api/projects/ethics"): Needs("major_project", "change"),
     ("GET", "/api/projects/{project_code}/exemption"): Needs("major_project"),
+    # the programme officer, as the call and project pages: milestone verification, the 赛马制 stage
+    # gate, expert assignment and the funding decision
+    ("POST", "/api/projects/milestones/verify"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/gate"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/assign"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/calls/decide"): Needs("project_oversight", "change"),
     ("GET", "/api/transfer/achievements"): Needs("achievement"),
     ("GET", "/api/transfer/achievements/{achievement_id}"): Needs("achievement"),
     ("GET", "/api/transfer/licences"): Needs("transfer_licence"),
@@ -309,12 +336,6 @@ def page_rule(url_name: str) -> Rule:
     if namespace in NAMESPACES:
         return NAMESPACES[namespace]
     raise Unclassified(f"URL {url_name!r} is not classified in kechuang/access/routes.py (PAGES)")
-    # the programme officer, as the call and project pages: milestone verification, the 赛马制 stage
-    # gate, expert assignment and the funding decision
-    ("POST", "/api/projects/milestones/verify"): Needs("project_oversight", "change"),
-    ("POST", "/api/projects/calls/gate"): Needs("project_oversight", "change"),
-    ("POST", "/api/projects/calls/assign"): Needs("project_oversight", "change"),
-    ("POST", "/api/projects/calls/decide"): Needs("project_oversight", "change"),
 
 
 def api_rule(method: str, path: str) -> Rule:

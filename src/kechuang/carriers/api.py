@@ -3,7 +3,8 @@ applications, withdrawals (摘牌) and 回避声明. Every endpoint asks kechuan
 without rows), then returns only the rows the user may see. Writes — withdrawing a carrier's
 recognition and undoing it, an expert's 回避声明, a booking, a talent application — take the pages' steps (carriers.steps, services):
 a row outside the user's scope is a 404, a refusal of the workflow a 400 with the Chinese reason,
-and nothing is written."""
+and nothing is written. The writes of operators, instrument owners and the bureau are
+carriers.api_writes's (mounted below)."""
 
 from __future__ import annotations
 
@@ -404,3 +405,11 @@ def declare(request, talent_id: int, body: DeclarationIn):
     except ValidationError as exc:
         raise _refused(exc) from exc
     return 201, _declaration_out(made)
+
+
+# The writes of operators, owners and the bureau (annual reports, booking decisions and hours, vouchers,
+# talent recommendation and decisions, incubated enterprises, 「一院一策」 values): carriers.api_writes,
+# which uses this module's schemas and helpers above.
+from kechuang.carriers.api_writes import router as _writes  # noqa: E402
+
+router.add_router("", _writes)

@@ -1,6 +1,6 @@
 """创新载体与人才 pages (/carriers/)."""
 
-from kechuang.carriers.views import evaluation, instruments, registry, talent, withdrawal
+from kechuang.carriers.views import evaluation, instruments, registry, talent, upkeep, withdrawal
 
 app_name = "carriers"
 urlpatterns = (
@@ -9,4 +9,5 @@ urlpatterns = (
     + evaluation.urlpatterns
     + instruments.urlpatterns
     + talent.urlpatterns
+    + upkeep.urlpatterns
 )

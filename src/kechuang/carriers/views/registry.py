@@ -150,6 +150,10 @@ class CarrierDetail(ObjectView):
             self.request.user, "carriers:withdraw_revoke"
         )
         ctx["flagged"] = c.evaluations.filter(consequence=True).exists()
+        # the operator keeps its own carrier's incubated enterprises and 「一院一策」 values
+        ctx["can_upkeep"] = access.changeable(
+            self.request.user, "carrier_upkeep", Carrier.objects.filter(pk=c.pk)
+        ).exists()
         return ctx
 
 

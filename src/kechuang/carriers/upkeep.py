@@ -1,0 +1,213 @@
+"""A carrier's own data kept by its operator (the administration's inlines did it alone before): the
+incubated enterprises of an incubator — linked to the enterprise registry by 统一社会信用代码, with the
+entry and graduation years and the carrier's equity investment — and a new R&D institution's reported
+values of its 「一院一策」 targets for a year. The pages and the API call these; who may call them on
+which carrier is kechuang.access's (resource ``carrier_upkeep``, whose rows are carriers). Every
+change is audited (the models are); a refusal is a ValidationError whose messages name the field
+(「入驻年度：…」) and nothing is written."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kechuang.carriers.models import Carrier, IncubatedEnterprise, InstitutionTarget, TargetValue
+
+LABELS = {
+    "credit_code": gettext_lazy("统一社会信用代码"),
+    "entered_year": gettext_lazy("入驻年度"),
+    "graduated_year": gettext_lazy("毕业年度"),
+    "invested": gettext_lazy("载体股权投资（确权实缴）"),
+    "year": gettext_lazy("年度"),
+    "target": gettext_lazy("目标"),
+    "value": gettext_lazy("实际值"),
+}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def field_message(label, message) -> str:
+    """「入驻年度：应为 …」: a message naming its field."""
+    sep = _("：")
+    return f"{label}{sep}{message}"
+
+
+def _labelled(errors: dict[str, list[str]]) -> ValidationError:
+    return ValidationError(
+        [field_message(LABELS.get(field, field), m) for field, msgs in errors.items() for m in msgs]
+    )
+
+
+def _year(value, field: str, errors: dict, required: bool = True) -> int | None:
+    if value in (None, ""):
+        if required:
+            errors.setdefault(field, []).append(_("请填写"))
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        errors.setdefault(field, []).append(_("应为 2000–2100 之间的年份"))
+        return None
+    return year
+
+
+def incubated(carrier: Carrier):
+    return IncubatedEnterprise.objects.filter(carrier=carrier).select_related("enterprise")
+
+
+def find_incubated(carrier: Carrier, credit_code: str) -> IncubatedEnterprise | None:
+    return incubated(carrier).filter(enterprise__credit_code=(credit_code or "").strip().upper()).first()
+
+
+def _check_link(link: IncubatedEnterprise, errors: dict) -> None:
+    if errors:
+        raise _labelled(errors)
+    try:
+        link.full_clean(exclude=["carrier", "enterprise"])
+    except ValidationError as exc:
+        raise _labelled(exc.message_dict) from exc
+
+
+def add_incubated(
+    carrier: Carrier, credit_code: str, entered_year, graduated_year=None, invested: bool = False
+) -> IncubatedEnterprise:
+    """A registry enterprise enters the carrier's incubation (once per carrier)."""
+    from kechuang.enterprises.models import Enterprise
+
+    errors: dict[str, list[str]] = {}
+    code = (credit_code or "").strip().upper()
+    enterprise = None
+    if not code:
+        errors["credit_code"] = [_("请填写")]
+    else:
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            errors["credit_code"] = [_("企业库中没有统一社会信用代码为 %(c)s 的企业") % {"c": code}]
+        elif IncubatedEnterprise.objects.filter(carrier=carrier, enterprise=enterprise).exists():
+            errors["credit_code"] = [
+                _("%(n)s 已是本载体的在孵（或毕业）企业，请修改该行") % {"n": enterprise.name}
+            ]
+    link = IncubatedEnterprise(
+        carrier=carrier,
+        enterprise=enterprise,
+        entered_year=_year(entered_year, "entered_year", errors),
+        graduated_year=_year(graduated_year, "graduated_year", errors, required=False),
+        invested=bool(invested),
+    )
+    _check_link(link, errors)
+    link.save()
+    return link
+
+
+def edit_incubated(link: IncubatedEnterprise, **changes) -> IncubatedEnterprise:
+    """Changes the given fields of an incubated enterprise (entered_year, graduated_year — None or ""
+    clears it —, invested); the others are kept."""
+    errors: dict[str, list[str]] = {}
+    if "entered_year" in changes:
+        link.entered_year = _year(changes["entered_year"], "entered_year", errors)
+    if "graduated_year" in changes:
+        link.graduated_year = _year(changes["graduated_year"], "graduated_year", errors, required=False)
+    if "invested" in changes and changes["invested"] is not None:
+        link.invested = bool(changes["invested"])
+    _check_link(link, errors)
+    link.save()
+    return link
+
+
+def remove_incubated(link: IncubatedEnterprise) -> None:
+    """The enterprise leaves the carrier's list (entered by mistake); the audit log keeps the row."""
+    link.delete()
+
+
+# ------------------------------------------------------------------------------------------------
+# 「一院一策」: an institution reports its targets' values for a year
+# ------------------------------------------------------------------------------------------------
+
+
+def target_rows(carrier: Carrier, year: int | None) -> list[dict]:
+    """Each target of the carrier with its value for ``year`` (None when not reported)."""
+    targets = list(InstitutionTarget.objects.filter(carrier=carrier).order_by("code"))
+    reported = dict(
+        TargetValue.objects.filter(target__in=targets, year=year).values_list("target_id", "value")
+    )
+    return [{"target": t, "value": reported.get(t.pk)} for t in targets]
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(",", "")
+        if not text:
+            return None
+        number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):  # NaN, infinity
+        raise ValueError
+    return number
+
+
+def report_target_values(
+    carrier: Carrier, year, values: dict[str, object], correct: bool = False
+) -> list[TargetValue]:
+    """The values of the carrier's targets (by target code) for ``year``, all or nothing. A target left
+    empty is not reported; a value already reported for that year is changed only with ``correct``
+    (else refused with the value on record); the same value again changes nothing."""
+    errors: dict[str, list[str]] = {}
+    y = _year(year, "year", errors)
+    if y is not None and y > timezone.localdate().year:
+        errors.setdefault("year", []).append(_("不能报送未来年度的实际值"))
+    targets = {t.code: t for t in InstitutionTarget.objects.filter(carrier=carrier)}
+    if not targets:
+        raise ValidationError(_("该载体没有「一院一策」目标"))
+    wanted: dict[str, float] = {}
+    for code, raw in values.items():
+        target = targets.get(str(code).strip())
+        if target is None:
+            errors.setdefault("target", []).append(_("该载体没有编号为 %(c)s 的目标") % {"c": code})
+            continue
+        try:
+            number = _number(raw)
+        except ValueError:
+            errors.setdefault("value", []).append(
+                _("「%(t)s」的实际值应为数字：%(v)s") % {"t": target.name, "v": raw}
+            )
+            continue
+        if number is not None:
+            wanted[target.code] = number
+    if not errors and not wanted:
+        errors["value"] = [_("请至少填写一个目标的实际值")]
+    existing = {
+        v.target.code: v
+        for v in TargetValue.objects.filter(target__carrier=carrier, year=y).select_related("target")
+    }
+    if not correct:
+        for code, number in wanted.items():
+            old = existing.get(code)
+            if old is not None and old.value != number:
+                errors.setdefault("value", []).append(
+                    _("「%(t)s」%(y)s 年已报送 %(v)s；如需更正请选择「更正已报送的值」")
+                    % {"t": targets[code].name, "y": y, "v": f"{old.value:g}"}
+                )
+    if errors:
+        raise _labelled(errors)
+    saved = []
+    with transaction.atomic():
+        for code, number in wanted.items():
+            old = existing.get(code)
+            if old is None:
+                saved.append(TargetValue.objects.create(target=targets[code], year=y, value=number))
+            elif old.value != number:
+                old.value = number
+                old.save(update_fields=["value"])
+                saved.append(old)
+            else:
+                saved.append(old)
+    return saved
