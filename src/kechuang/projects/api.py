@@ -640,6 +640,8 @@ class ProjectPortfolioGroupOut(Schema):
     returned: float = Field(description="补改投退出回收基金（万元）")
     contracts: int = Field(description="承担单位项目开始以来登记的技术合同（卖方）份数")
     contract_amount: float
+    licences: int = Field(0, description="承担单位项目开始以来签订的许可合同（许可方或被许可方）份数")
+    patents: int = Field(0, description="承担单位的成果中项目开始当年起申请的专利项数（按专利号年份）")
     failed: int = Field(description="验收不通过项目数")
     evaluated: int = Field(description="已分类评价的项目数（按各项目最近一次评价）")
     mean_score: float | None
@@ -677,6 +679,8 @@ def portfolio(request):
             "returned": r["returned"],
             "contracts": r["contracts"],
             "contract_amount": r["contract_amount"],
+            "licences": r["licences"],
+            "patents": r["patents"],
             "failed": r["failed"],
             "evaluated": r["evaluated"],
             "mean_score": r["mean_score"],

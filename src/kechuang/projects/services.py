@@ -847,10 +847,15 @@ def security_board(today: dt.date | None = None) -> list[WarningRow]:
 
 def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> dict:
     """Money and counts by class, mode, field and town (and by holder: the institution or enterprise
-    that carries the project) — committed, released and failed; with ``extra`` (project pk →
-    {"returned", "contracts", "contract_amount"}: the 补改投 money returned to the fund and the
-    holder's technology contracts since the project started) also those, summed per group."""
+    that carries the project) — committed, released and failed, and the 分类评价 figures (each
+    project's latest evaluation); with ``extra`` (project pk → {"returned", "contracts",
+    "contract_amount", "licences", "patents"}: the 补改投 money returned to the fund and the holder's
+    technology contracts, licences and patents since the project started) also those, summed per
+    group. One aggregation per dimension."""
     from django.db.models import Sum
+
+    from kechuang.engine.projects import evaluation as evaluation_engine
+    from kechuang.projects import evaluations
 
     columns = {"pk": pl.Int64, "class": pl.Utf8, "mode": pl.Utf8, "field": pl.Utf8, "town": pl.Utf8,
                "holder": pl.Utf8, "grant": pl.Float64, "stage": pl.Utf8}  # fmt: skip
@@ -864,32 +869,32 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
     )
     extra = extra or {}
     more = pl.DataFrame(
-        [(r["project_id"], float(r["s"]), 0.0, 0, 0.0) for r in released]
-        + [(pk, 0.0, float(e["returned"]), len(e["contracts"]), float(e["contract_amount"]))
+        [(r["project_id"], float(r["s"]), 0.0, 0, 0.0, 0, 0) for r in released]
+        + [(pk, 0.0, float(e["returned"]), len(e["contracts"]), float(e["contract_amount"]),
+            len(e.get("licences", ())), len(e.get("patents", ())))
            for pk, e in extra.items()],
         schema={"pk": pl.Int64, "released": pl.Float64, "returned": pl.Float64, "contracts": pl.Int64,
-                "contract_amount": pl.Float64},
+                "contract_amount": pl.Float64, "licences": pl.Int64, "patents": pl.Int64},
         orient="row",
     ).group_by("pk").sum()  # fmt: skip
-    frame = frame.join(more, on="pk", how="left").fill_null(0)
     # 分类评价: each project's latest evaluation (total, grade), null when never evaluated
-    from kechuang.engine.projects import evaluation as evaluation_engine
-    from kechuang.projects import evaluations
-
     scored = pl.DataFrame(
         [(pk, e["total"], e["grade"]) for pk, e in evaluations.latest().items()],
         schema={"pk": pl.Int64, "total": pl.Float64, "grade": pl.Utf8}, orient="row",
     )  # fmt: skip
-    frame = frame.join(scored, on="pk", how="left")
+    frame = frame.join(more, on="pk", how="left").fill_null(0).join(scored, on="pk", how="left")
     grades = evaluations.grades()
+    figures = {
+        "n": pl.len(), "committed": pl.col("grant").sum(), "released": pl.col("released").sum(),
+        "returned": pl.col("returned").sum(), "contracts": pl.col("contracts").sum(),
+        "contract_amount": pl.col("contract_amount").sum(), "licences": pl.col("licences").sum(),
+        "patents": pl.col("patents").sum(), "failed": (pl.col("stage") == Stage.FAILED).sum(),
+        **evaluation_engine.summary_columns(grades),
+    }  # fmt: skip
     keys = ["class", "mode", "field", "town"] + (["holder"] if holders else [])
     by = {}
     for key in keys:
-        grouped = frame.group_by(key).agg(
-            n=pl.len(), committed=pl.col("grant").sum(), released=pl.col("released").sum(),
-            returned=pl.col("returned").sum(), contracts=pl.col("contracts").sum(),
-            contract_amount=pl.col("contract_amount").sum(), failed=(pl.col("stage") == Stage.FAILED).sum(),
-        ).join(evaluation_engine.summary(frame, key, grades), on=key).sort(key)  # fmt: skip
+        grouped = frame.group_by(key).agg(**figures).sort(key)
         by[key] = [
             {**r, "label": _label(key, r[key]), "grades": [(g, r[f"grade:{g}"]) for g, _ in grades]}
             for r in grouped.iter_rows(named=True)

@@ -159,13 +159,25 @@ def visible_rows(user) -> tuple:
 def portfolio_for(user) -> dict:
     """The portfolio as ``user`` may see it (the page and GET /api/projects/portfolio): its projects,
     their stakes' rows, the holders' outcomes and ``services.portfolio`` (totals by class, mode, field,
-    town and holder, with money released and returned, contracts and the 分类评价 figures);
-    AccessDenied (403) without the project_oversight right."""
+    town and holder, with money released and returned, contracts, licences, patents and the 分类评价
+    figures); AccessDenied (403) without the project_oversight right."""
+    projects, rows = visible_rows(user)
+    return _portfolio(projects, rows, lambda resource, queryset: access.visible(user, resource, queryset))
+
+
+def portfolio_all() -> dict:
+    """``portfolio_for`` over the whole database, for ``kechuang projects portfolio``: a command run
+    on the server has no login and reads every row, as the bureau's programme officers see them."""
+    return _portfolio(
+        Project.objects.all(), stake_rows(Stake.objects.all()), lambda _resource, queryset: queryset
+    )
+
+
+def _portfolio(projects, rows: list[dict], seen) -> dict:
     from kechuang.projects.services import portfolio
 
-    projects, rows = visible_rows(user)
     held = list(projects.select_related("applicant", "application__call").order_by("code"))
-    found = outcomes(user, held)
+    found = _outcomes(held, seen)
     returned = {r["object"].project_id: r["returned"] for r in rows}
     extra = {p.pk: {**found[p.pk], "returned": returned.get(p.pk, 0.0)} for p in held}
     return {
@@ -191,28 +203,42 @@ def totals(rows: list[dict]) -> dict:
 
 
 def outcomes(user, projects) -> dict[int, dict]:
-    """What the transfer module records for each project's holder, as far as ``user`` may see it:
-    licences it is party to (as licensee, or as the licensing institution), achievements it completed
-    (universities, institutes) and the technology contracts it sold that were registered on or after
-    the project's start (an outcome cannot predate the project). project pk → {"licences",
-    "achievements", "contracts", "contract_amount"}."""
+    """What the transfer module records for each project's holder, as far as ``user`` may see it, and
+    since the project started (an outcome cannot predate the project): licences it is party to (as
+    licensee, or as the licensing institution) signed on or after the start, the patents of the
+    achievements it completed (universities, institutes) applied for in or after the start's year
+    (the year in the patent number: the module records no filing date), and the technology contracts
+    it sold registered on or after the start; its achievements are listed whenever registered (they
+    carry no date of their own). project pk → {"licences", "achievements", "patents", "contracts",
+    "contract_amount"}."""
+    return _outcomes(projects, lambda resource, queryset: access.visible(user, resource, queryset))
+
+
+PATENT_KINDS = ("发明专利", "实用新型专利", "外观设计专利")
+
+
+def _outcomes(projects, seen) -> dict[int, dict]:
+    """``outcomes`` with ``seen(resource, queryset)`` giving the rows that may be shown."""
     from django.db.models import Q
 
-    from kechuang.transfer.models import Achievement, Licence, TechContract
+    from kechuang.transfer.models import Achievement, IPRight, Licence, TechContract
+    from kechuang.transfer.services.achievements import patent_year
 
     projects = list(projects)
     holders = {p.pk: p.applicant for p in projects}
     codes = {o.credit_code for o in holders.values() if o.credit_code}
     org_ids = {o.pk for o in holders.values()}
-    licences = access.visible(
-        user,
-        "transfer_licence",
-        Licence.objects.filter(Q(licensee_code__in=codes) | Q(institution_id__in=org_ids)),
-    )
-    achievements = access.visible(user, "achievement", Achievement.objects.filter(institution_id__in=org_ids))
     since = min((p.started_on for p in projects), default=dt.date.max)
-    contracts = access.visible(
-        user, "tech_contract", TechContract.objects.filter(seller_code__in=codes, registered_on__gte=since)
+    licences = seen(
+        "transfer_licence",
+        Licence.objects.filter(
+            Q(licensee_code__in=codes) | Q(institution_id__in=org_ids), signed_on__gte=since
+        ),
+    )
+    achievements = seen("achievement", Achievement.objects.filter(institution_id__in=org_ids))
+    patents = IPRight.objects.filter(achievement__in=achievements, kind__in=PATENT_KINDS)
+    contracts = seen(
+        "tech_contract", TechContract.objects.filter(seller_code__in=codes, registered_on__gte=since)
     )
     by_code: dict[str, list] = {}
     by_institution: dict[int, list] = {}
@@ -223,6 +249,10 @@ def outcomes(user, projects) -> dict[int, dict]:
     by_org: dict[int, list] = {}
     for a in achievements.order_by("code"):
         by_org.setdefault(a.institution_id, []).append(a)
+    patents_of: dict[int, list] = {}
+    for ip in patents.select_related("achievement").order_by("number"):
+        ip.year = patent_year(ip.number)
+        patents_of.setdefault(ip.achievement.institution_id, []).append(ip)
     sold: dict[str, list] = {}
     for c in contracts.order_by("-registered_on", "registration_no"):
         sold.setdefault(c.seller_code, []).append(c)
@@ -230,10 +260,15 @@ def outcomes(user, projects) -> dict[int, dict]:
     for project in projects:
         org = holders[project.pk]
         code = org.credit_code or "\0"
-        mine = [c for c in sold.get(code, []) if c.registered_on >= project.started_on]
+        start = project.started_on
+        mine = [c for c in sold.get(code, []) if c.registered_on >= start]
+        licensed = {lic.pk: lic for lic in by_code.get(code, []) + by_institution.get(org.pk, [])}
         out[project.pk] = {
-            "licences": by_code.get(code, []) + by_institution.get(org.pk, []),
+            "licences": [lic for lic in licensed.values() if lic.signed_on >= start],
             "achievements": by_org.get(org.pk, []),
+            "patents": [
+                ip for ip in patents_of.get(org.pk, []) if ip.year is not None and ip.year >= start.year
+            ],
             "contracts": mine,
             "contract_amount": sum(c.amount for c in mine),
         }

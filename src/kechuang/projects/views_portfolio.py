@@ -15,7 +15,7 @@ from kechuang.projects import evaluation, services, stakes
 from kechuang.projects.forms import ExitForm, StakeForm, ValuationForm
 from kechuang.projects.models import Project, Stake
 
-KINDS = ("licences", "achievements", "contracts")
+KINDS = ("licences", "achievements", "patents", "contracts")
 
 
 @login_required

@@ -236,6 +236,14 @@ def import_rows(rows: list[dict], institution) -> ImportResult:
     return ImportResult(created, updated)
 
 
+def patent_year(number: str) -> int | None:
+    """The year a Chinese patent was applied for, from its number (ZL + year + type digit …); None
+    when the number does not carry one."""
+    digits = number.strip().upper().removeprefix("ZL")
+    year = int(digits[:4]) if digits[:4].isdigit() else None
+    return year if year is not None and 1985 <= year <= 2100 else None
+
+
 def _patent_kind(number: str) -> str:
     """The kind of a Chinese patent number by its type digit (ZL + year + 1 invention / 2 utility / 3 design)."""
     digits = number.upper().removeprefix("ZL")
