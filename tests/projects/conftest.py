@@ -104,7 +104,7 @@ def projects_walk(personas):
     conditions, a draft application of the enterprise persona, an expert's assignment, a project."""
     from kechuang.accounts.models import OrgUnit, User
     from kechuang.projects import services
-    from kechuang.projects.models import Application, Assignment
+    from kechuang.projects.models import Application, Assignment, SecurityIndicator
 
     call = make_call("WALK-01", eligibility="", opens_on=dt.date(2020, 1, 1), closes_on=dt.date(2099, 12, 31))
     org = OrgUnit.objects.get(code="ent_demo")
@@ -117,6 +117,7 @@ def projects_walk(personas):
     expert.save()
     assignment = Assignment.objects.create(expert=expert, application=application)
     project = services.open_project(application, dt.date(2026, 6, 1))
+    indicator = SecurityIndicator.objects.create(code="walk_supplier", name="巡检指标", yellow=30, red=50)
     return {
         "projects:call": ({"pk": call.pk}, call),
         "projects:call_edit": ({"pk": call.pk}, call),
@@ -128,6 +129,7 @@ def projects_walk(personas):
         "projects:project": ({"pk": project.pk}, project),
         "projects:exemption": ({"pk": project.pk}, project),
         "projects:stake": ({"pk": project.pk}, None),
+        "projects:security_indicator": ({"code": indicator.code}, None),
         "api:{call_code}": (call.code, None),
         "api:{project_code}": (project.code, project),
     }

@@ -100,6 +100,9 @@ PAGES: dict[str, Rule] = {
     "projects:project": Needs("major_project"),
     "projects:exemption": Needs("major_project"),
     "projects:security": Needs("security_indicator"),
+    "projects:security_indicator": Needs("security_indicator"),
+    "projects:security_template": Needs("security_indicator", "change"),
+    "projects:security_upload": Needs("security_indicator", "change"),
     "projects:portfolio": Needs("project_oversight"),
     "projects:stake": Needs("project_oversight", "change"),
     # 成果转化

@@ -240,8 +240,11 @@ def level_reason(
 ) -> str:
     """Why a reading has its level, in one sentence with the numbers, e.g.
     "36.5% ≥ 黄色阈值 30%，< 红色阈值 50%"; "" without a value."""
+    from kechuang.web.names import unit as localized_unit
+
     if value is None:
         return ""
+    unit = localized_unit(unit)
     v, y, r = (_fmt(x, unit) for x in (value, yellow, red))
     ge, lt = ("≥", "<") if higher_is_worse else ("≤", ">")
     if (value >= red) if higher_is_worse else (value <= red):
@@ -280,3 +283,200 @@ def board_records(rows) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def history(indicator, today=None) -> list[dict]:
+    """The indicator's readings, oldest first, each with its level (the engine's warning rule, as the
+    board) and the reason: {"period", "value", "source", "level", "level_label", "reason", "detail"}.
+    A computed indicator has the platform's value now (no stored readings)."""
+    import polars as pl
+
+    from kechuang.engine.projects.running import warning_levels
+    from kechuang.projects import services
+    from kechuang.projects.vocabulary import Level
+
+    if indicator.computed:
+        now = services.computed_values(today).get(indicator.code)
+        rows = [] if now is None else [(now.period, now.value, _("平台数据计算"), now.detail)]
+    else:
+        rows = [(r.period, r.value, r.source, "") for r in indicator.readings.order_by("period")]
+    if not rows:
+        return []
+    frame = pl.DataFrame(
+        [(indicator.code, *r) for r in rows],
+        schema=["indicator", "period", "value", "source", "detail"],
+        orient="row",
+    )
+    table = pl.DataFrame(
+        [(indicator.code, indicator.yellow, indicator.red, indicator.higher_is_worse)],
+        schema=["code", "yellow", "red", "higher_is_worse"],
+        orient="row",
+    )
+    labels = dict(Level.choices)
+    out = []
+    for r in warning_levels(frame, table).iter_rows(named=True):
+        reason = level_reason(
+            r["value"], indicator.yellow, indicator.red, indicator.higher_is_worse, indicator.unit
+        )
+        out.append({**r, "level_label": str(labels.get(r["level"], "")), "reason": reason})
+    return out
+
+
+def history_chart(indicator, points: list[dict]) -> dict:
+    """ECharts option (plan monitoring's setup, kechuang.plans.monitoring.charts): the readings by
+    period, each point in its light's colour, and the yellow and red thresholds as lines."""
+    from kechuang.plans.monitoring.charts import BLUE, WARNING_COLORS, _base, _round
+
+    marks = [
+        {
+            "yAxis": _round(indicator.yellow),
+            "name": _("黄色阈值"),
+            "lineStyle": {"color": WARNING_COLORS["yellow"]},
+        },
+        {
+            "yAxis": _round(indicator.red),
+            "name": _("红色阈值"),
+            "lineStyle": {"color": WARNING_COLORS["red"]},
+        },
+    ]
+    series = {
+        "name": _("监测值"),
+        "type": "line",
+        "data": [
+            {
+                "value": _round(p["value"]),
+                "itemStyle": {"color": WARNING_COLORS.get(p["level"], WARNING_COLORS[None])},
+            }
+            for p in points
+        ],
+        "symbol": "circle",
+        "symbolSize": 10,
+        "lineStyle": {"color": BLUE, "width": 2},
+        "itemStyle": {"color": BLUE},
+        "markLine": {
+            "symbol": "none",
+            "lineStyle": {"type": "dashed", "width": 1.5},
+            "label": {"formatter": "{b} {c}", "position": "insideEndTop"},
+            "data": marks,
+        },
+    }
+    values = [p["value"] for p in points if p["value"] is not None] + [indicator.yellow, indicator.red]
+    option = _base()
+    option.update(
+        {
+            "tooltip": {"trigger": "axis"},
+            "xAxis": {"type": "category", "data": [p["period"] for p in points], "boundaryGap": True},
+            "yAxis": {
+                "type": "value",
+                "name": indicator.unit,
+                "min": 0,
+                "max": _round(1.15 * max(values + [0])),
+            },
+            "series": [series],
+        }
+    )
+    return option
+
+
+# ---------------------------------------------------------------------------------------------------
+# Departments' readings: the Excel template and the upload (all or nothing)
+
+READING_HEADERS = {"指标代码": "indicator", "期间": "period", "数值": "value", "来源": "source"}
+PERIOD = re.compile(r"^20\d{2}(Q[1-4])?$")
+
+
+@dataclass
+class ReadingsUpload:
+    rows: list[dict]  # {"indicator": SecurityIndicator, "period", "value", "source"}
+    errors: object  # engine.tables.RowErrors
+
+
+def readings_template_xlsx() -> bytes:
+    """The upload's sheet: its four columns, one example row per indicator a department reports."""
+    from kechuang.projects.models import SecurityIndicator
+    from kechuang.web.generic import write_xlsx
+
+    rows = [
+        (i.code, "", None, f"{i.department}填报") for i in SecurityIndicator.objects.filter(computed=False)
+    ]
+    return write_xlsx("监测值", list(READING_HEADERS), rows, widths=(30, 10, 12, 30))
+
+
+def check_readings_upload(path: Path, default_source: str) -> ReadingsUpload:
+    """Read a readings sheet; every row error (row, field, why) in Chinese; nothing written. A row for
+    an indicator the platform computes, or for a period that already has a reading (in the database
+    or earlier in the file), is refused as services.record_reading refuses it: never overwritten."""
+    from kechuang.engine.tables import RowError, RowErrors, empty_file_message, read_table
+    from kechuang.projects.models import SecurityIndicator, SecurityReading
+
+    try:
+        df = read_table(path)
+    except ValueError as exc:
+        return ReadingsUpload([], RowErrors([RowError(0, "", "", str(exc))]))
+    errors: list = []
+    headers = {h: READING_HEADERS.get(str(h).strip()) for h in df.columns}
+    errors += [
+        RowError(1, str(h), "", _("不认识的列，可用的列见模板")) for h, f in headers.items() if f is None
+    ]
+    for label, need in READING_HEADERS.items():
+        if need != "source" and need not in headers.values():
+            errors.append(RowError(1, label, "", _("缺少此列")))
+    if errors:
+        return ReadingsUpload([], RowErrors(errors))
+    indicators = {i.code: i for i in SecurityIndicator.objects.all()}
+    stored = {
+        (code, period): value
+        for code, period, value in SecurityReading.objects.values_list("indicator__code", "period", "value")
+    }
+    rows, seen = [], set()
+    for n, raw in enumerate(df.iter_rows(named=True), start=2):  # a department's few rows
+        cell = {headers[h]: (v.strip() if isinstance(v, str) else v) for h, v in raw.items() if headers[h]}
+        code, period, text = cell.get("indicator") or "", cell.get("period") or "", cell.get("value") or ""
+        if not (code or period or text or cell.get("source")):
+            continue  # a blank row
+        ind = indicators.get(code)
+        if ind is None:
+            errors.append(RowError(n, "指标代码", code, _("没有这个指标") if code else _("必填")))
+            continue
+        if ind.computed:
+            errors.append(RowError(n, "指标代码", code, _("该指标由平台数据计算，无需填报")))
+            continue
+        if not PERIOD.match(period):
+            errors.append(RowError(n, "期间", period, _("应为年度如 2026，或季度如 2026Q3")))
+            continue
+        try:
+            value = float(text.replace(",", "").rstrip("%"))
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            errors.append(RowError(n, "数值", text, _("应为数字") if text else _("必填")))
+            continue
+        if (code, period) in stored:
+            errors.append(
+                RowError(
+                    n,
+                    "期间",
+                    period,
+                    _("该指标本期已有数值 %(v)s，未覆盖") % {"v": f"{stored[code, period]:g}"},
+                )
+            )
+            continue
+        if (code, period) in seen:
+            errors.append(RowError(n, "期间", period, _("同一指标同一期间重复")))
+            continue
+        seen.add((code, period))
+        source = (cell.get("source") or default_source)[:80]
+        rows.append({"indicator": ind, "period": period, "value": value, "source": source})
+    if not rows and not errors:
+        errors.append(RowError(0, "", "", empty_file_message(path.name, header_only=True)))
+    return ReadingsUpload(rows, RowErrors(errors))
+
+
+@transaction.atomic
+def import_readings(rows: list[dict]) -> int:
+    """Write checked rows (one audited reading each) through services.record_reading; all or nothing."""
+    from kechuang.projects.services import record_reading
+
+    for r in rows:
+        record_reading(r["indicator"], r["period"], r["value"], r["source"])
+    return len(rows)

@@ -24,7 +24,6 @@ from kechuang.projects.forms import (
     EthicsForm,
     EvaluationForm,
     MilestoneReportForm,
-    ReadingForm,
     ScoreForm,
     SpendingForm,
 )
@@ -34,7 +33,6 @@ from kechuang.projects.models import (
     Call,
     Milestone,
     Project,
-    SecurityIndicator,
     Tranche,
 )
 from kechuang.projects.views_portfolio import stake_context
@@ -429,25 +427,3 @@ def exemption(request, pk: int):
         as_attachment=True, filename=f"责任豁免材料-{project.code}.docx"
     )
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def security(request):
-    _scoped(request, "security_indicator", SecurityIndicator.objects.none())
-    may_enter = access.can_change(request.user, "security_indicator")
-    form = ReadingForm(request.POST or None) if may_enter else None
-    if request.method == "POST":
-        access.deny_unless(may_enter)
-        if form.is_valid():
-            data = form.cleaned_data
-            source = request.user.org.name if request.user.org_id else request.user.username
-            try:
-                services.record_reading(data["indicator"], data["period"], data["value"], f"{source}填报")
-            except services.ProjectError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("监测值已登记"))
-                return HttpResponseRedirect(reverse("projects:security"))
-    board = services.security_board()
-    return render(request, "projects/security.html", {"board": board, "form": form})
