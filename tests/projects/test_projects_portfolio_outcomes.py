@@ -11,7 +11,7 @@ import pytest
 
 from kechuang.projects import services, stakes
 from tests.personas import ENTERPRISE_CREDIT_CODE
-from tests.projects.conftest import apply
+from tests.projects.conftest import apply, make_call
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2024, 6, 1)
@@ -89,3 +89,16 @@ def test_one_aggregation_gives_each_dimension_the_same_totals(university_project
             2,
         ), key
         assert row["evaluated"] == 0 and row["mean_score"] is None, key
+
+
+def test_the_demo_holders_patents_reach_the_portfolio(world, personas):
+    """The demo registers the achievement of ZD2026-03's university holder with three patents; the two
+    applied for since the project started (2026) are the project's, the 2024 one is not."""
+    from kechuang.projects import demo_outcomes
+
+    application = apply(make_call("ZD2026-03"), world.university, 1)
+    project = services.open_project(application, dt.date(2026, 4, 14))
+    assert project.code == demo_outcomes.PROJECT
+    assert demo_outcomes.load() and demo_outcomes.load() == []  # a second run writes nothing
+    found = stakes.outcomes(personas["bureau"], [project])[project.pk]
+    assert [ip.number for ip in found["patents"]] == ["ZL202610384512.6", "ZL202620917733.1"]

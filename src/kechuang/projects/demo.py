@@ -16,7 +16,7 @@ from django.db import transaction
 
 from kechuang.accounts.models import OrgKind, OrgUnit, Role
 from kechuang.accounts.services import DemoAccount
-from kechuang.projects import demo_evaluations, demo_stakes
+from kechuang.projects import demo_evaluations, demo_outcomes, demo_stakes
 
 D = dt.date
 
@@ -313,6 +313,7 @@ def _load(seed: int) -> list[str]:
         lines.append(f"重大项目：{call.code} 申报 {len(apps)} 项")
     lines += demo_stakes.load(firms, experts)
     lines += demo_evaluations.load(firms, experts)
+    lines += demo_outcomes.load()
     lines += _security()
     if not Call.objects.exists():
         return []
