@@ -58,6 +58,7 @@ def test_checking_the_facts_writes_nothing_and_shows_the_result(world, login):
     page = r.content.decode()
     assert r.status_code == 200 and not TalentApplication.objects.exists()
     assert 'data-testid="talent-rules"' in page
+    assert 'name="check" value="1" formnovalidate' in page  # the browser checks without name or ID
     assert "所填事实尚不符合任何一类的认定条件" in page  # full-time work in Dongguan not stated
     assert "这个字段是必填项" not in page and "This field is required" not in page
     r = c.post(
@@ -139,6 +140,7 @@ def test_the_decision_page_shows_the_template_result_beside_the_expert_average(w
     assert 'data-testid="template-total">83.5<' in page
     assert 'data-testid="template-grade">C类<' in page
     assert "距「B类」还差 4.5 分" in page
+    assert "<td>5年 </td>" in page and "<td>正高级 </td>" in page  # a fact in words, its unit once
     # a 认定 application has no template result
     plain = services.submit_application(
         world.users["app_2"], "R1", **{k: v for k, v in FORM.items() if k != "id_number"}

@@ -534,10 +534,62 @@ def _talent(rng) -> list[str]:
         ),
         (applicant, "林博士", "东莞松山湖国际机器人研究院", jqr, "441900401", "expert", "B", "B02", "submit"),
     ]
+    # the facts each applicant states (the people vocabulary), so the pages show the 认定 rules per
+    # class and the 专家评定 template on them
+    lin = dict(
+        academician=False,
+        top_international_award=False,
+        national_award=0,
+        programme_level=3,
+        title_level=4,
+        degree_level=4,
+        age=41,
+        years_in_dongguan=3,
+        full_time_dongguan=True,
+        annual_salary=80,
+        projects_led=2,
+        patents_as_inventor=12,
+    )
+    facts = [
+        lin,
+        dict(
+            degree_level=3,
+            title_level=3,
+            age=35,
+            years_in_dongguan=4,
+            full_time_dongguan=True,
+            key_employer=True,
+            patents_as_inventor=6,
+            annual_salary=35,
+        ),
+        dict(
+            title_level=4,
+            programme_level=2,
+            projects_led=2,
+            patents_as_inventor=8,
+            years_in_dongguan=5,
+            degree_level=4,
+            age=48,
+            full_time_dongguan=True,
+            chief_scientist=True,
+            annual_salary=60,
+        ),
+        dict(
+            title_level=2,
+            degree_level=2,
+            age=44,
+            years_in_dongguan=1.5,
+            full_time_dongguan=True,
+            annual_salary=55,
+            key_employer=False,
+        ),
+        lin,
+    ]
     for k, (user, name, employer, org, region, route, cls, crit, stage) in enumerate(rows):
         app = services.submit_application(
             user,
             f"DEMO-{k}",
+            facts=facts[k],
             person_name=name,
             employer_name=employer,
             employer_org=org,

@@ -178,11 +178,12 @@ def evaluation(app: TalentApplication) -> dict | None:
     for r, ind in zip(rows, tpl.indicators, strict=True):
         r["label"] = (english and ind.label_en) or ind.label
         r["unit"] = names.unit(ind.unit, ind.unit_en)
-        r["value_text"] = (
-            person_value_text(ind.column, r["value"], english)
-            if ind.column in PERSON_BY_NAME and r["value"] is not None
-            else r["value"]
-        )
+        if r["value"] is None:
+            r["value_text"] = None
+        elif ind.column in PERSON_BY_NAME:  # a stated fact in words, with its unit
+            r["value_text"], r["unit"] = person_value_text(ind.column, r["value"], english), ""
+        else:
+            r["value_text"] = f"{r['value']:g}"
     return {
         "tpl": tpl,
         "row": row,
