@@ -206,3 +206,23 @@ def test_the_services_refusals_read_in_english(applied):  # noqa: F811
         tranche = applied.tranches.order_by("number").last()
         reasons = services.release_blockers(tranche)
         assert reasons and not any(CJK.findall(r) for r in reasons), reasons
+
+
+def test_the_field_and_spending_categories_read_in_english(client_for, personas, evaluated):  # noqa: F811
+    mine, _other = evaluated
+    chinese = client_for("bureau").get(f"/projects/list/{mine.pk}/").content.decode()
+    assert " · 新一代信息技术 · " in chinese and ">招待、宴请与礼品</option>" in chinese
+    assert (
+        '<td class="row-label">新一代信息技术</td>'
+        in client_for("bureau").get("/projects/portfolio/").content.decode()
+    )
+    _english(personas, "bureau")
+    page = client_for("bureau").get(f"/projects/list/{mine.pk}/").content.decode()
+    assert " · New-generation information technology · " in page
+    assert ">Hospitality, banquets and gifts</option>" in page and '<option value="entertainment"' in page
+    header = _text(_between(page, '<section class="card">', "</section>"))
+    assert CJK.findall(header) == [], header
+    portfolio = client_for("bureau").get("/projects/portfolio/").content.decode()
+    assert ">New-generation information technology</td>" in _between(
+        portfolio, 'data-testid="portfolio-field"', "</table>"
+    )

@@ -22,6 +22,7 @@ from kechuang.projects.vocabulary import (
     Stage,
     Trigger,
     ValuationMethod,
+    field_label,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 4}
@@ -64,6 +65,11 @@ class Call(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:call", args=[self.pk])
+
+    @property
+    def field_label(self) -> str:
+        """The technology field in the interface's language."""
+        return field_label(self.field)
 
 
 class Application(models.Model):

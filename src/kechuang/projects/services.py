@@ -912,7 +912,7 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
 
 
 def _label(key: str, code: str) -> str:
-    from kechuang.projects.vocabulary import Mode, ProjectClass
+    from kechuang.projects.vocabulary import Mode, ProjectClass, field_label
     from kechuang.regions import region_names
 
     if key == "class":
@@ -921,6 +921,8 @@ def _label(key: str, code: str) -> str:
         return str(dict(Mode.choices).get(code, code))
     if key == "town":
         return region_names().get(code, code or "—")
+    if key == "field":
+        return field_label(code)
     return code
 
 

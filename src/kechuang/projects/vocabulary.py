@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from kechuang.engine.projects import running, stakes
 from kechuang.projects import evaluation
+from kechuang.web import names
 
 
 class Mode(models.TextChoices):
@@ -105,12 +107,13 @@ class ValuationMethod(models.TextChoices):
 # the fund that holds 补改投 stakes (a sample name until the bureau names its own)
 STAKE_FUND = "东莞市科技成果转化引导基金（补改投，示例）"
 
-# 包干制 negative list: what may not be paid from the grant (category code, label, words in a description)
+# 包干制 negative list: what may not be paid from the grant (category code, label, words in a description);
+# the labels stay Chinese for the engine (its flags are stored), shown translated in SPENDING_CATEGORIES
 NEGATIVE_LIST: tuple[dict, ...] = (
-    {"code": "entertainment", "label": "招待、宴请与礼品", "words": ("宴请", "招待", "礼品")},
-    {"code": "fines", "label": "罚款、滞纳金与捐赠", "words": ("罚款", "滞纳金", "捐赠")},
-    {"code": "debt", "label": "偿还债务与对外投资", "words": ("还贷", "偿还借款", "理财")},
-    {"code": "unrelated", "label": "与项目无关的人员与办公支出", "words": ("装修", "购车")},
+    {"code": "entertainment", "label": gettext_noop("招待、宴请与礼品"), "words": ("宴请", "招待", "礼品")},
+    {"code": "fines", "label": gettext_noop("罚款、滞纳金与捐赠"), "words": ("罚款", "滞纳金", "捐赠")},
+    {"code": "debt", "label": gettext_noop("偿还债务与对外投资"), "words": ("还贷", "偿还借款", "理财")},
+    {"code": "unrelated", "label": gettext_noop("与项目无关的人员与办公支出"), "words": ("装修", "购车")},
 )
 SPENDING_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("equipment", _("设备费")),
@@ -119,7 +122,7 @@ SPENDING_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("labour", _("劳务费")),
     ("consulting", _("专家咨询费")),
     ("travel", _("差旅会议费")),
-    *((item["code"], item["label"]) for item in NEGATIVE_LIST),
+    *((item["code"], _(item["label"])) for item in NEGATIVE_LIST),
 )
 
 # how an acceptance result was verified (application-oriented acceptance: 第三方测试、真实应用场景考核)
@@ -127,6 +130,24 @@ ACCEPTANCE_METHODS: tuple[str, ...] = ("第三方测试", "真实应用场景考
 
 # fields whose projects need an approval of a registered ethics committee before funds are released
 ETHICS_FIELDS: tuple[str, ...] = ("生命科学", "人工智能", "医学与健康", "生物技术")
+# the fields' English, for the English interface (a call's field is stored and exchanged in Chinese)
+FIELDS_EN: dict[str, str] = {
+    "新一代信息技术": "New-generation information technology",
+    "人工智能": "Artificial intelligence",
+    "高端装备": "High-end equipment",
+    "新材料": "New materials",
+    "生命科学": "Life sciences",
+    "新能源": "New energy",
+    "生物技术": "Biotechnology",
+    "医学与健康": "Medicine and health",
+}
+
+
+def field_label(field: str) -> str:
+    """A call's technology field in the interface's language (a field without English as it is)."""
+    return names.term(field, FIELDS_EN)
+
+
 FIELDS: tuple[str, ...] = (
     "新一代信息技术",
     "人工智能",
