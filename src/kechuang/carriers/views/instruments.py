@@ -124,18 +124,13 @@ class BookingList(ObjectListView):
 
     def decorate(self, rows):
         user = self.request.user
-        changeable = set(
-            access.changeable(
-                user, "booking", Booking.objects.filter(pk__in=[r.pk for r in rows])
-            ).values_list("pk", flat=True)
-        )
-        owner_q = access.changeable(user, "instrument", Instrument.objects.all())
-        owned = set(owner_q.values_list("pk", flat=True))
+        shown = Booking.objects.filter(pk__in=[r.pk for r in rows])
+        changeable = set(access.changeable(user, "booking", shown).values_list("pk", flat=True))
+        # the instrument owner's steps (approval, machine hours): booking_decision
+        decidable = set(access.changeable(user, "booking_decision", shown).values_list("pk", flat=True))
         for r in rows:
-            r.can_decide = (
-                r.pk in changeable and r.instrument_id in owned and r.status == BookingStatus.REQUESTED
-            )
-            r.can_use = r.pk in changeable and r.instrument_id in owned and r.status == BookingStatus.APPROVED
+            r.can_decide = r.pk in decidable and r.status == BookingStatus.REQUESTED
+            r.can_use = r.pk in decidable and r.status == BookingStatus.APPROVED
             r.can_rate = (
                 r.pk in changeable
                 and r.applicant_id == user.pk
@@ -172,8 +167,7 @@ def booking_action(request, pk: int):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("carriers:bookings")
-    owner = access.changeable(request.user, "instrument", Instrument.objects.filter(pk=booking.instrument_id))
-    if not owner.exists():
+    if not access.can_change(request.user, "booking_decision", booking):
         messages.error(request, _("只有仪器所有单位可以审批和登记机时"))
         return redirect("carriers:bookings")
     action = request.POST.get("action")
