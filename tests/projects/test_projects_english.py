@@ -164,6 +164,7 @@ def test_the_experts_scoring_sheet_in_english(personas, world):
     form = _text(_between(page, 'data-testid="score-form"', "</form>"))
     assert "Advanced technical specifications (0–35)" in form and "Soundness of the budget (0–15)" in form
     assert CJK.findall(form) == [], form
+    assert CJK.findall(english_text(page)) == []  # the whole page, titles and names marked translate="no"
     response = client.post(f"/projects/reviews/{assignment.pk}/", {"item_0": "36", "item_1": "1"})
     assert response.status_code == 200 and Assignment.objects.get().score is None
 
