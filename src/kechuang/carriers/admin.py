@@ -22,7 +22,7 @@ class IncubatedInline(admin.TabularInline):
     model = IncubatedEnterprise
     extra = 0
     autocomplete_fields = ("enterprise",)
-    fields = ("enterprise", "entered_year", "graduated_year", "invested")
+    fields = ("enterprise", "entered_year", "graduated_year", "invested", "invested_year")
 
 
 @admin.register(Carrier)

@@ -251,13 +251,16 @@ def _incubators(rng, year: int) -> list[str]:
             graduated = (
                 int(rng.integers(entered + 1, year + 2)) if rng.random() < 0.35 and entered < year else None
             )
+            invested = bool(rng.random() < (0.05 if code in weak else 0.3 if code in strong else 0.15))
             links.append(
                 IncubatedEnterprise(
                     carrier=c,
                     enterprise_id=pk,
                     entered_year=entered,
                     graduated_year=graduated if graduated and graduated <= year else None,
-                    invested=bool(rng.random() < (0.05 if code in weak else 0.3 if code in strong else 0.15)),
+                    invested=invested,
+                    # the 标准级 check counts the enterprises invested in the report year
+                    invested_year=int(rng.integers(max(entered, year - 2), year + 1)) if invested else None,
                 )
             )
         IncubatedEnterprise.objects.bulk_create(links)

@@ -120,6 +120,9 @@ class IncubatedEnterprise(models.Model):
     entered_year = models.PositiveSmallIntegerField(_("入驻年度"))
     graduated_year = models.PositiveSmallIntegerField(_("毕业年度"), null=True, blank=True)
     invested = models.BooleanField(_("载体股权投资（确权实缴）"), default=False)
+    # the year of the investment: the 标准级 check counts the enterprises invested in the report year
+    # (an investment without a year, recorded before the year was kept, counts in every year)
+    invested_year = models.PositiveSmallIntegerField(_("股权投资年度"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("在孵企业")
@@ -138,6 +141,13 @@ class IncubatedEnterprise(models.Model):
             if self.graduated_year < self.entered_year:
                 raise ValidationError(
                     {"graduated_year": _("毕业年度不能早于入驻年度（%(y)s）") % {"y": self.entered_year}}
+                )
+        if self.invested_year is not None:
+            if not self.invested:
+                raise ValidationError({"invested_year": _("填写股权投资年度须同时勾选「载体股权投资」")})
+            if self.entered_year is not None and self.invested_year < self.entered_year:
+                raise ValidationError(
+                    {"invested_year": _("股权投资年度不能早于入驻年度（%(y)s）") % {"y": self.entered_year}}
                 )
 
 

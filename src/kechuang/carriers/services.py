@@ -119,6 +119,7 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
             "entered_year",
             "graduated_year",
             "invested",
+            "invested_year",
             "enterprise__hightech_cert_until",
             "enterprise__kexiao_registered_year",
         ],
@@ -128,6 +129,7 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
             "entered_year": pl.Int64,
             "graduated_year": pl.Int64,
             "invested": pl.Boolean,
+            "invested_year": pl.Int64,
             "cert_until": pl.Date,
             "kexiao_year": pl.Int64,
         },
@@ -174,7 +176,12 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
         incubated_count=pl.col("inside").sum(),
         graduated_count=pl.col("graduated_now").fill_null(False).sum(),
         graduated_total=pl.col("graduated_by").fill_null(False).sum(),
-        invested_count=(pl.col("inside") & pl.col("invested")).sum(),
+        # invested in the year (an investment recorded without its year counts in every year)
+        invested_count=(
+            pl.col("inside")
+            & pl.col("invested")
+            & (pl.col("invested_year").is_null() | (pl.col("invested_year") == year)).fill_null(False)
+        ).sum(),
         funded_count=(pl.col("inside") & (pl.col("equity_financing") > 0).fill_null(False)).sum(),
         growing_count=(pl.col("inside") & pl.col("growing")).sum(),
         kexiao_count=(pl.col("inside") & (pl.col("kexiao_year") == year).fill_null(False)).sum(),
