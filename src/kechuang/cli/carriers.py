@@ -8,7 +8,9 @@ last period, consecutive failures and their consequence, what would lift the gra
 
 ``kechuang carriers recognise --ruleset FILE [--ruleset FILE …] --input FILE.csv [--format json|csv]
 [--output FILE]`` checks recognition conditions (rule sets over the carrier vocabulary) for every
-row: yes / possible / no / unknown and the failed conditions.
+row: yes / possible / no / unknown and the failed conditions. The talent rule sets (人才分类评价 认定,
+data/talent_rules, over the people vocabulary) are checked the same way, one row per person with its
+stated facts; carrier and talent rule sets are not mixed in one run.
 
 ``kechuang carriers run --template CODE --period P`` runs a shipped evaluation template
 (incubator_operation, institution_dynamic, instrument_sharing) over the database's carriers — figures
@@ -121,25 +123,39 @@ def recognise(
     fmt: Format = typer.Option(Format.json, "--format", help="输出格式"),
     output: Path | None = typer.Option(None, "--output", help="写入文件（默认输出到屏幕）"),
 ) -> None:
-    """按认定条件检查每个载体：符合（yes）/ 可能（possible）/ 不符合（no）/ 数据不全（unknown）。"""
+    """按认定条件检查每个载体（或每位人才的申报事实）：符合（yes）/ 可能（possible）/ 不符合（no）/ 数据不全（unknown）。"""
     from kechuang.engine.evaluation.columns import CARRIER_BY_NAME, SHARES
-    from kechuang.engine.evaluation.recognise import load_carrier_ruleset
+    from kechuang.engine.evaluation.people import PERSON_BY_NAME
+    from kechuang.engine.evaluation.recognise import (
+        load_carrier_ruleset,
+        load_person_ruleset,
+        recognise_people,
+    )
     from kechuang.engine.evaluation.recognise import recognise as run
     from kechuang.engine.rules import RulesetError
 
-    sets = []
+    sets, kinds = [], set()
     for path in ruleset:
         require_file(path, "--ruleset")
         try:
             sets.append(load_carrier_ruleset(path))
+            kinds.add("carrier")
         except RulesetError as exc:
-            fail(str(exc))
+            try:  # a talent rule set (the people vocabulary)
+                sets.append(load_person_ruleset(path))
+                kinds.add("person")
+            except RulesetError:
+                fail(str(exc))
+    if len(kinds) > 1:
+        fail("--ruleset：载体的认定条件与人才的认定条件所用的列不同，不能一起检查，请分开运行", 2)
+    people = kinds == {"person"}
+    by_name = PERSON_BY_NAME if people else CARRIER_BY_NAME
     frame = _read_csv(input, "--input")
     if "id" not in frame.columns:
         fail(f"{input}：缺少列 id")
     casts = []
     for col in frame.columns:
-        spec = CARRIER_BY_NAME.get(col)
+        spec = by_name.get(col)
         if spec is None or col in SHARES:
             continue
         text = pl.col(col).str.strip_chars().replace("", None)
@@ -164,7 +180,7 @@ def recognise(
                 f"{input}：第 {bad['n'][0] + 2} 行 {col}（{spec.header_zh}）：「{str(bad[col][0])[:50]}」不是有效的值"
             )
         casts.append(cast)
-    result = run(frame.with_columns(casts), sets)
+    result = (recognise_people if people else run)(frame.with_columns(casts), sets)
     _emit(result, fmt, output)
     for rs in sets:
         counts = result.group_by(f"{rs.code}_eligible").len().sort(f"{rs.code}_eligible")
