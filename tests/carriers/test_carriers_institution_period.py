@@ -42,6 +42,7 @@ def test_a_missing_year_is_flagged_and_the_reports_there_are_aggregated(world, l
     page = login("bureau").get(f"/carriers/evaluations/{result.pk}/").content.decode()
     assert 'data-testid="years-used">评估期使用的年度报告：2023、2025' in page
     assert "缺少 2024 年度报告" in page
+    assert '研发费用占总收入比例 <span class="muted">（评估期平均）</span>' in page
     assert '评估期内发明专利授权数 <span class="muted">（评估期合计）</span>' in page
 
 
@@ -59,3 +60,11 @@ def test_three_reports_reach_the_next_threshold_and_nothing_is_flagged(world, lo
     assert _indicators(result)["output"] == (90, 20)
     page = login("bureau").get(f"/carriers/evaluations/{result.pk}/").content.decode()
     assert "评估期使用的年度报告：2023、2024、2025" in page and 'data-testid="years-missing"' not in page
+    world.users["bureau"].language = "en"
+    world.users["bureau"].save(update_fields=["language"])
+    page = login("bureau").get(f"/carriers/evaluations/{result.pk}/").content.decode()
+    assert "Annual reports used for the period: 2023, 2024, 2025" in page
+    assert (
+        'R&amp;D spending as a share of total income <span class="muted"> (mean over the period)</span>'
+        in page
+    )
