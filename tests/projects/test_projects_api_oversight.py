@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from kechuang.audit.models import ObjectChange
 from kechuang.projects import services
 from kechuang.projects.models import Application, Assignment, Conflict, Milestone, Project
 from tests.projects.conftest import apply, make_call
@@ -39,6 +40,9 @@ def test_the_programme_officer_verifies_a_reported_milestone_and_its_tranche_goe
     assert done.status_code == 200
     assert done.json()["verified"] is True and done.json()["reported_value"] == 96
     assert done.json()["on_time"] is True
+    # audited as the page's change is: who verified it, and what changed
+    change = ObjectChange.objects.filter(object_type="projects.milestone", action="update").latest("pk")
+    assert change.user_name == "bureau" and change.after["verified"] is True
     # 事中资助: the tranche tied to the milestone may now be released; the holder's report is frozen
     released = post(bureau, "tranches/release", {"project": project.code, "number": 1})
     assert released.status_code == 200
@@ -76,6 +80,10 @@ def test_the_stage_gate_keeps_the_first_team_and_drops_the_other(race, client_fo
         ahead.code: "running",
         behind.code: "dropped",
     }
+    dropped = ObjectChange.objects.get(
+        object_type="projects.project", object_id=str(behind.pk), action="update"
+    )
+    assert dropped.user_name == "bureau" and dropped.after["stage"] == "dropped"
     # the dropped team gets no further money, as on the project page
     refused = post(client_for("bureau"), "tranches/release", {"project": behind.code, "number": 1})
     assert refused.status_code == 400 and "赛马制阶段评估未通过" in detail(refused)
