@@ -54,6 +54,9 @@ COVERED = {
     "carriers run": "cli/test_carriers_run_cli.py",
     "transfer dues": "cli/test_transfer_dues_cli.py",
     "projects rank": "cli/test_projects_cli.py",
+    "projects calls": "cli/test_projects_db_cli.py",
+    "projects ranking": "cli/test_projects_db_cli.py",
+    "projects portfolio": "cli/test_projects_db_cli.py",
     "projects security load": "cli/test_projects_security_cli.py",
     "projects security board": "cli/test_projects_security_cli.py",
 }
