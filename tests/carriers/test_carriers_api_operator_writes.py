@@ -340,3 +340,21 @@ def test_only_the_institution_reports_its_targets(world, login):
     assert not TargetValue.objects.filter(year=2026).exists()
     r = _post(login("op_a"), "/api/carriers/A1/targets/values", body)
     assert r.status_code == 400 and r.json()["detail"] == "该载体没有「一院一策」目标"
+
+
+def test_the_investment_has_its_year_and_a_bad_one_is_refused(world, login, newcomer):
+    c = login("op_a")
+    body = {"credit_code": newcomer.credit_code, "entered_year": 2024, "invested": True}
+    r = _post(c, "/api/carriers/A1/incubated", body | {"invested_year": 2023})
+    assert r.status_code == 400 and "股权投资年度：股权投资年度不能早于入驻年度（2024）" in r.json()["detail"]
+    r = _post(c, "/api/carriers/A1/incubated", body | {"invested": False, "invested_year": 2025})
+    assert (
+        r.status_code == 400
+        and "股权投资年度：填写股权投资年度须同时勾选「载体股权投资」" in r.json()["detail"]
+    )
+    assert not IncubatedEnterprise.objects.filter(enterprise=newcomer).exists()
+    r = _post(c, "/api/carriers/A1/incubated", body | {"invested_year": 2025})
+    assert r.status_code == 201 and r.json()["invested_year"] == 2025
+    url = f"/api/carriers/A1/incubated/{newcomer.credit_code}"
+    r = _send(c, "PATCH", url, {"invested": False})  # no longer invested: its year goes too
+    assert r.status_code == 200 and (r.json()["invested"], r.json()["invested_year"]) == (False, None)

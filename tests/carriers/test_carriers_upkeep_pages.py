@@ -68,9 +68,11 @@ def test_the_operator_adds_edits_and_removes_an_incubated_enterprise(world, logi
     assert "毕业年度：毕业年度不能早于入驻年度（2025）" in r.content.decode()
     link.refresh_from_db()
     assert link.graduated_year is None
-    c.post(INCUBATED, edit | {"graduated_year": "2026", "invested": "1"})
+    r = c.post(INCUBATED, edit | {"invested_year": "2025"}, follow=True)
+    assert "股权投资年度：填写股权投资年度须同时勾选「载体股权投资」" in r.content.decode()
+    c.post(INCUBATED, edit | {"graduated_year": "2026", "invested": "1", "invested_year": "2025"})
     link.refresh_from_db()
-    assert (link.graduated_year, link.invested) == (2026, True)
+    assert (link.graduated_year, link.invested, link.invested_year) == (2026, True, 2025)
     r = c.post(INCUBATED, {"action": "remove", "credit_code": newcomer.credit_code}, follow=True)
     assert "已移除：新入驻企业" in r.content.decode()
     assert not IncubatedEnterprise.objects.filter(pk=link.pk).exists()

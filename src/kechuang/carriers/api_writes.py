@@ -359,6 +359,7 @@ class CarrierIncubatedOut(Schema):
     entered_year: int
     graduated_year: int | None
     invested: bool = Field(description="载体股权投资（确权实缴）")
+    invested_year: int | None = Field(description="股权投资年度（未知为 null）")
 
 
 def _incubated_out(link) -> dict:
@@ -368,6 +369,7 @@ def _incubated_out(link) -> dict:
         "entered_year": link.entered_year,
         "graduated_year": link.graduated_year,
         "invested": link.invested,
+        "invested_year": link.invested_year,
     }
 
 
@@ -388,6 +390,7 @@ class CarrierIncubatedIn(Schema):
     entered_year: int | None = Field(None, description="入驻年度")
     graduated_year: int | None = Field(None, description="毕业年度（未毕业为 null）")
     invested: bool = Field(False, description="载体股权投资（确权实缴）")
+    invested_year: int | None = Field(None, description="股权投资年度（须勾选股权投资，不早于入驻年度）")
 
 
 @router.post(
@@ -399,7 +402,12 @@ def add_incubated(request, carrier_code: str, body: CarrierIncubatedIn):
     carrier = _kept_carrier(request.user, carrier_code)
     try:
         link = upkeep.add_incubated(
-            carrier, body.credit_code, body.entered_year, body.graduated_year, body.invested
+            carrier,
+            body.credit_code,
+            body.entered_year,
+            body.graduated_year,
+            body.invested,
+            body.invested_year,
         )
     except ValidationError as exc:
         raise _refused(exc) from exc
@@ -409,7 +417,8 @@ def add_incubated(request, carrier_code: str, body: CarrierIncubatedIn):
 class CarrierIncubatedChangeIn(Schema):
     entered_year: int | None = Field(None, description="入驻年度（不传则不变）")
     graduated_year: int | None = Field(None, description="毕业年度（不传则不变；null 表示未毕业）")
-    invested: bool | None = Field(None, description="载体股权投资（不传则不变）")
+    invested: bool | None = Field(None, description="载体股权投资（不传则不变；false 同时清除投资年度）")
+    invested_year: int | None = Field(None, description="股权投资年度（不传则不变；null 表示未知）")
 
 
 def _kept_link(user, carrier_code: str, credit_code: str):
@@ -423,7 +432,7 @@ def _kept_link(user, carrier_code: str, credit_code: str):
 @router.patch(
     "/{carrier_code}/incubated/{credit_code}",
     response=CarrierIncubatedOut,
-    summary="修改在孵企业的入驻、毕业年度或股权投资（运营方；只改所传字段）",
+    summary="修改在孵企业的入驻、毕业年度或股权投资及其年度（运营方；只改所传字段）",
 )
 def change_incubated(request, carrier_code: str, credit_code: str, body: CarrierIncubatedChangeIn):
     link = _kept_link(request.user, carrier_code, credit_code)

@@ -21,6 +21,7 @@ LABELS = {
     "entered_year": gettext_lazy("入驻年度"),
     "graduated_year": gettext_lazy("毕业年度"),
     "invested": gettext_lazy("载体股权投资（确权实缴）"),
+    "invested_year": gettext_lazy("股权投资年度"),
     "year": gettext_lazy("年度"),
     "target": gettext_lazy("目标"),
     "value": gettext_lazy("实际值"),
@@ -73,9 +74,15 @@ def _check_link(link: IncubatedEnterprise, errors: dict) -> None:
 
 
 def add_incubated(
-    carrier: Carrier, credit_code: str, entered_year, graduated_year=None, invested: bool = False
+    carrier: Carrier,
+    credit_code: str,
+    entered_year,
+    graduated_year=None,
+    invested: bool = False,
+    invested_year=None,
 ) -> IncubatedEnterprise:
-    """A registry enterprise enters the carrier's incubation (once per carrier)."""
+    """A registry enterprise enters the carrier's incubation (once per carrier); with the carrier's
+    equity investment, its year when known (the 标准级 check counts the year's investments)."""
     from kechuang.enterprises.models import Enterprise
 
     errors: dict[str, list[str]] = {}
@@ -97,6 +104,7 @@ def add_incubated(
         entered_year=_year(entered_year, "entered_year", errors),
         graduated_year=_year(graduated_year, "graduated_year", errors, required=False),
         invested=bool(invested),
+        invested_year=_year(invested_year, "invested_year", errors, required=False),
     )
     _check_link(link, errors)
     link.save()
@@ -104,8 +112,9 @@ def add_incubated(
 
 
 def edit_incubated(link: IncubatedEnterprise, **changes) -> IncubatedEnterprise:
-    """Changes the given fields of an incubated enterprise (entered_year, graduated_year — None or ""
-    clears it —, invested); the others are kept."""
+    """Changes the given fields of an incubated enterprise (entered_year, graduated_year and
+    invested_year — None or "" clears them —, invested); the others are kept. No longer invested
+    clears the investment's year unless one is given."""
     errors: dict[str, list[str]] = {}
     if "entered_year" in changes:
         link.entered_year = _year(changes["entered_year"], "entered_year", errors)
@@ -113,6 +122,10 @@ def edit_incubated(link: IncubatedEnterprise, **changes) -> IncubatedEnterprise:
         link.graduated_year = _year(changes["graduated_year"], "graduated_year", errors, required=False)
     if "invested" in changes and changes["invested"] is not None:
         link.invested = bool(changes["invested"])
+        if not link.invested and "invested_year" not in changes:
+            link.invested_year = None
+    if "invested_year" in changes:
+        link.invested_year = _year(changes["invested_year"], "invested_year", errors, required=False)
     _check_link(link, errors)
     link.save()
     return link

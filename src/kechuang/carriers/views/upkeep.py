@@ -41,6 +41,7 @@ def incubated(request, code: str):
                     post.get("entered_year"),
                     post.get("graduated_year"),
                     bool(post.get("invested")),
+                    post.get("invested_year"),
                 )
                 messages.success(request, _("已添加在孵企业：%(n)s") % {"n": link.enterprise.name})
             elif action in ("edit", "remove"):
@@ -53,6 +54,7 @@ def incubated(request, code: str):
                         entered_year=post.get("entered_year"),
                         graduated_year=post.get("graduated_year"),
                         invested=bool(post.get("invested")),
+                        invested_year=post.get("invested_year"),
                     )
                     messages.success(request, _("已保存：%(n)s") % {"n": link.enterprise.name})
                 else:
