@@ -15,7 +15,14 @@ from django.test import Client
 from docx import Document
 
 from kechuang.projects import services
-from kechuang.projects.models import Acceptance, Assignment, Conflict, EthicsApproval, Spending
+from kechuang.projects.models import (
+    Acceptance,
+    Assignment,
+    Conflict,
+    EthicsApproval,
+    EthicsCommittee,
+    Spending,
+)
 from tests.projects.conftest import apply, make_call
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +178,8 @@ def test_an_ethics_approval_is_registered_and_lets_the_funds_go(world, client_fo
     bureau = client_for("bureau")
     blocked = post(bureau, "tranches/release", {"project": project.code, "number": 1})
     assert blocked.status_code == 400 and "伦理审查批件" in detail(blocked)
+    EthicsCommittee.objects.create(name="东莞市人工智能伦理委员会", registration="AI-01", fields=["人工智能"],
+                                   valid_until=dt.date(2028, 12, 31))  # fmt: skip
     body = {"project": project.code, "committee": "东莞市人工智能伦理委员会", "committee_registration": "AI-01",
             "number": "", "approved_on": "2026-05-20"}  # fmt: skip
     empty = post(client_for("enterprise"), "ethics", body)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kechuang.projects import services
-from kechuang.projects.models import SecurityIndicator, SecurityReading
+from kechuang.projects.models import EthicsCommittee, SecurityIndicator, SecurityReading
 from tests.projects.conftest import apply, make_call
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def test_the_holder_registers_an_ethics_approval_and_the_officer_can_then_releas
     bureau.post(f"/projects/list/{project.pk}/", {"action": "release", "tranche": first.pk})
     first.refresh_from_db()
     assert first.released_on is None  # refused: no approval yet
+    EthicsCommittee.objects.create(name="医学伦理委员会", registration="EC-1", fields=["生命科学"],
+                                   valid_until=dt.date(2028, 12, 31))  # fmt: skip
     response = client_for("enterprise").post(
         f"/projects/list/{project.pk}/",
         {"action": "ethics", "committee": "医学伦理委员会", "committee_registration": "EC-1", "number": "PJ-1",

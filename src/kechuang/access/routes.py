@@ -103,6 +103,7 @@ PAGES: dict[str, Rule] = {
     "projects:security_indicator": Needs("security_indicator"),
     "projects:security_template": Needs("security_indicator", "change"),
     "projects:security_upload": Needs("security_indicator", "change"),
+    "projects:ethics_committees": Needs("project_oversight"),
     "projects:portfolio": Needs("project_oversight"),
     "projects:stake": Needs("project_oversight", "change"),
     # 成果转化

@@ -190,17 +190,42 @@ def _review(call, status: str, experts, rng: random.Random, conflicts=()):
         services.record_score(assignment, items, "总体可行，建议关注产业化路径。")
 
 
+ETHICS_COMMITTEES = (
+    ("GDYK-EC-2019-07", "广东医科大学医学伦理委员会", "广东医科大学", ["生命科学", "医学与健康", "生物技术"],
+     dt.date(2028, 12, 31)),
+    ("DGUT-AIEC-2024-02", "东莞理工学院科技伦理（人工智能）委员会", "东莞理工学院", ["人工智能"], dt.date(2027, 6, 30)),
+    # expired: listed, and an approval dated after its registration lapsed is refused
+    ("DGRM-EC-2018-03", "东莞市人民医院医学伦理委员会", "东莞市人民医院", ["医学与健康", "生命科学"],
+     dt.date(2025, 12, 31)),
+)  # fmt: skip
+
+
+def _ethics_committees() -> dict:
+    """The registered ethics committees of the demo (备案号 → committee): two valid, one expired."""
+    from kechuang.projects.models import EthicsCommittee
+
+    out = {}
+    for registration, name, institution, fields, valid_until in ETHICS_COMMITTEES:
+        out[registration], _ = EthicsCommittee.objects.get_or_create(
+            registration=registration,
+            defaults={"name": name, "institution": institution, "fields": fields, "valid_until": valid_until},
+        )
+    return out
+
+
 def _projects_at_stages(call, rng: random.Random) -> None:
     from kechuang.projects import services
     from kechuang.projects.models import EthicsApproval, Project
 
     projects = list(Project.objects.filter(application__call=call).order_by("code"))
+    committee = _ethics_committees()["GDYK-EC-2019-07"]
     for i, project in enumerate(projects):
         milestones = list(project.milestones.all())
         if call.field in ("生命科学",):
             EthicsApproval.objects.create(
-                project=project, committee="广东医科大学医学伦理委员会", committee_registration="GDYK-EC-2019-07",
-                number=f"YL-2026-{i + 1:03d}", approved_on=project.started_on,
+                project=project, registered_committee=committee, committee=committee.name,
+                committee_registration=committee.registration, number=f"YL-2026-{i + 1:03d}",
+                approved_on=project.started_on,
             )  # fmt: skip
         first = project.tranches.order_by("number").first()
         if first and not services.release_blockers(first):
@@ -315,6 +340,7 @@ def _load(seed: int) -> list[str]:
     lines += demo_evaluations.load(firms, experts)
     lines += demo_outcomes.load()
     lines += _security()
+    _ethics_committees()  # also on a database whose calls an earlier demo made
     if not Call.objects.exists():
         return []
     return lines

@@ -300,9 +300,37 @@ class Acceptance(models.Model):
         return f"{self.project.code} 验收"
 
 
+class EthicsCommittee(models.Model):
+    """A registered ethics committee (伦理委员会备案): the fields it may review and until when its
+    registration is valid; an ethics approval names one (projects.ethics)."""
+
+    audited = True
+    name = models.CharField(_("伦理委员会"), max_length=120)
+    registration = models.CharField(_("备案号"), max_length=60, unique=True)
+    institution = models.CharField(_("所在机构"), max_length=120, blank=True)
+    fields = models.JSONField(_("可审查领域"), default=list, blank=True)  # ["生命科学", "人工智能", …]
+    # empty only for a committee created from earlier free-text approvals, until the bureau records it
+    valid_until = models.DateField(_("备案有效期至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("伦理委员会")
+        verbose_name_plural = _("伦理委员会")
+        ordering = ["name", "registration"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.registration}）"
+
+
 class EthicsApproval(models.Model):
     audited = True
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ethics_approvals")
+    registered_committee = models.ForeignKey(
+        EthicsCommittee,
+        verbose_name=_("备案伦理委员会"),
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        null=True,
+    )
     committee = models.CharField(_("伦理委员会"), max_length=120)
     committee_registration = models.CharField(_("委员会备案号"), max_length=60)
     number = models.CharField(_("批件号"), max_length=60)

@@ -790,8 +790,12 @@ def add_ethics_approval(
             raise ProjectError(f"请填写{ETHICS_LABELS[name]}")
     if approved_on > timezone.localdate():
         raise ProjectError(f"批准日期 {approved_on:%Y-%m-%d} 晚于今天")
+    from kechuang.projects.ethics import committee_for
+
+    registered = committee_for(project, committee_registration, approved_on)  # valid, covers the field
+    values = {k: v.strip() for k, v in texts.items()} | {"committee": registered.name}
     return EthicsApproval.objects.create(
-        project=project, approved_on=approved_on, **{k: v.strip() for k, v in texts.items()}
+        project=project, approved_on=approved_on, registered_committee=registered, **values
     )
 
 

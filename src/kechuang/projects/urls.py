@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kechuang.projects import views, views_portfolio, views_security
+from kechuang.projects import views, views_ethics, views_portfolio, views_security
 
 app_name = "projects"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("list/<int:pk>/exemption.docx", views.exemption, name="exemption"),
     path("list/<int:pk>/stake/", views_portfolio.stake_action, name="stake"),
     path("portfolio/", views_portfolio.portfolio, name="portfolio"),
+    path("ethics/committees/", views_ethics.committees, name="ethics_committees"),
     path("security/", views_security.board, name="security"),
     path("security/readings/template.xlsx", views_security.readings_template, name="security_template"),
     path("security/readings/upload/", views_security.readings_upload, name="security_upload"),

@@ -22,9 +22,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from kechuang import access
-from kechuang.projects import security, services
+from kechuang.projects import ethics, security, services
 from kechuang.projects.forms import ReadingForm
-from kechuang.projects.models import SecurityIndicator
+from kechuang.projects.models import Project, SecurityIndicator
 from kechuang.web.uploads import StagedFile, expired_message, upload_too_large
 
 STAGED_KEY = "security_readings_upload"
@@ -59,11 +59,15 @@ def board(request):
         ind = r.indicator
         r.reason = security.level_reason(r.value, ind.yellow, ind.red, ind.higher_is_worse, ind.unit)
     counts = Counter(r.level for r in rows)
+    missing = None  # sensitive-field projects without an ethics approval, for those who see projects
+    if access.can_view(request.user, "major_project"):
+        missing = ethics.missing_approval(access.scoped(request.user, "major_project", Project.objects.all()))
     context = {
         "board": rows,
         "form": form,
         "counts": {k: counts.get(k, 0) for k in ("green", "yellow", "red")} | {"none": counts.get(None, 0)},
         "any_sample": any(r.indicator.sample for r in rows),
+        "missing": missing,
     }
     return render(request, "projects/security.html", context)
 

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0004_evaluations'),
+        ("projects", "0004_evaluations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='securityindicator',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=200, verbose_name='英文名称'),
+            model_name="securityindicator",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="英文名称"),
         ),
         migrations.AddField(
-            model_name='securityindicator',
-            name='sample',
-            field=models.BooleanField(default=False, verbose_name='示例阈值'),
+            model_name="securityindicator",
+            name="sample",
+            field=models.BooleanField(default=False, verbose_name="示例阈值"),
         ),
         migrations.AddField(
-            model_name='securityindicator',
-            name='source',
-            field=models.CharField(blank=True, max_length=200, verbose_name='阈值依据'),
+            model_name="securityindicator",
+            name="source",
+            field=models.CharField(blank=True, max_length=200, verbose_name="阈值依据"),
         ),
         migrations.AddField(
-            model_name='securityindicator',
-            name='version',
-            field=models.CharField(blank=True, max_length=40, verbose_name='指标体系版本'),
+            model_name="securityindicator",
+            name="version",
+            field=models.CharField(blank=True, max_length=40, verbose_name="指标体系版本"),
         ),
     ]

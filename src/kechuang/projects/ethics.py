@@ -1,0 +1,82 @@
+"""伦理审查 (issue 12 §4): the registry of ethics committees, the check an approval must pass, and the
+sensitive-field projects still without an approval.
+
+An approval names a registered committee by its 备案号; the committee's registration must be valid on
+the approval date (``valid_until`` on or after it) and cover the project's field — otherwise a Chinese
+ProjectError naming what is wrong. Funds of a project in a listed field (vocabulary.ETHICS_FIELDS) wait
+for an approval (services.ethics_missing, the tranche release's check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from kechuang.projects.models import EthicsCommittee, Project
+from kechuang.projects.vocabulary import ETHICS_FIELDS, Stage, field_label
+
+
+def committee_for(project: Project, registration: str, approved_on: dt.date) -> EthicsCommittee:
+    """The registered committee with this 备案号 that may approve ``project`` on ``approved_on``;
+    ProjectError (Chinese, naming the field) otherwise."""
+    from kechuang.projects.services import ProjectError
+
+    registration = (registration or "").strip()
+    committee = EthicsCommittee.objects.filter(registration=registration).first()
+    if committee is None:
+        raise ProjectError(
+            _("委员会备案号「%(r)s」未在伦理委员会名录中登记，请先由科技局登记该委员会") % {"r": registration}
+        )
+    if committee.valid_until is None:
+        raise ProjectError(
+            _("伦理委员会「%(c)s」的备案有效期未登记，请先在伦理委员会名录中补录") % {"c": committee.name}
+        )
+    if committee.valid_until < approved_on:
+        raise ProjectError(
+            _("伦理委员会「%(c)s」的备案有效期至 %(until)s，批准日期 %(on)s 时已失效")
+            % {
+                "c": committee.name,
+                "until": f"{committee.valid_until:%Y-%m-%d}",
+                "on": f"{approved_on:%Y-%m-%d}",
+            }
+        )
+    field = project.application.call.field
+    if field not in (committee.fields or []):
+        raise ProjectError(
+            _("伦理委员会「%(c)s」的审查领域不含「%(f)s」（可审查：%(fields)s）")
+            % {
+                "c": committee.name,
+                "f": field_label(field),
+                "fields": _("、").join(field_label(f) for f in committee.fields or []) or "—",
+            }
+        )
+    return committee
+
+
+def missing_approval(projects=None):
+    """Projects running or in acceptance in a listed field without an ethics approval (their funds are
+    held), oldest first; ``projects`` narrows the rows (the reader's scope)."""
+    rows = Project.objects.all() if projects is None else projects
+    return (
+        rows.filter(
+            stage__in=[Stage.RUNNING, Stage.ACCEPTANCE],
+            application__call__field__in=ETHICS_FIELDS,
+            ethics_approvals__isnull=True,
+        )
+        .select_related("application__call", "applicant")
+        .order_by("started_on", "code")
+    )
+
+
+def committees(on: dt.date):
+    """Every registered committee with its approvals counted and whether its registration is valid
+    on ``on`` (``state``: valid / expired / unknown)."""
+    from django.db.models import Count
+
+    out = []
+    for c in EthicsCommittee.objects.annotate(n=Count("approvals")).order_by("name", "registration"):
+        c.field_labels = [field_label(f) for f in c.fields or []]
+        c.state = "unknown" if c.valid_until is None else ("valid" if c.valid_until >= on else "expired")
+        out.append(c)
+    return out
