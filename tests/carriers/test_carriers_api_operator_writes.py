@@ -77,6 +77,28 @@ def test_a_report_on_record_is_replaced_only_when_correcting(world, login):
     assert CarrierReport.objects.get(carrier=world.a, year=2025).occupancy_rate == 85
 
 
+def test_a_correction_keeps_the_fields_it_does_not_send_and_clears_an_explicit_null(world, login):
+    c = login("op_a")
+    body = {"carrier": "A1", "year": 2025, "correct": True, "mentors": 7}
+    r = _post(c, "/api/carriers/reports", body)
+    assert r.status_code == 200, r.content
+    report = CarrierReport.objects.get(carrier=world.a, year=2025)
+    assert (report.mentors, report.occupancy_rate, report.total_income) == (7, 80, 100)
+    assert (report.non_rent_income, report.industry_share) == (30, 60)
+    assert r.json()["occupancy_rate"] == 80
+    r = _post(c, "/api/carriers/reports", body | {"industry_share": None})
+    assert r.status_code == 200, r.content
+    report.refresh_from_db()
+    assert report.industry_share is None and report.occupancy_rate == 80
+
+
+def test_a_correction_is_checked_against_the_values_it_keeps(world, login):
+    body = {"carrier": "A1", "year": 2025, "correct": True, "non_rent_income": 120}
+    r = _post(login("op_a"), "/api/carriers/reports", body)
+    assert r.status_code == 400 and "不能大于「总收入（万元）」（100）" in r.json()["detail"], r.content
+    assert CarrierReport.objects.get(carrier=world.a, year=2025).non_rent_income == 30
+
+
 def test_only_a_reporting_role_reports(world, login):
     assert _post(login("enterprise"), "/api/carriers/reports", REPORT).status_code == 403
     assert _post(login("songshanhu"), "/api/carriers/reports", REPORT).status_code == 403

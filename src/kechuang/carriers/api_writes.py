@@ -63,7 +63,11 @@ CarrierReportIn = create_model(
     year=(int | None, Field(None, description="年度")),
     correct=(
         bool,
-        Field(False, description="true：更正已报送的本年度报告（整份替换）；false：已报送时拒绝"),
+        Field(
+            False,
+            description="true：更正已报送的本年度报告（未提供的项保留原值，显式 null 清空）；"
+            "false：已报送时拒绝",
+        ),
     ),
     **{name: _report_field(name) for name in services.REPORT_FIELDS},
 )
@@ -128,8 +132,15 @@ def submit_report(request, body: CarrierReportIn):
                     _("年度"), _("%(y)s 年度报告已报送；更正时请将 correct 设为 true") % {"y": body.year}
                 ),
             )
+    data = dict(given)
+    if existing is not None:
+        # a correction changes what it sends: a field left out keeps its value, an explicit null clears
+        sent = body.model_fields_set
+        for f in kept:
+            if f not in sent:
+                data[f] = getattr(existing, f)
     form = ReportForm(
-        {f: ("" if v is None else v) for f, v in given.items()},
+        {f: ("" if v is None else v) for f, v in data.items()},
         instance=existing or CarrierReport(carrier=carrier, year=body.year),
         kind=carrier.kind,
     )
