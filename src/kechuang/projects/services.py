@@ -276,7 +276,18 @@ def expert_pool():
 def refuse_if_decided(call: Call) -> None:
     """ProjectError once the call is decided (立项): experts are no longer assigned nor funding decided."""
     if call.status == CallStatus.DECIDED:
-        raise ProjectError(f"指南 {call.code} 已立项，不能重新分配专家或确定资助")
+        raise ProjectError(gettext("指南 %(call)s 已立项，不能重新分配专家或确定资助") % {"call": call.code})
+
+
+def refuse_if_collecting(call: Call, today: dt.date | None = None) -> None:
+    """ProjectError while the call still collects applications (征集中, on or before its deadline):
+    funding is decided once it is closed or its deadline has passed."""
+    today = today or timezone.localdate()
+    if call.status == CallStatus.OPEN and today <= call.closes_on:
+        raise ProjectError(
+            gettext("指南 %(call)s 仍在征集中（%(date)s 截止申报），截止或停止征集后才能确定资助")
+            % {"call": call.code, "date": f"{call.closes_on:%Y-%m-%d}"}
+        )
 
 
 def assign_experts(call: Call, experts, per_application: int = 5) -> dict[str, list[str]]:
@@ -356,24 +367,27 @@ def ranking(call: Call) -> pl.DataFrame:
     return rank_applications(applications, scores, conflicts, float(call.budget), float(call.pass_mark))
 
 
-@transaction.atomic
-def decide(call: Call, start: dt.date | None = None) -> pl.DataFrame:
-    """Store the ranking on the applications, fund the ones above the line and open their projects;
-    ProjectError when the call is already decided."""
-    refuse_if_decided(call)
-    result = ranking(call)
-    by_code = {a.code: a for a in call.applications.all()}
-    for row in result.iter_rows(named=True):
-        application = by_code[row["application"]]
-        application.score = row["score"]
-        application.rank = row["rank"]
-        application.granted = Decimal(str(row["amount"])) if row["funded"] else None
-        application.status = ApplicationStatus.FUNDED if row["funded"] else ApplicationStatus.NOT_FUNDED
-        application.save()
-        if row["funded"] and not hasattr(application, "project"):
-            open_project(application, start or call.closes_on + dt.timedelta(days=60))
-    call.status = CallStatus.DECIDED
-    call.save()
+def decide(call: Call, start: dt.date | None = None, today: dt.date | None = None) -> pl.DataFrame:
+    """Store the ranking on the applications, fund the ones above the line and open their projects,
+    all or nothing, the call locked meanwhile (a second decision waits, then is refused);
+    ProjectError when the call is already decided or still collecting applications."""
+    with transaction.atomic():
+        call.status = Call.objects.select_for_update().values_list("status", flat=True).get(pk=call.pk)
+        refuse_if_decided(call)
+        refuse_if_collecting(call, today)
+        result = ranking(call)
+        by_code = {a.code: a for a in call.applications.all()}
+        for row in result.iter_rows(named=True):
+            application = by_code[row["application"]]
+            application.score = row["score"]
+            application.rank = row["rank"]
+            application.granted = Decimal(str(row["amount"])) if row["funded"] else None
+            application.status = ApplicationStatus.FUNDED if row["funded"] else ApplicationStatus.NOT_FUNDED
+            application.save()
+            if row["funded"] and not hasattr(application, "project"):
+                open_project(application, start or call.closes_on + dt.timedelta(days=60))
+        call.status = CallStatus.DECIDED
+        call.save()
     return result
 
 

@@ -143,12 +143,15 @@ def call_decide(request, pk: int):
             request, ngettext("已分配评审专家：%(n)d 项申报", "已分配评审专家：%(n)d 项申报", n) % {"n": n}
         )
     else:
-        result = services.decide(call)
-        funded = result.filter(result["funded"])
-        n = funded.height
-        messages.success(
-            request, ngettext("已按排名确定资助：%(n)d 项", "已按排名确定资助：%(n)d 项", n) % {"n": n}
-        )
+        try:
+            result = services.decide(call)
+        except services.ProjectError as exc:
+            messages.error(request, str(exc))
+        else:
+            n = result.filter(result["funded"]).height
+            messages.success(
+                request, ngettext("已按排名确定资助：%(n)d 项", "已按排名确定资助：%(n)d 项", n) % {"n": n}
+            )
     return HttpResponseRedirect(call.get_absolute_url())
 
 
