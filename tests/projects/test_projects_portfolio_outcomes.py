@@ -102,3 +102,31 @@ def test_the_demo_holders_patents_reach_the_portfolio(world, personas):
     assert demo_outcomes.load() and demo_outcomes.load() == []  # a second run writes nothing
     found = stakes.outcomes(personas["bureau"], [project])[project.pk]
     assert [ip.number for ip in found["patents"]] == ["ZL202610384512.6", "ZL202620917733.1"]
+
+
+def test_a_holder_with_two_projects_has_each_outcome_counted_once(
+    client_for, personas, world, university_project
+):
+    """A second project of the same university started later: every licence and patent since then
+    goes to the earlier project only, so the holder's and the totals' counts stay 1 licence, 2 patents."""
+    application = apply(world.call, world.university, 2, requested=100)
+    application.granted = application.requested
+    application.save()
+    later = services.open_project(application, dt.date(2025, 1, 1))
+    found = stakes.outcomes(personas["bureau"], [later, university_project])
+    assert [lic.code for lic in found[university_project.pk]["licences"]] == ["L-O-NEW"]
+    assert [ip.number for ip in found[university_project.pk]["patents"]] == [
+        "ZL202410123456.7", "ZL202520654321.0"
+    ]  # fmt: skip
+    assert found[later.pk]["licences"] == [] and found[later.pk]["patents"] == []
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    counts = page.split('data-testid="outcome-counts">')[1].split("</p>")[0]
+    assert "签订的许可合同 1 份，申请的专利 2 项" in counts
+    body = client_for("bureau").get("/api/projects/portfolio").json()
+    (group,) = [g for g in body["groups"] if g["key"] == "holder"]
+    assert (group["value"], group["projects"], group["licences"], group["patents"]) == (
+        "东莞理工学院",
+        2,
+        1,
+        2,
+    )

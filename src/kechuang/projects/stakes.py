@@ -209,7 +209,8 @@ def outcomes(user, projects) -> dict[int, dict]:
     achievements it completed (universities, institutes) applied for in or after the start's year
     (the year in the patent number: the module records no filing date), and the technology contracts
     it sold registered on or after the start; its achievements are listed whenever registered (they
-    carry no date of their own). project pk → {"licences", "achievements", "patents", "contracts",
+    carry no date of their own). A holder with several projects: each licence, patent and contract
+    goes to the earliest-started of them whose start is not after it (counted once in sums). project pk → {"licences", "achievements", "patents", "contracts",
     "contract_amount"}."""
     return _outcomes(projects, lambda resource, queryset: access.visible(user, resource, queryset))
 
@@ -257,18 +258,28 @@ def _outcomes(projects, seen) -> dict[int, dict]:
     for c in contracts.order_by("-registered_on", "registration_no"):
         sold.setdefault(c.seller_code, []).append(c)
     out = {}
-    for project in projects:
+    # a holder with several projects: each outcome goes to its earliest-started project whose start
+    # is not after the outcome, so summing over projects counts it once
+    claimed: set[tuple[str, int]] = set()
+
+    def claim(kind: str, rows: list) -> list:
+        mine = [r for r in rows if (kind, r.pk) not in claimed]
+        claimed.update((kind, r.pk) for r in mine)
+        return mine
+
+    for project in sorted(projects, key=lambda p: (p.started_on, p.code)):
         org = holders[project.pk]
         code = org.credit_code or "\0"
         start = project.started_on
-        mine = [c for c in sold.get(code, []) if c.registered_on >= start]
+        mine = claim("contract", [c for c in sold.get(code, []) if c.registered_on >= start])
         licensed = {lic.pk: lic for lic in by_code.get(code, []) + by_institution.get(org.pk, [])}
         out[project.pk] = {
-            "licences": [lic for lic in licensed.values() if lic.signed_on >= start],
+            "licences": claim("licence", [lic for lic in licensed.values() if lic.signed_on >= start]),
             "achievements": by_org.get(org.pk, []),
-            "patents": [
-                ip for ip in patents_of.get(org.pk, []) if ip.year is not None and ip.year >= start.year
-            ],
+            "patents": claim(
+                "patent",
+                [ip for ip in patents_of.get(org.pk, []) if ip.year is not None and ip.year >= start.year],
+            ),
             "contracts": mine,
             "contract_amount": sum(c.amount for c in mine),
         }
