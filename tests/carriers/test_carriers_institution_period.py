@@ -68,3 +68,40 @@ def test_three_reports_reach_the_next_threshold_and_nothing_is_flagged(world, lo
         'R&amp;D spending as a share of total income <span class="muted"> (mean over the period)</span>'
         in page
     )
+
+
+def test_a_period_is_stored_in_one_form_and_an_older_spelling_becomes_it(world):
+    inst = world.institution
+    assert services.evaluation_period("institution_dynamic", " 2025 ") == "2023-2025"
+    assert services.evaluation_period("incubator_operation", "2025-2025") == "2025"
+    services.run_evaluation("institution_dynamic", "2025")
+    services.run_evaluation("institution_dynamic", "2023-2025")  # the same period: no "previous" one
+    result = EvaluationResult.objects.get(carrier=inst, template="institution_dynamic")
+    assert result.period == "2023-2025" and result.previous_grade == "" and result.change is None
+    # a result stored under the year alone (before the one form) is that period's, replaced in place
+    EvaluationResult.objects.filter(pk=result.pk).update(period="2025")
+    services.run_evaluation("institution_dynamic", "2023-2025")
+    assert list(EvaluationResult.objects.filter(carrier=inst).values_list("pk", "period")) == [
+        (result.pk, "2023-2025")
+    ]
+
+
+@pytest.mark.parametrize(
+    "code, period, message",
+    [
+        (
+            "institution_dynamic",
+            "2024-2025",
+            "评价期「2024-2025」：该评价模板的评价期为 3 年（如 2023-2025）",
+        ),
+        ("incubator_operation", "2024-2025", "评价期「2024-2025」：该评价模板的评价期为 1 年（如 2025）"),
+        ("institution_dynamic", "2025-2023", "评价期「2025-2023」应为年份（如 2025）或年份区间"),
+        ("instrument_sharing", "2025x", "评价期「2025x」应为年份（如 2025）或年份区间"),
+    ],
+)
+def test_a_bad_period_is_refused_on_the_page_in_chinese_and_nothing_is_stored(
+    world, login, code, period, message
+):
+    r = login("bureau").post("/carriers/evaluations/run/", {"template": code, "period": period}, follow=True)
+    assert r.status_code == 200 and message in r.content.decode()
+    assert not EvaluationResult.objects.exists()

@@ -59,3 +59,10 @@ def test_a_bad_template_or_period_is_refused_and_nothing_is_stored(kc, with_carr
     run = kc(with_carriers, "carriers", "run", "--template", "institution_dynamic", "--period", "2025-2023")
     assert run.returncode == 2 and "评价期「2025-2023」" in run.stderr
     assert "stored 0" in kc(with_carriers, "manage", "shell", "-c", COUNT).stdout
+    # a span of another length than the template's period is refused, nothing stored
+    run = kc(with_carriers, "carriers", "run", "--template", "institution_dynamic", "--period", "2024-2025")
+    assert run.returncode == 2, run
+    assert "--period：评价期「2024-2025」：该评价模板的评价期为 3 年（如 2023-2025）" in run.stderr
+    run = kc(with_carriers, "carriers", "run", "--template", "incubator_operation", "--period", "2024-2025")
+    assert run.returncode == 2 and "该评价模板的评价期为 1 年（如 2025）" in run.stderr
+    assert "stored 0" in kc(with_carriers, "manage", "shell", "-c", COUNT).stdout

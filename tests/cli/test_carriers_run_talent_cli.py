@@ -65,4 +65,8 @@ def test_a_period_without_expert_applications_or_a_bad_period_is_said_so(kc, wit
         run.returncode == 2 and "不认识的评价模板「talent」" in run.stderr and "talent_expert" in run.stderr
     )
     run = kc(with_talent, "carriers", "run", "--template", "talent_expert", "--period", "今年")
-    assert run.returncode == 2 and "--period：评价期「今年」应为年份" in run.stderr
+    assert run.returncode == 2 and "--period：评价期「今年」应为一个年份" in run.stderr
+    # the decision page ranks each submission year apart: a span of years is refused
+    run = kc(with_talent, "carriers", "run", "--template", "talent_expert", "--period", "2024-2025")
+    assert run.returncode == 2 and "--period：评价期「2024-2025」应为一个年份（如 2025）" in run.stderr
+    assert "人才专家评定按申报年度分别排名" in run.stderr and "张三" not in run.stdout

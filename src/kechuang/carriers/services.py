@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kechuang.carriers.models import (
     Booking,
@@ -46,7 +47,7 @@ from kechuang.carriers.vocabulary import (
     TalentRoute,
     TalentStatus,
 )
-from kechuang.engine.evaluation import Template, load_template, score
+from kechuang.engine.evaluation import EvaluationInputError, Template, load_template, score
 from kechuang.engine.evaluation.period import over_period, period_years
 from kechuang.engine.evaluation.recognise import explain_carrier, load_carrier_ruleset
 from kechuang.engine.tables import RowError, RowErrors, read_table
@@ -317,8 +318,47 @@ class EvaluationRun:
     stored: int
 
 
+PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+
+
+def evaluation_period(code: str, period: str) -> str:
+    """The template's period in its one stored form: a year ("2025") for a one-year template, the
+    span ("2023-2025") for a longer one, which a single year names by its last year. Anything else
+    (not a year or span, a span ending before it starts or of another length than the template's)
+    is refused in Chinese (EvaluationInputError)."""
+    years = template(code).period_years
+    m = PERIOD.match((period or "").strip())
+    if m is None or (m.group(2) and int(m.group(2)) < int(m.group(1))):
+        raise EvaluationInputError(
+            _("评价期「%(p)s」应为年份（如 2025）或年份区间（如 2023-2025）") % {"p": period}
+        )
+    last = int(m.group(2) or m.group(1))
+    first = int(m.group(1)) if m.group(2) else last - years + 1
+    if last - first + 1 != years:
+        raise EvaluationInputError(
+            ngettext(
+                "评价期「%(p)s」：该评价模板的评价期为 %(n)s 年（如 %(e)s）",
+                "评价期「%(p)s」：该评价模板的评价期为 %(n)s 年（如 %(e)s）",
+                years,
+            )
+            % {"p": period, "n": years, "e": _canonical(last - years + 1, last)}
+        )
+    return _canonical(first, last)
+
+
+def _canonical(first: int, last: int) -> str:
+    return str(last) if first == last else f"{first}-{last}"
+
+
 def _period_year(period: str) -> int:
     return int(period.split("-")[-1])
+
+
+def _same_period(code: str, stored: str, period: str) -> bool:
+    try:
+        return evaluation_period(code, stored) == period
+    except EvaluationInputError:
+        return False
 
 
 def evaluation_frame(code: str, period: str) -> tuple[pl.DataFrame, object]:
@@ -364,13 +404,17 @@ SPAN_LABELS = {
 
 
 def run_evaluation(code: str, period: str) -> EvaluationRun:
-    """Score every carrier the template covers and store the results (replacing the period's)."""
+    """Score every carrier the template covers and store the results (replacing the period's; the
+    period is checked and stored in its one form, evaluation_period)."""
     tpl = template(code)
+    period = evaluation_period(code, period)
+    stored = EvaluationResult.objects.filter(template=code).values_list("period", flat=True).distinct()
+    same = [p for p in stored if p != period and _same_period(code, p, period)]  # an older spelling
     frame, carriers = evaluation_frame(code, period)
     history = pl.DataFrame(
         list(
             EvaluationResult.objects.filter(template=code, carrier__in=carriers)
-            .exclude(period=period)
+            .exclude(period__in=[period, *same])
             .values_list("carrier__code", "period", "total", "grade")
         ),
         schema={"id": pl.Utf8, "period": pl.Utf8, "total": pl.Float64, "grade": pl.Utf8},
@@ -382,6 +426,13 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
     if "years_used" in frame.columns:
         spans = {r["id"]: r for r in frame.select("id", "years_used", "years_missing").iter_rows(named=True)}
     with transaction.atomic():
+        # results stored under an older spelling of this period become this period's (a withdrawal
+        # keeps its link to them), then are replaced as the period's are
+        for spelling in same:
+            this = EvaluationResult.objects.filter(template=code, period=period)
+            older = EvaluationResult.objects.filter(template=code, period=spelling)
+            older.exclude(carrier__in=list(this.values_list("carrier", flat=True))).update(period=period)
+            older.delete()
         for row in results.iter_rows(named=True):  # storing: one row per carrier (tens, not a population)
             detail = {
                 "indicators": [

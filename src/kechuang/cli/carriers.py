@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from pathlib import Path
 
 import polars as pl
@@ -193,9 +192,6 @@ class ListFormat(enum.StrEnum):
     json = "json"
 
 
-PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-
-
 @app.command()
 def run(
     template: str = typer.Option(
@@ -217,14 +213,22 @@ def run(
     known = [*services.TEMPLATES, talent_rules.TALENT_TEMPLATE]
     if template not in known:
         fail(f"--template：不认识的评价模板「{template}」，可用 {'、'.join(known)}", 2)
-    m = PERIOD.match(period.strip())
-    if m is None or (m.group(2) and int(m.group(2)) < int(m.group(1))):
-        fail(f"--period：评价期「{period}」应为年份（如 2025）或年份区间（如 2023-2025）", 2)
     if template == talent_rules.TALENT_TEMPLATE:
-        _run_talent(period.strip())
+        m = services.PERIOD.match(period.strip())
+        if m is None or (m.group(2) and m.group(2) != m.group(1)):
+            fail(
+                f"--period：评价期「{period}」应为一个年份（如 2025）：人才专家评定按申报年度分别排名"
+                "（与决定页相同）",
+                2,
+            )
+        _run_talent(m.group(1))
         return
     try:
-        result = services.run_evaluation(template, period.strip())
+        period = services.evaluation_period(template, period)
+    except EvaluationInputError as exc:
+        fail(f"--period：{exc}", 2)
+    try:
+        result = services.run_evaluation(template, period)
     except EvaluationInputError as exc:
         fail(f"评价未运行，没有保存结果：{exc}")
     tpl, rows = result.template, result.results
@@ -274,9 +278,7 @@ def _run_talent(period: str) -> None:
     from kechuang.carriers.models import TalentApplication
 
     tpl = talent_rules.template()
-    first, _, last = period.partition("-")
-    years = range(int(first), int(last or first) + 1)
-    apps = TalentApplication.objects.filter(route="expert", submitted_at__year__in=years)
+    apps = TalentApplication.objects.filter(route="expert", submitted_at__year=int(period))
     if not apps.exists():
         console.print(f"{tpl.name} {period}：没有专家评定途径的申报，未评定")
         return

@@ -104,10 +104,11 @@ def run(request):
     access.scoped(request.user, "carrier_evaluation", EvaluationResult.objects.none(), "change")
     code = request.POST.get("template", "")
     period = (request.POST.get("period") or "").strip()
-    if code not in services.TEMPLATES or not period[:4].isdigit():
+    if code not in services.TEMPLATES or not period:
         messages.error(request, _("请选择评价模板并填写评价期（如 2025 或 2023-2025）"))
         return redirect("carriers:evaluations")
     try:
+        period = services.evaluation_period(code, period)
         result = services.run_evaluation(code, period)
     except EvaluationInputError as exc:
         messages.error(request, str(exc))
