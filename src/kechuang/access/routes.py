@@ -239,6 +239,7 @@ API: dict[tuple[str, str], Rule] = {
     ("GET", "/api/carriers/bookings"): Needs("booking"),
     ("POST", "/api/carriers/bookings"): Needs("booking", "change"),
     ("GET", "/api/carriers/talent"): Needs("talent_application"),
+    ("GET", "/api/carriers/talent/{talent_id}"): Needs("talent_application"),
     ("POST", "/api/carriers/talent"): Needs("talent_apply", "change"),
     # 摘牌/恢复认定: anyone who sees a carrier sees its withdrawals; only the bureau decides
     ("GET", "/api/carriers/withdrawals"): Needs("carrier"),

@@ -4,22 +4,28 @@ without rows), then returns only the rows the user may see. Writes — withdrawi
 recognition and undoing it, an expert's 回避声明, a booking, a talent application — take the pages' steps (carriers.steps, services):
 a row outside the user's scope is a 404, a refusal of the workflow a 400 with the Chinese reason,
 and nothing is written. The writes of operators, instrument owners and the bureau are
-carriers.api_writes's (mounted below)."""
+carriers.api_writes's (mounted below). A talent application carries the facts it states (the people
+vocabulary, refused as the apply form refuses them); GET /talent/{id} adds, as its page shows them,
+the recognition rules per class on those facts and, for 专家评定, the evaluation template's result
+(carriers.talent_rules), in Chinese with the English beside it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from kechuang import access
-from kechuang.carriers import services, steps
+from kechuang.carriers import services, steps, talent_rules
 from kechuang.carriers.models import (
     Booking,
     Carrier,
@@ -28,6 +34,9 @@ from kechuang.carriers.models import (
     Instrument,
     TalentApplication,
 )
+from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
+from kechuang.engine.evaluation.people import PERSON_CHOICES, PERSON_COLUMNS
+from kechuang.engine.rules.gaps import ConditionVerdict
 
 router = Router(tags=["创新载体与人才"])
 
@@ -196,6 +205,10 @@ class TalentOut(Schema):
     valid_until: str | None
     support: str = Field(description="认定后享受的支持（认定时按目录记录；示例）")
     expert_score: float | None
+    facts: dict[str, bool | float] = Field(
+        default_factory=dict,
+        description="申报事实（人员词表的名称 → 值：等级和数量为数字，是否为 true/false；未填的不列）",
+    )
 
 
 @router.get("/talent", response=list[TalentOut], summary="人才分类评价申报（申报人只看到自己的申报）")
@@ -216,7 +229,183 @@ def _talent_out(a: TalentApplication) -> dict:
         "valid_until": a.valid_until.isoformat() if a.valid_until else None,
         "support": a.support,
         "expert_score": a.expert_score,
+        "facts": a.facts or {},
     }
+
+
+class CarrierTalentFactOut(Schema):
+    name: str = Field(description="人员词表的名称")
+    label: str
+    label_en: str = Field(description="名称（英文）")
+    value: str = Field(description="所填的值（文字，如「正高级」「5年」）")
+    value_en: str = Field(description="所填的值（英文）")
+
+
+class CarrierTalentVerdictOut(Schema):
+    talent_class: str = Field(description="类别 A–F")
+    eligible: str = Field(description="yes 符合 / no 不符合 / unknown 数据不全（缺少所需的事实）")
+    eligible_label: str
+    eligible_label_en: str = Field(description="结果（英文）")
+    ruleset: str = Field(description="认定规则集（示例）")
+    ruleset_name: str
+    ruleset_name_en: str = Field(description="规则集名称（英文）")
+    conditions: list[ConditionVerdict] = Field(
+        description="各条件：status 为 pass / fail / missing，text 为条件及差距（text_en 英文），"
+        "missing 为缺少的事实"
+    )
+
+
+class CarrierTalentIndicatorOut(Schema):
+    id: str
+    label: str
+    label_en: str = Field(description="指标（英文）")
+    value: float | None = Field(description="所依据的值（未填为 null）")
+    value_text: str | None = Field(description="所依据的值（文字，事实写作等级或带单位的数）")
+    value_text_en: str | None = Field(description="所依据的值（英文）")
+    unit: str
+    unit_en: str = Field(description="单位（英文）")
+    points: float | None
+    full: float = Field(description="满分")
+
+
+class CarrierTalentEvaluationOut(Schema):
+    template: str
+    template_name: str
+    template_name_en: str = Field(description="模板名称（英文）")
+    version: str
+    version_en: str = Field(description="模板版本（英文）")
+    sample_note: str = Field(description="示例说明：模板须经主管部门确认")
+    sample_note_en: str = Field(description="示例说明（英文）")
+    total: float = Field(description="模板总分")
+    grade: str = Field(description="模板建议类别（代码）")
+    grade_label: str
+    grade_label_en: str = Field(description="模板建议类别（英文）")
+    rank: int = Field(description="同批（同年提交的专家评定申报）排名")
+    cohort_size: int
+    lift: str = Field(description="提升建议")
+    lift_en: str = Field(description="提升建议（英文）")
+    missing: str = Field(description="缺少的数据")
+    indicators: list[CarrierTalentIndicatorOut]
+
+
+class CarrierTalentDetailOut(TalentOut):
+    region_code: str
+    criterion: str
+    evidence: str
+    fact_rows: list[CarrierTalentFactOut] = Field(description="申报事实，按人员词表的顺序，附文字")
+    qualifies: str | None = Field(description="所填事实符合认定条件的最高类别；都不符合为 null")
+    verdicts: list[CarrierTalentVerdictOut] = Field(
+        description="按所填事实的各类（A–F）认定条件（示例，认定以审核为准）"
+    )
+    evaluation: CarrierTalentEvaluationOut | None = Field(
+        description="专家评定途径：评价模板的结果（专家评分与事实，示例）；其他途径为 null"
+    )
+
+
+def _in_both(fn, *args):
+    """What the page's function gives in Chinese and in English."""
+    out = []
+    for language in (settings.LANGUAGE_CODE, "en"):
+        with translation.override(language):
+            out.append(fn(*args))
+    return out
+
+
+def _talent_detail(a: TalentApplication) -> dict:
+    """The application as its page shows it: the facts, the recognition rules per class on them and,
+    for 专家评定, the evaluation template's result (talent_rules, the page's functions)."""
+    facts, facts_en = _in_both(talent_rules.fact_rows, a.facts)
+    found = talent_rules.verdicts(a.facts)
+    verdicts = [
+        {
+            "talent_class": cls,
+            "eligible": v.eligible,
+            "eligible_label": str(ELIGIBILITY_LABELS.get(v.eligible, v.eligible)),
+            "eligible_label_en": _in_both(_, ELIGIBILITY_LABELS.get(v.eligible, v.eligible))[1],
+            "ruleset": v.code,
+            "ruleset_name": v.name,
+            "ruleset_name_en": v.name_en or v.name,
+            "conditions": v.conditions,
+        }
+        for cls, v in found
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        zh = talent_rules.evaluation(a)  # None for a route other than 专家评定
+    evaluation = None
+    if zh is not None:
+        tpl, row = zh["tpl"], zh["row"]
+        with translation.override("en"):
+            en = talent_rules.evaluation(a, row)
+        evaluation = {
+            "template": tpl.code,
+            "template_name": tpl.name,
+            "template_name_en": tpl.name_en or tpl.name,
+            "version": tpl.version,
+            "version_en": tpl.version_en or tpl.version,
+            "sample_note": tpl.sample_note,
+            "sample_note_en": tpl.sample_note_en or tpl.sample_note,
+            "total": row["total"],
+            "grade": row["grade"],
+            "grade_label": zh["grade"],
+            "grade_label_en": en["grade"],
+            "rank": row["rank"],
+            "cohort_size": row["cohort_size"],
+            "lift": zh["lift"],
+            "lift_en": en["lift"],
+            "missing": row["missing"] or "",
+            "indicators": [
+                {
+                    "id": i["id"],
+                    "label": i["label"],
+                    "label_en": e["label"],
+                    "value": i["value"],
+                    "value_text": i["value_text"],
+                    "value_text_en": e["value_text"],
+                    "unit": i["unit"],
+                    "unit_en": e["unit"],
+                    "points": i["points"],
+                    "full": i["full"],
+                }
+                for i, e in zip(zh["rows"], en["rows"], strict=True)
+            ],
+        }
+    return _talent_out(a) | {
+        "region_code": a.region_code,
+        "criterion": a.criterion,
+        "evidence": a.evidence,
+        "fact_rows": [
+            f | {"value_en": e["value"], "label_en": e["label"]} for f, e in zip(facts, facts_en, strict=True)
+        ],
+        "qualifies": talent_rules.qualifying_class(found),
+        "verdicts": verdicts,
+        "evaluation": evaluation,
+    }
+
+
+@router.get(
+    "/talent/{talent_id}",
+    response=CarrierTalentDetailOut,
+    summary="一项人才分类评价申报：申报事实，按事实的各类认定结果（符合、不符合、数据不全及差距），"
+    "专家评定途径另有评价模板的结果（与申报页相同）",
+)
+def talent_one(request, talent_id: int):
+    qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all())
+    return _talent_detail(get_object_or_404(qs, pk=talent_id))
+
+
+def _facts_help() -> str:
+    """The facts an application may state, from the people vocabulary (the API's documentation)."""
+    parts = []
+    for c in PERSON_COLUMNS:
+        if c.name in PERSON_CHOICES:
+            kind = "、".join(f"{level} {zh}" for level, zh, _en in PERSON_CHOICES[c.name])
+        elif c.dtype is bool:
+            kind = "true / false"
+        else:
+            low, high = talent_rules.BOUNDS.get(c.name, (0, 1e9))
+            kind = f"{low:g}–{high:g}{c.unit}"
+        parts.append(f"{c.name}（{c.header_zh}）：{kind}")
+    return "申报事实，名称 → 值（不填的不写；与申报页的事实栏相同）。" + "；".join(parts)
 
 
 _SHORT = Annotated[str, Field(max_length=120, pattern=r"^[^\x00]*$")]
@@ -235,24 +424,28 @@ class TalentIn(Schema):
     evidence: Annotated[str, Field(max_length=1000, pattern=r"^[^\x00]*$")] = Field(
         "", description="业绩说明"
     )
+    facts: dict[str, Any] = Field(default_factory=dict, description=_facts_help())
 
 
 @router.post(
     "/talent",
-    response={201: TalentOut},
-    summary="申报人才分类评价（个人申报者本人）",
+    response={201: CarrierTalentDetailOut},
+    summary="申报人才分类评价（个人申报者本人），可附申报事实；返回按事实的各类认定结果",
 )
 def apply_talent(request, body: TalentIn):
     access.scoped(request.user, "talent_apply", TalentApplication.objects.none(), "change")
     data = body.dict()
     id_number = data.pop("id_number").strip()
+    facts = data.pop("facts")
     if not id_number:
         raise HttpError(400, _("请填写身份证件号码"))
     try:
-        app = services.submit_application(request.user, id_number, **{k: v.strip() for k, v in data.items()})
+        app = services.submit_application(
+            request.user, id_number, **{k: v.strip() for k, v in data.items()}, facts=facts
+        )
     except ValidationError as exc:
         raise _refused(exc, TalentApplication) from exc
-    return 201, _talent_out(app)
+    return 201, _talent_detail(app)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ def clean_facts(raw: dict) -> dict:
             out[name] = value
             continue
         try:
+            if isinstance(value, bool):  # true/false is not a number (the form's number fields take none)
+                raise TypeError
             number = float(value)
         except (TypeError, ValueError):
             errors.append(_("「%(f)s」须为数字：%(v)s") % {"f": label, "v": str(value)[:30]})
@@ -162,14 +164,16 @@ def run_template(applications, period: str) -> pl.DataFrame:
     return score(template(), talent_frame(applications), period)
 
 
-def evaluation(app: TalentApplication) -> dict | None:
+def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
     """The 专家评定 template's result for one application within its cohort, as the decision page
-    shows it beside the expert average; None for another route."""
+    shows it beside the expert average; None for another route. ``row``: the template's result row
+    when already computed (the API shows it again in English without scoring the cohort twice)."""
     if app.route != TalentRoute.EXPERT:
         return None
     tpl = template()
-    result = run_template(cohort(app), str(app.submitted_at.year))
-    row = result.filter(pl.col("id") == str(app.pk)).to_dicts()[0]
+    if row is None:
+        result = run_template(cohort(app), str(app.submitted_at.year))
+        row = result.filter(pl.col("id") == str(app.pk)).to_dicts()[0]
     english = names.english()
     _classes, grades = tpl.labels(english)
     from kechuang.engine.evaluation import breakdown
