@@ -62,3 +62,31 @@ def test_recognise_refuses_a_bad_fact_and_mixed_rule_sets(tmp_path):
     )
     assert run.returncode == 2 and "载体的认定条件与人才的认定条件所用的列不同" in run.stderr
     assert run.stdout == ""
+
+
+def test_recognise_refuses_an_impossible_fact_as_an_application_would(tmp_path):
+    for text, message in (
+        (
+            "id,annual_salary,degree_level\nx,50,9\n",
+            "第 2 行 degree_level（最高学历学位）：取值 9 不在可选范围内",
+        ),
+        ("id,annual_salary,age\nx,50,30\ny,50,200\n", "第 3 行 age（年龄）：取值 200 须在 16 到 100 之间"),
+    ):
+        data = write(tmp_path / "people.csv", text)
+        out = tmp_path / "out.csv"
+        run = run_in(
+            tmp_path, "carriers", "recognise", "--ruleset", CLASS_F, "--input", data, "--output", out
+        )
+        assert run.returncode == 1 and message in run.stderr, run
+        assert not out.exists() and "yes" not in run.stdout
+
+
+def test_a_talent_rule_set_with_a_typo_says_what_each_vocabulary_refused(tmp_path):
+    typo = write(
+        tmp_path / "e.yaml", CLASS_E.read_text(encoding="utf-8").replace("annual_salary", "anual_salary")
+    )
+    data = write(tmp_path / "people.csv", "id,annual_salary\nx,50\n")
+    run = run_in(tmp_path, "carriers", "recognise", "--ruleset", typo, "--input", data)
+    assert run.returncode == 1 and run.stdout == ""
+    assert "按人才的列（人才认定条件，kechuang.engine.evaluation.people）" in run.stderr
+    assert "未知的列 anual_salary" in run.stderr and "按载体的列（载体认定条件）" in run.stderr

@@ -143,12 +143,24 @@ def recognise(
             try:  # a talent rule set (the people vocabulary)
                 sets.append(load_person_ruleset(path))
                 kinds.add("person")
-            except RulesetError:
-                fail(str(exc))
+            except RulesetError as person_exc:  # neither vocabulary takes it: say what each refused
+                fail(
+                    f"{path}：按载体的列（载体认定条件）：{exc}\n"
+                    f"{path}：按人才的列（人才认定条件，kechuang.engine.evaluation.people）：{person_exc}"
+                )
     if len(kinds) > 1:
         fail("--ruleset：载体的认定条件与人才的认定条件所用的列不同，不能一起检查，请分开运行", 2)
     people = kinds == {"person"}
     by_name = PERSON_BY_NAME if people else CARRIER_BY_NAME
+    bounds, choices = {}, {}
+    if people:  # the stated facts are checked as an application's are (talent_rules.clean_facts)
+        setup_django(require_database=False)
+        from kechuang.carriers.talent_rules import BOUNDS as bounds
+        from kechuang.engine.evaluation.people import PERSON_CHOICES
+
+        choices = {
+            name: [float(level) for level, _zh, _en in levels] for name, levels in PERSON_CHOICES.items()
+        }
     frame = _read_csv(input, "--input")
     if "id" not in frame.columns:
         fail(f"{input}：缺少列 id")
@@ -178,6 +190,20 @@ def recognise(
             fail(
                 f"{input}：第 {bad['n'][0] + 2} 行 {col}（{spec.header_zh}）：「{str(bad[col][0])[:50]}」不是有效的值"
             )
+        if people and spec.dtype is not bool:
+            if col in choices:
+                wrong, why = (
+                    ~value.is_in(choices[col]),
+                    "不在可选范围内（可选 {}）".format("、".join(f"{v:g}" for v in choices[col])),
+                )
+            else:
+                low, high = bounds.get(col, (0, 1e9))
+                wrong, why = (value < low) | (value > high), f"须在 {low:g} 到 {high:g} 之间"
+            bad = frame.with_row_index("n").filter(value.is_not_null() & wrong)
+            if bad.height:
+                fail(
+                    f"{input}：第 {bad['n'][0] + 2} 行 {col}（{spec.header_zh}）：取值 {str(bad[col][0])[:50]} {why}"
+                )
         casts.append(cast)
     result = (recognise_people if people else run)(frame.with_columns(casts), sets)
     _emit(result, fmt, output)
