@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -28,13 +29,14 @@ def _call(user, code: str) -> Call:
     rows = access.scoped(user, "project_oversight", Call.objects.all(), "change")
     call = rows.filter(code=code.strip()).first()
     if call is None:
-        raise HttpError(400, f"找不到指南「{code[:40]}」")
+        raise HttpError(400, gettext("找不到指南「%(code)s」") % {"code": code[:40]})
     return call
 
 
-def _in_range(day: dt.date | None, label: str) -> None:
+def _in_range(day: dt.date | None, message: str) -> None:
+    """400 with ``message`` (the field named, translated) for a day outside 2000–2100."""
     if day is not None and not EARLIEST <= day <= LATEST:
-        raise HttpError(400, f"{label}应在 2000–2100 年之间")
+        raise HttpError(400, message)
 
 
 class ProjectVerifyIn(Schema):
@@ -56,7 +58,11 @@ def verify_milestone(request, body: ProjectVerifyIn):
         .first()
     )
     if milestone is None:
-        raise HttpError(400, f"找不到项目「{body.project[:40]}」的第 {body.number} 个里程碑")
+        raise HttpError(
+            400,
+            gettext("找不到项目「%(code)s」的第 %(n)s 个里程碑")
+            % {"code": body.project[:40], "n": body.number},
+        )
     try:
         services.verify_milestone(milestone)
     except services.ProjectError as exc:
@@ -93,7 +99,7 @@ class ProjectGateOut(Schema):
 )
 def race_gate(request, body: ProjectGateIn):
     call = _call(request.user, body.call)
-    _in_range(body.on, "评估日期")
+    _in_range(body.on, gettext("评估日期应在 2000–2100 年之间"))
     on = body.on or timezone.localdate()
     try:
         with transaction.atomic():
@@ -169,7 +175,7 @@ class ProjectDecisionOut(Schema):
 )
 def decide(request, body: ProjectDecideIn):
     call = _call(request.user, body.call)
-    _in_range(body.start, "开始日期")
+    _in_range(body.start, gettext("开始日期应在 2000–2100 年之间"))
     try:
         result = services.decide(call, body.start)
     except services.ProjectError as exc:
