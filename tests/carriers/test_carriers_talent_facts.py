@@ -151,6 +151,20 @@ def test_the_decision_page_shows_the_template_result_beside_the_expert_average(w
     )
 
 
+def test_only_who_decides_sees_the_template_result_rank_and_advice(world, login):
+    app = _expert_app(world.users["app_1"], 90, **FACTS_29_5)
+    assert (
+        'data-testid="template-total">83.5<' in login("bureau").get(app.get_absolute_url()).content.decode()
+    )
+    for who in ("app_1", "expert_1"):
+        r = login(who).get(app.get_absolute_url())
+        if who == "app_1":
+            assert r.status_code == 200  # the applicant reads their own application
+        page = r.content.decode()
+        assert 'data-testid="talent-evaluation"' not in page and "同批排名" not in page
+        assert "提升建议" not in page and "距「B类」还差" not in page
+
+
 def test_the_pages_read_in_english(world, login):
     from tests.foundation.test_english_pages import CJK, english_text
 

@@ -72,7 +72,10 @@ class TalentDetail(ObjectView):
             "own_declaration": own,
             "same_org": services.conflict_by_organisation(object, self.request.user),
             **_rules_context(object.facts),
-            "evaluation": talent_rules.evaluation(object),
+            # the template's result, cohort rank and advice inform the decision: for those who decide
+            "evaluation": talent_rules.evaluation(object)
+            if access.can_change(self.request.user, "talent_decide")
+            else None,
         }
 
 
