@@ -73,11 +73,16 @@ def test_the_operator_adds_edits_and_removes_an_incubated_enterprise(world, logi
     c.post(INCUBATED, edit | {"graduated_year": "2026", "invested": "1", "invested_year": "2025"})
     link.refresh_from_db()
     assert (link.graduated_year, link.invested, link.invested_year) == (2026, True, 2025)
+    # unticking the investment while the year box still shows its year clears the year
+    r = c.post(INCUBATED, edit | {"graduated_year": "2026", "invested_year": "2025"}, follow=True)
+    assert "已保存：新入驻企业" in r.content.decode()
+    link.refresh_from_db()
+    assert (link.invested, link.invested_year) == (False, None)
     r = c.post(INCUBATED, {"action": "remove", "credit_code": newcomer.credit_code}, follow=True)
     assert "已移除：新入驻企业" in r.content.decode()
     assert not IncubatedEnterprise.objects.filter(pk=link.pk).exists()
     log = ObjectChange.objects.filter(object_type="carriers.incubatedenterprise", object_id=str(link.pk))
-    assert sorted(log.values_list("action", flat=True)) == ["create", "delete", "update"]
+    assert sorted(log.values_list("action", flat=True)) == ["create", "delete", "update", "update"]
     assert log.get(action="delete").user == world.users["op_a"]
 
 

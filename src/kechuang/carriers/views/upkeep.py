@@ -49,12 +49,15 @@ def incubated(request, code: str):
                 if link is None:
                     raise ValidationError(_("该企业不是本载体的在孵企业"))
                 if action == "edit":
+                    invested, invested_year = bool(post.get("invested")), post.get("invested_year")
+                    if link.invested and not invested:  # unticked: the year box still shows the old year
+                        invested_year = None  # no longer invested clears the year (as the service)
                     upkeep.edit_incubated(
                         link,
                         entered_year=post.get("entered_year"),
                         graduated_year=post.get("graduated_year"),
-                        invested=bool(post.get("invested")),
-                        invested_year=post.get("invested_year"),
+                        invested=invested,
+                        invested_year=invested_year,
                     )
                     messages.success(request, _("已保存：%(n)s") % {"n": link.enterprise.name})
                 else:
