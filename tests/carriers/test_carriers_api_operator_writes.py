@@ -346,6 +346,10 @@ def test_an_institution_reports_its_target_values_without_overwriting(world, log
         ({"year": 2026, "values": [{"target": "T1", "value": None}]}, "实际值：请至少填写一个目标的实际值"),
         ({"values": [{"target": "T1", "value": 1}]}, "年度：请填写"),
         ({"year": 2100, "values": [{"target": "T1", "value": 1}]}, "年度：不能报送未来年度的实际值"),
+        (
+            {"year": 2026, "values": [{"target": "T1", "value": 1}, {"target": " T1", "value": 2}]},
+            "目标：「T1」在本次报送中出现了不止一次，每个目标只填一个值",
+        ),
     ],
 )
 def test_bad_target_values_are_refused_and_nothing_is_written(world, login, body, message):

@@ -529,6 +529,18 @@ class CarrierTargetValuesIn(Schema):
 )
 def report_targets(request, carrier_code: str, body: CarrierTargetValuesIn):
     carrier = _kept_carrier(request.user, carrier_code)
+    codes = [v.target.strip() for v in body.values]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:  # one value per target: which of two would be meant is not for us to guess
+        raise HttpError(
+            400,
+            "；".join(
+                field_message(
+                    _("目标"), _("「%(c)s」在本次报送中出现了不止一次，每个目标只填一个值") % {"c": c}
+                )
+                for c in twice
+            ),
+        )
     try:
         upkeep.report_target_values(
             carrier, body.year, {v.target: v.value for v in body.values}, correct=body.correct
