@@ -12,7 +12,7 @@ import polars as pl
 import yaml
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from kechuang.engine.projects import running
 from kechuang.engine.projects.ranking import rank_applications
@@ -779,16 +779,28 @@ def record_reading(indicator: SecurityIndicator, period: str, value: float, sour
     """A department's figure for an indicator the platform cannot compute; an existing figure for the
     same period is not overwritten."""
     if indicator.computed:
-        raise ProjectError(f"指标「{indicator.name}」由平台数据计算，无需填报")
+        raise ProjectError(
+            gettext("指标「%(indicator)s」由平台数据计算，无需填报") % {"indicator": indicator.name}
+        )
     existing = SecurityReading.objects.filter(indicator=indicator, period=period).first()
     if existing is not None:
         raise ProjectError(
-            f"指标「{indicator.name}」{period} 已有数值 {existing.value:g}（{existing.source}），未覆盖"
+            gettext("指标「%(indicator)s」%(period)s 已有数值 %(value)s（%(source)s），未覆盖")
+            % {
+                "indicator": indicator.name,
+                "period": period,
+                "value": f"{existing.value:g}",
+                "source": existing.source,
+            }
         )
     return SecurityReading.objects.create(indicator=indicator, period=period, value=value, source=source)
 
 
-ETHICS_LABELS = {"committee": "伦理委员会", "committee_registration": "委员会备案号", "number": "批件号"}
+ETHICS_MISSING = {
+    "committee": gettext_lazy("请填写伦理委员会"),
+    "committee_registration": gettext_lazy("请填写委员会备案号"),
+    "number": gettext_lazy("请填写批件号"),
+}
 
 
 def add_ethics_approval(
@@ -801,9 +813,9 @@ def add_ethics_approval(
     texts = {"committee": committee, "committee_registration": committee_registration, "number": number}
     for name, text in texts.items():
         if not (text or "").strip():
-            raise ProjectError(f"请填写{ETHICS_LABELS[name]}")
+            raise ProjectError(str(ETHICS_MISSING[name]))
     if approved_on > timezone.localdate():
-        raise ProjectError(f"批准日期 {approved_on:%Y-%m-%d} 晚于今天")
+        raise ProjectError(gettext("批准日期 %(date)s 晚于今天") % {"date": f"{approved_on:%Y-%m-%d}"})
     from kechuang.projects.ethics import committee_for
 
     registered = committee_for(project, committee_registration, approved_on)  # valid, covers the field
