@@ -117,3 +117,16 @@ def test_a_department_uploads_readings_all_or_nothing(world, client_for, tmp_pat
     assert ind.readings.count() == 5
     assert client_for("enterprise").get("/projects/security/readings/upload/").status_code == 403
     assert client_for("leader").get("/projects/security/readings/upload/").status_code == 403
+
+
+def test_the_api_gives_each_indicators_reason_and_sample_flag_as_the_board(world, client_for):
+    _supplier()
+    SecurityIndicator.objects.create(
+        code="talent_loss", name="人才流失", unit="%", yellow=5, red=10, department="人社局"
+    )  # no reading, firm thresholds
+    rows = {r["code"]: r for r in client_for("bureau").get("/api/projects/security").json()}
+    supplier, loss = rows["single_supplier"], rows["talent_loss"]
+    assert (supplier["level"], supplier["reason"], supplier["sample"]) == ("red", "50% ≥ 红色阈值 50%", True)
+    assert (loss["value"], loss["reason"], loss["sample"]) == (None, "", False)
+    board = client_for("bureau").get("/projects/security/").content.decode()
+    assert supplier["reason"] in board  # the board's own sentence

@@ -23,6 +23,7 @@ from kechuang import access
 from kechuang.projects import evaluations, services, stakes
 from kechuang.projects.evaluation import shipped
 from kechuang.projects.models import Application, Assignment, Call, Milestone, Project
+from kechuang.projects.security import level_reason
 from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
 
 router = Router(tags=["重大科技项目"])
@@ -94,6 +95,8 @@ class WarningOut(Schema):
     red: float
     computed: bool = Field(description="由平台数据计算（否则为部门填报）")
     detail: str = Field(description="计算值所指（专利集中度：最集中的技术领域）")
+    reason: str = Field(description="预警原因：数值与阈值的比较（同预警看板），无数值时为空")
+    sample: bool = Field(description="阈值为演示用示例，尚未经正式文件确定")
 
 
 def _user(request):
@@ -623,6 +626,10 @@ def security(request):
             "red": r.indicator.red,
             "computed": r.indicator.computed,
             "detail": r.detail if r.indicator.computed else "",
+            "reason": level_reason(
+                r.value, r.indicator.yellow, r.indicator.red, r.indicator.higher_is_worse, r.indicator.unit
+            ),
+            "sample": r.indicator.sample,
         }  # fmt: skip
         for r in services.security_board()
     ]
