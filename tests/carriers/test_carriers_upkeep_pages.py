@@ -121,3 +121,19 @@ def test_the_pages_read_in_english_outside_proper_names(world, login):
     page = login("op_inst").get(f"{TARGETS}?year=2025").content.decode()
     assert "Correct values already reported" in page
     assert CJK.findall(english_text(page)) == []
+
+
+def test_the_removal_warning_cannot_break_its_script(world, login, monkeypatch):
+    from django.utils import translation
+
+    gettext = translation._trans.gettext
+    warning = "Remove? It's kept in the audit log"
+    monkeypatch.setattr(
+        translation._trans, "gettext", lambda m: warning if m.startswith("移除后") else gettext(m)
+    )
+    page = login("op_a").get(INCUBATED).content.decode()
+    # the text is an attribute (HTML-escaped, read back as typed), not a literal inside the script
+    assert (
+        'data-confirm="Remove? It&#x27;s kept in the audit log" onclick="return confirm(this.dataset.confirm)"'
+        in page
+    )
