@@ -111,3 +111,15 @@ def test_a_stated_fact_reads_as_words():
     assert person_value_text("academician", False) == "否"
     assert person_value_text("annual_salary", 50.0) == "50万元"
     assert person_value_text("years_in_dongguan", 3.0, english=True) == "3 years"
+
+
+def test_carrier_and_person_columns_are_named_by_one_function():
+    from kechuang.engine.evaluation.columns import CARRIER_BY_NAME, carrier_label
+    from kechuang.engine.evaluation.people import PERSON_BY_NAME, person_label
+    from kechuang.engine.vocabulary import column_label
+
+    assert person_label("age") == column_label(PERSON_BY_NAME, "age") == "年龄"
+    assert person_label("age", english=True) == "Age"
+    assert carrier_label("area") == column_label(CARRIER_BY_NAME, "area") == "可自主支配场地面积"
+    assert carrier_label("area", english=True) == "Floor space at its own disposal"
+    assert column_label(PERSON_BY_NAME, "area") == "area"  # another vocabulary's name: as it is

@@ -6,6 +6,7 @@ validation, synthetic data and exports all read from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -295,3 +296,12 @@ def header_map(columns: tuple[Column, ...]) -> dict[str, str]:
 def rule_vocabulary() -> frozenset[str]:
     """The names a rule expression may use: registry, facts and derived columns."""
     return frozenset(REGISTRY_BY_NAME) | frozenset(FACTS_BY_NAME) | frozenset(DERIVED_COLUMNS)
+
+
+def column_label(by_name: Mapping[str, Column], name: str, english: bool = False) -> str:
+    """What a page calls a column of a vocabulary (``by_name``: name → Column), in Chinese or
+    (``english``) in English; an unknown name as it is."""
+    c = by_name.get(name)
+    if c is None:
+        return name
+    return (english and c.header_en) or c.header_zh

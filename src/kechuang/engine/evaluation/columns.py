@@ -4,7 +4,7 @@ run by ``recognise`` on one row per carrier; amounts in 万元, areas in ㎡, sh
 
 from __future__ import annotations
 
-from kechuang.engine.vocabulary import Column
+from kechuang.engine.vocabulary import Column, column_label
 
 CARRIER_COLUMNS: tuple[Column, ...] = (
     # the carrier
@@ -165,7 +165,4 @@ def carrier_vocabulary() -> frozenset[str]:
 
 def carrier_label(name: str, english: bool = False) -> str:
     """What a page calls a carrier column, in Chinese or (``english``) in English."""
-    c = CARRIER_BY_NAME.get(name)
-    if c is None:
-        return name
-    return (english and c.header_en) or c.header_zh
+    return column_label(CARRIER_BY_NAME, name, english)

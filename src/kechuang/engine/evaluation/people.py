@@ -8,7 +8,7 @@ Levels are ordinals so that "at least" is a comparison: ``PERSON_CHOICES`` gives
 
 from __future__ import annotations
 
-from kechuang.engine.vocabulary import Column
+from kechuang.engine.vocabulary import Column, column_label
 
 PERSON_COLUMNS: tuple[Column, ...] = (
     Column("age", "年龄", float, "岁", header_en="Age"),
@@ -135,10 +135,7 @@ def person_vocabulary() -> frozenset[str]:
 
 def person_label(name: str, english: bool = False) -> str:
     """What a page calls a person column, in Chinese or (``english``) in English."""
-    c = PERSON_BY_NAME.get(name)
-    if c is None:
-        return name
-    return (english and c.header_en) or c.header_zh
+    return column_label(PERSON_BY_NAME, name, english)
 
 
 def person_value_text(name: str, value: object, english: bool = False) -> str:
