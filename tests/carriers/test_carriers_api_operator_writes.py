@@ -384,3 +384,16 @@ def test_the_investment_has_its_year_and_a_bad_one_is_refused(world, login, newc
     url = f"/api/carriers/A1/incubated/{newcomer.credit_code}"
     r = _send(c, "PATCH", url, {"invested": False})  # no longer invested: its year goes too
     assert r.status_code == 200 and (r.json()["invested"], r.json()["invested_year"]) == (False, None)
+
+
+def test_a_field_refusal_reads_in_the_readers_language():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from kechuang.carriers.api import _refused
+
+    with translation.override("en"):
+        refused = _refused(ValidationError({"hours_requested": ["too many"]}), Booking)
+        assert refused.message == f"{Booking._meta.get_field('hours_requested').verbose_name}: too many"
+        assert "：" not in refused.message
+    assert _refused(ValidationError({"hours_requested": ["太多"]}), Booking).message.endswith("：太多")

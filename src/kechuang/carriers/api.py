@@ -34,6 +34,7 @@ from kechuang.carriers.models import (
     Instrument,
     TalentApplication,
 )
+from kechuang.carriers.upkeep import field_message
 from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
 from kechuang.engine.evaluation.people import PERSON_CHOICES, PERSON_COLUMNS
 from kechuang.engine.rules.gaps import ConditionVerdict
@@ -474,7 +475,9 @@ def _refused(exc: ValidationError, model=None):
         return HttpError(
             400,
             "；".join(
-                f"{labels.get(field, field)}：{m}" for field, msgs in exc.message_dict.items() for m in msgs
+                field_message(labels.get(field, field), m)
+                for field, msgs in exc.message_dict.items()
+                for m in msgs
             ),
         )
     return HttpError(400, "；".join(exc.messages))
