@@ -100,3 +100,30 @@ def test_portfolio_refuses_a_file_it_cannot_write(kc, demo_copy, tmp_path):
     nowhere = kc(demo_copy, "projects", "portfolio", "--out", blocked / "组合.csv")
     assert nowhere.returncode == 1 and "无法写入" in nowhere.stderr, nowhere
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["文件", "var"])  # no 组合.txt
+
+
+def test_titles_and_holders_with_brackets_print_as_written(kc, demo_copy):
+    """Rich markup in a call's title or a holder's name ([/b], [red]) is shown, not parsed (no MarkupError)."""
+    import sqlite3
+
+    from tests.cli.kit import DB_NAME
+
+    con = sqlite3.connect(demo_copy / DB_NAME)
+    with con:
+        con.execute("UPDATE projects_call SET title = '芯片[/b]攻关[red]' WHERE code = 'ZD2026-01'")
+        con.execute(
+            "UPDATE accounts_orgunit SET name = name || '[/i]' WHERE id = "
+            "(SELECT applicant_id FROM projects_project ORDER BY code LIMIT 1)"
+        )
+    con.close()
+    calls = kc(demo_copy, "projects", "calls", "--format", "json")
+    assert calls.returncode == 0, calls
+    table = kc(demo_copy, "projects", "calls")
+    assert table.returncode == 0, table
+    assert "[/b]" in table.stdout and "[red]" in table.stdout
+    ranking = kc(demo_copy, "projects", "ranking", "ZD2026-01")
+    assert ranking.returncode == 0, ranking
+    assert "ZD2026-01 芯片[/b]攻关[red]（已立项）" in ranking.stdout
+    portfolio = kc(demo_copy, "projects", "portfolio")
+    assert portfolio.returncode == 0, portfolio
+    assert "重大项目组合" in portfolio.stdout and "MarkupError" not in portfolio.output

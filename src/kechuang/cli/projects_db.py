@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kechuang.cli.common import console, fail, make_parent, setup_django
@@ -50,7 +51,7 @@ def calls(output_format: Format = typer.Option(Format.table, "--format", help=FO
         table.add_column(name, justify=justify)
     for r in records:
         table.add_row(
-            r["code"], r["title"], r["mode_label"], r["funding_mode_label"], f"{r['budget']:g}",
+            escape(r["code"]), escape(r["title"]), r["mode_label"], r["funding_mode_label"], f"{r['budget']:g}",
             r["closes_on"].isoformat(), r["status_label"], str(r["applications"]), str(r["submitted"]),
             str(r["funded"]),
         )  # fmt: skip
@@ -102,7 +103,7 @@ def ranking(
         sys.stdout.write(json.dumps(as_records(result), ensure_ascii=False, indent=2) + "\n")
         return
     budget, pass_mark = float(call.budget), float(call.pass_mark)
-    console.print(f"{call.code} {call.title}（{call.get_status_display()}）", highlight=False)
+    console.print(escape(f"{call.code} {call.title}（{call.get_status_display()}）"), highlight=False)
     console.print(_table(result, budget, pass_mark))
     funded = result.filter(result["funded"])
     total = funded["amount"].sum()
@@ -126,7 +127,9 @@ def portfolio(
         for i, name in enumerate(headers):
             table.add_column(name, justify="left" if i < 2 or i == len(headers) - 1 else "right")
         for row in rows:
-            table.add_row(*("—" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in row))
+            table.add_row(
+                *("—" if v is None else f"{v:g}" if isinstance(v, float) else escape(str(v)) for v in row)
+            )
         console.print(table)
         return
     make_parent(out)
