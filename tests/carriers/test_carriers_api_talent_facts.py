@@ -182,3 +182,13 @@ def test_another_applicant_cannot_read_it_and_the_employer_reads_its_own(world, 
     assert login("enterprise").get(url).json()["facts"] == app["facts"]
     assert login("bureau").get(url).json()["qualifies"] == "F"
     assert login("app_1").get("/api/carriers/talent/999999").status_code == 404
+
+
+def test_the_template_result_is_for_those_who_decide_only(world, login):
+    """As on the page: the applicant (and the employer) read the facts and the rules, not the cohort
+    rank and the advice that inform the decision."""
+    app = _expert_app(world.users["app_1"], 90, **FACTS_29_5, full_time_dongguan=True, age=40)
+    url = f"/api/carriers/talent/{app.pk}"
+    own = login("app_1").get(url).json()
+    assert own["evaluation"] is None and own["qualifies"] == "D"
+    assert login("bureau").get(url).json()["evaluation"]["grade"] == "C"

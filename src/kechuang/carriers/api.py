@@ -299,7 +299,8 @@ class CarrierTalentDetailOut(TalentOut):
         description="按所填事实的各类（A–F）认定条件（示例，认定以审核为准）"
     )
     evaluation: CarrierTalentEvaluationOut | None = Field(
-        description="专家评定途径：评价模板的结果（专家评分与事实，示例）；其他途径为 null"
+        description="专家评定途径：评价模板的结果（专家评分与事实，示例），只给作认定决定的用户；"
+        "其他途径或其他用户为 null"
     )
 
 
@@ -312,9 +313,10 @@ def _in_both(fn, *args):
     return out
 
 
-def _talent_detail(a: TalentApplication) -> dict:
-    """The application as its page shows it: the facts, the recognition rules per class on them and,
-    for 专家评定, the evaluation template's result (talent_rules, the page's functions)."""
+def _talent_detail(a: TalentApplication, user) -> dict:
+    """The application as its page shows it to ``user``: the facts, the recognition rules per class
+    on them and, for 专家评定 and for those who decide (access: talent_decide, as on the page), the
+    evaluation template's result (talent_rules, the page's functions)."""
     facts, facts_en = _in_both(talent_rules.fact_rows, a.facts)
     found = talent_rules.verdicts(a.facts)
     verdicts = [
@@ -330,8 +332,10 @@ def _talent_detail(a: TalentApplication) -> dict:
         }
         for cls, v in found
     ]
-    with translation.override(settings.LANGUAGE_CODE):
-        zh = talent_rules.evaluation(a)  # None for a route other than 专家评定
+    zh = None  # None for a route other than 专家评定, and for those who do not decide
+    if access.can_change(user, "talent_decide"):
+        with translation.override(settings.LANGUAGE_CODE):
+            zh = talent_rules.evaluation(a)
     evaluation = None
     if zh is not None:
         tpl, row = zh["tpl"], zh["row"]
@@ -391,7 +395,7 @@ def _talent_detail(a: TalentApplication) -> dict:
 )
 def talent_one(request, talent_id: int):
     qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all())
-    return _talent_detail(get_object_or_404(qs, pk=talent_id))
+    return _talent_detail(get_object_or_404(qs, pk=talent_id), request.user)
 
 
 def _facts_help() -> str:
@@ -446,7 +450,7 @@ def apply_talent(request, body: TalentIn):
         )
     except ValidationError as exc:
         raise _refused(exc, TalentApplication) from exc
-    return 201, _talent_detail(app)
+    return 201, _talent_detail(app, request.user)
 
 
 # ------------------------------------------------------------------------------------------------
