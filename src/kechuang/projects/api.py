@@ -251,15 +251,20 @@ class ProjectMilestoneOut(Schema):
     verified: bool
 
 
+def find_milestone(projects, code: str, number: int) -> Milestone | None:
+    """Milestone ``number`` of the project ``code`` among ``projects`` (the caller's scoped queryset)."""
+    return (
+        Milestone.objects.filter(project__in=projects, project__code=code.strip(), number=number)
+        .select_related("project")
+        .first()
+    )
+
+
 @router.post("/milestones/report", response=ProjectMilestoneOut, summary="报告里程碑完成值（承担单位）")
 def report_milestone(request, body: ProjectMilestoneIn):
     user = _user(request)
     projects = access.scoped(user, "major_project", Project.objects.all(), "change")
-    milestone = (
-        Milestone.objects.filter(project__in=projects, project__code=body.project.strip(), number=body.number)
-        .select_related("project")
-        .first()
-    )
+    milestone = find_milestone(projects, body.project, body.number)
     if milestone is None:
         raise HttpError(
             400,

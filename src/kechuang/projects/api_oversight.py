@@ -17,8 +17,8 @@ from ninja.errors import HttpError
 
 from kechuang import access
 from kechuang.projects import services
-from kechuang.projects.api import ProjectMilestoneOut, RankOut, Text40, milestone_out
-from kechuang.projects.models import Call, Milestone, Project
+from kechuang.projects.api import ProjectMilestoneOut, RankOut, Text40, find_milestone, milestone_out
+from kechuang.projects.models import Call, Project
 
 router = Router(tags=["重大科技项目"])
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
@@ -52,11 +52,7 @@ class ProjectVerifyIn(Schema):
 def verify_milestone(request, body: ProjectVerifyIn):
     user = request.user
     projects = access.scoped(user, "project_oversight", Project.objects.all(), "change")
-    milestone = (
-        Milestone.objects.filter(project__in=projects, project__code=body.project.strip(), number=body.number)
-        .select_related("project")
-        .first()
-    )
+    milestone = find_milestone(projects, body.project, body.number)
     if milestone is None:
         raise HttpError(
             400,
