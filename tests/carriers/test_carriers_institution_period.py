@@ -105,3 +105,16 @@ def test_a_bad_period_is_refused_on_the_page_in_chinese_and_nothing_is_stored(
     r = login("bureau").post("/carriers/evaluations/run/", {"template": code, "period": period}, follow=True)
     assert r.status_code == 200 and message in r.content.decode()
     assert not EvaluationResult.objects.exists()
+
+
+def test_the_api_finds_the_three_yearly_assessment_by_its_last_year(world, login):
+    """The run page takes 2025 for 2023-2025; the API's filter reads the period the same way."""
+    services.run_evaluation("institution_dynamic", "2025")
+    c = login("bureau")
+    for query in ("template=institution_dynamic&period=2025", "template=institution_dynamic&period=2023-2025",
+                  "period=2025"):  # fmt: skip
+        got = c.get(f"/api/carriers/evaluations?{query}").json()
+        assert {e["period"] for e in got if e["template"] == "institution_dynamic"} == {"2023-2025"}, query
+    assert c.get("/api/carriers/evaluations?template=institution_dynamic&period=2024").json() == []
+    bad = c.get("/api/carriers/evaluations?template=institution_dynamic&period=2024-2025")
+    assert bad.status_code == 400 and "该评价模板的评价期为 3 年" in bad.json()["detail"]

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -36,6 +37,7 @@ from kechuang.carriers.models import (
 )
 from kechuang.carriers.upkeep import field_message
 from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS
+from kechuang.engine.evaluation import EvaluationInputError
 from kechuang.engine.evaluation.people import PERSON_CHOICES, PERSON_COLUMNS
 from kechuang.engine.rules.gaps import ConditionVerdict
 
@@ -88,17 +90,40 @@ class CarrierEvaluationOut(Schema):
     detail: dict
 
 
+def _period_filter(template: str, period: str) -> Q:
+    """The results of ``period`` as the run page names it: with a template, its one stored form
+    (``2025`` of the three-yearly assessment is 2023-2025; a malformed period is a 400 in Chinese);
+    without, a year also finds the multi-year periods ending in it."""
+    period = period.strip()
+    if template in services.TEMPLATES:
+        try:
+            return Q(period=services.evaluation_period(template, period))
+        except EvaluationInputError as exc:
+            raise HttpError(400, str(exc)) from exc
+    return Q(period=period) | Q(period__endswith=f"-{period}") if period.isdigit() else Q(period=period)
+
+
 @router.get(
     "/evaluations",
     response=list[CarrierEvaluationOut],
     summary="评价结果：各指标得分与所依据的数值、等级、排名",
+    openapi_extra={
+        "responses": {
+            400: {
+                "description": "评价期不是该评价模板的评价期（如三年一评的 2024-2025）",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+            }
+        }
+    },
 )
 def evaluations(request, template: str = "", period: str = "", carrier: str = "", page: int = 1):
+    """``period``: a year (2025) or a span (2023-2025); a year finds the three-yearly assessment
+    ending in it too."""
     qs = access.scoped(request.user, "carrier_evaluation", EvaluationResult.objects.select_related("carrier"))
     if template:
         qs = qs.filter(template=template)
     if period:
-        qs = qs.filter(period=period)
+        qs = qs.filter(_period_filter(template, period))
     if carrier:
         qs = qs.filter(carrier__code=carrier)
     rows = _page(qs.order_by("template", "-period", "rank"), page)
