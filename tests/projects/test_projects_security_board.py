@@ -106,7 +106,7 @@ def test_a_department_uploads_readings_all_or_nothing(world, client_for, tmp_pat
     preview = _upload(reporter, good).content.decode()
     assert "检查通过：2 条监测值" in preview and SecurityReading.objects.count() == 3
     token = preview.split('name="token" value="')[1].split('"')[0]
-    done = reporter.post("/projects/security/readings/upload/", {"token": token, "confirm": "1"})
+    done = reporter.post("/projects/security/readings/upload/", {"token": token, "action": "import"})
     assert done.status_code == 302
     written = {r.period: (r.value, r.source) for r in ind.readings.all()}
     assert written["2026Q2"] == (42.5, "工信局二季度调查")

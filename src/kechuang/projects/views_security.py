@@ -25,7 +25,13 @@ from kechuang import access
 from kechuang.projects import ethics, security, services
 from kechuang.projects.forms import ReadingForm
 from kechuang.projects.models import Project, SecurityIndicator
-from kechuang.web.uploads import StagedFile, expired_message, upload_too_large
+from kechuang.web.uploads import (
+    StagedFile,
+    confirmation,
+    refused_type_message,
+    too_large_message,
+    upload_too_large,
+)
 
 STAGED_KEY = "security_readings_upload"
 
@@ -99,49 +105,37 @@ def readings_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def readings_upload(request):
-    """Excel upload of the departments' readings: preview with every row error, then confirm; all or
-    nothing; an existing reading is never overwritten (services.record_reading's rule)."""
+    """Excel upload of the departments' readings: preview with every row error, then confirm or give
+    up (web.uploads: the one upload flow); all or nothing; an existing reading is never overwritten
+    (services.record_reading's rule), checked again on confirmation."""
     access.scoped(request.user, "security_indicator", SecurityIndicator.objects.none(), "change")
     ctx: dict = {}
-    if request.method == "POST":
-        confirm, discard = request.POST.get("confirm"), request.POST.get("discard")
-        staged = (
-            StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
-            if confirm or discard
-            else None
-        )
+    if request.method == "POST" and request.POST.get("action") in ("import", "cancel"):
+        staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+        if (ended := confirmation(request, staged, "projects:security_upload")) is not None:
+            return ended
+        checked = security.check_readings_upload(staged.path, _source(request.user))
+        staged.discard(request)
+        if not checked.errors.rejected:  # else someone entered a reading since the preview
+            written = security.import_readings(checked.rows)
+            messages.success(
+                request, ngettext("已导入 %(n)s 条监测值", "已导入 %(n)s 条监测值", written) % {"n": written}
+            )
+            return redirect("projects:security")
+        ctx["checked"] = checked
+    elif request.method == "POST":
+        f = request.FILES.get("file")
         if upload_too_large(request):
-            ctx["error"] = _("文件过大")
-        elif (confirm or discard) and staged is None:
-            ctx["error"] = expired_message()
-        elif confirm:
-            checked = security.check_readings_upload(staged.path, _source(request.user))
-            staged.discard(request)
-            if checked.errors.rejected:  # someone entered a reading since the preview
-                ctx["checked"] = checked
-            else:
-                written = security.import_readings(checked.rows)
-                messages.success(
-                    request,
-                    ngettext("已导入 %(n)s 条监测值", "已导入 %(n)s 条监测值", written) % {"n": written},
-                )
-                return redirect("projects:security")
-        elif discard:
-            staged.discard(request)
-            messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
-            return redirect("projects:security_upload")
-        elif "file" in request.FILES:
-            f = request.FILES["file"]
-            if Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
-                ctx["error"] = _("请上传 .xlsx 或 .csv 文件")
-            else:
-                staged = StagedFile.stash(request, STAGED_KEY, f)
-                checked = security.check_readings_upload(staged.path, _source(request.user))
-                ctx["checked"] = checked
-                if checked.errors.rejected:
-                    staged.discard(request)
-                else:
-                    ctx["token"] = staged.token
-        else:
+            ctx["error"] = too_large_message()
+        elif f is None:
             ctx["error"] = _("请选择文件")
+        elif Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
+            ctx["error"] = refused_type_message()
+        else:
+            staged = StagedFile.stash(request, STAGED_KEY, f)
+            ctx["checked"] = checked = security.check_readings_upload(staged.path, _source(request.user))
+            if checked.errors.rejected:
+                staged.discard(request)
+            else:
+                ctx["token"] = staged.token
     return render(request, "projects/security_upload.html", ctx)
