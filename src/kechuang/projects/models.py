@@ -34,6 +34,7 @@ class Call(models.Model):
     audited = True
     code = models.CharField(_("编号"), max_length=40, unique=True)
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     mode = models.CharField(_("组织方式"), max_length=20, choices=Mode.choices)
     project_class = models.CharField(_("项目类别"), max_length=20, choices=ProjectClass.choices)
     field = models.CharField(_("技术领域"), max_length=40)
@@ -41,6 +42,7 @@ class Call(models.Model):
     # 赛马制: several teams funded in parallel; a stage gate keeps this many and drops the weaker ones
     race_keep = models.PositiveSmallIntegerField(_("赛马制阶段评估保留团队数"), null=True, blank=True)
     problem = models.TextField(_("需解决的问题"), blank=True)
+    problem_en = models.TextField(_("需解决的问题（英文）"), blank=True)
     # [{"indicator": "...", "target": 0.0, "unit": "...", "higher_is_better": true, "key": true}]
     goals = models.JSONField(_("考核指标"), default=list, blank=True)
     reward = models.DecimalField(_("揭榜奖励（万元）"), null=True, blank=True, **MONEY)
@@ -79,6 +81,7 @@ class Application(models.Model):
         Call, verbose_name=_("指南"), on_delete=models.PROTECT, related_name="applications"
     )
     title = models.CharField(_("项目名称"), max_length=200)
+    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     applicant = models.ForeignKey(
         "accounts.OrgUnit", verbose_name=_("申报单位（牵头单位）"), on_delete=models.PROTECT, related_name="+"
     )
@@ -178,6 +181,7 @@ class Project(models.Model):
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="project")
     title = models.CharField(_("项目名称"), max_length=200)
+    title_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     applicant = models.ForeignKey(
         "accounts.OrgUnit", verbose_name=_("承担单位"), on_delete=models.PROTECT, related_name="+"
     )
@@ -214,6 +218,7 @@ class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     number = models.PositiveSmallIntegerField(_("序号"))
     title = models.CharField(_("里程碑"), max_length=200)
+    title_en = models.CharField(_("里程碑（英文）"), max_length=200, blank=True)
     indicator = models.CharField(_("考核指标"), max_length=120, blank=True)
     target = models.FloatField(_("目标值"), null=True, blank=True)
     due_on = models.DateField(_("计划完成日期"))
@@ -384,6 +389,7 @@ class Stake(models.Model):
     audited = True
     project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="stake")
     fund = models.CharField(_("持股主体"), max_length=120, default=STAKE_FUND)
+    fund_en = models.CharField(_("持股主体（英文）"), max_length=120, blank=True)
     amount = models.DecimalField(_("转股金额（万元）"), **MONEY)
     share = models.FloatField(_("持股比例"))  # a fraction of the enterprise: 0.05 = 5 %
     converted_on = models.DateField(_("转股日期"))

@@ -106,6 +106,7 @@ class ValuationMethod(models.TextChoices):
 
 # the fund that holds 补改投 stakes (a sample name until the bureau names its own)
 STAKE_FUND = "东莞市科技成果转化引导基金（补改投，示例）"
+STAKE_FUND_EN = "Dongguan Technology Transfer Guidance Fund (grant-to-equity, example)"
 
 # 包干制 negative list: what may not be paid from the grant (category code, label, words in a description);
 # the labels stay Chinese for the engine (its flags are stored), shown translated in SPENDING_CATEGORIES
