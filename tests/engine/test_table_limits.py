@@ -151,3 +151,20 @@ def test_an_unknown_indicator_is_quoted_not_echoed():
     raw = pl.DataFrame({"指标": ["q" * 10_000], "地区": ["东莞市"], "年份": ["2025"], "数值": ["1"]})
     _, errors = check_observations(raw, {"rd": IndicatorInfo("rd", "研发", "%")}, {"东莞市": "441900"})
     assert errors and all(len(e.message) < 120 and len(e.value) <= 51 for e in errors)
+
+
+def test_a_sheet_with_empty_rows_above_its_header_is_refused_naming_them(tmp_path):
+    # The Excel reader skips those rows, so "第 4 行" would point at the wrong row: the user is asked
+    # to delete them instead. A title row above the header is not empty and is left to the caller.
+    book = xlsxwriter.Workbook(str(tmp_path / "空行.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_string(2, 0, "名称")
+    sheet.write_string(3, 0, "甲")
+    book.close()
+    with pytest.raises(TableReadError) as caught:
+        read_table(tmp_path / "空行.xlsx")
+    assert "第 1–2 行是空行，表头在第 3 行" in str(caught.value)
+    assert "没有写入任何数据" in str(caught.value)
+
+    titled = small_xlsx(tmp_path / "标题.xlsx", [["企业名录（示例）"], ["名称"], ["甲"]])
+    assert read_table(titled).columns == ["企业名录（示例）"]

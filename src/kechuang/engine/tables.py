@@ -197,6 +197,7 @@ def check_workbook(path: str | Path) -> None:
                     )
             if suffix in {".xlsx", ".xlsm"}:
                 _check_dimension(zf, p.name)
+                _check_header_row(zf, p.name)
             compressed = sum(i.compress_size for i in infos)
             if compressed * DEFLATE_MAX_RATIO > MAX_UNCOMPRESSED:
                 _check_true_sizes(zf, infos)
@@ -267,6 +268,35 @@ def _check_dimension(zf: zipfile.ZipFile, name: str) -> None:
     rows, cols = int(last_row), _column_number(last_col)
     if rows > MAX_ROWS or cols > MAX_COLUMNS:
         raise TableReadError(_too_big(name, rows, cols))
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)\b[^>]*>[^<]")  # a cell's value or inline text, not empty
+HEADER_SCAN_BYTES = 1 << 20
+
+
+def _check_header_row(zf: zipfile.ZipFile, name: str) -> None:
+    """Refuse a sheet whose header is not on row 1. The Excel reader skips the empty rows above the
+    first filled one, so every row number an error names would be off by as many rows; the user is
+    asked to delete them instead (nothing is read). Looks at most HEADER_SCAN_BYTES of the sheet."""
+    sheet = _first_sheet(zf)
+    if sheet is None:
+        return
+    with zf.open(sheet) as fh:
+        head = fh.read(HEADER_SCAN_BYTES)
+    for n, row in enumerate(_ROW.finditer(head), start=1):
+        if not _VALUE.search(row.group(2) or b""):
+            continue
+        number = _ROW_NUMBER.search(row.group(1))
+        first = int(number.group(1)) if number else n
+        if first > 1:
+            blank = "第 1 行" if first == 2 else f"第 1–{first - 1} 行"
+            raise TableReadError(
+                f"{name} 的{blank}是空行，表头在第 {first} 行：表头须在第 1 行，"
+                "请删去表头上方的空行后重新上传（否则错误提示的行号会对不上），没有写入任何数据"
+            )
+        return
 
 
 def _too_big(name: str, rows: int, cols: int) -> str:
