@@ -168,3 +168,12 @@ def test_a_sheet_with_empty_rows_above_its_header_is_refused_naming_them(tmp_pat
 
     titled = small_xlsx(tmp_path / "标题.xlsx", [["企业名录（示例）"], ["名称"], ["甲"]])
     assert read_table(titled).columns == ["企业名录（示例）"]
+
+
+def test_a_csv_with_empty_lines_above_its_header_is_refused(tmp_path):
+    path = tmp_path / "空行.csv"
+    path.write_bytes("\ufeff\r\n\n名称,数值\n甲,1\n".encode())
+    with pytest.raises(TableReadError, match="第 1–2 行是空行，表头在第 3 行"):
+        read_table(path)
+    path.write_bytes("名称,数值\n\n甲,1\n".encode())  # an empty line among the data is the caller's
+    assert read_table(path).columns == ["名称", "数值"]

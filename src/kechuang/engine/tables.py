@@ -117,6 +117,10 @@ def _read_csv(p: Path) -> pl.DataFrame:
     with p.open("rb") as fh:
         head = fh.read(1 << 16)
     sep = csv_separator(head)
+    lines = head.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    blank = next((i for i, line in enumerate(lines[:-1]) if line.strip()), 0)
+    if blank:  # Polars skips the empty lines above the header, and the row numbers with them
+        raise TableReadError(_header_not_first(p.name, blank + 1))
     if head_is_utf8(head):  # Polars reads a header that is not UTF-8 lossily, so look first
         try:
             return pl.read_csv(p, infer_schema=False, separator=sep)
@@ -291,12 +295,16 @@ def _check_header_row(zf: zipfile.ZipFile, name: str) -> None:
         number = _ROW_NUMBER.search(row.group(1))
         first = int(number.group(1)) if number else n
         if first > 1:
-            blank = "第 1 行" if first == 2 else f"第 1–{first - 1} 行"
-            raise TableReadError(
-                f"{name} 的{blank}是空行，表头在第 {first} 行：表头须在第 1 行，"
-                "请删去表头上方的空行后重新上传（否则错误提示的行号会对不上），没有写入任何数据"
-            )
+            raise TableReadError(_header_not_first(name, first))
         return
+
+
+def _header_not_first(name: str, first: int) -> str:
+    blank = "第 1 行" if first == 2 else f"第 1–{first - 1} 行"
+    return (
+        f"{name} 的{blank}是空行，表头在第 {first} 行：表头须在第 1 行，"
+        "请删去表头上方的空行后重新上传（否则错误提示的行号会对不上），没有写入任何数据"
+    )
 
 
 def _too_big(name: str, rows: int, cols: int) -> str:
