@@ -11,6 +11,7 @@ import json
 import pytest
 from lxml import html as lxml_html
 
+from kechuang.carriers import talent_rules
 from kechuang.carriers.models import TalentApplication
 from tests.carriers.test_carriers_talent_facts import FACTS_29_5, FORM, _expert_app
 
@@ -132,6 +133,7 @@ def _page_verdicts(page: str) -> dict[str, tuple[str, list[str]]]:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_results_are_the_pages(world, login, language):
     app = _expert_app(world.users["app_1"], 90, **FACTS_29_5, full_time_dongguan=True, age=40)
+    talent_rules.store_results(talent_rules.period_of(app))  # the decision page's 运行
     world.users["bureau"].language = language
     world.users["bureau"].save(update_fields=["language"])
     c = login("bureau")
@@ -188,6 +190,7 @@ def test_the_template_result_is_for_those_who_decide_only(world, login):
     """As on the page: the applicant (and the employer) read the facts and the rules, not the cohort
     rank and the advice that inform the decision."""
     app = _expert_app(world.users["app_1"], 90, **FACTS_29_5, full_time_dongguan=True, age=40)
+    talent_rules.store_results(talent_rules.period_of(app))  # the decision page's 运行
     url = f"/api/carriers/talent/{app.pk}"
     own = login("app_1").get(url).json()
     assert own["evaluation"] is None and own["qualifies"] == "D"

@@ -134,6 +134,7 @@ def test_the_expert_template_grades_at_its_cut_offs(world):
 
 def test_the_decision_page_shows_the_template_result_beside_the_expert_average(world, login):
     app = _expert_app(world.users["app_1"], 90, **FACTS_29_5)
+    talent_rules.store_results(talent_rules.period_of(app))  # the decision page's 运行
     page = login("bureau").get(app.get_absolute_url()).content.decode()
     assert 'data-testid="talent-evaluation"' in page
     assert "<th>专家评分（平均）</th><td>90</td>" in page
@@ -153,6 +154,7 @@ def test_the_decision_page_shows_the_template_result_beside_the_expert_average(w
 
 def test_only_who_decides_sees_the_template_result_rank_and_advice(world, login):
     app = _expert_app(world.users["app_1"], 90, **FACTS_29_5)
+    talent_rules.store_results(talent_rules.period_of(app))  # the decision page's 运行
     assert (
         'data-testid="template-total">83.5<' in login("bureau").get(app.get_absolute_url()).content.decode()
     )
@@ -169,6 +171,7 @@ def test_the_pages_read_in_english(world, login):
     from tests.foundation.test_english_pages import CJK, english_text
 
     app = _expert_app(world.users["app_1"], 90, **FACTS_29_5, full_time_dongguan=True, age=40)
+    talent_rules.store_results(talent_rules.period_of(app))  # the decision page's 运行
     for name in ("app_1", "bureau"):
         world.users[name].language = "en"
         world.users[name].save(update_fields=["language"])

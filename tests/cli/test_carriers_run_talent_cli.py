@@ -1,7 +1,8 @@
 """`kechuang carriers run --template talent_expert` run as a user runs it: the talent 专家评定 template
 (the one evaluation engine) over the database's 专家评定 applications of the period — expert averages
-and the stated facts — printed with total, suggested class and rank, nothing stored; a period without
-such applications says so."""
+and the stated facts — stored one record per application (replacing the run's results, the audit log
+keeping the replaced ones) and printed with total, suggested class and rank; a period without such
+applications says so."""
 
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ TalentApplication.objects.update(submitted_at=timezone.make_aware(dt.datetime(20
 """
 
 COUNT = """
-from kechuang.carriers.models import EvaluationResult
-print("stored", EvaluationResult.objects.count())
+from kechuang.audit.models import ObjectChange
+from kechuang.carriers.models import EvaluationResult, TalentEvaluation
+print("carriers", EvaluationResult.objects.count())
+for r in TalentEvaluation.objects.order_by("rank"):
+    print("stored", r.application.person_name, r.period, r.total, r.grade, r.rank, r.computed_by_name)
+print("replaced", ObjectChange.objects.filter(object_type__icontains="talentevaluation", action="delete").count())
 """
 
 
@@ -39,7 +44,7 @@ def test_the_talent_template_scores_the_periods_expert_applications(kc, with_tal
     run = kc(with_talent, "carriers", "run", "--template", "talent_expert", "--period", "2025")
     assert run.returncode == 0, run
     out = run.stdout
-    assert "人才专家评定（2026.1-示例）2025：3 份申报" in out
+    assert "人才专家评定（2026.1-示例）2025：已保存 3 份申报的评定结果" in out
     lines = {
         name: next(line for line in out.splitlines() if name in line) for name in ("张三", "李四", "王五")
     }
@@ -54,12 +59,21 @@ def test_the_talent_template_scores_the_periods_expert_applications(kc, with_tal
     assert "未达到评定分数线" in lines["王五"] and "专家评分" in lines["王五"]
     assert "赵六" not in out  # a 认定 application is not scored by the template
     assert "注意：《东莞市人才分类评价目录》与专家评定的评分标准未找到" in out
-    assert "stored 0" in kc(with_talent, "manage", "shell", "-c", COUNT).stdout
+    stored = kc(with_talent, "manage", "shell", "-c", COUNT).stdout
+    assert "stored 张三 2025 88.0 B 1 cli:carriers run" in stored and "stored 李四 2025 87.94 C 2" in stored
+    assert "stored 王五" in stored and "赵六" not in stored and "carriers 0" in stored
+    assert "replaced 0" in stored
+    # running again replaces the run's three results; the audit log keeps the replaced ones
+    again = kc(with_talent, "carriers", "run", "--template", "talent_expert", "--period", "2025")
+    assert again.returncode == 0, again
+    stored = kc(with_talent, "manage", "shell", "-c", COUNT).stdout
+    assert stored.count("stored ") == 3 and "replaced 3" in stored
 
 
 def test_a_period_without_expert_applications_or_a_bad_period_is_said_so(kc, with_talent):
     run = kc(with_talent, "carriers", "run", "--template", "talent_expert", "--period", "2024")
     assert run.returncode == 0 and "人才专家评定 2024：没有专家评定途径的申报，未评定" in run.stdout
+    assert "stored " not in kc(with_talent, "manage", "shell", "-c", COUNT).stdout
     run = kc(with_talent, "carriers", "run", "--template", "talent", "--period", "2025")
     assert (
         run.returncode == 2 and "不认识的评价模板「talent」" in run.stderr and "talent_expert" in run.stderr

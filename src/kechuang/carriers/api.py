@@ -302,6 +302,9 @@ class CarrierTalentEvaluationOut(Schema):
     version_en: str = Field(description="模板版本（英文）")
     sample_note: str = Field(description="示例说明：模板须经主管部门确认")
     sample_note_en: str = Field(description="示例说明（英文）")
+    period: str = Field(description="评价期（申报年度）")
+    computed_at: dt.datetime = Field(description="计算时间（决定页的「运行」或 carriers run 命令）")
+    computed_by: str = Field(description="计算人（用户名，命令为 cli:carriers run）")
     total: float = Field(description="模板总分")
     grade: str = Field(description="模板建议类别（代码）")
     grade_label: str
@@ -324,8 +327,9 @@ class CarrierTalentDetailOut(TalentOut):
         description="按所填事实的各类（A–F）认定条件（示例，认定以审核为准）"
     )
     evaluation: CarrierTalentEvaluationOut | None = Field(
-        description="专家评定途径：评价模板的结果（专家评分与事实，示例），只给作认定决定的用户；"
-        "其他途径或其他用户为 null"
+        description="专家评定途径：已保存的评价模板结果（专家评分与事实，示例），只给作认定决定的用户；"
+        "其他途径、其他用户或模板尚未运行（决定页的「运行」或 kechuang carriers run --template "
+        "talent_expert）为 null"
     )
 
 
@@ -363,7 +367,7 @@ def _talent_detail(a: TalentApplication, user) -> dict:
             zh = talent_rules.evaluation(a)
     evaluation = None
     if zh is not None:
-        tpl, row = zh["tpl"], zh["row"]
+        tpl, row, stored = zh["tpl"], zh["row"], zh["stored"]
         with translation.override("en"):
             en = talent_rules.evaluation(a, row)
         evaluation = {
@@ -374,6 +378,9 @@ def _talent_detail(a: TalentApplication, user) -> dict:
             "version_en": tpl.version_en or tpl.version,
             "sample_note": tpl.sample_note,
             "sample_note_en": tpl.sample_note_en or tpl.sample_note,
+            "period": stored.period,
+            "computed_at": stored.computed_at,
+            "computed_by": stored.computed_by_name,
             "total": row["total"],
             "grade": row["grade"],
             "grade_label": zh["grade"],

@@ -166,6 +166,7 @@ class DecisionForm(forms.Form):
             ("approve", _("认定")),
             ("reject", _("不予认定")),
             ("revoke", _("弄虚作假，撤销")),
+            ("evaluate", _("运行专家评定模板")),
         ],
     )
     text = forms.CharField(label=_("意见"), required=False, max_length=500)

@@ -456,3 +456,46 @@ class TalentConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.expert_id} {'回避' if self.conflict else '无冲突'}"
+
+
+class TalentEvaluation(models.Model):
+    """The 专家评定 template's stored result for one application in one run (template version and
+    period, the submission year the decision page ranks): total, suggested class, rank in the cohort,
+    advice, what was missing, and the template's result row (``detail``: points per indicator with the
+    value behind them), with when and by whom it was computed. A new run of the same template version
+    and period replaces the run's results (the audit log keeps the replaced ones)."""
+
+    audited = True
+    application = models.ForeignKey(
+        TalentApplication, on_delete=models.CASCADE, related_name="template_results"
+    )
+    template = models.CharField(_("评价模板"), max_length=40)
+    template_version = models.CharField(_("模板版本"), max_length=40)
+    period = models.CharField(_("评价期"), max_length=12)
+    total = models.FloatField(_("总分"))
+    grade = models.CharField(_("模板建议类别"), max_length=10)
+    rank = models.PositiveIntegerField(_("同批排名"))
+    cohort_size = models.PositiveIntegerField(_("同批数量"))
+    lift = models.CharField(_("提升建议"), max_length=500, blank=True)
+    lift_en = models.CharField(_("英文提升建议"), max_length=500, blank=True)
+    missing = models.CharField(_("缺少数据"), max_length=500, blank=True)
+    detail = models.JSONField(_("指标明细"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    computed_by_name = models.CharField(_("计算人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("人才评定模板结果")
+        verbose_name_plural = _("人才评定模板结果")
+        ordering = ["period", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "template", "template_version", "period"],
+                name="carrier_talent_result_run",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.template} {self.period}"

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from kechuang import access
 from kechuang.carriers import services
 from kechuang.carriers.models import Carrier, TalentApplication, TalentConflict
-from kechuang.carriers.vocabulary import TalentStatus
+from kechuang.carriers.vocabulary import TalentRoute, TalentStatus
 
 SCORING = (TalentStatus.RECOMMENDED, TalentStatus.SCORED)
 
@@ -37,6 +37,8 @@ def talent_actions(user, app: TalentApplication, declared: TalentConflict | None
         elif services.may_score(app, user, declared):
             out.append("score")
     if access.can_change(user, "talent_decide", app):
+        if app.route == TalentRoute.EXPERT:  # run (or run again) the 专家评定 template over the cohort
+            out.append("evaluate")
         if services.may_decide(app):  # not offered when the decision would be refused
             out += ["approve", "reject"]
         if app.status != TalentStatus.REVOKED:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import polars as pl
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kechuang.carriers.models import TalentApplication
+from kechuang.carriers.models import TalentApplication, TalentEvaluation
 from kechuang.carriers.vocabulary import TalentClass, TalentRoute
 from kechuang.engine.evaluation import Template, load_template, score
 from kechuang.engine.evaluation.people import (
@@ -152,11 +154,9 @@ def talent_frame(applications) -> pl.DataFrame:
     return frame.with_columns(**{"class": pl.lit(next(iter(template().classes)))})
 
 
-def cohort(app: TalentApplication):
-    """The applications scored together with ``app``: the 专家评定 ones submitted the same year."""
-    return TalentApplication.objects.filter(
-        route=TalentRoute.EXPERT, submitted_at__year=app.submitted_at.year
-    )
+def cohort(period: str):
+    """The applications scored together in a period: the 专家评定 ones submitted that year."""
+    return TalentApplication.objects.filter(route=TalentRoute.EXPERT, submitted_at__year=int(period))
 
 
 def run_template(applications, period: str) -> pl.DataFrame:
@@ -164,16 +164,70 @@ def run_template(applications, period: str) -> pl.DataFrame:
     return score(template(), talent_frame(applications), period)
 
 
+def period_of(app: TalentApplication) -> str:
+    """The period the template ranks an application in: its submission year."""
+    return str(app.submitted_at.year)
+
+
+def store_results(period: str, user=None, by: str = "") -> int:
+    """Run the 专家评定 template over the period's cohort (the 专家评定 applications submitted that
+    year) and store each one's result, replacing the results of this run (template version and
+    period) in one transaction; the audit log keeps the replaced ones. ``user`` (or ``by``, a
+    command's name) computed them. Returns the number stored."""
+    tpl = template()
+    apps = cohort(period)
+    by_pk = {str(a.pk): a for a in apps}
+    rows = run_template(apps, period).to_dicts() if by_pk else []
+    now = timezone.now()
+    with transaction.atomic():
+        # one by one, so that the audit log records each replaced result (a cohort is tens, not more)
+        for old in TalentEvaluation.objects.filter(
+            template=TALENT_TEMPLATE, template_version=tpl.version, period=period
+        ):
+            old.delete()
+        for row in rows:  # storing: one row per application of the cohort
+            TalentEvaluation.objects.create(
+                application=by_pk[row["id"]],
+                template=TALENT_TEMPLATE,
+                template_version=tpl.version,
+                period=period,
+                total=row["total"],
+                grade=row["grade"],
+                rank=row["rank"],
+                cohort_size=row["cohort_size"],
+                lift=(row["lift"] or "")[:500],
+                lift_en=(row["lift_en"] or "")[:500],
+                missing=(row["missing"] or "")[:500],
+                detail=row,
+                computed_at=now,
+                computed_by=user,
+                computed_by_name=by or (user.get_username() if user else ""),
+            )
+    return len(rows)
+
+
+def stored_result(app: TalentApplication) -> TalentEvaluation | None:
+    """The stored result of the template's current version for the application's period, or None
+    (not run yet, or run only with an older version)."""
+    return TalentEvaluation.objects.filter(
+        application=app, template=TALENT_TEMPLATE, template_version=template().version, period=period_of(app)
+    ).first()
+
+
 def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
-    """The 专家评定 template's result for one application within its cohort, as the decision page
-    shows it beside the expert average; None for another route. ``row``: the template's result row
-    when already computed (the API shows it again in English without scoring the cohort twice)."""
+    """The 专家评定 template's stored result for one application within its cohort, as the decision
+    page shows it beside the expert average; None for another route or before the template was run
+    (store_results: the decision page's 运行 and ``kechuang carriers run --template talent_expert``).
+    ``row``: the template's result row when already read (the API shows it again in English)."""
     if app.route != TalentRoute.EXPERT:
         return None
     tpl = template()
+    stored = None
     if row is None:
-        result = run_template(cohort(app), str(app.submitted_at.year))
-        row = result.filter(pl.col("id") == str(app.pk)).to_dicts()[0]
+        stored = stored_result(app)
+        if stored is None:
+            return None
+        row = stored.detail
     english = names.english()
     _classes, grades = tpl.labels(english)
     from kechuang.engine.evaluation import breakdown
@@ -191,6 +245,7 @@ def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
     return {
         "tpl": tpl,
         "row": row,
+        "stored": stored,
         "rows": rows,
         "grade": grades.get(row["grade"], row["grade"]),
         "lift": row["lift_en"] if english else row["lift"],

@@ -18,8 +18,9 @@ from the enterprise registry, the operators' annual reports and the bookings —
 of the period (replacing that period's, as the bureau's 运行评价 on the evaluations page does); it
 prints each carrier's total, grade, rank, change, consequence and rewards. ``--template
 talent_expert`` runs the talent 专家评定 template (the same engine) over the 专家评定 applications
-submitted in the period's years — expert averages and stated facts — and prints each one's total,
-suggested class and rank; nothing is stored (the decision page computes the same result).
+submitted in the period's year — expert averages and stated facts — stores each one's result
+(replacing that run's, as the decision page's 运行 does; the audit log keeps the replaced ones) and
+prints each one's total, suggested class and rank.
 
 ``kechuang carriers withdrawals [--format table|csv|json] [--out FILE]`` lists the database's
 withdrawals of recognition (摘牌 / 撤销认定), newest first, also those undone (恢复认定): carrier code
@@ -36,7 +37,7 @@ from pathlib import Path
 import polars as pl
 import typer
 
-from kechuang.cli.common import console, fail, make_parent, require_file, setup_django
+from kechuang.cli.common import as_command, console, fail, make_parent, require_file, setup_django
 
 NAME = "carriers"
 app = typer.Typer(
@@ -296,35 +297,37 @@ def run(
 
 
 def _run_talent(period: str) -> None:
-    """The talent 专家评定 template over the period's 专家评定 applications, printed (not stored)."""
+    """The talent 专家评定 template over the period's 专家评定 applications, stored (replacing the
+    run's results, as the decision page's 运行 does) and printed."""
     from rich.markup import escape
     from rich.table import Table
 
     from kechuang.carriers import talent_rules
-    from kechuang.carriers.models import TalentApplication
+    from kechuang.carriers.models import TalentEvaluation
 
     tpl = talent_rules.template()
-    apps = TalentApplication.objects.filter(route="expert", submitted_at__year=int(period))
-    if not apps.exists():
+    if not talent_rules.cohort(period).exists():
         console.print(f"{tpl.name} {period}：没有专家评定途径的申报，未评定")
         return
-    rows = talent_rules.run_template(apps, period)
-    people = dict(apps.values_list("pk", "person_name"))
+    with as_command("carriers run"):
+        stored = talent_rules.store_results(period, by="cli:carriers run")
+    results = TalentEvaluation.objects.filter(
+        template=talent_rules.TALENT_TEMPLATE, template_version=tpl.version, period=period
+    ).select_related("application")
     _classes, grades = tpl.labels(False)
-    table = Table(
-        title=f"{tpl.name}（{tpl.version}）{period}：{rows.height} 份申报（结果不另保存，决定页同样计算）"
-    )
+    table = Table(title=f"{tpl.name}（{tpl.version}）{period}：已保存 {stored} 份申报的评定结果")
     for header in ("申报编号", "姓名", "专家评分（平均）", "总分", "建议类别", "排名", "缺少数据"):
         table.add_column(header, overflow="fold")
-    for r in rows.sort("rank").iter_rows(named=True):
+    for r in results.order_by("rank", "application_id"):
+        expert = r.detail.get("expert_value")
         table.add_row(
-            r["id"],
-            escape(people.get(int(r["id"]), "")),
-            "—" if r["expert_value"] is None else f"{r['expert_value']:g}",
-            f"{r['total']:g}",
-            grades.get(r["grade"], r["grade"]),
-            f"{r['rank']}/{r['cohort_size']}",
-            escape(r["missing"] or ""),
+            str(r.application_id),
+            escape(r.application.person_name),
+            "—" if expert is None else f"{expert:g}",
+            f"{r.total:g}",
+            grades.get(r.grade, r.grade),
+            f"{r.rank}/{r.cohort_size}",
+            escape(r.missing),
         )
     console.print(table)
     if tpl.sample:

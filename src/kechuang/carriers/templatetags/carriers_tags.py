@@ -40,8 +40,9 @@ def get(mapping, key):
 
 @register.filter
 def without_declarations(actions):
-    """The talent workflow steps other than the conflict declaration (which has its own form)."""
-    return [a for a in actions if not a.startswith("declare_")]
+    """The talent workflow steps of the 办理 form: not the conflict declaration nor the template run
+    (each has its own form)."""
+    return [a for a in actions if not a.startswith("declare_") and a != "evaluate"]
 
 
 @register.filter

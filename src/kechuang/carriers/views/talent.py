@@ -152,6 +152,10 @@ def action(request, pk: int):
                 services.decide(app, False, note=d["text"])
             case "revoke":
                 services.revoke_for_fraud(app, d["text"] or _("弄虚作假"))
+            case "evaluate":
+                n = talent_rules.store_results(talent_rules.period_of(app), request.user)
+                messages.success(request, _("已运行专家评定模板，保存了同批申报的结果（%(n)s）") % {"n": n})
+                return redirect(app.get_absolute_url())
         messages.success(request, _("已保存"))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
