@@ -17,6 +17,7 @@ def test_the_demo_loads_everything_once(world):
         EvaluationResult,
         InstitutionTarget,
         TalentApplication,
+        TalentEvaluation,
         Voucher,
     )
 
@@ -40,6 +41,9 @@ def test_the_demo_loads_everything_once(world):
         "nomination",
     }
     assert TalentApplication.objects.filter(status="revoked", barred_until__isnull=False).exists()
+    # the 专家评定 template has been run: each expert application's result is stored
+    expert = TalentApplication.objects.filter(route="expert")
+    assert TalentEvaluation.objects.filter(application__in=expert).count() == expert.count()
     counts = (Carrier.objects.count(), Booking.objects.count(), ObjectChange.objects.count())
     assert demo.load_demo(seed=7) == ["创新载体：演示数据已存在，未改动"]
     assert (Carrier.objects.count(), Booking.objects.count(), ObjectChange.objects.count()) == counts

@@ -456,7 +456,7 @@ def _instruments(rng, year: int) -> list[str]:
 
 
 def _talent(rng) -> list[str]:
-    from kechuang.carriers import services
+    from kechuang.carriers import services, talent_rules
     from kechuang.carriers.models import TalentApplication
 
     for acc in DEMO_ACCOUNTS:
@@ -622,6 +622,9 @@ def _talent(rng) -> list[str]:
         evidence="演示",
     )
     services.revoke_for_fraud(fraud, "材料弄虚作假（演示）")
+    # the 专家评定 template run once per submission year, as the bureau does from the decision page
+    for year in TalentApplication.objects.filter(route="expert").dates("submitted_at", "year"):
+        talent_rules.store_results(str(year.year))
     n = TalentApplication.objects.count()
     return [
         f"创新载体：人才分类评价申报 {n} 件（认定、专家评定、举荐自评；一件因弄虚作假撤销，五年内不得申报）"
