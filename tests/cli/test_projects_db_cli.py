@@ -92,6 +92,27 @@ def test_portfolio_exports_the_portfolio_pages_figures_to_excel_and_csv(kc, demo
     assert table_counts(demo_copy) == before
 
 
+def test_portfolio_counts_the_verified_papers_and_products_of_the_demo(kc, demo_copy, tmp_path):
+    """The demo records papers and products on its projects, one still unverified: the export counts
+    the verified ones only, in total and per holder."""
+    verified = dict(
+        db_rows(demo_copy, "SELECT kind, COUNT(*) FROM projects_projectoutput WHERE verified GROUP BY kind")
+    )
+    ((waiting,),) = db_rows(demo_copy, "SELECT COUNT(*) FROM projects_projectoutput WHERE NOT verified")
+    assert verified.get("paper", 0) > 0 and verified.get("product", 0) > 0 and waiting > 0
+    out = tmp_path / "组合.csv"
+    result = kc(demo_copy, "projects", "portfolio", "--out", out)
+    assert result.returncode == 0, result
+    frame = pl.read_csv(out)
+    total = frame.row(0, named=True)
+    assert (total["论文（篇，已核验）"], total["产品（项，已核验）"]) == (
+        verified["paper"],
+        verified["product"],
+    )
+    holders = frame.filter(pl.col("汇总维度") == "按承担单位")
+    assert holders["论文（篇，已核验）"].sum() == verified["paper"]
+
+
 def test_portfolio_refuses_a_file_it_cannot_write(kc, demo_copy, tmp_path):
     text = kc(demo_copy, "projects", "portfolio", "--out", tmp_path / "组合.txt")
     assert text.returncode == 2 and "--out 应为 .xlsx 或 .csv 文件，收到 组合.txt" in text.stderr, text

@@ -118,6 +118,10 @@ def projects_walk(personas):
     assignment = Assignment.objects.create(expert=expert, application=application)
     project = services.open_project(application, dt.date(2026, 6, 1))
     indicator = SecurityIndicator.objects.create(code="walk_supplier", name="巡检指标", yellow=30, red=50)
+    output = project.outputs.create(
+        kind="paper", title="巡检论文", dated_on=dt.date(2026, 9, 1), evidence="DOI 10.1/walk",
+        recorded_by=User.objects.get(username="bureau"),
+    )  # fmt: skip
     return {
         "projects:call": ({"pk": call.pk}, call),
         "projects:call_edit": ({"pk": call.pk}, call),
@@ -129,6 +133,8 @@ def projects_walk(personas):
         "projects:project": ({"pk": project.pk}, project),
         "projects:exemption": ({"pk": project.pk}, project),
         "projects:stake": ({"pk": project.pk}, None),
+        "projects:output_new": ({"pk": project.pk}, project),
+        "projects:output_verify": ({"pk": project.pk, "output": output.pk}, None),
         "projects:security_indicator": ({"code": indicator.code}, None),
         "api:{call_code}": (call.code, None),
         "api:{project_code}": (project.code, project),

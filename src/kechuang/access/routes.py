@@ -106,6 +106,8 @@ PAGES: dict[str, Rule] = {
     "projects:ethics_committees": Needs("project_oversight"),
     "projects:portfolio": Needs("project_oversight"),
     "projects:stake": Needs("project_oversight", "change"),
+    "projects:output_new": Needs("major_project", "change"),
+    "projects:output_verify": Needs("project_oversight", "change"),
     # 成果转化
     "transfer:home": Needs("transfer"),
     "transfer:achievements": Needs("achievement"),
@@ -313,6 +315,10 @@ API: dict[tuple[str, str], Rule] = {
     ("POST", "/api/projects/tranches/release"): Needs("project_oversight", "change"),
     ("POST", "/api/projects/acceptance"): Needs("project_oversight", "change"),
     ("POST", "/api/projects/ethics"): Needs("major_project", "change"),
+    # 项目产出: the holder records papers and products, the programme officer verifies them
+    ("POST", "/api/projects/outputs"): Needs("major_project", "change"),
+    ("POST", "/api/projects/outputs/verify"): Needs("project_oversight", "change"),
+    ("GET", "/api/projects/{project_code}/outputs"): Needs("major_project"),
     ("GET", "/api/projects/{project_code}/exemption"): Needs("major_project"),
     # the programme officer, as the call and project pages: milestone verification, the 赛马制 stage
     # gate, expert assignment and the funding decision

@@ -159,10 +159,10 @@ DIMENSIONS = {
     "holder": "按承担单位",
 }
 PORTFOLIO_HEADERS = ("汇总维度", "分组", "项目数", "承诺资助（万元）", "已拨付（万元）", "补改投回收（万元）",
-                     "技术合同（份）", "技术合同成交额（万元）", "许可合同（份）", "专利（项）", "验收不通过",
-                     "已分类评价", "平均得分", "等级分布")  # fmt: skip
-SUMMED = ("n", "committed", "released", "returned", "contracts", "contract_amount", "licences", "patents", "failed",
-          "evaluated")  # fmt: skip
+                     "技术合同（份）", "技术合同成交额（万元）", "许可合同（份）", "专利（项）", "论文（篇，已核验）",
+                     "产品（项，已核验）", "验收不通过", "已分类评价", "平均得分", "等级分布")  # fmt: skip
+SUMMED = ("n", "committed", "released", "returned", "contracts", "contract_amount", "licences", "patents", "papers",
+          "products", "failed", "evaluated")  # fmt: skip
 
 
 def _portfolio_rows() -> tuple[tuple[str, ...], list[tuple]]:

@@ -654,6 +654,8 @@ class ProjectPortfolioGroupOut(Schema):
     contract_amount: float
     licences: int = Field(0, description="承担单位项目开始以来签订的许可合同（许可方或被许可方）份数")
     patents: int = Field(0, description="承担单位的成果中项目开始当年起申请的专利项数（按专利号年份）")
+    papers: int = Field(0, description="项目已核验的论文篇数（承担单位登记、科技局核验）")
+    products: int = Field(0, description="项目已核验的产品项数（承担单位登记、科技局核验）")
     failed: int = Field(description="验收不通过项目数")
     evaluated: int = Field(description="已分类评价的项目数（按各项目最近一次评价）")
     mean_score: float | None
@@ -693,6 +695,8 @@ def portfolio(request):
             "contract_amount": r["contract_amount"],
             "licences": r["licences"],
             "patents": r["patents"],
+            "papers": r["papers"],
+            "products": r["products"],
             "failed": r["failed"],
             "evaluated": r["evaluated"],
             "mean_score": r["mean_score"],
@@ -802,3 +806,8 @@ def exemption_dossier(request, project_code: str):
 from kechuang.projects import api_oversight  # noqa: E402
 
 router.add_router("", api_oversight.router)
+
+# 项目产出 (papers and products): their own module, on this one's _project and Text40.
+from kechuang.projects import api_outputs  # noqa: E402
+
+router.add_router("", api_outputs.router)

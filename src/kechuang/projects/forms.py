@@ -281,3 +281,25 @@ class EvaluationForm(forms.Form):
                 e.name: self.cleaned_data.get(f"c{i}e{j}", "") for j, e in enumerate(c.evidence)
             }
         return scores, evidence
+
+
+class OutputForm(forms.Form):
+    """A paper or product the holder records on its project (projects.outputs checks the rest)."""
+
+    kind = forms.ChoiceField(label=_("产出类型"), choices=())
+    title = forms.CharField(label=_("名称"), max_length=200, required=False)  # empty: refused by the service
+    dated_on = forms.DateField(
+        label=_("发表或上市日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.CharField(
+        label=_("佐证"),
+        max_length=300,
+        required=False,
+        help_text=_("论文：期刊名称与 DOI；产品：产品注册证号或首次销售凭证"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.models import OutputKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OutputKind.choices

@@ -492,3 +492,45 @@ class SecurityReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period}"
+
+
+class OutputKind(models.TextChoices):
+    """What a project produced besides the patents, licences and contracts the transfer module records."""
+
+    PAPER = "paper", _("论文")
+    PRODUCT = "product", _("产品")
+
+
+class ProjectOutput(models.Model):
+    """项目产出: a paper (published on, journal and DOI) or a product (launched on, registration or first
+    sale) the holder records on its project; the programme officer verifies it, and the portfolio counts
+    the verified ones (projects.outputs)."""
+
+    audited = True
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(_("产出类型"), max_length=10, choices=OutputKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    dated_on = models.DateField(_("发表或上市日期"))
+    evidence = models.CharField(_("佐证"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    verified = models.BooleanField(_("已核验"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    verified_on = models.DateField(_("核验日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("项目产出")
+        verbose_name_plural = _("项目产出")
+        ordering = ["project", "dated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_kind_display()} {self.title}"

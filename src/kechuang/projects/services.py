@@ -879,9 +879,10 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
     """Money and counts by class, mode, field and town (and by holder: the institution or enterprise
     that carries the project) — committed, released and failed, and the 分类评价 figures (each
     project's latest evaluation); with ``extra`` (project pk → {"returned", "contracts",
-    "contract_amount", "licences", "patents"}: the 补改投 money returned to the fund and the holder's
-    technology contracts, licences and patents since the project started) also those, summed per
-    group. One aggregation per dimension."""
+    "contract_amount", "licences", "patents", "papers", "products"}: the 补改投 money returned to the
+    fund, the holder's technology contracts, licences and patents since the project started, and the
+    project's verified papers and products, projects.outputs) also those, summed per group. One
+    aggregation per dimension."""
     from django.db.models import Sum
 
     from kechuang.engine.projects import evaluation as evaluation_engine
@@ -899,12 +900,13 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
     )
     extra = extra or {}
     more = pl.DataFrame(
-        [(r["project_id"], float(r["s"]), 0.0, 0, 0.0, 0, 0) for r in released]
+        [(r["project_id"], float(r["s"]), 0.0, 0, 0.0, 0, 0, 0, 0) for r in released]
         + [(pk, 0.0, float(e["returned"]), len(e["contracts"]), float(e["contract_amount"]),
-            len(e.get("licences", ())), len(e.get("patents", ())))
+            len(e.get("licences", ())), len(e.get("patents", ())), e.get("papers", 0), e.get("products", 0))
            for pk, e in extra.items()],
         schema={"pk": pl.Int64, "released": pl.Float64, "returned": pl.Float64, "contracts": pl.Int64,
-                "contract_amount": pl.Float64, "licences": pl.Int64, "patents": pl.Int64},
+                "contract_amount": pl.Float64, "licences": pl.Int64, "patents": pl.Int64,
+                "papers": pl.Int64, "products": pl.Int64},
         orient="row",
     ).group_by("pk").sum()  # fmt: skip
     # 分类评价: each project's latest evaluation (total, grade), null when never evaluated
@@ -918,7 +920,8 @@ def portfolio(holders: bool = False, extra: dict[int, dict] | None = None) -> di
         "n": pl.len(), "committed": pl.col("grant").sum(), "released": pl.col("released").sum(),
         "returned": pl.col("returned").sum(), "contracts": pl.col("contracts").sum(),
         "contract_amount": pl.col("contract_amount").sum(), "licences": pl.col("licences").sum(),
-        "patents": pl.col("patents").sum(), "failed": (pl.col("stage") == Stage.FAILED).sum(),
+        "patents": pl.col("patents").sum(), "papers": pl.col("papers").sum(),
+        "products": pl.col("products").sum(), "failed": (pl.col("stage") == Stage.FAILED).sum(),
         **evaluation_engine.summary_columns(grades),
     }  # fmt: skip
     keys = ["class", "mode", "field", "town"] + (["holder"] if holders else [])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from kechuang import access
 from kechuang.engine.projects import stakes as engine
+from kechuang.projects import outputs
 from kechuang.projects.models import Project, Stake, StakeExit, StakeValuation
 from kechuang.projects.services import ProjectError
 from kechuang.projects.vocabulary import ExitKind, Stage, StakeStatus, ValuationMethod
@@ -178,6 +179,9 @@ def _portfolio(projects, rows: list[dict], seen) -> dict:
 
     held = list(projects.select_related("applicant", "application__call").order_by("code"))
     found = _outcomes(held, seen)
+    produced = outputs.verified_counts(held)  # the project's own verified papers and products
+    for pk, counts in produced.items():
+        found[pk].update(counts)
     returned = {r["object"].project_id: r["returned"] for r in rows}
     extra = {p.pk: {**found[p.pk], "returned": returned.get(p.pk, 0.0)} for p in held}
     return {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kechuang.projects import views, views_ethics, views_portfolio, views_security
+from kechuang.projects import views, views_ethics, views_outputs, views_portfolio, views_security
 
 app_name = "projects"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("list/<int:pk>/", views.project_detail, name="project"),
     path("list/<int:pk>/exemption.docx", views.exemption, name="exemption"),
     path("list/<int:pk>/stake/", views_portfolio.stake_action, name="stake"),
+    path("list/<int:pk>/outputs/", views_outputs.record, name="output_new"),
+    path("list/<int:pk>/outputs/<int:output>/verify/", views_outputs.verify, name="output_verify"),
     path("portfolio/", views_portfolio.portfolio, name="portfolio"),
     path("ethics/committees/", views_ethics.committees, name="ethics_committees"),
     path("security/", views_security.board, name="security"),

@@ -35,6 +35,7 @@ from kechuang.projects.models import (
     Project,
     Tranche,
 )
+from kechuang.projects.views_outputs import output_context
 from kechuang.projects.views_portfolio import stake_context
 from kechuang.projects.vocabulary import SCORING_SHEETS, ApplicationStatus, CallStatus
 from kechuang.web.generic import ObjectEditView, ObjectListView
@@ -404,6 +405,7 @@ def project_detail(request, pk: int):
         "may_report": may_report,
         "oversight": oversight,
         **stake_context(request, project),
+        **output_context(request, project),
         "evaluation_template": evaluations.template_of(project),
         "evaluation_class": evaluation.shipped().classes[project.application.call.project_class],
         "evaluations": [

@@ -16,6 +16,7 @@ from kechuang.projects.forms import ExitForm, StakeForm, ValuationForm
 from kechuang.projects.models import Project, Stake
 
 KINDS = ("licences", "achievements", "patents", "contracts")
+PRODUCED = ("papers", "products")  # counts of the project's verified outputs (projects.outputs)
 
 
 @login_required
@@ -23,7 +24,9 @@ def portfolio(request):
     data = stakes.portfolio_for(request.user)  # 403 without the oversight right
     held, found, rows = data["projects"], data["outcomes"], data["stakes"]
     _grades_shown(data["portfolio"])
-    outcome_rows = [{"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS)]
+    outcome_rows = [
+        {"project": p, **found[p.pk]} for p in held if any(found[p.pk][k] for k in KINDS + PRODUCED)
+    ]
     context = {
         "portfolio": data["portfolio"],
         "stakes": rows,
@@ -31,6 +34,7 @@ def portfolio(request):
         "outcomes": outcome_rows,
         "outcome_counts": {
             **{k: sum(len(r[k]) for r in outcome_rows) for k in KINDS},
+            **{k: sum(r[k] for r in outcome_rows) for k in PRODUCED},
             "contract_amount": sum(r["contract_amount"] for r in outcome_rows),
         },
     }
