@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from kechuang.engine.enterprise_labels import ELIGIBILITY_LABELS, OPERATOR_SYMBOLS, unit_en
 from kechuang.engine.rules.backend import PolarsBackend
+from kechuang.engine.rules.branches import blank_branches
 from kechuang.engine.rules.derive import derive, derived_names
 from kechuang.engine.rules.evaluate import (
     ELIGIBILITY,
@@ -324,7 +325,10 @@ def _condition_verdict(
         text = f"{head}：符合" if met else f"{cond.label}：符合"
         text_en = f"{head_en}: met" if met else f"{cond_en}: met"
     elif status == UNKNOWN:
-        roots = pl.sql_expr(cond.expr).meta.root_names()
+        # only the blank inputs of the branches still undecided: those that would change the answer
+        branches = blank_branches(cond.expr)
+        roots = [n for k, (names, _) in enumerate(branches) if row[f"{prefix}__blank__{k}"] for n in names]
+        roots = roots or pl.sql_expr(cond.expr).meta.root_names()
         for p in rs.parameters:
             if p.id in roots:
                 roots += pl.sql_expr(p.by).meta.root_names()
@@ -495,6 +499,10 @@ def explain(
     for rs in sets:
         for c in [*rs.conditions, *rs.routes]:
             extra += _gap_exprs(f"{rs.code}__gap__{c.id}", c.gap)
+            extra += [
+                undecided.alias(f"{rs.code}__gap__{c.id}__blank__{k}")
+                for k, (_, undecided) in enumerate(blank_branches(c.expr))
+            ]
         if rs.score:
             for _, item in rs.score.items():
                 extra += _item_exprs(rs, item)
