@@ -130,3 +130,29 @@ def test_a_holder_with_two_projects_has_each_outcome_counted_once(
         1,
         2,
     )
+
+
+def test_each_achievement_goes_to_one_project_of_its_holder(client_for, personas, world, university_project):
+    """Achievements follow the licences' rule: the holder's earliest-started project whose start is not
+    after the day the achievement was registered; one registered before every start is no project's.
+    Before, every achievement was listed (and counted) on each project of the holder."""
+    from kechuang.transfer.models import Achievement
+
+    application = apply(world.call, world.university, 2, requested=100)
+    application.granted = application.requested
+    application.save()
+    later = services.open_project(application, dt.date(2025, 1, 1))
+    old = Achievement.objects.create(
+        institution=world.university, code="DGUT-O-0", title="早年成果", field="新材料", trl=4,
+        ownership="单位所有",
+    )  # fmt: skip
+    registered = dt.datetime(2024, 1, 10, 9, tzinfo=dt.UTC)  # before both projects started
+    Achievement.objects.filter(pk=old.pk).update(created_at=registered)
+    found = stakes.outcomes(personas["bureau"], [later, university_project])
+    assert [a.code for a in found[university_project.pk]["achievements"]] == ["DGUT-O-1"]
+    assert found[later.pk]["achievements"] == []
+    page = client_for("bureau").get("/projects/portfolio/").content.decode()
+    counts = page.split('data-testid="outcome-counts">')[1].split("</p>")[0]
+    assert "职务科技成果 1 项" in counts
+    table = page.split('data-testid="outcomes-table"')[1].split("</table>")[0]
+    assert table.count("DGUT-O-1") == 1 and "DGUT-O-0" not in table

@@ -212,10 +212,11 @@ def outcomes(user, projects) -> dict[int, dict]:
     licensee, or as the licensing institution) signed on or after the start, the patents of the
     achievements it completed (universities, institutes) applied for in or after the start's year
     (the year in the patent number: the module records no filing date), and the technology contracts
-    it sold registered on or after the start; its achievements are listed whenever registered (they
-    carry no date of their own). A holder with several projects: each licence, patent and contract
-    goes to the earliest-started of them whose start is not after it (counted once in sums). project pk → {"licences", "achievements", "patents", "contracts",
-    "contract_amount"}."""
+    it sold registered on or after the start, and the achievements it completed registered on or after
+    the start (the day the transfer module registered them: they carry no other date). A holder with
+    several projects: each licence, patent, contract and achievement goes to the earliest-started of
+    them whose start is not after it (counted once in sums). project pk → {"licences",
+    "achievements", "patents", "contracts", "contract_amount"}."""
     return _outcomes(projects, lambda resource, queryset: access.visible(user, resource, queryset))
 
 
@@ -279,7 +280,10 @@ def _outcomes(projects, seen) -> dict[int, dict]:
         licensed = {lic.pk: lic for lic in by_code.get(code, []) + by_institution.get(org.pk, [])}
         out[project.pk] = {
             "licences": claim("licence", [lic for lic in licensed.values() if lic.signed_on >= start]),
-            "achievements": by_org.get(org.pk, []),
+            "achievements": claim(
+                "achievement",
+                [a for a in by_org.get(org.pk, []) if timezone.localdate(a.created_at) >= start],
+            ),
             "patents": claim(
                 "patent",
                 [ip for ip in patents_of.get(org.pk, []) if ip.year is not None and ip.year >= start.year],
