@@ -269,15 +269,20 @@ class CarrierTalentFactOut(Schema):
 
 class CarrierTalentVerdictOut(Schema):
     talent_class: str = Field(description="类别 A–F")
-    eligible: str = Field(description="yes 符合 / no 不符合 / unknown 数据不全（缺少所需的事实）")
+    eligible: str = Field(
+        description="yes 符合 / possible 可能符合（取决于专家评定）/ no 不符合 / unknown 数据不全（缺少所需的事实）"
+    )
     eligible_label: str
     eligible_label_en: str = Field(description="结果（英文）")
     ruleset: str = Field(description="认定规则集（示例）")
     ruleset_name: str
     ruleset_name_en: str = Field(description="规则集名称（英文）")
+    routes: list[ConditionVerdict] = Field(
+        description="直接认定的条目（满足其一即可，不看专家评定）；只有设专家评定条目的类别才有"
+    )
     conditions: list[ConditionVerdict] = Field(
-        description="各条件：status 为 pass / fail / missing，text 为条件及差距（text_en 英文），"
-        "missing 为缺少的事实"
+        description="各条件：status 为 pass / fail / missing / possible（取决于专家评分），text 为条件及差距"
+        "（text_en 英文），missing 为会改变结果的缺少的事实"
     )
 
 
@@ -357,6 +362,7 @@ def _talent_detail(a: TalentApplication, user) -> dict:
             "ruleset": v.code,
             "ruleset_name": v.name,
             "ruleset_name_en": v.name_en or v.name,
+            "routes": v.routes,
             "conditions": v.conditions,
         }
         for cls, v in found

@@ -90,7 +90,7 @@ def explain_person(values: Mapping[str, Any], rulesets: Iterable[Ruleset], year:
     )
     verdicts = explain(row, list(rulesets), year)
     for v in verdicts:
-        for c in v.conditions:
+        for c in [*v.routes, *v.conditions]:
             if c.missing_en:
                 named = ", ".join(person_label(name, english=True) for name in c.missing_en)
                 c.text_en = c.text_en.replace(f"({', '.join(c.missing_en)})", f"({named})")
@@ -108,7 +108,7 @@ def explain_carrier(
     row = conform(pl.DataFrame([{"id": "carrier", **dict(values)}], infer_schema_length=None))
     verdicts = explain(row, list(rulesets), year)
     for v in verdicts:
-        for c in v.conditions:
+        for c in [*v.routes, *v.conditions]:
             c.missing = _inputs(c.missing, values)
             c.text = _labelled(c.text)
             if c.missing_en:  # "… data missing (invested_share)": the list names the columns
