@@ -118,3 +118,34 @@ def test_the_api_finds_the_three_yearly_assessment_by_its_last_year(world, login
     assert c.get("/api/carriers/evaluations?template=institution_dynamic&period=2024").json() == []
     bad = c.get("/api/carriers/evaluations?template=institution_dynamic&period=2024-2025")
     assert bad.status_code == 400 and "该评价模板的评价期为 3 年" in bad.json()["detail"]
+
+
+def test_a_missing_year_is_in_the_results_missing_data_and_its_export(world, login):
+    import io
+
+    import openpyxl
+
+    inst = world.institution
+    _report(inst, 2023, patents=35, spinoffs=1)  # 2024 not reported
+    services.run_evaluation("institution_dynamic", "2023-2025")
+    result = EvaluationResult.objects.get(carrier=inst, template="institution_dynamic")
+    said = "缺少 2024 年度报告：研发费用占总收入比例、评估期内发明专利授权数"
+    assert result.missing.startswith(said) and result.missing.endswith("按已有年度计算")
+    assert "累计孵化企业数" in result.missing  # the latest year's stock is read over the years there are
+    c = login("bureau")
+    page = c.get(f"/carriers/evaluations/{result.pk}/").content.decode()
+    assert f'data-testid="missing">缺少数据：{said}' in page
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(c.get("/carriers/evaluations/export/?template=institution_dynamic").content)
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("缺少数据")
+    assert next(r for r in rows[1:] if r[0] == inst.code)[column] == result.missing
+    api = c.get("/api/carriers/evaluations?template=institution_dynamic").json()
+    items = api["items"] if isinstance(api, dict) else api
+    assert next(r for r in items if r["carrier"] == inst.code)["missing"] == result.missing
+    # with every report there, nothing is said missing
+    _report(inst, 2024, patents=1)
+    services.run_evaluation("institution_dynamic", "2023-2025")
+    result.refresh_from_db()
+    assert "年度报告" not in result.missing

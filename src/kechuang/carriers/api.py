@@ -86,6 +86,9 @@ class CarrierEvaluationOut(Schema):
     consequence: bool
     lift: str
     lift_en: str = Field(description="提升建议（英文）")
+    missing: str = Field(
+        description="缺少数据：无数值的指标（按 0 分计）；多年评价期还有缺少的年度报告（年份与按已有年度计算的指标）"
+    )
     reward_total: float
     detail: dict
 

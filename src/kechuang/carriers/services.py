@@ -403,6 +403,16 @@ SPAN_LABELS = {
 }
 
 
+def missing_years_text(tpl: Template, years: list[int] | None) -> str:
+    """A multi-year period's missing annual reports, as the result's 缺少数据 says it: each year and
+    the indicators summed, averaged or taken from the latest year over the years there are."""
+    if not years:
+        return ""
+    spans = [ind for ind in tpl.indicators if ind.aggregate]
+    affected = "、".join(dict.fromkeys(ind.label for ind in spans))
+    return "；".join(f"缺少 {y} 年度报告：{affected}按已有年度计算" for y in years)
+
+
 def run_evaluation(code: str, period: str) -> EvaluationRun:
     """Score every carrier the template covers and store the results (replacing the period's; the
     period is checked and stored in its one form, evaluation_period)."""
@@ -444,9 +454,13 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
                 "next_grade": row["next_grade"],
                 "points_to_next": row["points_to_next"],
             }
+            # 缺少数据: the indicators without a value (0 points), then a multi-year period's missing reports
+            # (stored in Chinese, as the engine's 缺少数据 is)
+            missing = f"{row['missing']}（按 0 分计）" if row["missing"] else ""
             if row["id"] in spans:
                 span = spans[row["id"]]
                 detail |= {"years_used": span["years_used"], "years_missing": span["years_missing"]}
+                missing = "；".join(x for x in (missing, missing_years_text(tpl, span["years_missing"])) if x)
             EvaluationResult.objects.update_or_create(
                 carrier=by_code[row["id"]],
                 template=code,
@@ -465,7 +479,7 @@ def run_evaluation(code: str, period: str) -> EvaluationRun:
                     "consequence": row["consequence"],
                     "lift": (row["lift"] or "")[:500],
                     "lift_en": (row["lift_en"] or "")[:500],
-                    "missing": (row["missing"] or "")[:500],
+                    "missing": missing[:500],
                     "reward_total": row.get("reward_total") or 0,
                     "detail": detail,
                 },
