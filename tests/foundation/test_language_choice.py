@@ -63,3 +63,15 @@ def test_switching_on_a_browser_without_the_cookie_keeps_the_new_choice(personas
     response = _switch(client, "zh-hans")
     assert response.cookies["django_language"].value == "zh-hans"
     assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+def test_the_home_page_greets_the_user_by_name_as_written(personas):
+    """The user's name is a proper name: kept as written, marked translate="no" on the English page."""
+    personas["bureau"].display_name = "科技局 王科员"
+    personas["bureau"].save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(personas["bureau"])
+    assert '<h1>Welcome, <span translate="no">科技局 王科员</span></h1>' in client.get("/").content.decode()
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+    chinese.force_login(personas["bureau"])
+    assert '欢迎，<span translate="no">科技局 王科员</span>' in chinese.get("/").content.decode()

@@ -159,3 +159,62 @@ def test_a_refused_enterprise_import_keeps_the_complete_error_report(client_for,
     html = client_for("bureau").get(f"/jobs/{job.pk}/").content.decode()
     table = html.split('data-testid="error-table"')[1].split("</table>")[0]
     assert re.search(r"<td>名录.csv</td><td class=\"num\">3</td><td>统一社会信用代码</td>", table)
+
+
+def test_the_job_pages_show_a_job_title_in_the_readers_language(client_for, personas):
+    """A title is stored in Chinese; the pages build it from the job's kind and parameters in the
+    reader's language, and an uploaded file's name is shown as written (translate="no")."""
+    from kechuang.finance.services.validation_job import title_for
+    from kechuang.points.services import ensure_active_version, run_title
+
+    version = ensure_active_version("test")
+    version.model.name, version.model.name_en = "示例积分模型", ""
+    version.model.save()
+    jobs = [
+        Job.objects.create(
+            kind="finance_validation",
+            lock="f",
+            title=title_for(2024, None),
+            params={"year": 2024, "version": None},
+            status=Status.SUCCEEDED,
+        ),
+        Job.objects.create(
+            kind="points_run",
+            lock="p",
+            title=run_title(2024, version),
+            params={"year": 2024, "version": version.pk},
+            status=Status.SUCCEEDED,
+        ),
+        Job.objects.create(
+            kind="enterprise_tiers",
+            lock="t",
+            title="全库资格计算与梯队：2023、2024 年度",
+            params={"years": [2023, 2024]},
+            status=Status.SUCCEEDED,
+        ),
+        Job.objects.create(
+            kind="enterprise_import",
+            lock="i",
+            title="企业数据导入：企业名录.xlsx",
+            params={},
+            status=Status.SUCCEEDED,
+        ),
+    ]
+    assert jobs[0].title == "产业验证报告：2024 年积分（当前模型）"
+    assert jobs[1].title == f"2024 年度创新积分计算（示例积分模型 第 {version.number} 版）"
+    chinese = client_for("bureau").get("/jobs/").content.decode()
+    for job in jobs:
+        assert job.title in chinese
+    personas["bureau"].language = "en"
+    personas["bureau"].save()
+    english = client_for("bureau").get("/jobs/").content.decode()
+    assert "Validation report: 2024 points (Active model)" in english
+    assert (
+        f'Innovation points run 2024 (<span translate="no">示例积分模型</span>, version {version.number})'
+        in english
+    )
+    assert "Whole-registry qualification and tiers: 2023, 2024" in english
+    assert 'Enterprise data import: <span translate="no">企业名录.xlsx</span>' in english
+    assert "产业验证报告" not in english and "年度" not in english
+    page = client_for("bureau").get(f"/jobs/{jobs[0].pk}/").content.decode()
+    assert "Validation report: 2024 points (Active model)" in page and "当前模型" not in page

@@ -233,7 +233,7 @@ def run(
     setup_django()
     from kechuang.jobs.services import JobBusy, JobFailed, run_inline
     from kechuang.points.models import PointsModelVersion, PointsRun
-    from kechuang.points.services import JOB_KIND, RUN_LOCK, ensure_active_version, store_run
+    from kechuang.points.services import JOB_KIND, RUN_LOCK, ensure_active_version, run_title, store_run
 
     if version is not None and not PointsModelVersion.objects.filter(pk=version).exists():
         fail(f"没有编号为 {version} 的积分模型版本（用 kechuang points load 加载模型）")
@@ -243,7 +243,7 @@ def run(
         fail(f"数据库中没有 {year} 年度的企业数据，未计算（先用 kechuang enterprises import 导入）")
     chosen = PointsModelVersion.objects.get(pk=version) if version else ensure_active_version("cli")
     name = "cli:points run"
-    title = f"{year} 年度创新积分计算（{chosen.model.name} 第 {chosen.number} 版）"
+    title = run_title(year, chosen)
     try:
         job = run_inline(
             JOB_KIND,

@@ -7,6 +7,9 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_noop as N_
+
 from kechuang.engine.enterprise_import import ERROR_KINDS
 from kechuang.enterprises.importing import (
     STAGE_QUALIFY,
@@ -115,8 +118,20 @@ def start_tiers(years: list[int], user):
     from kechuang.jobs.services import enqueue
 
     years = sorted({int(y) for y in years})
-    title = "全库资格计算与梯队：" + "、".join(str(y) for y in years) + " 年度"
+    with override("zh-hans"):
+        title = _tiers_title(years)
     return enqueue("enterprise_tiers", IMPORT_LOCK, title[:200], {"years": years}, user=user)
+
+
+def _tiers_title(years: list[int]) -> str:
+    from kechuang.jobs.services import compose
+
+    return compose(N_("全库资格计算与梯队：{years} 年度"), years=gettext("、").join(str(y) for y in years))
+
+
+def tiers_title(job) -> str:
+    """The job's title in the reader's language (jobs.TITLES)."""
+    return _tiers_title([int(y) for y in job.params["years"]])
 
 
 def run_tiers_job(job, reporter) -> dict:

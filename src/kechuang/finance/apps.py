@@ -16,3 +16,4 @@ class FinanceConfig(AppConfig):
             "finance_validation", "kechuang.finance.services.validation_job.run_validation_job"
         )
         jobs.KIND_LABELS.setdefault("finance_validation", gettext_noop("产业验证报告"))
+        jobs.TITLES.setdefault("finance_validation", "kechuang.finance.services.validation_job.job_title")

@@ -53,6 +53,14 @@ KIND_LABELS = {  # shown through gettext
     "observation_import": _noop("指标数据导入"),
 }
 
+# kind → "module.function(job) -> str": the job's title in the active language, built from its
+# params (a name from data without English marked translate="no"); a kind without one (an import:
+# its title is the kind's label and the file names) shows the stored title, the label translated.
+TITLES = {
+    "enterprise_tiers": "kechuang.enterprises.services.tiers_title",
+    "plan_report": "kechuang.plans.report.jobs.report_title",
+}
+
 STALE_MESSAGE = (
     "执行该任务的后台进程已停止（被强制结束或服务器重启），任务没有完成；"
     "它的写入是一个事务，已全部撤销，数据库保持任务开始前的状态。请重新提交。"
@@ -108,6 +116,44 @@ class Reporter:
     def check(self) -> None:
         if self.cancellable and progress.cancel_requested(self.job.pk):
             raise JobCancelled
+
+
+def compose(message: str, **values) -> str:
+    """A job title from a gettext message (marked N_) and its values, in the active language: plain
+    text in Chinese (what a job stores: build it under ``translation.override("zh-hans")``); on an
+    English page HTML, a value that has no English (a name from data) marked translate="no"."""
+    from django.utils.html import format_html
+    from django.utils.safestring import SafeData
+
+    from kechuang.web.names import english
+    from kechuang.web.templatetags.names import as_written
+
+    if not english():
+        return gettext(message).format(**values)
+    return format_html(
+        gettext(message), **{k: v if isinstance(v, SafeData) else as_written(v) for k, v in values.items()}
+    )
+
+
+def title(job: Job) -> str:
+    """The job's title in the active language (HTML, safe): its kind's TITLES builder, else the
+    stored title, whose leading kind label (「企业数据导入：a.xlsx」) is translated and the rest — file
+    names as uploaded — marked translate="no" on an English page. A job whose params the builder
+    cannot read (one from an older version) shows its stored title."""
+    from django.core.exceptions import ObjectDoesNotExist
+    from django.utils.html import format_html
+
+    from kechuang.web.templatetags.names import as_written
+
+    if job.kind in TITLES:
+        try:
+            return import_string(TITLES[job.kind])(job)
+        except (KeyError, TypeError, ValueError, ObjectDoesNotExist):
+            pass
+    label = KIND_LABELS.get(job.kind, "")
+    if label and job.title.startswith(label + "："):
+        return format_html("{}{}{}", gettext(label), gettext("："), as_written(job.title[len(label) + 1 :]))
+    return job.title
 
 
 # ----------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def _context(request, job: Job) -> dict:
         "state": services.live_state(job),
         "active": job.status in ACTIVE,
         "kind_label": _(services.KIND_LABELS.get(job.kind, job.kind)),
+        "title": services.title(job),
         "can_cancel": job.status in ACTIVE and access.can_change(request.user, "job", job),
     }
 
@@ -43,6 +44,7 @@ class JobList(ObjectListView):
     def decorate(self, rows):
         for job in rows:
             job.kind_label = _(services.KIND_LABELS.get(job.kind, job.kind))
+            job.shown_title = services.title(job)
         return rows
 
 

@@ -14,3 +14,4 @@ class PointsConfig(AppConfig):
 
         jobs.HANDLERS.setdefault("points_run", "kechuang.points.services.run_points_job")
         jobs.KIND_LABELS.setdefault("points_run", gettext_noop("创新积分计算"))
+        jobs.TITLES.setdefault("points_run", "kechuang.points.services.job_title")

@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import override
 
 from kechuang.audit.models import Action
 from kechuang.audit.signals import record
@@ -29,6 +30,7 @@ from kechuang.engine.points.score import score_detailed
 from kechuang.enterprises.bulk import insert_frame, read_frame
 from kechuang.enterprises.qualification import qualification_frames
 from kechuang.points.models import PointsModel, PointsModelVersion, PointsRun, PointsScore
+from kechuang.web.names import localized
 
 
 @dataclass
@@ -358,5 +360,28 @@ def start_run(year: int, user, version=None):
     from kechuang.jobs.services import enqueue
 
     version = _resolve_version(version) or ensure_active_version(user.get_username() if user else "")
-    title = f"{year} 年度创新积分计算（{version.model.name} 第 {version.number} 版）"
-    return enqueue(JOB_KIND, RUN_LOCK, title, {"year": int(year), "version": version.pk}, user=user)
+    return enqueue(
+        JOB_KIND, RUN_LOCK, run_title(year, version), {"year": int(year), "version": version.pk}, user=user
+    )
+
+
+def _run_title(year: int, version: PointsModelVersion) -> str:
+    from kechuang.jobs.services import compose
+
+    return compose(
+        _noop("{year} 年度创新积分计算（{model} 第 {number} 版）"),
+        year=year,
+        model=localized(version.model),
+        number=version.number,
+    )
+
+
+def run_title(year: int, version: PointsModelVersion) -> str:
+    """A scoring job's stored title, in Chinese."""
+    with override("zh-hans"):
+        return _run_title(int(year), version)[:200]
+
+
+def job_title(job) -> str:
+    """The job's title in the reader's language (jobs.TITLES)."""
+    return _run_title(int(job.params["year"]), _resolve_version(job.params["version"]))

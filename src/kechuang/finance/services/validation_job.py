@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_noop as N_
 
 from kechuang.finance.services import validation as service
 from kechuang.jobs.models import ACTIVE, Job, Status
-from kechuang.jobs.services import enqueue, run_inline
+from kechuang.jobs.services import compose, enqueue, run_inline
+from kechuang.web.names import localized
 
 JOB_KIND = "finance_validation"
 STAGE_SCORING = N_("计算贷款企业的积分与指标得分")
@@ -49,8 +51,26 @@ def run_now(year: int, version, name: str) -> Job:
 
 
 def title_for(year: int, version) -> str:
-    label = f"{version.model.name} 第 {version.number} 版" if version is not None else "当前模型"
-    return f"产业验证报告：{year} 年积分（{label}）"[:200]
+    """The job's stored title, in Chinese."""
+    with override("zh-hans"):
+        return _title(year, version)[:200]
+
+
+def _title(year: int, version) -> str:
+    if version is None:
+        label = gettext("当前模型")
+    else:
+        label = compose(N_("{model} 第 {number} 版"), model=localized(version.model), number=version.number)
+    return compose(N_("产业验证报告：{year} 年积分（{label}）"), year=year, label=label)
+
+
+def job_title(job) -> str:
+    """The job's title in the reader's language (jobs.TITLES)."""
+    from kechuang.points.models import PointsModelVersion
+
+    pk = job.params["version"]
+    version = PointsModelVersion.objects.select_related("model").get(pk=pk) if pk else None
+    return _title(int(job.params["year"]), version)
 
 
 def _params(year: int, version) -> dict:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from kechuang.audit.signals import record_export
-from kechuang.jobs.services import enqueue, job_file_folder
+from kechuang.jobs.services import compose, enqueue, job_file_folder
 from kechuang.plans.report.build import build_report
 from kechuang.plans.report.render import render
 from kechuang.plans.services import get_plan
@@ -31,9 +30,21 @@ def lock_for(plan_code: str, year: int, fmt: str, language: str = "zh-hans") -> 
 def start_report(plan, year: int, fmt: str, user, language: str = "zh-hans"):
     """Queue the report of ``plan`` for ``year`` in ``fmt`` (docx, xlsx, html) and ``language`` (zh-hans,
     en); JobBusy while the same report is being generated. The title is in the active language."""
-    title = _("年度监测评估报告：{plan} {year} 年（{fmt}）").format(plan=localized(plan), year=year, fmt=fmt)
+    title = str(_title(plan, year, fmt))
     params = {"plan": plan.code, "year": int(year), "format": fmt, "language": language}
     return enqueue("plan_report", lock_for(plan.code, year, fmt, language), title[:200], params, user=user)
+
+
+def _title(plan, year: int, fmt: str) -> str:
+    return compose(
+        N_("年度监测评估报告：{plan} {year} 年（{fmt}）"), plan=localized(plan), year=year, fmt=fmt
+    )
+
+
+def report_title(job) -> str:
+    """The job's title in the reader's language (jobs.TITLES)."""
+    params = job.params
+    return _title(get_plan(params["plan"]), int(params["year"]), params["format"])
 
 
 def run_report_job(job, reporter) -> dict:
