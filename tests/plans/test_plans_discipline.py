@@ -150,6 +150,27 @@ def test_outlier_view_lists_current_values_that_break_a_rule(plan, client_for):
     assert "超出允许范围 0.5–8" not in html and "没有违反校验规则的数值" in html
 
 
+def test_the_outlier_list_reads_in_english(plan, client_for, personas):
+    """The rule's explanation is composed in the reader's language, its unit too; an upload's error
+    (the form's message) stays in Chinese."""
+    client = client_for("humen")
+    history = "指标,地区,年份,数值,来源\n" + "".join(
+        f"全社会研发投入强度,虎门镇,{y},{v},镇统计站\n"
+        for y, v in [(2020, 1.0), (2021, 1.1), (2022, 1.25), (2023, 1.3)]
+    )
+    upload(client, history)
+    post_value(client, "2.0", year=2024, region=HUMEN)  # change 0.7: a jump
+    post_value(client_for("reporter"), "9", year=2025)  # outside 0.5–8
+    chinese = client_for("bureau").get("/plans/entry/outliers/").content.decode()
+    assert "数值 2 % 较 2023 年的 1.3 每年变化 +0.7，偏离历年变化均值 +0.1 超过 3 个标准差" in chinese
+    personas["bureau"].language = "en"
+    personas["bureau"].save()
+    english = client_for("bureau").get("/plans/entry/outliers/").content.decode()
+    assert "Value 9 % is outside the allowed range 0.5–8" in english
+    assert "Value 2 % changes by +0.7 a year from 1.3 in 2023, more than 3 standard deviations" in english
+    assert "标准差" not in english and "数值" not in english
+
+
 # ---------------------------------------------------------------- approval and locking
 
 

@@ -13,7 +13,7 @@ import polars as pl
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, override
 
 from kechuang.accounts.departments import department_names
 from kechuang.engine.observation_rules import check_values
@@ -21,6 +21,7 @@ from kechuang.engine.tables import RowError
 from kechuang.plans.discipline.config import KIND_NAMES, LEVEL_NAMES, Rules, load_rules
 from kechuang.plans.models import Indicator, Observation, Plan, RegionalTarget, SubmissionApproval
 from kechuang.regions import CITY_CODE, region_names
+from kechuang.web.names import localized, unit
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,13 @@ class Finding:
     value: float
     level: str  # block | warn
     rule_name: str
-    detail: str
+    facts: dict  # the engine's record of the broken rule (value, bounds, history) behind ``detail``
     kind: str = "range"
+
+    @property
+    def detail(self) -> str:
+        """What is wrong with the value, in the active language."""
+        return _detail(self.facts, self.indicator)
 
     @property
     def rule_label(self):
@@ -44,8 +50,10 @@ class Finding:
 
     def message(self, with_row: bool) -> str:
         where = f"第 {self.row} 行：" if with_row else ""
+        with override("zh-hans"):  # an error message, in Chinese
+            detail = self.detail
         return (
-            f"{where}指标「{self.indicator.name}」· 地区「{self.region_name}」· {self.year} 年：{self.detail}"
+            f"{where}指标「{self.indicator.name}」· 地区「{self.region_name}」· {self.year} 年：{detail}"
             f"（规则：{self.rule_name}，{LEVEL_NAMES[self.level]}）"
         )
 
@@ -54,23 +62,37 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _detail(rec: dict, unit: str) -> str:
-    if rec["kind"] == "range":
-        lo = _fmt(rec["min"]) if rec["min"] is not None else "—"
-        hi = _fmt(rec["max"]) if rec["max"] is not None else "—"
-        return f"数值 {_fmt(rec['value'])} {unit} 超出允许范围 {lo}–{hi}"
-    if rec["kind"] == "ratio":
-        lo = _fmt(rec["min"]) if rec["min"] is not None else "—"
-        hi = _fmt(rec["max"]) if rec["max"] is not None else "—"
-        return (
-            f"数值 {_fmt(rec['value'])} {unit} 与同地区同年「{rec['of_name']}」{_fmt(rec['of_value'])} 之比 "
-            f"{_fmt(rec['ratio'])} 超出允许范围 {lo}–{hi}"
-        )
-    return (
-        f"数值 {_fmt(rec['value'])} {unit} 较 {rec['previous_year']} 年的 {_fmt(rec['previous_value'])} "
-        f"每年变化 {rec['change']:+.4g}，偏离历年变化均值 {rec['mean']:+.4g} 超过 {_fmt(rec['sigmas'])} 个标准差"
-        f"（标准差 {_fmt(rec['std'])}）"
-    )
+def _detail(rec: dict, indicator: Indicator) -> str:
+    if rec["kind"] in ("range", "ratio"):
+        facts = {
+            "value": _fmt(rec["value"]),
+            "unit": unit(indicator.unit, indicator.unit_en),
+            "min": _fmt(rec["min"]) if rec["min"] is not None else "—",
+            "max": _fmt(rec["max"]) if rec["max"] is not None else "—",
+        }
+        if rec["kind"] == "range":
+            return gettext("数值 %(value)s %(unit)s 超出允许范围 %(min)s–%(max)s") % facts
+        return gettext(
+            "数值 %(value)s %(unit)s 与同地区同年「%(of)s」%(of_value)s 之比 %(ratio)s 超出允许范围 %(min)s–%(max)s"
+        ) % {
+            **facts,
+            "of": localized(rec["of_name"]) if rec["of_name"] else rec["of"],
+            "of_value": _fmt(rec["of_value"]),
+            "ratio": _fmt(rec["ratio"]),
+        }
+    return gettext(
+        "数值 %(value)s %(unit)s 较 %(year)s 年的 %(previous)s 每年变化 %(change)s，"
+        "偏离历年变化均值 %(mean)s 超过 %(sigmas)s 个标准差（标准差 %(std)s）"
+    ) % {
+        "value": _fmt(rec["value"]),
+        "unit": unit(indicator.unit, indicator.unit_en),
+        "year": rec["previous_year"],
+        "previous": _fmt(rec["previous_value"]),
+        "change": f"{rec['change']:+.4g}",
+        "mean": f"{rec['mean']:+.4g}",
+        "sigmas": _fmt(rec["sigmas"]),
+        "std": _fmt(rec["std"]),
+    }
 
 
 def _history(plan: Plan, indicator_codes: list[str]) -> pl.DataFrame:
@@ -106,7 +128,7 @@ def findings(plan: Plan, rows: pl.DataFrame, rules: Rules | None = None) -> list
     out = []
     for rec in broken.iter_rows(named=True):  # only the broken rules: a handful of rows
         ind = indicators[rec["indicator"]]
-        rec["of_name"] = indicators[rec["of"]].name if rec["of"] in indicators else rec["of"]
+        rec["of_name"] = indicators.get(rec["of"])  # the indicator a ratio is taken of
         out.append(
             Finding(
                 row=rec["row"],
@@ -117,7 +139,7 @@ def findings(plan: Plan, rows: pl.DataFrame, rules: Rules | None = None) -> list
                 value=rec["value"],
                 level=rec["level"],
                 rule_name=KIND_NAMES[rec["kind"]],
-                detail=_detail(rec, ind.unit),
+                facts=rec,
                 kind=rec["kind"],
             )
         )
