@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 
 from kechuang.audit.models import ObjectChange
 from kechuang.carriers import services
@@ -268,13 +269,40 @@ def test_an_operator_keeps_its_incubated_enterprises(world, login, newcomer):
     link.refresh_from_db()
     assert (link.graduated_year, link.invested) == (2026, True)
     assert newcomer.credit_code in {i["credit_code"] for i in c.get("/api/carriers/A1/incubated").json()}
-    assert _send(c, "DELETE", url).status_code == 200
-    assert not IncubatedEnterprise.objects.filter(pk=link.pk).exists()
+    # DELETE is the exit (误录 unless said otherwise): the row is kept, dated, and counts in no year
+    r = _send(c, "DELETE", url)
+    assert (
+        r.status_code == 200
+        and r.json()["exit_reason"] == "mistaken"
+        and r.json()["exit_reason_label"] == "误录"
+    )
+    link.refresh_from_db()
+    assert (link.exit_reason, link.left_on, link.graduated_year) == ("mistaken", timezone.localdate(), 2026)
+    listed = {i["credit_code"]: i for i in c.get("/api/carriers/A1/incubated").json()}
+    assert listed[newcomer.credit_code]["left_on"] == timezone.localdate().isoformat()
     changes = ObjectChange.objects.filter(object_type="carriers.incubatedenterprise", object_id=str(link.pk))
-    assert sorted(changes.values_list("action", flat=True)) == ["create", "delete", "update"]
+    assert sorted(changes.values_list("action", flat=True)) == ["create", "update", "update"]
     assert set(changes.values_list("user", flat=True)) == {world.users["op_a"].pk}
-    deleted = changes.get(action="delete")
-    assert deleted.before["graduated_year"] == 2026  # nothing lost: the removed row is in the log
+    again = _send(c, "DELETE", url)
+    assert again.status_code == 400 and again.json()["detail"].startswith("新入驻企业 已于")
+
+
+def test_the_api_exit_takes_a_reason_and_a_date_and_refuses_bad_ones(world, login, newcomer):
+    c = login("op_a")
+    _post(c, "/api/carriers/A1/incubated", {"credit_code": newcomer.credit_code, "entered_year": 2024})
+    url = f"/api/carriers/A1/incubated/{newcomer.credit_code}"
+    for query, message in (
+        ("?reason=gone", "退出原因：请选择：毕业、迁出、注销、误录"),
+        ("?reason=moved&left_on=2023-12-31", "退出日期：不能早于入驻年度（2024）"),
+        ("?reason=moved&left_on=2099-01-01", "退出日期：不能晚于今天"),
+        ("?reason=moved&left_on=去年", "退出日期：应为日期"),
+    ):
+        r = _send(c, "DELETE", url + query)
+        assert r.status_code == 400 and message in r.json()["detail"], (query, r.json())
+    link = IncubatedEnterprise.objects.get(carrier=world.a, enterprise=newcomer)
+    assert link.left_on is None and link.exit_reason == ""
+    r = _send(c, "DELETE", url + "?reason=graduated&left_on=2025-06-30")
+    assert r.status_code == 200 and (r.json()["graduated_year"], r.json()["left_on"]) == (2025, "2025-06-30")
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """An operator keeps its own carrier's data on pages (before, only the administration could): the
 incubated enterprises of its incubator — added by credit code from the enterprise registry, edited,
-removed, each change audited — and an institution's 「一院一策」 values for a year, a value on record
+left (退出, dated, the row kept), each change audited — and an institution's 「一院一策」 values for a year, a value on record
 changed only when correcting. Another operator, a town or an enterprise cannot; the page of a carrier
 offers the links only to those who can."""
 
@@ -42,9 +42,12 @@ def test_others_cannot_open_the_operators_pages(world, login):
     assert login("op_a").get(TARGETS).status_code == 404
     assert login("songshanhu").get(INCUBATED).status_code == 403
     assert login("enterprise").get(TARGETS).status_code == 403
-    r = login("op_b").post(INCUBATED, {"action": "remove", "credit_code": world.enterprises[0].credit_code})
+    r = login("op_b").post(
+        INCUBATED,
+        {"action": "leave", "exit_reason": "moved", "credit_code": world.enterprises[0].credit_code},
+    )
     assert r.status_code == 404
-    assert IncubatedEnterprise.objects.filter(carrier=world.a).count() == 10
+    assert IncubatedEnterprise.objects.filter(carrier=world.a, left_on__isnull=True).count() == 10
 
 
 def test_the_operator_adds_edits_and_removes_an_incubated_enterprise(world, login, newcomer):
@@ -78,12 +81,21 @@ def test_the_operator_adds_edits_and_removes_an_incubated_enterprise(world, logi
     assert "已保存：新入驻企业" in r.content.decode()
     link.refresh_from_db()
     assert (link.invested, link.invested_year) == (False, None)
-    r = c.post(INCUBATED, {"action": "remove", "credit_code": newcomer.credit_code}, follow=True)
-    assert "已移除：新入驻企业" in r.content.decode()
-    assert not IncubatedEnterprise.objects.filter(pk=link.pk).exists()
+    leave = {"action": "leave", "credit_code": newcomer.credit_code}
+    r = c.post(INCUBATED, leave | {"left_on": "2025-03-01"}, follow=True)
+    assert "退出原因：请选择：毕业、迁出、注销、误录" in r.content.decode()
+    r = c.post(INCUBATED, leave | {"exit_reason": "moved", "left_on": "2025-03-01"}, follow=True)
+    page = r.content.decode()
+    assert "已登记退出：新入驻企业（迁出，2025-03-01）" in page
+    link.refresh_from_db()
+    assert (link.left_on.isoformat(), link.exit_reason) == ("2025-03-01", "moved")  # kept, dated
+    former = page[page.index('data-testid="incubated-former"') :]
+    current = page[page.index('data-testid="incubated-rows"') : page.index('data-testid="incubated-former"')]
+    assert "新入驻企业" in former and "<td>2025-03-01</td><td>迁出</td>" in former
+    assert "新入驻企业" not in current and "已退出的企业 1 家" in page
     log = ObjectChange.objects.filter(object_type="carriers.incubatedenterprise", object_id=str(link.pk))
-    assert sorted(log.values_list("action", flat=True)) == ["create", "delete", "update", "update"]
-    assert log.get(action="delete").user == world.users["op_a"]
+    assert sorted(log.values_list("action", flat=True)) == ["create", "update", "update", "update"]
+    assert log.order_by("-pk").first().user == world.users["op_a"]
 
 
 def test_the_institution_reports_its_values_and_corrects_only_on_purpose(world, login):
@@ -129,7 +141,7 @@ def test_the_removal_warning_cannot_break_its_script(world, login, monkeypatch):
     gettext = translation._trans.gettext
     warning = "Remove? It's kept in the audit log"
     monkeypatch.setattr(
-        translation._trans, "gettext", lambda m: warning if m.startswith("移除后") else gettext(m)
+        translation._trans, "gettext", lambda m: warning if m.startswith("登记退出后") else gettext(m)
     )
     page = login("op_a").get(INCUBATED).content.decode()
     # the text is an attribute (HTML-escaped, read back as typed), not a literal inside the script

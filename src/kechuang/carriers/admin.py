@@ -22,7 +22,15 @@ class IncubatedInline(admin.TabularInline):
     model = IncubatedEnterprise
     extra = 0
     autocomplete_fields = ("enterprise",)
-    fields = ("enterprise", "entered_year", "graduated_year", "invested", "invested_year")
+    fields = (
+        "enterprise",
+        "entered_year",
+        "graduated_year",
+        "invested",
+        "invested_year",
+        "left_on",
+        "exit_reason",
+    )
 
 
 @admin.register(Carrier)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import create_model
 
@@ -29,7 +29,7 @@ from kechuang.carriers.api import BookingOut, TalentOut, _booking_out, _refused,
 from kechuang.carriers.forms import ReportForm, UseForm, VoucherForm
 from kechuang.carriers.models import Booking, Carrier, CarrierReport, TalentApplication
 from kechuang.carriers.upkeep import field_message
-from kechuang.carriers.vocabulary import TalentClass, TalentStatus
+from kechuang.carriers.vocabulary import ExitReason, TalentClass, TalentStatus
 
 router = Router(tags=["创新载体与人才"])
 
@@ -371,6 +371,11 @@ class CarrierIncubatedOut(Schema):
     graduated_year: int | None
     invested: bool = Field(description="载体股权投资（确权实缴）")
     invested_year: int | None = Field(description="股权投资年度（未知为 null）")
+    left_on: dt.date | None = Field(description="退出日期（仍在孵为 null）")
+    exit_reason: str = Field(
+        description="退出原因：graduated 毕业 / moved 迁出 / deregistered 注销 / mistaken 误录；仍在孵为空"
+    )
+    exit_reason_label: str = Field(description="退出原因（按界面语言）")
 
 
 def _incubated_out(link) -> dict:
@@ -381,6 +386,9 @@ def _incubated_out(link) -> dict:
         "graduated_year": link.graduated_year,
         "invested": link.invested,
         "invested_year": link.invested_year,
+        "left_on": link.left_on,
+        "exit_reason": link.exit_reason,
+        "exit_reason_label": str(link.get_exit_reason_display()) if link.exit_reason else "",
     }
 
 
@@ -458,13 +466,24 @@ def change_incubated(request, carrier_code: str, credit_code: str, body: Carrier
 @router.delete(
     "/{carrier_code}/incubated/{credit_code}",
     response=CarrierIncubatedOut,
-    summary="移除误录的在孵企业（运营方；审计日志保留原记录）",
+    summary="在孵企业退出（运营方）：登记退出日期与原因，记录保留（各年度只计当年末仍在孵的，误录的不计入）",
 )
-def remove_incubated(request, carrier_code: str, credit_code: str):
+def remove_incubated(
+    request,
+    carrier_code: str,
+    credit_code: str,
+    reason: str = Query(
+        ExitReason.MISTAKEN,
+        description="退出原因：graduated 毕业 / moved 迁出 / deregistered 注销 / mistaken 误录（默认）",
+    ),
+    left_on: str = Query("", description="退出日期 YYYY-MM-DD（默认今天，不早于入驻年度、不晚于今天）"),
+):
     link = _kept_link(request.user, carrier_code, credit_code)
-    out = _incubated_out(link)
-    upkeep.remove_incubated(link)
-    return out
+    try:
+        upkeep.leave_incubated(link, reason, left_on or None)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return _incubated_out(link)
 
 
 class CarrierTargetOut(Schema):

@@ -16,6 +16,7 @@ from kechuang.carriers.vocabulary import (
     CarrierKind,
     CarrierStatus,
     EvaluationClass,
+    ExitReason,
     InstitutionClass,
     InstitutionTier,
     Level,
@@ -112,7 +113,9 @@ class CarrierWithdrawal(models.Model):
 
 
 class IncubatedEnterprise(models.Model):
-    """An enterprise of the registry incubated by a carrier; graduation ends the incubation."""
+    """An enterprise of the registry incubated by a carrier; graduation ends the incubation. Leaving
+    (退出: 毕业, 迁出, 注销 or 误录) keeps the row with its date and reason: the counts of a year take
+    the enterprises still there at its end, and one entered by mistake (误录) counts in none."""
 
     audited = True
     carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="incubated")
@@ -123,6 +126,8 @@ class IncubatedEnterprise(models.Model):
     # the year of the investment: the 标准级 check counts the enterprises invested in the report year
     # (an investment without a year, recorded before the year was kept, counts in every year)
     invested_year = models.PositiveSmallIntegerField(_("股权投资年度"), null=True, blank=True)
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+    exit_reason = models.CharField(_("退出原因"), max_length=20, choices=ExitReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("在孵企业")

@@ -44,6 +44,7 @@ from kechuang.carriers.vocabulary import (
     BookingStatus,
     CarrierKind,
     CarrierStatus,
+    ExitReason,
     TalentRoute,
     TalentStatus,
 )
@@ -112,8 +113,9 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
     from kechuang.enterprises.models import Fact
 
     ids = list(carriers.values_list("pk", flat=True))
+    # an enterprise entered by mistake (误录) counts in no year; one that left counts until it left
     links = _frame(
-        IncubatedEnterprise.objects.filter(carrier_id__in=ids),
+        IncubatedEnterprise.objects.filter(carrier_id__in=ids).exclude(exit_reason=ExitReason.MISTAKEN),
         [
             "carrier_id",
             "enterprise_id",
@@ -121,6 +123,7 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
             "graduated_year",
             "invested",
             "invested_year",
+            "left_on",
             "enterprise__hightech_cert_until",
             "enterprise__kexiao_registered_year",
         ],
@@ -131,6 +134,7 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
             "graduated_year": pl.Int64,
             "invested": pl.Boolean,
             "invested_year": pl.Int64,
+            "left_on": pl.Date,
             "cert_until": pl.Date,
             "kexiao_year": pl.Int64,
         },
@@ -152,8 +156,11 @@ def incubation_figures(carriers, year: int) -> pl.DataFrame:
         "enterprise_id", rev_before="revenue", rd_before="rd_expense"
     )
     start = dt.date(year, 1, 1)
-    inside = (pl.col("entered_year") <= year) & (
-        pl.col("graduated_year").is_null() | (pl.col("graduated_year") > year)
+    # present at the end of the report year: entered, not graduated, not left (迁出, 注销 …) by then
+    inside = (
+        (pl.col("entered_year") <= year)
+        & (pl.col("graduated_year").is_null() | (pl.col("graduated_year") > year))
+        & (pl.col("left_on").is_null() | (pl.col("left_on").dt.year() > year))
     )
     d = (
         links.join(now, on="enterprise_id", how="left")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kechuang.carriers.models import Carrier, IncubatedEnterprise, InstitutionTarget, TargetValue
+from kechuang.carriers.vocabulary import ExitReason
 
 LABELS = {
     "credit_code": gettext_lazy("统一社会信用代码"),
@@ -22,6 +23,8 @@ LABELS = {
     "graduated_year": gettext_lazy("毕业年度"),
     "invested": gettext_lazy("载体股权投资（确权实缴）"),
     "invested_year": gettext_lazy("股权投资年度"),
+    "left_on": gettext_lazy("退出日期"),
+    "exit_reason": gettext_lazy("退出原因"),
     "year": gettext_lazy("年度"),
     "target": gettext_lazy("目标"),
     "value": gettext_lazy("实际值"),
@@ -131,9 +134,44 @@ def edit_incubated(link: IncubatedEnterprise, **changes) -> IncubatedEnterprise:
     return link
 
 
-def remove_incubated(link: IncubatedEnterprise) -> None:
-    """The enterprise leaves the carrier's list (entered by mistake); the audit log keeps the row."""
-    link.delete()
+def leave_incubated(link: IncubatedEnterprise, reason, left_on=None) -> IncubatedEnterprise:
+    """The enterprise leaves the carrier (退出): the row is kept with the date (today when not given)
+    and the reason — 毕业 (also the graduation year, when not yet recorded), 迁出, 注销 or 误录 (entered
+    by mistake: it then counts in no year). Refused, naming the field, for an unknown reason, a date
+    that is not one, before the entry year or after today, or an enterprise that has already left."""
+    import datetime as dt
+
+    errors: dict[str, list[str]] = {}
+    if link.left_on is not None:
+        raise ValidationError(
+            _("%(n)s 已于 %(d)s 退出（%(r)s）")
+            % {"n": link.enterprise.name, "d": link.left_on.isoformat(), "r": link.get_exit_reason_display()}
+        )
+    if reason not in ExitReason.values:
+        choices = "、".join(str(label) for label in ExitReason.labels)
+        errors["exit_reason"] = [_("请选择：%(c)s") % {"c": choices}]
+    today = timezone.localdate()
+    day = today
+    if isinstance(left_on, dt.date):
+        day = left_on
+    elif left_on not in (None, ""):
+        try:
+            day = dt.date.fromisoformat(str(left_on).strip())
+        except ValueError:
+            errors["left_on"] = [_("应为日期，如 %(d)s") % {"d": today.isoformat()}]
+            day = None
+    if day is not None:
+        if day > today:
+            errors.setdefault("left_on", []).append(_("不能晚于今天（%(d)s）") % {"d": today.isoformat()})
+        elif day.year < link.entered_year:
+            errors.setdefault("left_on", []).append(_("不能早于入驻年度（%(y)s）") % {"y": link.entered_year})
+    if errors:
+        raise _labelled(errors)
+    link.left_on, link.exit_reason = day, reason
+    if reason == ExitReason.GRADUATED and link.graduated_year is None:
+        link.graduated_year = day.year
+    link.save()
+    return link
 
 
 # ------------------------------------------------------------------------------------------------

@@ -17,6 +17,15 @@ class CarrierKind(models.TextChoices):
 INCUBATION_KINDS = (CarrierKind.MAKER_SPACE, CarrierKind.INCUBATOR, CarrierKind.ACCELERATOR)
 
 
+class ExitReason(models.TextChoices):
+    """Why an incubated enterprise left the carrier (the row is kept, dated)."""
+
+    GRADUATED = "graduated", _("毕业")
+    MOVED = "moved", _("迁出")
+    DEREGISTERED = "deregistered", _("注销")
+    MISTAKEN = "mistaken", _("误录")
+
+
 class Level(models.TextChoices):
     CITY = "市级", _("市级")
     PROVINCE = "省级", _("省级")

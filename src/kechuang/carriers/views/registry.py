@@ -18,7 +18,7 @@ from kechuang import access
 from kechuang.carriers import report_job, services
 from kechuang.carriers.forms import CarrierFilterForm, ReportForm
 from kechuang.carriers.models import Carrier, CarrierReport, IncubatedEnterprise, TalentApplication
-from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind
+from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind, ExitReason
 from kechuang.jobs.services import JobBusy
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView, xlsx_response
@@ -136,6 +136,7 @@ class CarrierDetail(ObjectView):
         if c.kind in INCUBATION_KINDS:
             ctx["incubated"] = (
                 IncubatedEnterprise.objects.filter(carrier=c)
+                .exclude(exit_reason=ExitReason.MISTAKEN)  # entered by mistake: never incubated here
                 .select_related("enterprise")
                 .order_by("-entered_year")[:50]
             )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from kechuang import access
 from kechuang.carriers import upkeep
 from kechuang.carriers.models import Carrier
-from kechuang.carriers.vocabulary import INCUBATION_KINDS
+from kechuang.carriers.vocabulary import INCUBATION_KINDS, ExitReason
 
 
 def _kept_carrier(request, code: str) -> Carrier:
@@ -44,7 +44,7 @@ def incubated(request, code: str):
                     post.get("invested_year"),
                 )
                 messages.success(request, _("已添加在孵企业：%(n)s") % {"n": link.enterprise.name})
-            elif action in ("edit", "remove"):
+            elif action in ("edit", "leave"):
                 link = upkeep.find_incubated(carrier, post.get("credit_code", ""))
                 if link is None:
                     raise ValidationError(_("该企业不是本载体的在孵企业"))
@@ -61,8 +61,12 @@ def incubated(request, code: str):
                     )
                     messages.success(request, _("已保存：%(n)s") % {"n": link.enterprise.name})
                 else:
-                    upkeep.remove_incubated(link)
-                    messages.success(request, _("已移除：%(n)s") % {"n": link.enterprise.name})
+                    upkeep.leave_incubated(link, post.get("exit_reason", ""), post.get("left_on"))
+                    messages.success(
+                        request,
+                        _("已登记退出：%(n)s（%(r)s，%(d)s）")
+                        % {"n": link.enterprise.name, "r": link.get_exit_reason_display(), "d": link.left_on},
+                    )
             else:
                 raise ValidationError(_("未知的操作"))
         except ValidationError as exc:
@@ -76,7 +80,12 @@ def incubated(request, code: str):
         "carriers/incubated.html",
         {
             "carrier": carrier,
-            "rows": upkeep.incubated(carrier).order_by("graduated_year", "-entered_year", "pk"),
+            "rows": upkeep.incubated(carrier)
+            .filter(left_on__isnull=True)
+            .order_by("graduated_year", "-entered_year", "pk"),
+            "former": upkeep.incubated(carrier).filter(left_on__isnull=False).order_by("-left_on", "pk"),
+            "exit_reasons": ExitReason.choices,
+            "today": timezone.localdate(),
             "is_incubator": carrier.kind in INCUBATION_KINDS,
             "add": add_values,
         },
