@@ -104,7 +104,7 @@ def projects_walk(personas):
     conditions, a draft application of the enterprise persona, an expert's assignment, a project."""
     from kechuang.accounts.models import OrgUnit, User
     from kechuang.projects import services
-    from kechuang.projects.models import Application, Assignment, SecurityIndicator
+    from kechuang.projects.models import Application, Assignment, EthicsCommittee, SecurityIndicator
 
     call = make_call("WALK-01", eligibility="", opens_on=dt.date(2020, 1, 1), closes_on=dt.date(2099, 12, 31))
     org = OrgUnit.objects.get(code="ent_demo")
@@ -118,6 +118,9 @@ def projects_walk(personas):
     assignment = Assignment.objects.create(expert=expert, application=application)
     project = services.open_project(application, dt.date(2026, 6, 1))
     indicator = SecurityIndicator.objects.create(code="walk_supplier", name="巡检指标", yellow=30, red=50)
+    committee = EthicsCommittee.objects.create(
+        name="巡检伦理委员会", registration="WALK-EC", fields=["人工智能"]
+    )
     output = project.outputs.create(
         kind="paper", title="巡检论文", dated_on=dt.date(2026, 9, 1), evidence="DOI 10.1/walk",
         recorded_by=User.objects.get(username="bureau"),
@@ -135,6 +138,7 @@ def projects_walk(personas):
         "projects:stake": ({"pk": project.pk}, None),
         "projects:output_new": ({"pk": project.pk}, project),
         "projects:output_verify": ({"pk": project.pk, "output": output.pk}, None),
+        "projects:ethics_committee_edit": ({"pk": committee.pk}, None),
         "projects:security_indicator": ({"code": indicator.code}, None),
         "api:{call_code}": (call.code, None),
         "api:{project_code}": (project.code, project),

@@ -10,7 +10,13 @@ import pytest
 from docx import Document
 
 from kechuang.projects import services
-from kechuang.projects.models import EthicsApproval, Project, SecurityIndicator, SecurityReading
+from kechuang.projects.models import (
+    EthicsApproval,
+    EthicsCommittee,
+    Project,
+    SecurityIndicator,
+    SecurityReading,
+)
 from tests.projects.conftest import apply, make_call
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +79,14 @@ def test_funds_of_a_project_in_a_listed_field_wait_for_an_ethics_approval(world)
     blockers = services.release_blockers(first)
     assert blockers == ["「人工智能」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
     assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"].value == 1
-    EthicsApproval.objects.create(project=project, committee="东莞市人工智能伦理委员会", committee_registration="AI-01",
-                                  number="EC-2026-01", approved_on=START)  # fmt: skip
+    committee = EthicsCommittee.objects.create(
+        name="东莞市人工智能伦理委员会",
+        registration="AI-01",
+        fields=["人工智能"],
+        valid_until=dt.date(2028, 1, 1),
+    )
+    EthicsApproval.objects.create(project=project, committee=committee.name, committee_registration="AI-01",
+                                  registered_committee=committee, number="EC-2026-01", approved_on=START)  # fmt: skip
     assert services.release_blockers(first) == []
     assert services.computed_values(dt.date(2026, 7, 1))["ethics_missing"].value == 0
 

@@ -104,6 +104,9 @@ PAGES: dict[str, Rule] = {
     "projects:security_template": Needs("security_indicator", "change"),
     "projects:security_upload": Needs("security_indicator", "change"),
     "projects:ethics_committees": Needs("project_oversight"),
+    # the bureau registers ethics committees and fills their validity (as it records approvals)
+    "projects:ethics_committee_new": Needs("project_oversight", "change"),
+    "projects:ethics_committee_edit": Needs("project_oversight", "change"),
     "projects:portfolio": Needs("project_oversight"),
     "projects:stake": Needs("project_oversight", "change"),
     "projects:output_new": Needs("major_project", "change"),

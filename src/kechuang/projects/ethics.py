@@ -5,15 +5,20 @@ An approval names a registered committee by its 备案号; the committee's regis
 the approval date (``valid_until`` on or after it) and cover the project's field — otherwise a Chinese
 ProjectError naming what is wrong. Funds of a project in a listed field (vocabulary.ETHICS_FIELDS) wait
 for an approval (services.ethics_missing, the tranche release's check).
+
+An approval counts only when its committee's validity is known (``COUNTS``): the committees made from
+earlier free-text approvals (migration 0007) have none (有效期待补录) until the bureau fills it on the
+committee page, and their approvals do not release funds until then (docs/decisions/0031).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kechuang.projects.models import EthicsCommittee, Project
+from kechuang.projects.models import EthicsApproval, EthicsCommittee, Project
 from kechuang.projects.vocabulary import ETHICS_FIELDS, Stage, field_label
 
 
@@ -54,18 +59,34 @@ def committee_for(project: Project, registration: str, approved_on: dt.date) -> 
     return committee
 
 
+# an approval that counts for releasing funds: from a registered committee whose validity is known
+COUNTS = Q(registered_committee__valid_until__isnull=False)
+
+
 def missing_approval(projects=None):
-    """Projects running or in acceptance in a listed field without an ethics approval (their funds are
-    held), oldest first; ``projects`` narrows the rows (the reader's scope)."""
+    """Projects running or in acceptance in a listed field without an ethics approval that counts
+    (``COUNTS``; their funds are held), oldest first; ``projects`` narrows the rows (the reader's scope)."""
     rows = Project.objects.all() if projects is None else projects
+    counted = EthicsApproval.objects.filter(COUNTS).values("project_id")
     return (
         rows.filter(
             stage__in=[Stage.RUNNING, Stage.ACCEPTANCE],
             application__call__field__in=ETHICS_FIELDS,
-            ethics_approvals__isnull=True,
         )
+        .exclude(pk__in=counted)
         .select_related("application__call", "applicant")
         .order_by("started_on", "code")
+    )
+
+
+def pending_validity(projects=None):
+    """The approvals of the projects ``missing_approval`` lists that wait only for their committee's
+    validity to be filled (有效期待补录), with project and committee, oldest project first."""
+    return (
+        EthicsApproval.objects.filter(project__in=missing_approval(projects))
+        .exclude(COUNTS)
+        .select_related("project", "registered_committee")
+        .order_by("project__started_on", "project__code", "pk")
     )
 
 

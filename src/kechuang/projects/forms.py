@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kechuang.projects import evaluation
-from kechuang.projects.models import Application, Call
+from kechuang.projects.models import Application, Call, EthicsCommittee
 from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
 from kechuang.web import names
 from kechuang.web.names import localized
@@ -303,3 +303,46 @@ class OutputForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = OutputKind.choices
+
+
+class EthicsCommitteeForm(forms.ModelForm):
+    """The bureau registers an ethics committee or edits it (the fields it may review, until when its
+    registration is valid); a committee made from earlier approvals gets its validity filled here."""
+
+    fields = forms.MultipleChoiceField(
+        label=_("可审查领域"), choices=(), widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = EthicsCommittee
+        fields = ("name", "registration", "institution", "fields", "valid_until")
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        from kechuang.projects.vocabulary import ETHICS_FIELDS, FIELDS, field_label
+
+        super().__init__(*args, **kwargs)
+        known = list(dict.fromkeys((*ETHICS_FIELDS, *FIELDS, *(self.instance.fields or []))))
+        self.fields["fields"].choices = [(f, field_label(f)) for f in known]
+        self.fields["valid_until"].required = True  # 有效期待补录 only for committees made from old approvals
+        for name in ("name", "registration", "fields", "valid_until"):
+            self.fields[name].error_messages["required"] = gettext("请填写%(label)s") % {
+                "label": self.fields[name].label
+            }
+
+    def clean_registration(self):
+        value = (self.cleaned_data.get("registration") or "").strip()
+        old = self.instance.registration if self.instance.pk else None
+        if old is not None and value != old and self.instance.approvals.exists():
+            raise forms.ValidationError(
+                _("该委员会已出具伦理审查批准，备案号「%(r)s」不能修改"), params={"r": old}
+            )
+        return value
+
+    def clean_valid_until(self):
+        import datetime as dt
+
+        value = self.cleaned_data.get("valid_until")
+        if value is not None and not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
+            raise forms.ValidationError(_("备案有效期应在 2000–2100 年之间"))
+        return value

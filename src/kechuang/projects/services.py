@@ -439,10 +439,24 @@ def needs_ethics(project: Project) -> bool:
 
 def ethics_missing(project: Project) -> list[str]:
     """What is missing before funds may be released on ethics grounds (empty: nothing)."""
+    from kechuang.projects.ethics import COUNTS
+
     if not needs_ethics(project):
         return []
-    if project.ethics_approvals.exists():
+    if project.ethics_approvals.filter(COUNTS).exists():
         return []
+    waiting = project.ethics_approvals.exclude(COUNTS).select_related("registered_committee")
+    if waiting:  # approvals from a committee whose validity is unknown (有效期待补录) do not count yet
+        return [
+            gettext(
+                "伦理审查批件 %(number)s 的出具单位「%(committee)s」备案有效期待补录，补录前该批准不计入拨付条件"
+            )
+            % {
+                "number": a.number,
+                "committee": a.registered_committee.name if a.registered_committee else a.committee,
+            }
+            for a in waiting
+        ]
     field_name = project.application.call.field
     return [f"「{field_name}」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
 
@@ -758,15 +772,16 @@ def patent_concentration() -> Computed | None:
 def computed_values(today: dt.date | None = None) -> dict[str, Computed]:
     """The indicators the platform computes from its own data (an indicator without data is left out)."""
     today = today or timezone.localdate()
+    from kechuang.projects.ethics import missing_approval
+
     running_projects = Project.objects.filter(stage__in=[Stage.RUNNING, Stage.ACCEPTANCE])
-    sensitive = running_projects.filter(application__call__field__in=ETHICS_FIELDS)
     overdue = Milestone.objects.filter(
         project__in=running_projects, project__application__call__key_core=True, reported_on__isnull=True,
         due_on__lt=today,
     )  # fmt: skip
     now = str(today.year)
     values = {
-        "ethics_missing": Computed(float(sensitive.filter(ethics_approvals__isnull=True).count()), now),
+        "ethics_missing": Computed(float(missing_approval(running_projects).count()), now),
         "key_core_overdue": Computed(float(overdue.count()), now),
     }
     concentration = patent_concentration()

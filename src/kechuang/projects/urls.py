@@ -25,6 +25,10 @@ urlpatterns = [
     path("list/<int:pk>/outputs/<int:output>/verify/", views_outputs.verify, name="output_verify"),
     path("portfolio/", views_portfolio.portfolio, name="portfolio"),
     path("ethics/committees/", views_ethics.committees, name="ethics_committees"),
+    path("ethics/committees/new/", views_ethics.CommitteeEdit.as_view(), name="ethics_committee_new"),
+    path(
+        "ethics/committees/<int:pk>/edit/", views_ethics.CommitteeEdit.as_view(), name="ethics_committee_edit"
+    ),
     path("security/", views_security.board, name="security"),
     path("security/readings/template.xlsx", views_security.readings_template, name="security_template"),
     path("security/readings/upload/", views_security.readings_upload, name="security_upload"),

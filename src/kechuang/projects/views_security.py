@@ -65,15 +65,18 @@ def board(request):
         ind = r.indicator
         r.reason = security.level_reason(r.value, ind.yellow, ind.red, ind.higher_is_worse, ind.unit)
     counts = Counter(r.level for r in rows)
-    missing = None  # sensitive-field projects without an ethics approval, for those who see projects
+    missing = pending = None  # sensitive-field projects without an ethics approval that counts, for
+    # those who see projects, and the approvals waiting for their committee's validity
     if access.can_view(request.user, "major_project"):
-        missing = ethics.missing_approval(access.scoped(request.user, "major_project", Project.objects.all()))
+        projects = access.scoped(request.user, "major_project", Project.objects.all())
+        missing, pending = ethics.missing_approval(projects), ethics.pending_validity(projects)
     context = {
         "board": rows,
         "form": form,
         "counts": {k: counts.get(k, 0) for k in ("green", "yellow", "red")} | {"none": counts.get(None, 0)},
         "any_sample": any(r.indicator.sample for r in rows),
         "missing": missing,
+        "ethics_pending": pending,
     }
     return render(request, "projects/security.html", context)
 
