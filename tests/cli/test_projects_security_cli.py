@@ -25,6 +25,14 @@ def test_load_writes_the_indicators_and_a_reload_keeps_the_readings(kc, fresh_va
     assert db_rows(
         fresh_var, "SELECT sample, name_en FROM projects_securityindicator WHERE code = 'ethics_missing'"
     ) == [(1, "Running projects in sensitive fields without ethics approval")]
+    english = db_rows(
+        fresh_var,
+        "SELECT department_en, source_en, substr(note_en, 1, 30) FROM projects_securityindicator "
+        "WHERE code = 'rd_talent_outflow'",
+    )
+    assert english == [
+        ("Human Resources and Social Security Bureau", "Sample thresholds", "Researchers in key positions o")
+    ]
     # a department's reading, then the file with a new yellow threshold
     con = sqlite3.connect(fresh_var / "kechuang.sqlite3")
     con.execute(
@@ -63,10 +71,13 @@ def test_load_writes_the_indicators_and_a_reload_keeps_the_readings(kc, fresh_va
 def test_a_bad_file_is_refused_naming_indicator_and_field_and_nothing_is_written(kc, fresh_var, tmp_path):
     bad = tmp_path / "bad.yaml"
     text = SHIPPED.replace("    red: 15\n", "    red: 高\n", 1).replace("    red: 50\n", "    red: 20\n", 1)
+    text = text.replace("    note_en: Number of milestones", "    note_en: [Number of milestones", 1)
+    text = text.replace("not yet reported.\n", "not yet reported.]\n", 1)
     bad.write_text(text.replace("    department: 人社局\n", "", 1), encoding="utf-8")
     result = kc(fresh_var, "projects", "security", "load", bad)
     assert result.returncode == 1, result
-    assert "指标文件有 3 处错误，未加载" in result.stderr
+    assert "指标文件有 4 处错误，未加载" in result.stderr
+    assert "指标「key_core_overdue」 note_en（说明英文）：应为文字" in result.stderr
     assert (
         "指标「single_supplier」 red（红色阈值）：越高越危险的指标红色阈值应大于黄色阈值（黄 30，红 20）"
         in result.stderr

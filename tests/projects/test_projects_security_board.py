@@ -130,3 +130,35 @@ def test_the_api_gives_each_indicators_reason_and_sample_flag_as_the_board(world
     assert (loss["value"], loss["reason"], loss["sample"]) == (None, "", False)
     board = client_for("bureau").get("/projects/security/").content.decode()
     assert supplier["reason"] in board  # the board's own sentence
+
+
+def test_the_shipped_indicators_read_in_english_on_the_english_pages(world, client_for):
+    """The file's note_en, source_en and department_en are loaded and shown on the English board and
+    indicator page; the Chinese pages show the Chinese texts as before."""
+    security.load(security.read_file())
+    ind = SecurityIndicator.objects.get(code="single_supplier")
+    assert ind.department_en == "Bureau of Industry and Information Technology"
+    assert ind.source_en.startswith("Sample thresholds") and ind.note_en.startswith(
+        "Share of key enterprises"
+    )
+    english = client_for("bureau").get("/projects/security/single_supplier/", HTTP_ACCEPT_LANGUAGE="en")
+    text = english.content.decode()
+    assert "Share of key enterprises with at least one core component" in text
+    assert "pending review by the city" in text.split('data-testid="threshold-source"')[1].split("</dd>")[0]
+    assert "Bureau of Industry and Information Technology" in text and "工信局" not in text
+    board = client_for("bureau").get("/projects/security/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = board.split('data-code="rd_talent_outflow"')[1].split("</tr>")[0]
+    assert "Human Resources and Social Security Bureau" in row and "人社局" not in row
+    chinese = client_for("bureau").get("/projects/security/single_supplier/").content.decode()
+    assert "重点企业中，至少一种核心零部件仅有一家境外供应商" in chinese and "工信局" in chinese
+
+
+def test_a_computed_indicator_with_a_department_in_english_is_refused():
+    text = security.DEFAULT_PATH.read_text(encoding="utf-8").replace(
+        "    computed: true\n", "    computed: true\n    department_en: Statistics Bureau\n", 1
+    )
+    with pytest.raises(security.SecurityFileError) as refused:
+        security.check_text(text, "x.yaml")
+    assert "指标「ethics_missing」 department_en（填报部门英文）：平台计算的指标不填填报部门" in str(
+        refused.value
+    )

@@ -33,14 +33,18 @@ LABELS = {
     "red": "red（红色阈值）",
     "computed": "computed（平台计算）",
     "department": "department（填报部门）",
+    "department_en": "department_en（填报部门英文）",
     "sample": "sample（示例阈值）",
     "source": "source（阈值依据）",
+    "source_en": "source_en（阈值依据英文）",
     "note": "note（说明）",
+    "note_en": "note_en（说明英文）",
 }
-TEXT_LIMITS = {"name": 120, "name_en": 200, "unit": 20, "department": 40, "source": 200}
+TEXT_LIMITS = {"name": 120, "name_en": 200, "unit": 20, "department": 40, "department_en": 120, "source": 200,
+               "source_en": 300}  # fmt: skip
 # what ``load`` writes of each indicator (the model's fields)
 WRITTEN = ("name", "name_en", "unit", "higher_is_worse", "yellow", "red", "computed", "department",
-           "source", "note", "sample", "version")  # fmt: skip
+           "department_en", "source", "source_en", "note", "note_en", "sample", "version")  # fmt: skip
 
 
 class SecurityFileError(ValueError):
@@ -130,8 +134,9 @@ def check_text(text: str, filename: str = "<文件>") -> SecurityFile:
                 bad(key, "应为文字")
             elif isinstance(value, str) and len(value.strip()) > limit:
                 bad(key, f"不超过 {limit} 个字")
-        if item.get("note") is not None and not isinstance(item["note"], str):
-            bad("note", "应为文字")
+        for key in ("note", "note_en"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                bad(key, "应为文字")
         direction = item.get("direction")
         if direction not in DIRECTIONS:
             bad("direction", "应为 higher_is_worse（越高越危险）或 lower_is_worse（越低越危险）")
@@ -150,8 +155,9 @@ def check_text(text: str, filename: str = "<文件>") -> SecurityFile:
             if key in item and not isinstance(item[key], bool):
                 bad(key, "应为 true 或 false")
         if computed is True:
-            if department:
-                bad("department", "平台计算的指标不填填报部门")
+            for key in ("department", "department_en"):
+                if item.get(key):
+                    bad(key, "平台计算的指标不填填报部门")
             if isinstance(code, str) and code not in COMPUTED:
                 bad("computed", f"平台只能计算这些指标：{'、'.join(COMPUTED)}")
         elif not (isinstance(department, str) and department.strip()):
@@ -170,8 +176,11 @@ def check_text(text: str, filename: str = "<文件>") -> SecurityFile:
                     "red": red,
                     "computed": computed is True,
                     "department": (department or "").strip(),
+                    "department_en": (item.get("department_en") or "").strip(),
                     "source": (item.get("source") or "").strip(),
+                    "source_en": (item.get("source_en") or "").strip(),
                     "note": (item.get("note") or "").strip(),
+                    "note_en": (item.get("note_en") or "").strip(),
                     "sample": item.get("sample", False),
                     "version": str(version).strip(),
                 },
