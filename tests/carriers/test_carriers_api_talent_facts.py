@@ -196,3 +196,17 @@ def test_the_template_result_is_for_those_who_decide_only(world, login):
     own = login("app_1").get(url).json()
     assert own["evaluation"] is None and own["qualifies"] == "D"
     assert login("bureau").get(url).json()["evaluation"]["grade"] == "C"
+
+
+def test_the_list_gives_each_applications_class_results_as_the_single_answer(world, login):
+    mine = _post(login("app_1"), BODY | {"facts": FACTS}).json()
+    bare = _post(login("app_1"), BODY | {"id_number": "X2"}).json()
+    for who in ("app_1", "bureau"):
+        c = login(who)
+        listed = {a["id"]: a for a in c.get("/api/carriers/talent").json()}
+        for made in (mine, bare):
+            one = c.get(f"/api/carriers/talent/{made['id']}").json()
+            assert listed[made["id"]]["verdicts"] == one["verdicts"]
+            assert listed[made["id"]]["qualifies"] == one["qualifies"]
+    assert listed[mine["id"]]["qualifies"] == "F" and listed[bare["id"]]["qualifies"] is None
+    assert [v["talent_class"] for v in listed[mine["id"]]["verdicts"]] == list("ABCDEF")

@@ -240,12 +240,6 @@ class TalentOut(Schema):
     )
 
 
-@router.get("/talent", response=list[TalentOut], summary="人才分类评价申报（申报人只看到自己的申报）")
-def talent(request, page: int = 1):
-    qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all())
-    return [_talent_out(a) for a in _page(qs, page)]
-
-
 def _talent_out(a: TalentApplication) -> dict:
     return {
         "id": a.pk,
@@ -350,11 +344,9 @@ def _in_both(fn, *args):
     return out
 
 
-def _talent_detail(a: TalentApplication, user) -> dict:
-    """The application as its page shows it to ``user``: the facts, the recognition rules per class
-    on them and, for 专家评定 and for those who decide (access: talent_decide, as on the page), the
-    evaluation template's result (talent_rules, the page's functions)."""
-    facts, facts_en = _in_both(talent_rules.fact_rows, a.facts)
+def _class_results(a: TalentApplication) -> dict:
+    """The recognition rules per class A–F on the application's facts and the highest class met, as
+    the application page shows them (the list and the single application give the same)."""
     found = talent_rules.verdicts(a.facts)
     verdicts = [
         {
@@ -370,6 +362,14 @@ def _talent_detail(a: TalentApplication, user) -> dict:
         }
         for cls, v in found
     ]
+    return {"qualifies": talent_rules.qualifying_class(found), "verdicts": verdicts}
+
+
+def _talent_detail(a: TalentApplication, user) -> dict:
+    """The application as its page shows it to ``user``: the facts, the recognition rules per class
+    on them and, for 专家评定 and for those who decide (access: talent_decide, as on the page), the
+    evaluation template's result (talent_rules, the page's functions)."""
+    facts, facts_en = _in_both(talent_rules.fact_rows, a.facts)
     zh = None  # None for a route other than 专家评定, and for those who do not decide
     if access.can_change(user, "talent_decide"):
         with translation.override(settings.LANGUAGE_CODE):
@@ -422,10 +422,26 @@ def _talent_detail(a: TalentApplication, user) -> dict:
         "fact_rows": [
             f | {"value_en": e["value"], "label_en": e["label"]} for f, e in zip(facts, facts_en, strict=True)
         ],
-        "qualifies": talent_rules.qualifying_class(found),
-        "verdicts": verdicts,
+        **_class_results(a),
         "evaluation": evaluation,
     }
+
+
+class CarrierTalentListOut(TalentOut):
+    qualifies: str | None = Field(description="所填事实符合认定条件的最高类别；都不符合为 null")
+    verdicts: list[CarrierTalentVerdictOut] = Field(
+        description="按所填事实的各类（A–F）认定结果，与单项申报（GET /talent/{talent_id}）相同"
+    )
+
+
+@router.get(
+    "/talent",
+    response=list[CarrierTalentListOut],
+    summary="人才分类评价申报（申报人只看到自己的申报），附按所填事实的各类认定结果",
+)
+def talent(request, page: int = 1):
+    qs = access.scoped(request.user, "talent_application", TalentApplication.objects.all())
+    return [_talent_out(a) | _class_results(a) for a in _page(qs, page)]
 
 
 @router.get(
