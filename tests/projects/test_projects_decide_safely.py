@@ -96,3 +96,29 @@ def test_the_page_refuses_to_decide_a_call_still_collecting_then_decides_once_cl
     assert "已按排名确定资助：2 项" in page
     collecting.refresh_from_db()
     assert collecting.status == "decided" and Project.objects.count() == 2
+
+
+def test_the_call_page_tells_the_officer_a_collecting_call_may_be_decided_after_its_deadline(
+    world, scored, client_for
+):
+    """The call is still 征集中 but its deadline (2026-03-31) has passed: the decide form says it may be
+    decided without stopping collection first, and deciding from the page does it."""
+    page = client_for("bureau").get(f"/projects/calls/{world.call.pk}/").content.decode()
+    note = page.split('data-testid="decide-note"')[1].split("</p>")[0]
+    assert "截止申报日期（2026-03-31）过后即可按排名确定资助，无须先停止征集" in note
+    english = client_for("bureau").get(f"/projects/calls/{world.call.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "may be decided by the ranking once its deadline (2026-03-31) has passed" in english.content.decode()
+    )
+    assert (
+        'data-testid="decide-note"'
+        not in client_for("enterprise").get(f"/projects/calls/{world.call.pk}/").content.decode()
+    )
+    done = client_for("bureau").post(
+        f"/projects/calls/{world.call.pk}/decide/", {"action": "decide"}, follow=True
+    )
+    assert "已按排名确定资助：2 项" in done.content.decode()
+    world.call.refresh_from_db()
+    assert world.call.status == "decided"
+    after = client_for("bureau").get(f"/projects/calls/{world.call.pk}/").content.decode()
+    assert 'data-testid="decide-note"' not in after
