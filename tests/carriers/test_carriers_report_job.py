@@ -59,7 +59,8 @@ def test_an_upload_with_bad_rows_names_every_error_and_writes_nothing(world, log
     assert "第 4 行「场地使用率（%）」" in page
     assert "第 5 行「年度」" in page and "该年度报告已报送" in page
     assert "整批未导入" in page and 'data-testid="upload-confirm"' not in page
-    assert c.post("/carriers/reports/upload/", {"confirm": "1"}).status_code == 200  # nothing to confirm
+    r = c.post("/carriers/reports/upload/", {"action": "import"}, follow=True)  # nothing to confirm
+    assert "待确认的上传已失效" in r.content.decode()
     assert CarrierReport.objects.count() == before and not Job.objects.exists()
 
 
@@ -84,7 +85,7 @@ def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     assert "检查通过" in page and 'data-testid="upload-preview"' in page and "甲孵化器" in page
     assert not CarrierReport.objects.filter(year=2026).exists() and not Job.objects.exists()
     token = _token(page)
-    r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": token})
+    r = c.post("/carriers/reports/upload/", {"action": "import", "token": token})
     job = Job.objects.get(kind="carrier_reports")
     assert r.status_code == 302 and r["Location"] == f"/jobs/{job.pk}/"
     assert job.status == Status.SUCCEEDED, job.message
@@ -94,7 +95,8 @@ def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     page = c.get(r["Location"]).content.decode()
     assert 'data-testid="carrier-reports-result"' in page and "/carriers/c/A1/?year=2026" in page
     # the staged file is gone with the job; a second confirmation has nothing to import
-    assert c.post("/carriers/reports/upload/", {"confirm": "1", "token": token}).status_code == 200
+    again = c.post("/carriers/reports/upload/", {"action": "import", "token": token}, follow=True)
+    assert "待确认的上传已失效" in again.content.decode()
     assert Job.objects.count() == 1
 
 
@@ -103,7 +105,7 @@ def test_a_file_gone_stale_before_the_job_runs_fails_with_the_error_report(world
     c = login("op_a")
     f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2027, 4]])
     page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
-    c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
+    c.post("/carriers/reports/upload/", {"action": "import", "token": _token(page)})
     job = Job.objects.get(kind="carrier_reports")
     CarrierReport.objects.create(carrier=world.a, year=2027, mentors=9)  # filed on the form meanwhile
     from kechuang.jobs.services import run
@@ -133,7 +135,7 @@ def test_a_job_cancelled_half_way_writes_nothing(world, login, monkeypatch):
     c = login("op_a")
     f = _xlsx([["载体编号", "年度", "创业导师数"], ["A1", 2026, 4], ["A1", 2027, 5]])
     page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
-    c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
+    c.post("/carriers/reports/upload/", {"action": "import", "token": _token(page)})
     job = Job.objects.get(kind="carrier_reports")
     assert job.status == Status.CANCELLED
     assert not CarrierReport.objects.filter(year__in=[2026, 2027]).exists()
@@ -148,7 +150,7 @@ def test_another_import_running_keeps_the_file_for_later(world, login):
     page = c.post(
         "/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])}
     ).content.decode()
-    page = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)}).content.decode()
+    page = c.post("/carriers/reports/upload/", {"action": "import", "token": _token(page)}).content.decode()
     assert "另一批数据正在处理" in page and 'data-testid="upload-confirm"' in page
     assert not CarrierReport.objects.filter(year=2026).exists()
 
@@ -159,11 +161,11 @@ def test_a_confirmation_with_a_stale_token_imports_nothing(world, login):
     stale = _token(first.content.decode())
     second = c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2027]])})
     assert _token(second.content.decode()) != stale  # the second file replaced the first
-    page = c.post("/carriers/reports/upload/", {"confirm": "1", "token": stale}).content.decode()
-    assert "待确认的上传已失效" in page and not Job.objects.exists()
-    page = c.post("/carriers/reports/upload/", {"discard": "1", "token": stale}).content.decode()
-    assert "待确认的上传已失效" in page
-    r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(second.content.decode())})
+    r = c.post("/carriers/reports/upload/", {"action": "import", "token": stale}, follow=True)
+    assert "待确认的上传已失效" in r.content.decode() and not Job.objects.exists()
+    r = c.post("/carriers/reports/upload/", {"action": "cancel", "token": stale}, follow=True)
+    assert "待确认的上传已失效" in r.content.decode()
+    r = c.post("/carriers/reports/upload/", {"action": "import", "token": _token(second.content.decode())})
     assert r.status_code == 302 and Job.objects.get().result["reports"][0]["year"] == 2027
 
 
@@ -187,6 +189,29 @@ def test_an_english_operator_reads_one_annual_report_and_two_annual_reports(worl
     ):
         page = c.post("/carriers/reports/upload/", {"file": _xlsx([header, *rows])}).content.decode()
         assert checked in page, page
-        r = c.post("/carriers/reports/upload/", {"confirm": "1", "token": _token(page)})
+        r = c.post("/carriers/reports/upload/", {"action": "import", "token": _token(page)})
         assert imported in c.get(r["Location"]).content.decode()
     assert CarrierReport.objects.filter(carrier=world.a, year__in=[2026, 2027, 2028]).count() == 3
+
+
+def test_giving_up_a_checked_upload_writes_nothing_and_bad_files_get_the_shared_messages(
+    world, login, settings
+):
+    """The report upload's confirm-or-give-up step is web.uploads.confirmation, as every upload's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = login("op_a")
+    page = c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])})
+    token = _token(page.content.decode())
+    r = c.post("/carriers/reports/upload/", {"action": "cancel", "token": token}, follow=True)
+    assert r.redirect_chain[-1][0] == "/carriers/reports/upload/"
+    assert "已放弃本次上传，没有写入任何数据。" in r.content.decode()
+    assert not Job.objects.exists() and not CarrierReport.objects.filter(year=2026).exists()
+    r = c.post("/carriers/reports/upload/", {"action": "import", "token": token}, follow=True)
+    assert "待确认的上传已失效" in r.content.decode() and not Job.objects.exists()  # the file is gone
+    page = c.post("/carriers/reports/upload/", {"file": SimpleUploadedFile("r.pdf", b"%PDF")}).content
+    assert "不支持的文件类型：请上传 .csv 或 .xlsx 文件" in page.decode()
+    settings.MAX_UPLOAD_MB = 0
+    page = c.post("/carriers/reports/upload/", {"file": _xlsx([["载体编号", "年度"], ["A1", 2026]])}).content
+    assert "文件超过 0 MB 的上限，未接收，没有写入任何数据" in page.decode()
+    assert not Job.objects.exists() and not CarrierReport.objects.filter(year=2026).exists()

@@ -22,7 +22,13 @@ from kechuang.carriers.vocabulary import INCUBATION_KINDS, CarrierKind, ExitReas
 from kechuang.jobs.services import JobBusy
 from kechuang.regions import region_names
 from kechuang.web.generic import ObjectListView, ObjectView, xlsx_response
-from kechuang.web.uploads import StagedFile, expired_message, upload_too_large
+from kechuang.web.uploads import (
+    StagedFile,
+    confirmation,
+    refused_type_message,
+    too_large_message,
+    upload_too_large,
+)
 
 DENIED = gettext_lazy("您的角色无权查看创新载体")
 STAGED_KEY = "carriers_upload"  # the checked file waiting for confirmation (web.uploads.StagedFile)
@@ -201,49 +207,39 @@ def report_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_upload(request):
-    """Excel upload of annual reports: preview with every row error, then confirm; the confirmation
-    queues a background job (progress on the job's page); all or nothing."""
+    """Excel upload of annual reports: preview with every row error, then confirm or give up
+    (web.uploads.confirmation: the one upload flow); the confirmation queues a background job
+    (progress on the job's page); all or nothing."""
     access.scoped(request.user, "carrier_report", CarrierReport.objects.none(), "change")
     carriers = access.visible(request.user, "carrier", Carrier.objects.all())
     ctx: dict = {}
-    if request.method == "POST":
-        confirm, discard = request.POST.get("confirm"), request.POST.get("discard")
-        staged = (
-            StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
-            if confirm or discard
-            else None
-        )
-        if upload_too_large(request):
-            ctx["error"] = _("文件过大")
-        elif (confirm or discard) and staged is None:
-            ctx["error"] = expired_message()
-        elif confirm:
-            try:
-                job = report_job.start(staged.folder, staged.path, staged.name, request.user)
-            except JobBusy as exc:
-                ctx["error"] = str(exc)  # the file stays staged for a later confirmation
-                ctx["token"] = staged.token
-            else:
-                staged.release(request)  # the job owns the file now
-                return redirect("jobs:detail", pk=job.pk)
-        elif discard:
-            staged.discard(request)
-            messages.info(request, _("已放弃本次上传，没有写入任何数据。"))
-            return redirect("carriers:report_upload")
-        elif "file" in request.FILES:
-            f = request.FILES["file"]
-            if Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
-                ctx["error"] = _("请上传 .xlsx 或 .csv 文件")
-            else:
-                staged = StagedFile.stash(request, STAGED_KEY, f)  # replaces an earlier unconfirmed one
-                checked = services.check_report_upload(staged.path, carriers)
-                ctx["checked"] = checked
-                if checked.errors.rejected:
-                    staged.discard(request)  # nothing to confirm: the file is not kept
-                else:
-                    ctx["token"] = staged.token
+    if request.method == "POST" and request.POST.get("action") in ("import", "cancel"):
+        staged = StagedFile.load(request, STAGED_KEY, request.POST.get("token", ""))
+        if (ended := confirmation(request, staged, "carriers:report_upload")) is not None:
+            return ended
+        try:
+            job = report_job.start(staged.folder, staged.path, staged.name, request.user)
+        except JobBusy as exc:
+            ctx["error"] = str(exc)  # the file stays staged for a later confirmation
+            ctx["token"] = staged.token
         else:
+            staged.release(request)  # the job owns the file now
+            return redirect("jobs:detail", pk=job.pk)
+    elif request.method == "POST":
+        f = request.FILES.get("file")
+        if upload_too_large(request):
+            ctx["error"] = too_large_message()
+        elif f is None:
             ctx["error"] = _("请选择文件")
+        elif Path(f.name).suffix.lower() not in (".xlsx", ".csv"):
+            ctx["error"] = refused_type_message()
+        else:
+            staged = StagedFile.stash(request, STAGED_KEY, f)  # replaces an earlier unconfirmed one
+            ctx["checked"] = checked = services.check_report_upload(staged.path, carriers)
+            if checked.errors.rejected:
+                staged.discard(request)  # nothing to confirm: the file is not kept
+            else:
+                ctx["token"] = staged.token
     return render(request, "carriers/report_upload.html", ctx)
 
 
