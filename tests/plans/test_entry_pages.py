@@ -331,3 +331,45 @@ def test_batches_are_scoped_to_the_uploading_organisation(plan, client_for):
     other = ObservationBatch.objects.get(file_name="科技局.csv")
     assert client_for("reporter").get(f"/plans/entry/batches/{other.pk}/").status_code == 404
     assert client_for("leader").get(f"/plans/entry/batches/{other.pk}/").status_code == 200
+
+
+def test_a_batch_the_system_wrote_reads_in_english(plan, client_for, personas):
+    """The batch's name, its default source and its notes are the system's texts, shown in the
+    reader's language; a file's name and a source a user typed stay as written (translate="no")."""
+    import polars as pl
+
+    from kechuang.plans.observations import store_observations
+    from kechuang.plans.texts import CONTRACTS_BATCH, CONTRACTS_NOTE, CONTRACTS_SOURCE
+
+    source = CONTRACTS_SOURCE.format("2026-03-01")
+    rows = pl.DataFrame(
+        {
+            "row": [2],
+            "indicator": ["tech_contract_turnover"],
+            "region_code": ["441900"],
+            "year": [2024],
+            "value": [4.476],
+            "source": [source],
+            "note": [CONTRACTS_NOTE.format(12)],
+        }
+    )
+    store_observations(plan, rows, file_name=CONTRACTS_BATCH.format(2020, 2024), default_source=source)
+    upload(
+        client_for("bureau"),
+        "指标,地区,年份,数值,来源\nrd_intensity,东莞市,2025,4.1,统计快报\n",
+        name="科技局.csv",
+    )
+    system = ObservationBatch.objects.get(file_name="技术合同登记库 2020–2024")
+    chinese = client_for("bureau").get(f"/plans/entry/batches/{system.pk}/").content.decode()
+    assert "技术合同登记库（kechuang 技术合同认定登记，2026-03-01）" in chinese and "12 份合同" in chinese
+    personas["bureau"].language = "en"
+    personas["bureau"].save()
+    listing = client_for("bureau").get("/plans/entry/batches/").content.decode()
+    assert "Technology contract register 2020–2024" in listing
+    assert '<span translate="no">科技局.csv</span>' in listing
+    page = client_for("bureau").get(f"/plans/entry/batches/{system.pk}/").content.decode()
+    assert "Technology contract register (kechuang technology contract registration, 2026-03-01)" in page
+    assert "12 contracts" in page and "CNY 100m" in page and "技术合同" not in page
+    user_batch = ObservationBatch.objects.get(file_name="科技局.csv")
+    page = client_for("bureau").get(f"/plans/entry/batches/{user_batch.pk}/").content.decode()
+    assert '<span translate="no">统计快报</span>' in page

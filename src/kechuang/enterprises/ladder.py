@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kechuang.engine.synth import scale_factor
 from kechuang.enterprises.models import Enterprise, TierRecord, Upload
 from kechuang.enterprises.qualification import TIER_LABELS, TIER_ORDER
+from kechuang.plans.texts import SYNTHETIC_NOTE
 from kechuang.regions import CITY_CODE, region_names
 
 INDICATOR = "industrial_hightech_enterprises"
@@ -50,7 +51,7 @@ class Scale:
 
     @property
     def note(self) -> str:
-        return f"合成演示数据，按 ×{self.factor:g} 倍折算（样本 {self.sample} 家）" if self.synthetic else ""
+        return SYNTHETIC_NOTE.format(f"{self.factor:g}", self.sample) if self.synthetic else ""
 
 
 def registry_scale() -> Scale:

@@ -26,12 +26,13 @@ from django.db import transaction
 
 from kechuang.enterprises import ladder
 from kechuang.enterprises.models import Enterprise
+from kechuang.plans.texts import REGISTRY_BATCH, REGISTRY_SOURCE, prefix
 
-SOURCE_PREFIX = "企业库（kechuang 资格计算"
+SOURCE_PREFIX = prefix(REGISTRY_SOURCE)
 
 
 def source_text(day: date) -> str:
-    return f"{SOURCE_PREFIX}，{day.isoformat()}）"
+    return REGISTRY_SOURCE.format(day.isoformat())
 
 
 @dataclass
@@ -143,7 +144,7 @@ def feed_industrial_hightech(
         plan,
         clean,
         user=None,
-        file_name=f"企业库资格计算 {year_from}–{year_to}",
+        file_name=REGISTRY_BATCH.format(year_from, year_to),
         default_source=source,
         simulated=scale.synthetic,
     )

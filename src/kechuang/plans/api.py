@@ -22,6 +22,7 @@ from kechuang.plans.evaluation import monitor, task_board
 from kechuang.plans.models import Indicator, Observation, Plan, Task
 from kechuang.plans.monitoring.selection import plan_for, region_choices, resolve_region
 from kechuang.plans.observations import ObservationImportError, indicator_infos, store_observations
+from kechuang.plans.texts import API_FORM
 from kechuang.regions import region_lookup, region_names
 
 router = Router(tags=["规划监测"])
@@ -380,7 +381,7 @@ def add_observations(request, code: str, data: ObservationsIn):
         return Status(400, {"detail": f"{len(out)} 处错误，数据未写入", "errors": out})
     try:
         result = store_observations(
-            plan, clean, user=request.user, file_name="API 填报", default_source=data.source
+            plan, clean, user=request.user, file_name=API_FORM, default_source=data.source
         )
     except ObservationImportError as exc:
         return Status(

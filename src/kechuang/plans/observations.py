@@ -23,13 +23,12 @@ from kechuang.engine.plan_simulate import simulate
 from kechuang.engine.tables import RowError, TableReadError, empty_file_message, read_table
 from kechuang.plans.models import Indicator, Observation, ObservationBatch, Plan
 from kechuang.plans.services import indicators_frame, regional_targets_frame
+from kechuang.plans.texts import SIMULATED_BATCH, SIMULATED_SOURCE, WEB_FORM
 from kechuang.regions import region_lookup
 
 STAGE_CHECK = N_("读取并检查文件")
 STAGE_WRITE = N_("写入指标数据")
 PROGRESS_EVERY = 500
-SIMULATED_SOURCE = "模拟数据（演示用，非官方统计）"
-WEB_FORM = "网页填报"  # the file name of a value entered on the web form
 
 
 class ObservationImportError(Exception):
@@ -316,7 +315,7 @@ def simulate_to(plan: Plan, last_year: int, seed: int = 2026, towns: list[str] |
     return store_observations(
         plan,
         clean,
-        file_name=f"模拟数据 {first_year}–{last_year}",
+        file_name=SIMULATED_BATCH.format(first_year, last_year),
         default_source=SIMULATED_SOURCE,
         simulated=True,
     )

@@ -28,18 +28,19 @@ from kechuang.engine.tables import (
     read_table,
 )
 from kechuang.engine.transfer.fields import canonical_field
+from kechuang.plans.texts import CONTRACTS_BATCH, CONTRACTS_NOTE, CONTRACTS_SOURCE, prefix
 from kechuang.regions import CITY_CODE, region_lookup, town_rows
 from kechuang.transfer import vocabulary as v
 from kechuang.transfer.models import TechContract
 
 INDICATOR = "tech_contract_turnover"
-SOURCE_PREFIX = "技术合同登记库（kechuang 技术合同认定登记"
+SOURCE_PREFIX = prefix(CONTRACTS_SOURCE)
 HEADER_TO_NAME = {**{h: n for n, h in v.CONTRACT_HEADERS.items()}, **{n: n for n in v.CONTRACT_HEADERS}}
 REQUIRED = tuple(c for c in v.CONTRACT_HEADERS if c not in ("seller_code", "buyer_region", "field"))
 
 
 def source_text(day: date) -> str:
-    return f"{SOURCE_PREFIX}，{day.isoformat()}）"
+    return CONTRACTS_SOURCE.format(day.isoformat())
 
 
 class ContractImportError(Exception):
@@ -373,13 +374,13 @@ def feed_turnover(
             "year",
             "value",
             pl.lit(source).alias("source"),
-            pl.format("{} 份合同", pl.col("contracts")).alias("note"),
+            pl.format(CONTRACTS_NOTE, pl.col("contracts")).alias("note"),
         )
         stored = store_observations(
             plan,
             clean,
             user=user,
-            file_name=f"技术合同登记库 {min(years)}–{max(years)}",
+            file_name=CONTRACTS_BATCH.format(min(years), max(years)),
             default_source=source,
             simulated=simulated,
         )
