@@ -319,3 +319,18 @@ def test_stored_points_of_the_points_app_are_the_points_a_bank_sees(finance, cli
     clear_cache()
     api = client_for("bank").get("/api/finance/enterprises?year=2024").json()
     assert [r["points"] for r in api] == [777.5]
+
+
+def test_the_consent_offer_names_the_bank_as_written_in_english(finance, client_for, personas):
+    """A bank's name is a proper name: on the English page it is kept as written (translate="no")."""
+    from kechuang.accounts.models import OrgUnit
+
+    dgrcb = OrgUnit.objects.get(code="bank_dgrcb")
+    assert (
+        f"授权 {dgrcb.name} 在一年内查看"
+        in client_for("enterprise").get(reverse("finance:match")).content.decode()
+    )
+    personas["enterprise"].language = "en"
+    personas["enterprise"].save(update_fields=["language"])
+    body = client_for("enterprise").get(reverse("finance:match")).content.decode()
+    assert f'<span translate="no">{dgrcb.name}</span>' in body and "授权" not in body

@@ -116,3 +116,28 @@ def test_licence_edit_preview_shows_the_new_terms_only(transfer_world, client_fo
     preview = _edit(c, lic.code, without_upfront, action="preview")
     kinds = {i.kind for i in preview.context["preview"].dues.items}
     assert "milestone" in kinds and "upfront" not in kinds
+
+
+def test_a_closed_demand_reads_in_english_with_its_reason_as_written(transfer_world, client_for, personas):
+    """The reason is text the enterprise typed: kept as written, marked translate="no"."""
+    demand = transfer_world["demand"]
+    client_for("enterprise").post(
+        reverse("transfer:demand_close", kwargs={"pk": demand.pk}), {"reason": "已合作解决"}
+    )
+    url = reverse("transfer:demand", kwargs={"pk": demand.pk})
+    assert "关闭原因：已合作解决" in client_for("bureau").get(url).content.decode()
+    personas["bureau"].language = "en"
+    personas["bureau"].save(update_fields=["language"])
+    page = client_for("bureau").get(url).content.decode()
+    assert 'no longer takes part in matching. Reason: <span translate="no">已合作解决</span>' in page
+
+
+def test_the_licence_event_form_keeps_the_milestone_names_as_written(transfer_world, client_for, personas):
+    """A milestone's name is the licence's own text: the choice is kept as written (translate="no"),
+    its punctuation in the reader's language."""
+    url = transfer_world["licence"].get_absolute_url()
+    assert "批量生产（mass_production）" in client_for("enterprise").get(url).content.decode()
+    personas["enterprise"].language = "en"
+    personas["enterprise"].save(update_fields=["language"])
+    page = client_for("enterprise").get(url).content.decode()
+    assert '<select name="milestone" translate="no"' in page and "批量生产 (mass_production)" in page

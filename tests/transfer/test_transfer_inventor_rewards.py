@@ -160,3 +160,18 @@ def test_the_inventor_also_sees_their_part_of_an_investment_and_of_own_use(
     # before the investment was made and production started: neither is shown
     page = wang.get(reverse("transfer:my_rewards"), {"as_of": "2025-12-31"}).content.decode()
     assert "my-reward-investments" not in page and "my-reward-own-uses" not in page
+
+
+def test_an_inventor_reads_the_reward_in_english_with_names_as_written(transfer_world, inventors, client_for):
+    """The inventor's and the institution's names are proper names: kept as written, marked translate="no"."""
+    from django.test import Client
+
+    _link(client_for, transfer_world["own"], "王伟", "wangwei")
+    wang = Client()
+    wang.force_login(inventors["wangwei"])
+    assert "完成人 王伟（" in wang.get(reverse("transfer:my_rewards")).content.decode()
+    inventors["wangwei"].language = "en"
+    inventors["wangwei"].save(update_fields=["language"])
+    page = wang.get(reverse("transfer:my_rewards")).content.decode()
+    institution = transfer_world["own"].institution.name
+    assert f'Inventor <span translate="no">王伟</span> (<span translate="no">{institution}</span>)' in page

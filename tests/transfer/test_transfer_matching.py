@@ -177,3 +177,14 @@ def _the_demo_accounts_use_their_parts(demo):
     client.force_login(inventor)
     page = client.get(reverse("transfer:my_rewards")).content.decode()
     assert 'data-testid="reward-L-DEMO-001"' in page and first.achievement.code in page
+
+
+def test_the_match_form_reads_in_english(transfer_world, client_for, personas):
+    """The form's labels are translated when the page is shown, not when the module is imported."""
+    url = reverse("transfer:match", kwargs={"pk": transfer_world["match"].pk})
+    assert "许可合同编号（签约时）" in client_for("bureau").get(url).content.decode()
+    personas["bureau"].language = "en"
+    personas["bureau"].save(update_fields=["language"])
+    page = client_for("bureau").get(url).content.decode()
+    for chinese in ("变更为", "许可合同编号（签约时）", "技术合同登记编号（签约时）", "备注"):
+        assert chinese not in page

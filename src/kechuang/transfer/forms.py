@@ -389,7 +389,10 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, events=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["milestone"] = forms.ChoiceField(label=_("里程碑"), choices=list(events))
+        # the milestones' names are the licence's own (free text): kept as written
+        self.fields["milestone"] = forms.ChoiceField(
+            label=_("里程碑"), choices=list(events), widget=forms.Select(attrs={"translate": "no"})
+        )
 
 
 class IncomePolicyForm(forms.ModelForm):

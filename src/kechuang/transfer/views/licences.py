@@ -82,7 +82,10 @@ class LicenceDetail(ObjectView):
     def extra_context(self, object):
         user, as_of = self.request.user, _as_of(self.request)
         events = [
-            (m["event"], f"{m.get('name') or m['code']}（{m['event']}）")
+            (
+                m["event"],
+                _("%(name)s（%(event)s）") % {"name": m.get("name") or m["code"], "event": m["event"]},
+            )
             for m in object.terms.get("milestones", [])
             if m.get("event")
         ]

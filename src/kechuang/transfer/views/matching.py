@@ -134,11 +134,14 @@ class MatchList(ObjectListView):
 
 class MatchForm(forms.Form):
     to = forms.ChoiceField(
-        label=_("变更为"), choices=[(s.value, s.label) for s in v.MatchState if s != v.MatchState.PROPOSED]
+        label=gettext_lazy("变更为"),
+        choices=[(s.value, s.label) for s in v.MatchState if s != v.MatchState.PROPOSED],
     )
-    licence = forms.CharField(label=_("许可合同编号（签约时）"), required=False, max_length=40)
-    contract = forms.CharField(label=_("技术合同登记编号（签约时）"), required=False, max_length=40)
-    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+    licence = forms.CharField(label=gettext_lazy("许可合同编号（签约时）"), required=False, max_length=40)
+    contract = forms.CharField(
+        label=gettext_lazy("技术合同登记编号（签约时）"), required=False, max_length=40
+    )
+    note = forms.CharField(label=gettext_lazy("备注"), required=False, max_length=500)
 
 
 class MatchDetail(ObjectView):
