@@ -133,3 +133,26 @@ def test_an_approval_from_a_committee_of_unknown_validity_holds_the_funds_until_
     after = bureau.get("/projects/ethics/committees/").content.decode()
     assert 'data-testid="ethics-pending"' not in after
     assert project.code not in after.split('data-testid="ethics-missing"')[1].split("</table>")[0]
+
+
+def test_the_committee_pages_read_in_english(world, client_for):
+    from tests.foundation.test_english_pages import CJK, english_text
+
+    project = _project(world)
+    approval = _legacy(project)
+    bureau = client_for("bureau")
+    registry = bureau.get("/projects/ethics/committees/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for part in ('data-testid="committees"', 'data-testid="ethics-pending"'):
+        section = registry.split(part)[1].split("</table>")[0].split("</ul>")[0]
+        assert CJK.findall(english_text(f"<div {section}")) == [], part
+    pages = [
+        "/projects/ethics/committees/new/",
+        f"/projects/ethics/committees/{approval.registered_committee_id}/edit/",
+    ]
+    for url in pages:
+        page = bureau.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert CJK.findall(english_text(page)) == [], url
+    refused = bureau.post(
+        "/projects/ethics/committees/new/", {**NEW, "valid_until": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert CJK.findall(english_text(refused.content.decode())) == []

@@ -136,3 +136,18 @@ def test_the_portfolio_counts_verified_papers_and_products_only(client_for, pers
     body = client_for("bureau").get("/api/projects/portfolio").json()
     (group,) = [g for g in body["groups"] if g["key"] == "holder"]
     assert (group["papers"], group["products"]) == (2, 1)
+
+
+def test_the_outputs_read_in_english(client_for, project):
+    from tests.foundation.test_english_pages import CJK, english_text
+
+    holder = client_for("enterprise")
+    refused = holder.post(
+        f"/projects/list/{project.pk}/outputs/", {**PAPER, "out-evidence": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = english_text(refused.content.decode())
+    assert "Evidence: give the journal and DOI" in text and CJK.findall(text) == []
+    holder.post(f"/projects/list/{project.pk}/outputs/", PAPER)
+    page = holder.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    section = page.split('<h2 id="outputs"')[1].split('data-testid="output-form"')[0]
+    assert "Awaiting verification" in section and CJK.findall(english_text(f"<div>{section}")) == []
