@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kechuang.projects import evaluation
 from kechuang.projects.models import Application, Call, EthicsCommittee
-from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
+from kechuang.projects.vocabulary import SCORING_SHEETS, SPENDING_CATEGORIES, AcceptanceMethod
 from kechuang.web import names
 from kechuang.web.names import localized
 
@@ -27,7 +27,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ("title", "requested", "summary", "attachment")
+        fields = ("title", "title_en", "requested", "summary", "attachment")
+        help_texts = {"title_en": _("选填：英文界面显示的项目名称")}
 
     def clean_requested(self):
         value = self.cleaned_data["requested"]
@@ -79,9 +80,6 @@ class EthicsForm(forms.Form):
     approved_on = forms.DateField(label=_("批准日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-METHODS = tuple(zip(ACCEPTANCE_METHODS, (_("第三方测试"), _("真实应用场景考核")), strict=True))
-
-
 class AcceptanceForm(forms.Form):
     """One measured value per target indicator of the call, with how and by whom it was verified."""
 
@@ -92,9 +90,12 @@ class AcceptanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.goals = goals
         for i, goal in enumerate(goals):
-            self.fields[f"measured_{i}"] = forms.FloatField(label=f"{goal['indicator']}（{_('目标')} {goal.get('target')}）",
-                                                            required=False)  # fmt: skip
-            self.fields[f"method_{i}"] = forms.ChoiceField(label=_("方式"), choices=METHODS)
+            self.fields[f"measured_{i}"] = forms.FloatField(
+                label=localized(goal, "indicator")
+                + gettext("（%(k)s）") % {"k": f"{gettext('目标')} {goal.get('target')}"},
+                required=False,
+            )
+            self.fields[f"method_{i}"] = forms.ChoiceField(label=_("方式"), choices=AcceptanceMethod.choices)
             self.fields[f"by_{i}"] = forms.CharField(label=_("核验机构"), max_length=120)
 
     def entries(self) -> list[dict]:
@@ -125,15 +126,25 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = (
-            "code", "title", "mode", "project_class", "field", "key_core", "problem", "goals", "reward",
+            "code", "title", "title_en", "mode", "project_class", "field", "key_core", "problem", "problem_en",
+            "goals", "reward",
             "eligibility", "eligibility_year", "funding_mode", "budget", "max_per_project", "pass_mark",
             "race_keep", "opens_on", "closes_on",
         )  # fmt: skip
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "closes_on": forms.DateInput(attrs={"type": "date"}),
-            "eligibility": forms.Textarea(attrs={"rows": 6}),
-            "goals": forms.Textarea(attrs={"rows": 4}),
+            # what the officer wrote, edited as written (not translated on an English page)
+            "problem": forms.Textarea(attrs={"rows": 4, "translate": "no"}),
+            "eligibility": forms.Textarea(attrs={"rows": 6, "translate": "no"}),
+            "goals": forms.Textarea(attrs={"rows": 4, "translate": "no"}),
+        }
+        help_texts = {
+            "title_en": _("选填：英文界面显示的名称"),
+            "problem_en": _("选填：英文界面显示的需解决的问题"),
+            "goals": _(
+                "JSON 列表，每项含 indicator、target、unit、higher_is_better、key；英文界面的指标名称与单位可填 indicator_en、unit_en"
+            ),
         }
 
     def clean(self):
@@ -160,6 +171,8 @@ class CallForm(forms.ModelForm):
             self.add_error(
                 "goals", _("考核指标应为列表，每项含 indicator、target、unit、higher_is_better、key")
             )
+        elif any(not isinstance(g.get(k, ""), str) for g in goals for k in ("indicator_en", "unit_en")):
+            self.add_error("goals", _("考核指标的 indicator_en、unit_en 应为文字"))
         elif data.get("mode") == "open_competition" and not any(
             isinstance(g.get("target"), int | float) and not isinstance(g.get("target"), bool) for g in goals
         ):

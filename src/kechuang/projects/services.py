@@ -12,7 +12,7 @@ import polars as pl
 import yaml
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from kechuang.engine.projects import running
 from kechuang.engine.projects.ranking import rank_applications
@@ -32,8 +32,12 @@ from kechuang.projects.models import (
 )
 from kechuang.projects.vocabulary import (
     ACCEPTANCE_METHODS,
+    ALL_MET,
+    ELIGIBILITY_NOTES_EN,
     ETHICS_FIELDS,
     NEGATIVE_LIST,
+    NO_CONDITIONS,
+    NOT_IN_REGISTRY,
     SCORING_SHEETS,
     SPENDING_CATEGORIES,
     ApplicationStatus,
@@ -43,9 +47,15 @@ from kechuang.projects.vocabulary import (
     Outcome,
     Stage,
 )
+from kechuang.web import names
 
 REVIEWED = (ApplicationStatus.SUBMITTED, ApplicationStatus.FUNDED, ApplicationStatus.NOT_FUNDED)
-ELIGIBLE_WORDS = {"yes": "符合", "possible": "可能符合", "unknown": "数据不全", "no": "不符合"}
+ELIGIBLE_WORDS = {
+    "yes": gettext_noop("符合"),
+    "possible": gettext_noop("可能符合"),
+    "unknown": gettext_noop("数据不全"),
+    "no": gettext_noop("不符合"),
+}
 
 
 class ProjectError(ValueError):
@@ -76,6 +86,7 @@ def eligibility_ruleset(call: Call) -> Ruleset | None:
             {
                 "code": "call",
                 "name": f"{call.title} 申报条件",
+                "name_en": f"{call.title_en or call.title}: eligibility conditions",
                 "version": call.code,
                 "effective_from": dt.date(2000, 1, 1),
                 "conditions": conditions,
@@ -96,17 +107,23 @@ class Eligibility:
     note: str
     verdict: dict | None = None  # enterprises.portrait.present() of the verdict, for the page
     year: int | None = None
+    note_en: str = ""  # the note in English (the rule set's English texts where it has them)
+
+    @property
+    def note_shown(self) -> str:
+        """The note in the interface's language."""
+        return (names.english() and self.note_en) or self.note
 
     @property
     def label(self) -> str:
-        return ELIGIBLE_WORDS[self.eligible]
+        return gettext(ELIGIBLE_WORDS[self.eligible])
 
 
 def check_eligibility(call: Call, org) -> Eligibility:
     """Whether and why an organisation qualifies for a call, by the same engine as 资格自测."""
     rs = eligibility_ruleset(call)
     if rs is None:
-        return Eligibility("yes", "该指南未设企业数据条件")
+        return Eligibility("yes", NO_CONDITIONS, note_en=ELIGIBILITY_NOTES_EN[NO_CONDITIONS])
     from kechuang.engine.rules.gaps import explain
     from kechuang.enterprises import portrait
     from kechuang.enterprises.models import Enterprise
@@ -114,15 +131,16 @@ def check_eligibility(call: Call, org) -> Eligibility:
 
     enterprise = Enterprise.objects.filter(credit_code=org.credit_code).first() if org.credit_code else None
     if enterprise is None:
-        return Eligibility("possible", "申报单位不在企业库中（高校院所等），企业数据条件由项目主管处室审核")
+        return Eligibility("possible", NOT_IN_REGISTRY, note_en=ELIGIBILITY_NOTES_EN[NOT_IN_REGISTRY])
     year = call.eligibility_year or latest_year()
     registry, facts = qualification_frames(year, [enterprise.pk])
     verdict = explain(
         (registry.drop("enterprise_id"), facts), [rs], year, credit_code=enterprise.credit_code
     )[0]
-    failed = [c.text for c in verdict.conditions if c.status in ("fail", "missing")]
-    note = "；".join(failed) if failed else "满足全部申报条件"
-    return Eligibility(verdict.eligible, note, portrait.present([verdict])[0], year)
+    failed = [c for c in verdict.conditions if c.status in ("fail", "missing")]
+    note = "；".join(c.text for c in failed) if failed else ALL_MET
+    note_en = "; ".join(c.text_en or c.text for c in failed) if failed else ELIGIBILITY_NOTES_EN[ALL_MET]
+    return Eligibility(verdict.eligible, note, portrait.present([verdict])[0], year, note_en)
 
 
 def registry_eligibility(call: Call, year: int | None = None) -> pl.DataFrame:
@@ -144,7 +162,7 @@ def registry_eligibility(call: Call, year: int | None = None) -> pl.DataFrame:
 
 
 def new_application(
-    call: Call, org, title: str, requested, summary: str = "", member_codes=()
+    call: Call, org, title: str, requested, summary: str = "", member_codes=(), title_en: str = ""
 ) -> Application:
     """An unsaved draft of ``org`` for an open call, with its code, and the member organisations
     (saved by ``save_application``); ProjectError (Chinese) when the call is closed, the request is
@@ -174,8 +192,8 @@ def new_application(
         count += 1
         code = f"{call.code}-SQ{count:03d}"
     application = Application(
-        code=code, call=call, title=title.strip(), applicant=org, region_code=org.region_code,
-        consortium=bool(codes), requested=requested, summary=summary,
+        code=code, call=call, title=title.strip(), title_en=title_en.strip(), applicant=org,
+        region_code=org.region_code, consortium=bool(codes), requested=requested, summary=summary,
     )  # fmt: skip
     application.member_orgs = [orgs[c] for c in codes]
     return application
@@ -391,6 +409,14 @@ def decide(call: Call, start: dt.date | None = None, today: dt.date | None = Non
     return result
 
 
+def milestone_title_en(goal: dict) -> str:
+    """The English name of the milestone a call's goal becomes (blank when the goal has no English)."""
+    indicator = goal.get("indicator_en") or ""
+    if indicator and goal.get("target") is not None:
+        return f"{indicator}: target met"
+    return indicator
+
+
 def open_project(application: Application, start: dt.date, months: int = 24) -> Project:
     """A project for a funded application: milestones from the call's goals, tranches by funding mode."""
     call = application.call
@@ -399,19 +425,21 @@ def open_project(application: Application, start: dt.date, months: int = 24) -> 
         code=application.code.replace("SQ", "XM"),
         application=application,
         title=application.title,
+        title_en=application.title_en,
         applicant=application.applicant,
         region_code=application.region_code,
         grant=application.granted or application.requested,
         started_on=start,
         ends_on=ends,
     )
-    goals = call.goals or [{"indicator": "阶段成果", "target": None}]
+    goals = call.goals or [{"indicator": "阶段成果", "indicator_en": "Interim results", "target": None}]
     step = (ends - start) / len(goals)
     milestones = [
         Milestone.objects.create(
             project=project,
             number=i,
             title=f"{goal['indicator']}达标" if goal.get("target") is not None else goal["indicator"],
+            title_en=milestone_title_en(goal),
             indicator=goal["indicator"],
             target=goal.get("target"),
             due_on=start + step * i,
@@ -457,8 +485,11 @@ def ethics_missing(project: Project) -> list[str]:
             }
             for a in waiting
         ]
-    field_name = project.application.call.field
-    return [f"「{field_name}」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费"]
+    call = project.application.call
+    return [
+        gettext("「%(field)s」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费")
+        % {"field": call.field_label}
+    ]
 
 
 def race_gate(call: Call, on: dt.date) -> pl.DataFrame:
@@ -520,7 +551,7 @@ def release_blockers(tranche: Tranche) -> list[str]:
         if tranche.milestone and not tranche.milestone.verified:
             reasons.append(
                 gettext("里程碑 %(n)s「%(title)s」尚未核验")
-                % {"n": tranche.milestone.number, "title": tranche.milestone.title}
+                % {"n": tranche.milestone.number, "title": names.localized(tranche.milestone, "title")}
             )
     elif trigger in (running.ACCEPTANCE, running.RESULTS):
         acceptance = getattr(project, "acceptance", None)
@@ -666,7 +697,12 @@ def exemption_evidence(project: Project) -> running.ExemptionEvidence:
 
 
 def exemption_gaps(project: Project) -> list[str]:
-    return running.exemption_gaps(exemption_evidence(project))
+    """What the records lack for a liability exemption, in the interface's language (the dossier
+    stays Chinese)."""
+    return [
+        gettext(m) % v if v else gettext(m)
+        for m, v in running.exemption_gap_messages(exemption_evidence(project))
+    ]
 
 
 def exemption_dossier(project: Project) -> bytes:

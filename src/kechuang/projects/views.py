@@ -95,12 +95,16 @@ def call_detail(request, pk: int):
 
 def _ranking_rows(call: Call) -> list[dict]:
     result = services.ranking(call)
-    titles = dict(call.applications.values_list("code", "title"))
+    titles = {
+        code: (title, title_en)
+        for code, title, title_en in call.applications.values_list("code", "title", "title_en")
+    }
     left = float(call.budget)
     rows = []
     for row in result.iter_rows(named=True):
         left -= row["amount"]
-        rows.append({**row, "title": titles.get(row["application"], ""), "left": left})
+        title, title_en = titles.get(row["application"], ("", ""))
+        rows.append({**row, "title": title, "title_en": title_en, "left": left})
     return rows
 
 
@@ -170,7 +174,7 @@ def apply(request, pk: int):
             with transaction.atomic():
                 application = services.new_application(
                     call, request.user.org, data["title"], data["requested"], data["summary"],
-                    form.member_codes(),
+                    form.member_codes(), title_en=data.get("title_en") or "",
                 )  # fmt: skip
                 if data.get("attachment"):
                     application.attachment = data["attachment"]
@@ -191,6 +195,7 @@ class CallEdit(ObjectEditView):
     model = Call
     resource = "project_call"
     form_class = CallForm
+    template_name = "projects/call_edit.html"
 
 
 class ApplicationList(ObjectListView):
@@ -230,7 +235,7 @@ def application_submit(request, pk: int):
         messages.error(request, str(exc))
     else:
         if result.eligible == "no":
-            messages.error(request, _("不符合申报条件：%(why)s") % {"why": result.note})
+            messages.error(request, _("不符合申报条件：%(why)s") % {"why": result.note_shown})
         else:
             messages.success(request, _("已提交，资格审查：%(label)s") % {"label": result.label})
     return HttpResponseRedirect(application.get_absolute_url())

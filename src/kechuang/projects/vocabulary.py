@@ -4,8 +4,8 @@ the negative list of 包干制 spending and the fields that need ethics approval
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from kechuang.engine.projects import running, stakes
 from kechuang.projects import evaluation
@@ -125,9 +125,69 @@ SPENDING_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("travel", _("差旅会议费")),
     *((item["code"], _(item["label"])) for item in NEGATIVE_LIST),
 )
+# a flag as the engine stores it (Spending.reason) → its negative-list item
+NEGATIVE_LIST_REASONS: dict[str, dict] = {f"负面清单：{item['label']}": item for item in NEGATIVE_LIST}
 
-# how an acceptance result was verified (application-oriented acceptance: 第三方测试、真实应用场景考核)
-ACCEPTANCE_METHODS: tuple[str, ...] = ("第三方测试", "真实应用场景考核")
+
+def fund_label(stake) -> str:
+    """The fund that holds a stake, in the interface's language: its English name, or for the default
+    fund without one, STAKE_FUND_EN."""
+    if names.english() and not stake.fund_en and stake.fund == STAKE_FUND:
+        return STAKE_FUND_EN
+    return names.localized(stake, "fund")
+
+
+def spending_reason(reason: str) -> str:
+    """A stored negative-list flag (the engine's 「负面清单：招待、宴请与礼品」) in the interface's
+    language; a reason of no known item as it is."""
+    item = NEGATIVE_LIST_REASONS.get(reason)
+    if item is None:
+        return reason
+    return gettext("负面清单：%(label)s") % {"label": gettext(item["label"])}
+
+
+class AcceptanceMethod(models.TextChoices):
+    """How an acceptance result was verified (application-oriented acceptance); the value is stored
+    (Acceptance.results) and exchanged in Chinese."""
+
+    THIRD_PARTY = "第三方测试", _("第三方测试")
+    SCENARIO = "真实应用场景考核", _("真实应用场景考核")
+
+
+ACCEPTANCE_METHODS: tuple[str, ...] = tuple(AcceptanceMethod.values)
+
+
+def acceptance_method_label(method: str) -> str:
+    """A stored acceptance method in the interface's language (an unknown one as it is)."""
+    return str(dict(AcceptanceMethod.choices).get(method, method))
+
+
+# an application's eligibility note (Application.eligibility_note, stored in Chinese) when it is not the
+# list of the conditions failed: the English interface reads it through ``eligibility_note``
+NO_CONDITIONS = "该指南未设企业数据条件"
+ALL_MET = "满足全部申报条件"
+NOT_IN_REGISTRY = "申报单位不在企业库中（高校院所等），企业数据条件由项目主管处室审核"
+ELIGIBILITY_NOTES_EN: dict[str, str] = {
+    NO_CONDITIONS: "The call sets no conditions on enterprise data",
+    ALL_MET: "Meets every condition of the call",
+    NOT_IN_REGISTRY: "The applicant is not in the enterprise registry (a university or institute …); the "
+    "programme office checks the conditions on enterprise data",
+}
+
+
+def eligibility_note(note: str) -> str:
+    """A stored eligibility note in the interface's language (the conditions failed as recorded)."""
+    return names.term(note, ELIGIBILITY_NOTES_EN)
+
+
+def goal_indicator(goals: list[dict] | None, indicator: str) -> str:
+    """A call's target indicator (as stored in acceptance results and milestones) in the interface's
+    language: the goal's ``indicator_en`` when English and filled."""
+    for goal in goals or ():
+        if goal.get("indicator") == indicator:
+            return names.localized(goal, "indicator")
+    return indicator
+
 
 # fields whose projects need an approval of a registered ethics committee before funds are released
 ETHICS_FIELDS: tuple[str, ...] = ("生命科学", "人工智能", "医学与健康", "生物技术")

@@ -62,6 +62,20 @@ def unit(text: str, unit_en: str = "") -> str:
     return unit_en or UNITS_EN.get(text, text)
 
 
+# English units written before the number: "Level 7" (a technology readiness level), not "7 level"
+LEADING_UNITS_EN = {"level": "Level"}
+
+
+def quantity(value: Any, text: str = "", unit_en: str = "") -> str:
+    """A number with its unit in the interface's language: 「7 级」, "Level 7", "12 CNY 10k"."""
+    shown = unit(text, unit_en) if text else ""
+    if not shown:
+        return f"{value}"
+    if english() and shown in LEADING_UNITS_EN:
+        return f"{LEADING_UNITS_EN[shown]} {value}"
+    return f"{value} {shown}"
+
+
 def term(text: str, english_names: Mapping[str, str]) -> str:
     """A word of a fixed vocabulary (technology fields, industry sections …) in the interface's
     language: its English name from ``english_names`` when the interface is English, else itself."""
