@@ -14,10 +14,12 @@ from kechuang.projects.models import (
     Assignment,
     Call,
     Conflict,
+    Milestone,
     Project,
     ProjectEvaluation,
     Stake,
 )
+from kechuang.projects.vocabulary import STAKE_FUND_EN
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,16 @@ def test_the_demo_covers_the_modes_and_stages_and_is_idempotent(org_tree):
         ["用户评价：用户使用评价意见", "市场检验：销售合同或订单"]
     ]
     assert all(0 <= e.total <= 100 and e.evaluated_by.username == "pj_officer" for e in evaluated)
+    # issue 9 §5: every call, application, project and milestone has its English name, every goal its
+    # indicator's; the stakes' fund is named in English
+    assert not Call.objects.filter(title_en="").exists() and not Call.objects.filter(problem_en="").exists()
+    assert (
+        not Application.objects.filter(title_en="").exists()
+        and not Project.objects.filter(title_en="").exists()
+    )
+    assert not Milestone.objects.filter(title_en="").exists()
+    assert all(g.get("indicator_en") for c in Call.objects.all() for g in c.goals)
+    assert set(Stake.objects.values_list("fund_en", flat=True)) == {STAKE_FUND_EN}
     levels = {r.indicator.code: r.level for r in services.security_board()}
     assert "red" in levels.values() and "yellow" in levels.values()
     assert levels["patent_concentration"] == "red"  # computed from the registry: 70 of 72 with the top five

@@ -14,6 +14,7 @@ from typing import Annotated
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
@@ -24,7 +25,13 @@ from kechuang.projects import evaluations, services, stakes
 from kechuang.projects.evaluation import shipped
 from kechuang.projects.models import Application, Assignment, Call, Milestone, Project
 from kechuang.projects.security import level_reason
-from kechuang.projects.vocabulary import ACCEPTANCE_METHODS, SCORING_SHEETS, SPENDING_CATEGORIES
+from kechuang.projects.vocabulary import (
+    ACCEPTANCE_METHODS,
+    SCORING_SHEETS,
+    SPENDING_CATEGORIES,
+    acceptance_method_label,
+    spending_reason,
+)
 
 router = Router(tags=["重大科技项目"])
 
@@ -32,6 +39,7 @@ router = Router(tags=["重大科技项目"])
 class CallOut(Schema):
     code: str
     title: str
+    title_en: str = Field("", description="英文名称（英文界面显示；未填为空）")
     mode: str
     mode_label: str
     project_class: str
@@ -64,6 +72,7 @@ class ProjectApplicationOut(Schema):
     code: str
     call: str
     title: str
+    title_en: str = Field("", description="英文名称（未填为空）")
     applicant: str
     consortium: bool
     requested: float
@@ -79,6 +88,7 @@ class ProjectApplicationOut(Schema):
 class ProjectOut(Schema):
     code: str
     title: str
+    title_en: str = Field("", description="英文名称（未填为空）")
     applicant: str
     grant: float
     stage: str
@@ -101,6 +111,17 @@ class WarningOut(Schema):
 
 def _user(request):
     return request.user
+
+
+def _english(label, value: str) -> str:
+    """A stored Chinese word of a vocabulary in English (the API's *_en twin), whatever the reader's language."""
+    with translation.override("en"):
+        return str(label(value))
+
+
+def _goal_en(goals: list[dict] | None, indicator: str) -> str:
+    """The English name the call gives a target indicator ("" when it gives none)."""
+    return next((g.get("indicator_en") or "" for g in goals or () if g.get("indicator") == indicator), "")
 
 
 @router.get("/calls", response=list[CallOut], summary="项目指南（榜单）")
@@ -154,6 +175,7 @@ def _application_out(a: Application) -> dict:
         "code": a.code,
         "call": a.call.code,
         "title": a.title,
+        "title_en": a.title_en,
         "applicant": a.applicant.name,
         "consortium": a.consortium,
         "requested": float(a.requested),
@@ -171,6 +193,9 @@ def _application_out(a: Application) -> dict:
 class ProjectApplicationIn(Schema):
     call: Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")] = ""
     title: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = ""
+    title_en: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] = Field(
+        "", description="英文名称（选填，英文界面显示）"
+    )
     requested: float = Field(0, ge=0, le=1e9, description="申请资助（万元）")
     summary: Annotated[str, Field(max_length=5000, pattern=r"^[^\x00]*$")] = ""
     members: list[Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")]] = Field(
@@ -195,7 +220,7 @@ def create_application(request, body: ProjectApplicationIn):
     try:
         with transaction.atomic():
             application = services.new_application(
-                call, user.org, body.title, body.requested, body.summary, body.members
+                call, user.org, body.title, body.requested, body.summary, body.members, body.title_en
             )
             if not access.can_create(user, "project_application", application):
                 raise access.AccessDenied("无权以该单位申报")
@@ -242,7 +267,9 @@ class ProjectMilestoneOut(Schema):
     project: str
     number: int
     title: str
+    title_en: str = Field("", description="里程碑英文名称（未填为空）")
     indicator: str
+    indicator_en: str = Field("", description="考核指标英文名称（指南未填为空）")
     target: float | None
     due_on: date
     reported_value: float | None
@@ -282,7 +309,8 @@ def report_milestone(request, body: ProjectMilestoneIn):
 
 def milestone_out(m: Milestone) -> dict:
     return {
-        "project": m.project.code, "number": m.number, "title": m.title, "indicator": m.indicator,
+        "project": m.project.code, "number": m.number, "title": m.title, "title_en": m.title_en,
+        "indicator": m.indicator, "indicator_en": _goal_en(m.project.application.call.goals, m.indicator),
         "target": m.target, "due_on": m.due_on, "reported_value": m.reported_value, "reported_on": m.reported_on,
         "on_time": m.reported_on <= m.due_on if m.reported_on else None, "verified": m.verified,
     }  # fmt: skip
@@ -401,6 +429,7 @@ class ProjectSpendingOut(Schema):
     amount: float
     flagged: bool = Field(description="触及负面清单（包干制：记录并提示，不拒绝）")
     reason: str = Field(description="触及负面清单的原因；未触及为空")
+    reason_en: str = Field("", description="触及负面清单的原因（英文）")
 
 
 @router.post(
@@ -424,7 +453,7 @@ def report_spending(request, body: ProjectSpendingIn):
         201,
         {"project": project.code, "spent_on": row.spent_on, "category": row.category,
          "description": row.description, "amount": float(row.amount), "flagged": row.flagged,
-         "reason": row.reason},
+         "reason": row.reason, "reason_en": _english(spending_reason, row.reason) if row.reason else ""},
     )  # fmt: skip
 
 
@@ -483,9 +512,11 @@ class ProjectAcceptanceIn(Schema):
 
 class ProjectAcceptanceResultOut(Schema):
     indicator: str
+    indicator_en: str = Field("", description="考核指标英文名称（指南未填为空）")
     target: float | None
     measured: float | None
     method: str
+    method_en: str = Field("", description="核验方式（英文）")
     by: str
     met: bool | None = None
     key: bool | None = None
@@ -520,7 +551,10 @@ def record_acceptance(request, body: ProjectAcceptanceIn):
         raise HttpError(400, str(exc)) from exc
     return {"project": project.code, "outcome": acceptance.outcome,
             "outcome_label": acceptance.get_outcome_display(), "decided_on": acceptance.decided_on,
-            "conditions": acceptance.conditions, "results": acceptance.results}  # fmt: skip
+            "conditions": acceptance.conditions,
+            "results": [{**r, "indicator_en": _goal_en(project.application.call.goals, r["indicator"]),
+                         "method_en": _english(acceptance_method_label, r["method"])}
+                        for r in acceptance.results]}  # fmt: skip
 
 
 class ProjectEthicsIn(Schema):
@@ -612,7 +646,7 @@ def list_projects(request):
     out = []
     for p in rows.select_related("applicant").prefetch_related("tranches").order_by("code"):
         released = sum(float(t.amount) for t in p.tranches.all() if t.released_on)
-        out.append({"code": p.code, "title": p.title, "applicant": p.applicant.name, "grant": float(p.grant),
+        out.append({"code": p.code, "title": p.title, "title_en": p.title_en, "applicant": p.applicant.name, "grant": float(p.grant),
                     "stage": p.stage, "released": released})  # fmt: skip
     return out
 

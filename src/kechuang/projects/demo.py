@@ -17,6 +17,7 @@ from django.db import transaction
 from kechuang.accounts.models import OrgKind, OrgUnit, Role
 from kechuang.accounts.services import DemoAccount
 from kechuang.projects import demo_evaluations, demo_outcomes, demo_stakes
+from kechuang.projects.vocabulary import FIELDS_EN
 
 D = dt.date
 
@@ -41,14 +42,18 @@ INSTITUTIONS = (
 ELIGIBILITY = """
 - id: employees
   label: 职工总数不少于 20 人
+  label_en: At least 20 employees
   expr: employees >= 20
-  gap: {label: 职工总数, measure: employees, op: ">=", threshold: 20, unit: 人}
+  gap: {label: 职工总数, label_en: Employees, measure: employees, op: ">=", threshold: 20, unit: 人}
 - id: rd_ratio
   label: 近三年研发费用占营业收入比例不低于 3%
+  label_en: R&D expenses of the last three years at least 3% of operating revenue
   expr: rd_ratio_3y >= 0.03
-  gap: {label: 近三年研发费用占比, measure: rd_ratio_3y, op: ">=", threshold: 0.03, unit: "%"}
+  gap: {label: 近三年研发费用占比, label_en: R&D expense ratio (3 years), measure: rd_ratio_3y, op: ">=",
+        threshold: 0.03, unit: "%"}
 - id: clean
   label: 近一年无重大安全、质量事故或严重违法行为
+  label_en: No serious safety or quality incident or serious violation in the last year
   expr: NOT serious_incident_1y
 """
 
@@ -56,23 +61,52 @@ CALLS = (
     # code, title, mode, class, field, key_core, funding, budget, cap, reward, status, opens, closes, goals
     ("ZD2026-01", "新一代信息技术关键器件攻关（竞争择优）", "competitive", "applied", "新一代信息技术", True,
      "before", 1500, 600, None, "decided", D(2026, 1, 10), D(2026, 3, 10),
-     [{"indicator": "芯片良率", "target": 95, "unit": "%", "higher_is_better": True, "key": True},
-      {"indicator": "功耗", "target": 1.2, "unit": "W", "higher_is_better": False, "key": False}]),
+     [{"indicator": "芯片良率", "indicator_en": "Chip yield", "target": 95, "unit": "%",
+       "higher_is_better": True, "key": True},
+      {"indicator": "功耗", "indicator_en": "Power consumption", "target": 1.2, "unit": "W",
+       "higher_is_better": False, "key": False}]),
     ("ZD2026-02", "工业视觉大模型揭榜挂帅榜单", "open_competition", "applied", "人工智能", True,
      "during", 1600, 800, 800, "decided", D(2026, 2, 1), D(2026, 4, 1),
-     [{"indicator": "缺陷检出率", "target": 99.5, "unit": "%", "higher_is_better": True, "key": True},
-      {"indicator": "单帧推理时延", "target": 20, "unit": "ms", "higher_is_better": False, "key": True}]),
+     [{"indicator": "缺陷检出率", "indicator_en": "Defect detection rate", "target": 99.5, "unit": "%",
+       "higher_is_better": True, "key": True},
+      {"indicator": "单帧推理时延", "indicator_en": "Inference latency per frame", "target": 20, "unit": "ms",
+       "higher_is_better": False, "key": True}]),
     ("ZD2026-03", "新型抗体药物靶点基础研究（定向组织）", "directed", "basic", "生命科学", False,
      "before", 500, 500, None, "decided", D(2026, 1, 15), D(2026, 2, 28),
-     [{"indicator": "高水平论文（代表作）", "target": 3, "unit": "篇", "higher_is_better": True, "key": True}]),
+     [{"indicator": "高水平论文（代表作）", "indicator_en": "High-level papers (representative works)",
+       "target": 3, "unit": "篇", "unit_en": "papers", "higher_is_better": True, "key": True}]),
     ("ZD2026-04", "新型储能示范电站（业主制）", "owner", "demonstration", "新能源", False,
      "before", 2000, 1000, None, "open", D(2026, 11, 1), D(2027, 1, 31),
-     [{"indicator": "储能系统循环效率", "target": 88, "unit": "%", "higher_is_better": True, "key": True},
-      {"indicator": "示范推广用户数", "target": 10, "unit": "家", "higher_is_better": True, "key": False}]),
+     [{"indicator": "储能系统循环效率", "indicator_en": "Round-trip efficiency of the storage system",
+       "target": 88, "unit": "%", "higher_is_better": True, "key": True},
+      {"indicator": "示范推广用户数", "indicator_en": "Users of the demonstration", "target": 10, "unit": "家",
+       "unit_en": "organisations", "higher_is_better": True, "key": False}]),
     ("ZD2026-05", "高端数控装备首台套事后奖补", "post_subsidy", "demonstration", "高端装备", False,
      "after", 600, 200, None, "review", D(2026, 6, 1), D(2026, 9, 30),
-     [{"indicator": "首台套销售台数", "target": 1, "unit": "台", "higher_is_better": True, "key": True}]),
+     [{"indicator": "首台套销售台数", "indicator_en": "First-of-a-kind units sold", "target": 1, "unit": "台",
+       "unit_en": "units", "higher_is_better": True, "key": True}]),
 )  # fmt: skip
+# the calls' and applications' English names (Call.title_en, Application.title_en → Project.title_en)
+TITLES_EN = {
+    "ZD2026-01": "Key devices of new-generation information technology (competitive selection)",
+    "ZD2026-02": "Open competition: large vision models for industry",
+    "ZD2026-03": "Basic research on targets of new antibody drugs (directed)",
+    "ZD2026-04": "New energy-storage demonstration plant (owner-led)",
+    "ZD2026-05": "Post-hoc award for first-of-a-kind high-end CNC equipment",
+    "兆瓦级液冷储能示范电站": "Megawatt liquid-cooled energy-storage demonstration plant",
+    "车规级功率芯片封装工艺": "Packaging process for automotive-grade power chips",
+    "高速光模块驱动芯片": "Driver chips for high-speed optical modules",
+    "MEMS 传感器晶圆级封装": "Wafer-level packaging of MEMS sensors",
+    "射频前端滤波器": "RF front-end filters",
+    "存算一体芯片原型": "Compute-in-memory chip prototype",
+    "宽禁带半导体衬底材料": "Wide-bandgap semiconductor substrates",
+    "面向 3C 产线的视觉大模型": "Large vision model for 3C production lines",
+    "小样本缺陷检测平台": "Few-shot defect detection platform",
+    "肿瘤免疫新靶点发现": "Discovery of new tumour-immunity targets",
+    "五轴联动数控机床首台套": "First-of-a-kind five-axis CNC machine tool",
+    "精密注塑机首台套": "First-of-a-kind precision injection-moulding machine",
+}
+FIELDS_PROBLEM_EN = "Key problems of the {field} field: {title}."
 
 
 def _orgs(rng: random.Random) -> dict[str, OrgUnit]:
@@ -150,7 +184,8 @@ def _call(row) -> tuple:
         code=code,
         defaults={
             "title": title, "mode": mode, "project_class": klass, "field": field, "key_core": key_core,
-            "problem": f"围绕「{field}」领域的关键问题，{title}。", "goals": goals,
+            "problem": f"围绕「{field}」领域的关键问题，{title}。", "goals": goals, "title_en": TITLES_EN[code],
+            "problem_en": FIELDS_PROBLEM_EN.format(field=FIELDS_EN.get(field, field).lower(), title=TITLES_EN[code]),
             "reward": reward, "eligibility": ELIGIBILITY.strip() if klass != "basic" else "",
             "funding_mode": funding, "budget": budget, "max_per_project": cap, "status": "open",
             "opens_on": opens, "closes_on": closes,
@@ -164,8 +199,8 @@ def _apply(call, org, n: int, title: str, requested: float, members=(), on: dt.d
     from kechuang.projects.models import Application
 
     application = Application.objects.create(
-        code=f"{call.code}-SQ{n:03d}", call=call, title=title, applicant=org, region_code=org.region_code,
-        consortium=bool(members), requested=Decimal(str(requested)), summary=f"{title}：技术路线、团队与预期成果。",
+        code=f"{call.code}-SQ{n:03d}", call=call, title=title, title_en=TITLES_EN.get(title, ""),
+        applicant=org, region_code=org.region_code, consortium=bool(members), requested=Decimal(str(requested)), summary=f"{title}：技术路线、团队与预期成果。",
     )  # fmt: skip
     for member in members:
         application.members.create(org=member, task="联合攻关子课题")

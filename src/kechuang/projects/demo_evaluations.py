@@ -15,9 +15,11 @@ from kechuang.accounts.models import OrgUnit
 D = dt.date
 CALL = "ZD2024-01"
 GOALS = [
-    {"indicator": "储能系统循环效率", "target": 88, "unit": "%", "higher_is_better": True, "key": True},
-    {"indicator": "示范推广用户数", "target": 10, "unit": "家", "higher_is_better": True, "key": False},
-]
+    {"indicator": "储能系统循环效率", "indicator_en": "Round-trip efficiency of the storage system", "target": 88,
+     "unit": "%", "higher_is_better": True, "key": True},
+    {"indicator": "示范推广用户数", "indicator_en": "Users of the demonstration", "target": 10, "unit": "家",
+     "unit_en": "organisations", "higher_is_better": True, "key": False},
+]  # fmt: skip
 # project code → period, days after the start (中期) or after the end (结题), the share of each
 # criterion's weight scored, evidence left empty ({criterion: [evidence, …]}), evidence values
 PLANS = (
@@ -48,12 +50,16 @@ def _demonstration(firm: OrgUnit, experts: list) -> list[str]:
         return []
     call = Call.objects.create(
         code=CALL, title="园区光储充一体化示范应用（业主制）", mode="owner", project_class="demonstration",
+        title_en="Solar, storage and charging in industrial parks: demonstration (owner-led)",
         field="新能源", problem="在产业园区真实场景中集成光伏、储能与充电设施并推广应用。", goals=GOALS,
+        problem_en="Integrate solar power, storage and charging in the real setting of an industrial park and "
+        "spread their use.",
         funding_mode="before", budget=Decimal("800"), max_per_project=Decimal("800"),
         opens_on=D(2024, 1, 10), closes_on=D(2024, 3, 10), status="review",
     )  # fmt: skip
     application = Application.objects.create(
         code=f"{CALL}-SQ001", call=call, title="松山湖园区光储充一体化示范", applicant=firm,
+        title_en="Solar, storage and charging demonstration in the Songshan Lake park",
         region_code=firm.region_code, requested=Decimal("600"), summary="光储充一体化系统在园区的集成与推广。",
     )  # fmt: skip
     services.submit(application, today=D(2024, 3, 1))

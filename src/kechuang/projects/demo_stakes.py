@@ -14,10 +14,16 @@ import datetime as dt
 from decimal import Decimal
 
 from kechuang.accounts.models import OrgUnit
+from kechuang.projects.vocabulary import STAKE_FUND_EN
 
 D = dt.date
 CALL = "ZD2023-01"
 TITLES = ("高导热复合材料产业化", "柔性电子封装材料量产线", "工业机器人精密减速器产业化")
+TITLES_EN = (
+    "Industrialising high-thermal-conductivity composites",
+    "Mass-production line for flexible electronics packaging materials",
+    "Industrialising precision reducers for industrial robots",
+)
 
 
 def _licensees(fallback: list[OrgUnit], n: int = 3) -> list[OrgUnit]:
@@ -88,6 +94,7 @@ def load(firms: list[OrgUnit], experts: list) -> list[str]:
         return []
     goal = {
         "indicator": "新产品销售收入",
+        "indicator_en": "Sales of new products",
         "target": 2000,
         "unit": "万元",
         "higher_is_better": True,
@@ -95,14 +102,18 @@ def load(firms: list[OrgUnit], experts: list) -> list[str]:
     }
     call = Call.objects.create(
         code=CALL, title="科技成果产业化项目（补改投）", mode="competitive", project_class="applied",
+        title_en="Industrialising technology achievements (grant-to-equity)",
         field="新材料", problem="支持已许可实施的职务科技成果产业化，资助以「补改投」方式转为股权投资。",
+        problem_en="Support the industrialisation of licensed service inventions; the grants are turned into "
+        "equity investments (grant-to-equity).",
         goals=[goal], funding_mode="before", budget=Decimal("1500"), max_per_project=Decimal("600"),
         opens_on=D(2023, 3, 1), closes_on=D(2023, 4, 30), status="review",
     )  # fmt: skip
     holders = _licensees(firms)
-    for n, (org, title) in enumerate(zip(holders, TITLES, strict=False), start=1):
+    for n, (org, title, title_en) in enumerate(zip(holders, TITLES, TITLES_EN, strict=False), start=1):
         application = Application.objects.create(
-            code=f"{CALL}-SQ{n:03d}", call=call, title=title, applicant=org, region_code=org.region_code,
+            code=f"{CALL}-SQ{n:03d}", call=call, title=title, title_en=title_en, applicant=org,
+            region_code=org.region_code,
             requested=Decimal(str(400 + 50 * n)), summary=f"{title}：许可实施成果的中试与量产。",
         )  # fmt: skip
         services.submit(application, today=D(2023, 4, 20))
@@ -138,6 +149,8 @@ def load(firms: list[OrgUnit], experts: list) -> list[str]:
             project, amount=project.grant, share=share, converted_on=on, holding_years=years,
             repurchase_rate=rate, note="资助资金按「补改投」转为基金持有的股权。",
         )  # fmt: skip
+        stake.fund_en = STAKE_FUND_EN
+        stake.save(update_fields=["fund_en"])
         for valued_on, value in valuations:
             stakes.add_valuation(stake, valued_on, value, "financing", "最近一轮融资（演示）")
         if exit_:
