@@ -68,6 +68,10 @@ def test_the_holder_records_a_paper_on_the_page_and_the_officer_verifies_it(clie
     [
         ({"out-evidence": "  "}, "佐证：请填写期刊与 DOI"),
         ({"out-dated_on": "2099-01-01"}, "发表或上市日期：2099-01-01 应在 2000-01-01 至今天"),
+        (
+            {"out-dated_on": "2026-05-31"},
+            "发表或上市日期：2026-05-31 早于项目开始日期 2026-06-01，不是本项目的产出",
+        ),
         ({"out-kind": "patent"}, "产出类型："),
         ({"out-dated_on": "2026-13-40"}, "发表或上市日期："),
         ({"out-title": ""}, "名称"),

@@ -23,7 +23,8 @@ def record(
     project: Project, kind: str, title: str, dated_on: dt.date | None, evidence: str, by
 ) -> ProjectOutput:
     """A paper or product of ``project`` recorded by ``by`` (not yet verified); ProjectError for an
-    unknown kind, an empty title or evidence, a missing date, or a date before 2000 or after today."""
+    unknown kind, an empty title or evidence, a missing date, a date before 2000 or after today, or
+    before the project started (an output cannot predate its project)."""
     from kechuang.projects.services import ProjectError
 
     kinds = dict(OutputKind.choices)
@@ -48,6 +49,11 @@ def record(
         raise ProjectError(
             gettext("发表或上市日期：%(date)s 应在 2000-01-01 至今天（%(today)s）之间")
             % {"date": f"{dated_on:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"}
+        )
+    if dated_on < project.started_on:
+        raise ProjectError(
+            gettext("发表或上市日期：%(date)s 早于项目开始日期 %(start)s，不是本项目的产出")
+            % {"date": f"{dated_on:%Y-%m-%d}", "start": f"{project.started_on:%Y-%m-%d}"}
         )
     return ProjectOutput.objects.create(
         project=project, kind=kind, title=title, dated_on=dated_on, evidence=evidence, recorded_by=by
