@@ -373,3 +373,33 @@ def test_a_batch_the_system_wrote_reads_in_english(plan, client_for, personas):
     user_batch = ObservationBatch.objects.get(file_name="科技局.csv")
     page = client_for("bureau").get(f"/plans/entry/batches/{user_batch.pk}/").content.decode()
     assert '<span translate="no">统计快报</span>' in page
+
+
+def test_the_indicator_history_shows_the_systems_texts_in_english(plan, client_for, personas):
+    import polars as pl
+
+    from kechuang.plans.observations import store_observations
+    from kechuang.plans.texts import CONTRACTS_BATCH, CONTRACTS_NOTE, CONTRACTS_SOURCE
+
+    source = CONTRACTS_SOURCE.format("2026-03-01")
+    rows = pl.DataFrame(
+        {
+            "row": [2],
+            "indicator": ["tech_contract_turnover"],
+            "region_code": ["441900"],
+            "year": [2024],
+            "value": [4.476],
+            "source": [source],
+            "note": [CONTRACTS_NOTE.format(12)],
+        }
+    )
+    store_observations(plan, rows, file_name=CONTRACTS_BATCH.format(2020, 2024), default_source=source)
+    url = "/plans/indicators/tech_contract_turnover/"
+    chinese = client_for("bureau").get(url).content.decode()
+    assert "技术合同登记库（kechuang 技术合同认定登记，2026-03-01）" in chinese and "12 份合同" in chinese
+    personas["bureau"].language = "en"
+    personas["bureau"].save()
+    page = client_for("bureau").get(url).content.decode()
+    assert "Technology contract register (kechuang technology contract registration, 2026-03-01)" in page
+    assert "Technology contract register 2020–2024" in page and "12 contracts" in page
+    assert "份合同" not in page and "技术合同登记库" not in page

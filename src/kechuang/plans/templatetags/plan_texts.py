@@ -16,3 +16,9 @@ register = template.Library()
 def system_text(value):
     shown = translated(str(value)) if value else None
     return shown if shown is not None else as_written(value)
+
+
+@register.filter
+def system_translated(value):
+    """A text the system wrote, in the reader's language; '' for any other text."""
+    return (translated(str(value)) if value else None) or ""
