@@ -193,6 +193,7 @@ def projects_world(personas):
         made.append(services.open_project(application, dt.date(2024, 1, 1)))
     draft = Application.objects.create(code="EN-OPEN-SQ001", call=open_call, title="草稿申报", title_en="A draft",
                                        applicant=org, region_code="441900401", requested=Decimal("100"))  # fmt: skip
+    Assignment.objects.create(expert=expert, application=draft)  # not scored yet
     services.declare_conflict(expert, made[1].application, "曾合作研发")
     mine, failed = made
     EthicsCommittee.objects.create(name="某伦理委员会", registration="EC-001", fields=["生命科学"],
