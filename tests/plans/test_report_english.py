@@ -288,6 +288,13 @@ def test_an_english_users_report_job_makes_the_english_file(simulated_plan, clie
     download = client_for("bureau").get(f"/jobs/{job.pk}/file/")
     html = b"".join(download.streaming_content).decode()
     assert '<html lang="en">' in html and "1. Overview" in html
+    # its page shows the title in the reader's language, built from the job's parameters
+    page = client_for("bureau").get(f"/jobs/{job.pk}/").content.decode()
+    assert "Annual monitoring report: " in page and " 2027 (html)" in page
+    personas["bureau"].language = "zh-hans"
+    personas["bureau"].save(update_fields=["language"])
+    page = client_for("bureau").get(f"/jobs/{job.pk}/").content.decode()
+    assert "年度监测评估报告：" in page and " 2027 年（html）" in page
 
 
 def test_days_overdue_read_one_day_and_two_days_in_english():

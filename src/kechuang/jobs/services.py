@@ -148,7 +148,7 @@ def title(job: Job) -> str:
     if job.kind in TITLES:
         try:
             return import_string(TITLES[job.kind])(job)
-        except (KeyError, TypeError, ValueError, ObjectDoesNotExist):
+        except (AttributeError, KeyError, TypeError, ValueError, ObjectDoesNotExist):
             pass
     label = KIND_LABELS.get(job.kind, "")
     if label and job.title.startswith(label + "："):

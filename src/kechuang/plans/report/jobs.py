@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_
 
 from kechuang.audit.signals import record_export
@@ -20,6 +21,7 @@ from kechuang.web.names import localized
 
 STAGE_BUILD = N_("评估指标并汇总报告内容")
 STAGE_RENDER = N_("生成报告文件")
+TITLE = N_("年度监测评估报告：{plan} {year} 年（{fmt}）")
 
 
 def lock_for(plan_code: str, year: int, fmt: str, language: str = "zh-hans") -> str:
@@ -30,15 +32,13 @@ def lock_for(plan_code: str, year: int, fmt: str, language: str = "zh-hans") -> 
 def start_report(plan, year: int, fmt: str, user, language: str = "zh-hans"):
     """Queue the report of ``plan`` for ``year`` in ``fmt`` (docx, xlsx, html) and ``language`` (zh-hans,
     en); JobBusy while the same report is being generated. The title is in the active language."""
-    title = str(_title(plan, year, fmt))
+    title = gettext(TITLE).format(plan=localized(plan), year=year, fmt=fmt)  # plain text
     params = {"plan": plan.code, "year": int(year), "format": fmt, "language": language}
     return enqueue("plan_report", lock_for(plan.code, year, fmt, language), title[:200], params, user=user)
 
 
 def _title(plan, year: int, fmt: str) -> str:
-    return compose(
-        N_("年度监测评估报告：{plan} {year} 年（{fmt}）"), plan=localized(plan), year=year, fmt=fmt
-    )
+    return compose(TITLE, plan=localized(plan), year=year, fmt=fmt)
 
 
 def report_title(job) -> str:
