@@ -30,7 +30,7 @@ def test_the_decision_page_runs_the_template_and_shows_the_stored_result(world, 
     page = _run(c, app).content.decode()
     assert "已运行专家评定模板，保存了同批申报的结果（2）" in page
     assert 'data-testid="template-total">83.5<' in page and "同批排名</th><td>2/2" in page
-    assert "重新运行专家评定模板（同批申报）" in page and "（bureau）" in page
+    assert "重新运行专家评定模板（同批申报）" in page and '（<span translate="no">bureau</span>）' in page
     mine = TalentEvaluation.objects.get(application=app)
     assert (mine.total, mine.grade, mine.rank, mine.cohort_size) == (83.5, "C", 2, 2)
     assert mine.period == talent_rules.period_of(app) and mine.computed_by == world.users["bureau"]

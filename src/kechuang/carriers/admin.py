@@ -44,7 +44,7 @@ class CarrierAdmin(admin.ModelAdmin):
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "owner", "value", "open_for_sharing")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_en")
 
 
 @admin.register(VoucherBudget)

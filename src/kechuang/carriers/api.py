@@ -142,6 +142,7 @@ def evaluations(request, template: str = "", period: str = "", carrier: str = ""
 class InstrumentOut(Schema):
     code: str
     name: str
+    name_en: str
     owner: str
     category: str
     is_facility: bool

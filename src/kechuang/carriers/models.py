@@ -291,6 +291,7 @@ class Instrument(models.Model):
     audited = True
     code = models.CharField(_("编号"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=120)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     owner = models.ForeignKey(
         Carrier, verbose_name=_("所有单位"), on_delete=models.PROTECT, related_name="instruments"
     )

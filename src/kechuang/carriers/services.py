@@ -420,6 +420,30 @@ def missing_years_text(tpl: Template, years: list[int] | None) -> str:
     return "；".join(f"缺少 {y} 年度报告：{affected}按已有年度计算" for y in years)
 
 
+def grade_text(result: EvaluationResult) -> str:
+    """An evaluation result's grade by its template's labels, in the interface's language (the stored
+    grade_label is the Chinese one)."""
+    _classes, grades = template(result.template).labels(names.english())
+    return grades.get(result.grade) or result.grade_label
+
+
+def missing_text(result: EvaluationResult) -> str:
+    """The result's 缺少数据 in the reader's language: in Chinese as stored; in English composed from
+    what the result keeps (its indicators without a value, a multi-year period's missing reports)."""
+    if not result.missing or not names.english():
+        return result.missing
+    tpl = template(result.template)
+    values = {d["id"]: d.get("value") for d in result.detail.get("indicators", [])}
+    absent = [names.localized(i, "label") for i in tpl.indicators if i.id in values and values[i.id] is None]
+    parts = [_("%(labels)s（按 0 分计）") % {"labels": ", ".join(absent)}] if absent else []
+    affected = ", ".join(dict.fromkeys(names.localized(i, "label") for i in tpl.indicators if i.aggregate))
+    parts += [
+        _("缺少 %(year)s 年度报告：%(labels)s按已有年度计算") % {"year": y, "labels": affected}
+        for y in result.detail.get("years_missing") or ()
+    ]
+    return "; ".join(parts)
+
+
 def run_evaluation(code: str, period: str) -> EvaluationRun:
     """Score every carrier the template covers and store the results (replacing the period's; the
     period is checked and stored in its one form, evaluation_period)."""

@@ -249,4 +249,8 @@ def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
         "rows": rows,
         "grade": grades.get(row["grade"], row["grade"]),
         "lift": row["lift_en"] if english else row["lift"],
+        # 缺少数据: stored with the Chinese labels; in English the indicators without a value by theirs
+        "missing": ", ".join(r["label"] for r in rows if r["value"] is None)
+        if english
+        else row.get("missing"),
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kechuang.engine.vocabulary import TECH_FIELDS_EN
+
 
 class CarrierKind(models.TextChoices):
     MAKER_SPACE = "maker_space", _("众创空间")
@@ -89,6 +91,24 @@ class TalentStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
     REVOKED = "revoked", _("已撤销（弄虚作假）")
 
+
+# A carrier's 专业领域 and an instrument's 类别 are stored in Chinese as written; their English for the
+# English interface: the technology fields' (engine.vocabulary) and the carriers' own.
+FIELDS_EN: dict[str, str] = {
+    **TECH_FIELDS_EN,
+    "新能源": "New energy",
+    "智能制造": "Intelligent manufacturing",
+    "机器人": "Robotics",
+    "智能硬件": "Smart hardware",
+    "中子散射": "Neutron scattering",
+    "电子显微": "Electron microscopy",
+    "表面分析": "Surface analysis",
+    "材料制备": "Materials preparation",
+    "成分分析": "Composition analysis",
+    "检测": "Testing",
+    "计量": "Metrology",
+    "材料计算": "Materials computing",
+}
 
 # The status lights of 「一院一策」 targets are the plan indicators' own (kechuang.engine.plan_labels).
 TALENT_VALID_YEARS = 3  # 示例：认定结果有效期

@@ -46,11 +46,20 @@ def without_declarations(actions):
 
 
 @register.filter
+def carrier_field(text):
+    """A carrier's 专业领域 or an instrument's 类别 in the interface's language (vocabulary.FIELDS_EN);
+    one without English is shown as written (translate="no")."""
+    from kechuang.carriers.vocabulary import FIELDS_EN
+    from kechuang.web import names
+    from kechuang.web.templatetags.names import as_written
+
+    return as_written(names.term(text, FIELDS_EN))
+
+
+@register.filter
 def grade_label(result):
     """An evaluation result's grade by its template's labels, in the interface's language (the stored
     grade_label is the Chinese one)."""
     from kechuang.carriers import services
-    from kechuang.web import names
 
-    _classes, grades = services.template(result.template).labels(names.english())
-    return grades.get(result.grade) or result.grade_label
+    return services.grade_text(result)

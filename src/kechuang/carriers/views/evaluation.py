@@ -89,6 +89,7 @@ class EvaluationDetail(ObjectView):
         return {
             "tpl": tpl,
             "rows": services.result_rows(object),
+            "missing": services.missing_text(object),
             "rewards": services.reward_rows(object),
             "history": history,
             "class_label": classes.get(object.evaluation_class, object.evaluation_class),

@@ -33,7 +33,10 @@ class InstrumentList(ObjectListView):
         q = (self.request.GET.get("q") or "").strip()[:60]
         if q:
             queryset = queryset.filter(
-                Q(name__icontains=q) | Q(category__icontains=q) | Q(owner__name__icontains=q)
+                Q(name__icontains=q)
+                | Q(name_en__icontains=q)
+                | Q(category__icontains=q)
+                | Q(owner__name__icontains=q)
             )
         return queryset.select_related("owner")
 

@@ -32,7 +32,7 @@ class WithdrawForm(forms.Form):
         field = self.fields["evaluation"]
         field.queryset = carrier.evaluations.order_by("-period")
         field.label_from_instance = lambda e: (
-            f"{services.TEMPLATES.get(e.template, e.template)} {e.period}：{e.grade_label}"
+            f"{services.TEMPLATES.get(e.template, e.template)} {e.period}{_('：')}{services.grade_text(e)}"
         )
         flagged = carrier.evaluations.filter(consequence=True).order_by("-period").first()
         if flagged is not None:
