@@ -16,6 +16,7 @@ def test_the_demo_loads_everything_once(world):
         Carrier,
         EvaluationResult,
         InstitutionTarget,
+        Instrument,
         TalentApplication,
         TalentEvaluation,
         Voucher,
@@ -28,6 +29,9 @@ def test_the_demo_loads_everything_once(world):
     assert {lv for _, lv in kinds} == {"市级", "省级", "国家级", "标准级", "卓越级"}
     assert Carrier.objects.filter(kind="institution").count() == 4  # three demo + the world's own
     assert InstitutionTarget.objects.filter(carrier__code__startswith="YJ").count() == 12
+    # names from data carry their English: every demo instrument and target (issue 9 §5)
+    assert not InstitutionTarget.objects.filter(carrier__code__startswith="YJ", name_en="").exists()
+    assert not Instrument.objects.filter(code__startswith="YQ", name_en="").exists()
     assert set(EvaluationResult.objects.values_list("template", flat=True)) == {
         "incubator_operation",
         "institution_dynamic",

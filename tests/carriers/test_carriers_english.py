@@ -119,3 +119,19 @@ def test_the_talent_pages_keep_names_and_typed_texts_as_written(world, login):
     )
     assert '<span translate="no">某研究院</span> (' in detail
     assert "林博士" not in detail.split("<body", 1)[0]  # the title: the application, not the person
+
+
+def test_the_targets_of_an_institution_read_by_their_english_names(world, login):
+    target = world.institution.targets.get(code="T1")
+    zh = login("op_inst").get("/carriers/c/I1/?year=2025").content.decode()
+    assert "研发投入" in zh and "R&amp;D spending" not in zh
+    _english(world, "op_inst")
+    c = login("op_inst")
+    # without its English the target is shown as written
+    assert '<span translate="no">研发投入</span>' in c.get("/carriers/c/I1/?year=2025").content.decode()
+    target.name_en = "R&D spending"
+    target.save()
+    for url in ("/carriers/c/I1/?year=2025", "/carriers/c/I1/targets/?year=2025"):
+        page = c.get(url).content.decode()
+        assert "<td>R&amp;D spending (CNY 10k)" in page and "研发投入" not in page, url
+        assert _chinese_left(page) == [], url

@@ -218,11 +218,11 @@ INSTRUMENTS = (
         150,
     ),
 )
-TARGETS = (  # (code, name, unit, baseline 2022, target 2026, yearly step multiplier per institution)
-    ("T1", "研发投入", "万元", 3000, 6000),
-    ("T2", "发明专利授权", "件", 20, 60),
-    ("T3", "孵化科技企业", "家", 10, 40),
-    ("T4", "技术合同成交额", "万元", 2000, 8000),
+TARGETS = (  # (code, name, English name, unit, baseline 2022, target 2026, yearly step multiplier per institution)
+    ("T1", "研发投入", "R&D spending", "万元", 3000, 6000),
+    ("T2", "发明专利授权", "Invention patents granted", "件", 20, 60),
+    ("T3", "孵化科技企业", "Technology enterprises incubated", "家", 10, 40),
+    ("T4", "技术合同成交额", "Technology contract turnover", "万元", 2000, 8000),
 )
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -413,11 +413,12 @@ def _institutions(rng, year: int) -> list[str]:
                 spinoffs=int(rng.integers(0, 25)),
             )
         pace = (1.15, 0.9, 0.55)[i]  # ahead, on track, behind
-        for code_t, name_t, unit, base, target in TARGETS:
+        for code_t, name_t, name_en, unit, base, target in TARGETS:
             t = InstitutionTarget.objects.create(
                 carrier=c,
                 code=code_t,
                 name=name_t,
+                name_en=name_en,
                 unit=unit,
                 baseline_year=year - 3,
                 baseline_value=base,

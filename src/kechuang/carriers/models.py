@@ -251,6 +251,7 @@ class InstitutionTarget(models.Model):
     carrier = models.ForeignKey(Carrier, on_delete=models.CASCADE, related_name="targets")
     code = models.CharField(_("编号"), max_length=20)
     name = models.CharField(_("目标"), max_length=120)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     direction = models.SmallIntegerField(
         _("方向"), default=1, choices=[(1, _("越高越好")), (-1, _("越低越好"))]

@@ -757,7 +757,9 @@ def target_status(carrier: Carrier, as_of: int) -> list[dict]:
     ).with_columns(region=pl.lit(carrier.code))
     result = evaluate(indicators, obs, as_of, city_region=carrier.code)
     rows = result.filter(pl.col("region") == carrier.code).to_dicts()
+    names_en = {t.code: t.name_en for t in targets}
     for r in rows:
+        r["name_en"] = names_en.get(r["code"], "")
         r["progress_pct"] = round(100 * r["progress"]) if r["progress"] is not None else None
         r["warning_label"] = WARNING_LABELS.get(r["warning"] or "", "")
         r["trend_label"] = TREND_LABELS.get(r["trend"] or "", "")
