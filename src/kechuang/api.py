@@ -259,6 +259,7 @@ def _add_routers() -> None:
     from kechuang.finance.api import router as finance_router
     from kechuang.plans.api import router as plans_router
     from kechuang.points.api import router as points_router
+    from kechuang.projects import api as projects_api
     from kechuang.projects.api import router as projects_router
     from kechuang.transfer.api import router as transfer_router
 
@@ -269,6 +270,16 @@ def _add_routers() -> None:
     api.add_router("/transfer", transfer_router)
     api.add_router("/points", points_router)
     api.add_router("/projects", projects_router)
+    for module in (projects_api,):
+        for refusal in module.REFUSALS:
+            api.add_exception_handler(refusal, _refused)
+
+
+def _refused(request, exc):
+    """A module's refusal (its service's own exception, listed in the module's ``REFUSALS``): a 400
+    with the service's Chinese message, as a form shows it. Nothing was written (the services
+    refuse before writing, or inside the transaction the request's write runs in)."""
+    return api.create_response(request, error_body(str(exc)), status=400)
 
 
 _add_routers()

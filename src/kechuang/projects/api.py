@@ -34,6 +34,9 @@ from kechuang.projects.vocabulary import (
 )
 
 router = Router(tags=["重大科技项目"])
+# A service's refusal (Chinese, naming what is wrong) is a 400 everywhere in this module's API:
+# kechuang.api answers it, so no operation repeats the try/except.
+REFUSALS = (services.ProjectError,)
 
 
 class CallOut(Schema):
@@ -217,18 +220,15 @@ def create_application(request, body: ProjectApplicationIn):
         raise HttpError(400, gettext("找不到指南「%(code)s」") % {"code": body.call[:40]})
     if not user.org_id:
         raise HttpError(400, gettext("账号未关联单位，不能申报"))
-    try:
-        with transaction.atomic():
-            application = services.new_application(
-                call, user.org, body.title, body.requested, body.summary, body.members, body.title_en
-            )
-            if not access.can_create(user, "project_application", application):
-                raise access.AccessDenied("无权以该单位申报")
-            services.save_application(application)
-            if body.submit:
-                services.submit(application)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    with transaction.atomic():
+        application = services.new_application(
+            call, user.org, body.title, body.requested, body.summary, body.members, body.title_en
+        )
+        if not access.can_create(user, "project_application", application):
+            raise access.AccessDenied("无权以该单位申报")
+        services.save_application(application)
+        if body.submit:
+            services.submit(application)
     return Status(201, _application_out(application))
 
 
@@ -249,10 +249,7 @@ def submit_application(request, body: ProjectSubmitIn):
     application = rows.select_related("call", "applicant").filter(code=body.application.strip()).first()
     if application is None:
         raise HttpError(400, gettext("找不到申报「%(code)s」，或无权提交") % {"code": body.application[:40]})
-    try:
-        services.submit(application)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.submit(application)
     return _application_out(application)
 
 
@@ -300,10 +297,7 @@ def report_milestone(request, body: ProjectMilestoneIn):
         )
     if body.reported_on is not None and not date(2000, 1, 1) <= body.reported_on <= date(2100, 12, 31):
         raise HttpError(400, gettext("报告日期应在 2000–2100 年之间"))
-    try:
-        services.report_milestone(milestone, body.value, body.reported_on)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.report_milestone(milestone, body.value, body.reported_on)
     return milestone_out(milestone)
 
 
@@ -352,10 +346,7 @@ class ProjectConflictOut(Schema):
 def declare_conflict(request, body: ProjectConflictIn):
     user = _user(request)
     assignment = _my_assignment(user, body.application)
-    try:
-        conflict = services.declare_conflict(user, assignment.application, body.reason)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    conflict = services.declare_conflict(user, assignment.application, body.reason)
     return {"application": assignment.application.code, "expert": user.username, "reason": conflict.reason}
 
 
@@ -381,10 +372,7 @@ class ProjectScoreOut(Schema):
 def score_application(request, body: ProjectScoreIn):
     user = _user(request)
     assignment = _my_assignment(user, body.application)
-    try:
-        services.record_score(assignment, body.items, body.comment)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.record_score(assignment, body.items, body.comment)
     return {
         "application": assignment.application.code, "expert": user.username, "score": assignment.score,
         "items": assignment.items, "comment": assignment.comment,
@@ -445,10 +433,7 @@ def report_spending(request, body: ProjectSpendingIn):
         raise HttpError(400, gettext("请填写支出日期"))
     if not date(2000, 1, 1) <= body.spent_on <= date(2100, 12, 31):
         raise HttpError(400, gettext("支出日期应在 2000–2100 年之间"))
-    try:
-        row = services.add_spending(project, body.spent_on, body.category, body.description, body.amount)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    row = services.add_spending(project, body.spent_on, body.category, body.description, body.amount)
     return Status(
         201,
         {"project": project.code, "spent_on": row.spent_on, "category": row.category,
@@ -486,10 +471,7 @@ def release_tranche(request, body: ProjectTrancheIn):
         )
     if body.released_on is not None and not date(2000, 1, 1) <= body.released_on <= date(2100, 12, 31):
         raise HttpError(400, gettext("拨付日期应在 2000–2100 年之间"))
-    try:
-        services.release(tranche, body.released_on)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.release(tranche, body.released_on)
     return {"project": project.code, "number": tranche.number, "amount": float(tranche.amount),
             "trigger": tranche.trigger, "released_on": tranche.released_on}  # fmt: skip
 
@@ -543,12 +525,9 @@ def record_acceptance(request, body: ProjectAcceptanceIn):
         raise HttpError(400, gettext("请填写验收日期"))
     if not date(2000, 1, 1) <= body.decided_on <= date(2100, 12, 31):
         raise HttpError(400, gettext("验收日期应在 2000–2100 年之间"))
-    try:
-        with transaction.atomic():
-            results = services.acceptance_results(project, [r.dict() for r in body.results])
-            acceptance = services.record_acceptance(project, results, body.decided_on, body.conditions)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    with transaction.atomic():
+        results = services.acceptance_results(project, [r.dict() for r in body.results])
+        acceptance = services.record_acceptance(project, results, body.decided_on, body.conditions)
     return {"project": project.code, "outcome": acceptance.outcome,
             "outcome_label": acceptance.get_outcome_display(), "decided_on": acceptance.decided_on,
             "conditions": acceptance.conditions,
@@ -591,12 +570,9 @@ def register_ethics(request, body: ProjectEthicsIn):
         raise HttpError(400, gettext("请填写批准日期"))
     if body.approved_on < date(2000, 1, 1):
         raise HttpError(400, gettext("批准日期应不早于 2000 年"))
-    try:
-        approval = services.add_ethics_approval(
-            project, body.committee, body.committee_registration, body.number, body.approved_on
-        )
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    approval = services.add_ethics_approval(
+        project, body.committee, body.committee_registration, body.number, body.approved_on
+    )
     return Status(
         201,
         {"project": project.code, "committee": approval.committee,
@@ -824,10 +800,7 @@ def exemption_dossier(request, project_code: str):
     project = rows.filter(code=project_code).select_related("applicant").first()
     if project is None:
         raise HttpError(404, gettext("找不到项目「%(code)s」，或无权查看") % {"code": project_code[:40]})
-    try:
-        body = services.exemption_dossier(project)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    body = services.exemption_dossier(project)
     response = HttpResponse(body, content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"责任豁免材料-{project.code}.docx"

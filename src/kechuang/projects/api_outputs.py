@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kechuang import access
-from kechuang.projects import outputs, services
+from kechuang.projects import outputs
 from kechuang.projects.api import Text40, _project
 from kechuang.projects.models import OutputKind, Project, ProjectOutput
 
@@ -66,10 +66,7 @@ def record_output(request, body: ProjectOutputIn):
     user = request.user
     project = _project(user, body.project)
     access.deny_unless(access.can_change(user, "major_project", project))
-    try:
-        row = outputs.record(project, body.kind, body.title, body.dated_on, body.evidence, by=user)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    row = outputs.record(project, body.kind, body.title, body.dated_on, body.evidence, by=user)
     return Status(201, output_out(row))
 
 
@@ -83,10 +80,7 @@ def verify_output(request, body: ProjectOutputVerifyIn):
             400,
             gettext("找不到项目「%(code)s」的产出 %(id)s") % {"code": project.code, "id": body.id},
         )
-    try:
-        outputs.verify(row, by=user)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    outputs.verify(row, by=user)
     return output_out(row)
 
 

@@ -59,10 +59,7 @@ def verify_milestone(request, body: ProjectVerifyIn):
             gettext("找不到项目「%(code)s」的第 %(n)s 个里程碑")
             % {"code": body.project[:40], "n": body.number},
         )
-    try:
-        services.verify_milestone(milestone)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    services.verify_milestone(milestone)
     return milestone_out(milestone)
 
 
@@ -97,11 +94,8 @@ def race_gate(request, body: ProjectGateIn):
     call = _call(request.user, body.call)
     _in_range(body.on, gettext("评估日期应在 2000–2100 年之间"))
     on = body.on or timezone.localdate()
-    try:
-        with transaction.atomic():
-            result = services.race_gate(call, on)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    with transaction.atomic():
+        result = services.race_gate(call, on)
     rows = result.sort("position").to_dicts()
     return {
         "call": call.code, "on": on, "keep": call.race_keep, "rows": rows,
@@ -134,11 +128,8 @@ class ProjectAssignOut(Schema):
 )
 def assign_experts(request, body: ProjectAssignIn):
     call = _call(request.user, body.call)
-    try:
-        with transaction.atomic():
-            done = services.assign_experts(call, services.expert_pool(), body.per_application)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    with transaction.atomic():
+        done = services.assign_experts(call, services.expert_pool(), body.per_application)
     have: dict[str, list[str]] = {code: [] for code in done}
     rows = call.applications.filter(code__in=done).values_list("code", "assignments__expert__username")
     for code, username in rows.order_by("code", "assignments__expert__username"):
@@ -172,10 +163,7 @@ class ProjectDecisionOut(Schema):
 def decide(request, body: ProjectDecideIn):
     call = _call(request.user, body.call)
     _in_range(body.start, gettext("开始日期应在 2000–2100 年之间"))
-    try:
-        result = services.decide(call, body.start)
-    except services.ProjectError as exc:
-        raise HttpError(400, str(exc)) from exc
+    result = services.decide(call, body.start)
     funded = result.filter(result["funded"])
     codes = Project.objects.filter(application__code__in=funded["application"].to_list())
     return {
