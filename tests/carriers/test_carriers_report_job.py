@@ -100,6 +100,22 @@ def test_a_good_upload_is_previewed_then_imported_by_a_job(world, login):
     assert Job.objects.count() == 1
 
 
+def test_the_upload_preview_and_the_result_read_in_english(world, login):
+    """In English the preview and the job's result name the carriers as written (translate="no")
+    and have no other Chinese (issue 9 §5)."""
+    from tests.foundation.test_english_pages import CJK, english_text
+
+    world.users["op_a"].language = "en"
+    world.users["op_a"].save(update_fields=["language"])
+    c = login("op_a")
+    f = _xlsx([["载体编号", "年度", "场地使用率（%）"], ["A1", 2026, 88]])
+    page = c.post("/carriers/reports/upload/", {"file": f}).content.decode()
+    assert '<td translate="no">甲孵化器</td>' in page and CJK.findall(english_text(page)) == []
+    r = c.post("/carriers/reports/upload/", {"action": "import", "token": _token(page)})
+    result = c.get(r["Location"]).content.decode()
+    assert '<td translate="no">甲孵化器</td>' in result and CJK.findall(english_text(result)) == []
+
+
 def test_a_file_gone_stale_before_the_job_runs_fails_with_the_error_report(world, login, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not run
     c = login("op_a")
