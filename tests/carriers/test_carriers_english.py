@@ -135,3 +135,24 @@ def test_the_targets_of_an_institution_read_by_their_english_names(world, login)
         page = c.get(url).content.decode()
         assert "<td>R&amp;D spending (CNY 10k)" in page and "研发投入" not in page, url
         assert _chinese_left(page) == [], url
+
+
+def test_a_message_names_the_carrier_as_written(world, login):
+    """The flash message after a withdrawal and a restoration: in English the carrier's name is kept
+    as written (translate="no"), the rest English; in Chinese the same sentence as before."""
+    _english(world, "bureau")
+    page = (
+        login("bureau")
+        .post("/carriers/c/A1/withdraw/", {"reason": "不再符合认定条件"}, follow=True)
+        .content.decode()
+    )
+    message = page.split('class="messages"', 1)[1].split("</ul>", 1)[0]
+    assert '<span translate="no">甲孵化器</span>' in message and _chinese_left(f"<ul {message}</ul>") == []
+    world.users["bureau"].language = "zh-hans"
+    world.users["bureau"].save(update_fields=["language"])
+    page = (
+        login("bureau")
+        .post("/carriers/c/A1/withdraw/revoke/", {"reason": "复核后恢复"}, follow=True)
+        .content.decode()
+    )
+    assert "已恢复 甲孵化器 的认定" in page

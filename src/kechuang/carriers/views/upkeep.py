@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from kechuang import access
 from kechuang.carriers import upkeep
 from kechuang.carriers.models import Carrier
+from kechuang.carriers.views import named
 from kechuang.carriers.vocabulary import INCUBATION_KINDS, ExitReason
 
 
@@ -43,7 +44,7 @@ def incubated(request, code: str):
                     bool(post.get("invested")),
                     post.get("invested_year"),
                 )
-                messages.success(request, _("已添加在孵企业：%(n)s") % {"n": link.enterprise.name})
+                messages.success(request, named(_("已添加在孵企业：%(n)s"), n=link.enterprise.name))
             elif action in ("edit", "leave"):
                 link = upkeep.find_incubated(carrier, post.get("credit_code", ""))
                 if link is None:
@@ -59,13 +60,17 @@ def incubated(request, code: str):
                         invested=invested,
                         invested_year=invested_year,
                     )
-                    messages.success(request, _("已保存：%(n)s") % {"n": link.enterprise.name})
+                    messages.success(request, named(_("已保存：%(n)s"), n=link.enterprise.name))
                 else:
                     upkeep.leave_incubated(link, post.get("exit_reason", ""), post.get("left_on"))
                     messages.success(
                         request,
-                        _("已登记退出：%(n)s（%(r)s，%(d)s）")
-                        % {"n": link.enterprise.name, "r": link.get_exit_reason_display(), "d": link.left_on},
+                        named(
+                            _("已登记退出：%(n)s（%(r)s，%(d)s）"),
+                            n=link.enterprise.name,
+                            r=link.get_exit_reason_display(),
+                            d=link.left_on,
+                        ),
                     )
             else:
                 raise ValidationError(_("未知的操作"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from kechuang.carriers import services, steps
 from kechuang.carriers.models import Carrier, EvaluationResult
+from kechuang.carriers.views import named
 
 
 class WithdrawForm(forms.Form):
@@ -52,7 +53,7 @@ def withdraw(request, code: str):
         except ValidationError as exc:
             form.add_error(None, "；".join(exc.messages))
         else:
-            messages.success(request, _("已撤销 %(name)s 的认定") % {"name": carrier.name})
+            messages.success(request, named(_("已撤销 %(name)s 的认定"), name=carrier.name))
             return redirect(carrier.get_absolute_url())
     flagged = carrier.evaluations.filter(consequence=True).order_by("-period")
     return render(request, "carriers/withdraw.html", {"carrier": carrier, "form": form, "flagged": flagged})
@@ -79,7 +80,7 @@ def restore(request, code: str):
         except ValidationError as exc:
             form.add_error(None, "；".join(exc.messages))
         else:
-            messages.success(request, _("已恢复 %(name)s 的认定") % {"name": carrier.name})
+            messages.success(request, named(_("已恢复 %(name)s 的认定"), name=carrier.name))
             return redirect(carrier.get_absolute_url())
     return render(
         request,
