@@ -135,6 +135,8 @@ def test_the_targets_of_an_institution_read_by_their_english_names(world, login)
         page = c.get(url).content.decode()
         assert "<td>R&amp;D spending (CNY 10k)" in page and "研发投入" not in page, url
         assert _chinese_left(page) == [], url
+    api = c.get("/api/carriers/I1/targets").json()  # the API gives the English beside the Chinese
+    assert (api[0]["name"], api[0]["name_en"]) == ("研发投入", "R&D spending")
 
 
 def test_a_message_names_the_carrier_as_written(world, login):

@@ -489,6 +489,7 @@ def remove_incubated(
 class CarrierTargetOut(Schema):
     code: str
     name: str
+    name_en: str = Field(description="英文名称（未填为空）")
     unit: str
     baseline_year: int
     baseline_value: float
@@ -506,6 +507,7 @@ def _targets_out(carrier: Carrier, year: int | None) -> list[dict]:
                 for f in (
                     "code",
                     "name",
+                    "name_en",
                     "unit",
                     "baseline_year",
                     "baseline_value",
