@@ -156,3 +156,44 @@ def test_the_committee_pages_read_in_english(world, client_for):
         "/projects/ethics/committees/new/", {**NEW, "valid_until": ""}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert CJK.findall(english_text(refused.content.decode())) == []
+
+
+def test_a_validity_filled_that_ended_before_the_approval_still_holds_the_funds(world, client_for):
+    # The registration must have been valid on the approval's date, whenever the date is filled in.
+    project = _project(world)
+    approval = _legacy(project)  # approved 2026-06-05
+    first = project.tranches.order_by("number").first()
+    committee = approval.registered_committee
+    bureau = client_for("bureau")
+    expired = {**NEW, "name": committee.name, "registration": "OLD-AI-01", "valid_until": "2025-12-31"}
+    assert bureau.post(f"/projects/ethics/committees/{committee.pk}/edit/", expired).status_code == 302
+    (reason,) = services.release_blockers(first)
+    assert reason == (
+        "伦理审查批件 EC-2025-09 的出具单位「东莞市人工智能伦理委员会」备案有效期至 2025-12-31，"
+        "批准日期 2026-06-05 时已失效，该批准不计入拨付条件"
+    )
+    with pytest.raises(services.ProjectError, match="已失效"):
+        services.release(first)
+    assert first.released_on is None
+    registry = bureau.get("/projects/ethics/committees/").content.decode()
+    assert project.code in registry.split('data-testid="ethics-missing"')[1].split("</table>")[0]
+    assert 'data-testid="ethics-pending"' not in registry  # not waiting for a date: it needs a new approval
+    # the same day is still valid
+    valid = {**expired, "valid_until": "2026-06-05"}
+    assert bureau.post(f"/projects/ethics/committees/{committee.pk}/edit/", valid).status_code == 302
+    assert services.release_blockers(first) == []
+
+
+def test_a_field_an_approval_relies_on_cannot_be_dropped(world, client_for):
+    project = _project(world)  # a 人工智能 project
+    approval = _legacy(project)
+    committee = approval.registered_committee
+    dropped = {**NEW, "name": committee.name, "registration": "OLD-AI-01", "fields": ["生命科学"]}
+    response = client_for("bureau").post(f"/projects/ethics/committees/{committee.pk}/edit/", dropped)
+    assert response.status_code == 200
+    assert (
+        f"项目「{project.code}」的伦理审查批件 EC-2025-09 依据本委员会对「人工智能」领域的审查资格，不能去掉该领域"
+        in response.content.decode()
+    )
+    committee.refresh_from_db()
+    assert committee.fields == ["人工智能"] and committee.valid_until is None

@@ -6,7 +6,8 @@ the approval date (``valid_until`` on or after it) and cover the project's field
 ProjectError naming what is wrong. Funds of a project in a listed field (vocabulary.ETHICS_FIELDS) wait
 for an approval (services.ethics_missing, the tranche release's check).
 
-An approval counts only when its committee's validity is known (``COUNTS``): the committees made from
+An approval counts only when its committee's registration was valid on its date (``COUNTS``): an
+approval from a committee whose validity ended before it does not release funds, and the committees made from
 earlier free-text approvals (migration 0007) have none (有效期待补录) until the bureau fills it on the
 committee page, and their approvals do not release funds until then (docs/decisions/0031).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from kechuang.projects.models import EthicsApproval, EthicsCommittee, Project
@@ -59,8 +60,11 @@ def committee_for(project: Project, registration: str, approved_on: dt.date) -> 
     return committee
 
 
-# an approval that counts for releasing funds: from a registered committee whose validity is known
-COUNTS = Q(registered_committee__valid_until__isnull=False)
+# an approval that counts for releasing funds: from a registered committee whose registration was
+# valid on the approval's date (a validity filled later that ended before it does not count either)
+COUNTS = Q(registered_committee__valid_until__gte=F("approved_on"))
+# an approval waiting for its committee's validity to be filled (有效期待补录)
+UNKNOWN_VALIDITY = Q(registered_committee__valid_until__isnull=True)
 
 
 def missing_approval(projects=None):
@@ -84,7 +88,7 @@ def pending_validity(projects=None):
     validity to be filled (有效期待补录), with project and committee, oldest project first."""
     return (
         EthicsApproval.objects.filter(project__in=missing_approval(projects))
-        .exclude(COUNTS)
+        .filter(UNKNOWN_VALIDITY)
         .select_related("project", "registered_committee")
         .order_by("project__started_on", "project__code", "pk")
     )

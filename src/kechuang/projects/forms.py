@@ -352,6 +352,29 @@ class EthicsCommitteeForm(forms.ModelForm):
             )
         return value
 
+    def clean_fields(self):
+        """A field an approval of this committee relies on (its project's field) cannot be dropped:
+        the approval would stop matching the registry it was checked against."""
+        from kechuang.projects.vocabulary import field_label
+
+        value = self.cleaned_data.get("fields") or []
+        if not self.instance.pk:
+            return value
+        for approval in self.instance.approvals.select_related("project__application__call").order_by("pk"):
+            field = approval.project.application.call.field
+            if field not in value:
+                raise forms.ValidationError(
+                    _(
+                        "项目「%(project)s」的伦理审查批件 %(number)s 依据本委员会对「%(field)s」领域的审查资格，不能去掉该领域"
+                    ),
+                    params={
+                        "project": approval.project.code,
+                        "number": approval.number,
+                        "field": field_label(field),
+                    },
+                )
+        return value
+
     def clean_valid_until(self):
         import datetime as dt
 

@@ -467,24 +467,38 @@ def needs_ethics(project: Project) -> bool:
 
 def ethics_missing(project: Project) -> list[str]:
     """What is missing before funds may be released on ethics grounds (empty: nothing)."""
-    from kechuang.projects.ethics import COUNTS
+    from kechuang.projects.ethics import COUNTS, UNKNOWN_VALIDITY
 
     if not needs_ethics(project):
         return []
     if project.ethics_approvals.filter(COUNTS).exists():
         return []
-    waiting = project.ethics_approvals.exclude(COUNTS).select_related("registered_committee")
-    if waiting:  # approvals from a committee whose validity is unknown (有效期待补录) do not count yet
-        return [
-            gettext(
-                "伦理审查批件 %(number)s 的出具单位「%(committee)s」备案有效期待补录，补录前该批准不计入拨付条件"
+    held = []
+    for a in project.ethics_approvals.select_related("registered_committee").order_by("approved_on", "pk"):
+        committee = a.registered_committee.name if a.registered_committee else a.committee
+        if project.ethics_approvals.filter(UNKNOWN_VALIDITY, pk=a.pk).exists():
+            # a committee whose validity is unknown (有效期待补录): its approval does not count yet
+            held.append(
+                gettext(
+                    "伦理审查批件 %(number)s 的出具单位「%(committee)s」备案有效期待补录，补录前该批准不计入拨付条件"
+                )
+                % {"number": a.number, "committee": committee}
             )
-            % {
-                "number": a.number,
-                "committee": a.registered_committee.name if a.registered_committee else a.committee,
-            }
-            for a in waiting
-        ]
+        else:  # the committee's registration had ended before the approval was given
+            held.append(
+                gettext(
+                    "伦理审查批件 %(number)s 的出具单位「%(committee)s」备案有效期至 %(until)s，"
+                    "批准日期 %(on)s 时已失效，该批准不计入拨付条件"
+                )
+                % {
+                    "number": a.number,
+                    "committee": committee,
+                    "until": f"{a.registered_committee.valid_until:%Y-%m-%d}",
+                    "on": f"{a.approved_on:%Y-%m-%d}",
+                }
+            )
+    if held:
+        return held
     call = project.application.call
     return [
         gettext("「%(field)s」领域项目须取得已备案伦理委员会的批准（伦理审查批件）后方可拨付经费")
