@@ -162,3 +162,18 @@ def test_a_computed_indicator_with_a_department_in_english_is_refused():
     assert "指标「ethics_missing」 department_en（填报部门英文）：平台计算的指标不填填报部门" in str(
         refused.value
     )
+
+
+def test_a_readings_source_is_shown_as_written_and_the_form_names_indicators_in_english(world, client_for):
+    """A reading's source is what the department wrote (kept as written, translate="no"); the form's
+    indicator choices follow the interface's language."""
+    security.load(security.read_file())
+    ind = SecurityIndicator.objects.get(code="single_supplier")
+    SecurityReading.objects.create(indicator=ind, period="2025", value=36.5, source="工信局填报")
+    english = client_for("bureau").get("/projects/security/single_supplier/", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<span translate="no">工信局填报</span>' in english.content.decode()
+    board = client_for("bureau").get("/projects/security/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    form = board.split('data-testid="reading-form"')[1].split("</form>")[0]
+    assert "Key enterprises depending on a single foreign supplier" in form and ind.name not in form
+    chinese = client_for("bureau").get("/projects/security/").content.decode()
+    assert ind.name in chinese.split('data-testid="reading-form"')[1].split("</form>")[0]

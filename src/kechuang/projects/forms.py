@@ -42,7 +42,9 @@ class ApplicationForm(forms.ModelForm):
 
 
 class ScoreForm(forms.Form):
-    comment = forms.CharField(label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 3, "translate": "no"}), required=False
+    )
 
     def __init__(self, project_class: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,9 +117,11 @@ class ReadingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         from kechuang.projects.models import SecurityIndicator
+        from kechuang.web.names import localized
 
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = SecurityIndicator.objects.filter(computed=False)
+        self.fields["indicator"].label_from_instance = lambda i: localized(i, "name")
 
 
 class CallForm(forms.ModelForm):
