@@ -68,6 +68,8 @@ ALLOWED_ALSO = {
     ("POST", "/api/projects/ethics"): {400},
     ("POST", "/api/projects/outputs"): {400},
     ("POST", "/api/projects/outputs/verify"): {400},
+    ("POST", "/api/projects/outputs/withdraw"): {400},
+    ("POST", "/api/projects/outputs/reject"): {400},
     ("POST", "/api/projects/milestones/verify"): {400},
     ("POST", "/api/projects/calls/gate"): {400},
     ("POST", "/api/projects/calls/assign"): {400},
@@ -120,6 +122,8 @@ API_BODIES = {
     ("POST", "/api/projects/ethics"): {},
     ("POST", "/api/projects/outputs"): {},
     ("POST", "/api/projects/outputs/verify"): {},
+    ("POST", "/api/projects/outputs/withdraw"): {},
+    ("POST", "/api/projects/outputs/reject"): {},
     ("POST", "/api/projects/milestones/verify"): {},
     ("POST", "/api/projects/calls/gate"): {},
     ("POST", "/api/projects/calls/assign"): {},
@@ -138,9 +142,10 @@ API_BODIES = {
     ("POST", "/api/carriers/talent/{talent_id}/decision"): {},
     ("POST", "/api/carriers/talent/{talent_id}/revocation"): {},
     ("POST", "/api/carriers/{carrier_code}/incubated"): {},
-    # the walk's incubated enterprise (the persona's): changed with nothing, then removed
+    # the walk's incubated enterprise (the persona's): changed with nothing, removed, then back
     ("PATCH", "/api/carriers/{carrier_code}/incubated/{credit_code}"): {},
     ("DELETE", "/api/carriers/{carrier_code}/incubated/{credit_code}"): {},
+    ("POST", "/api/carriers/{carrier_code}/incubated/{credit_code}/exit/revoke"): {},
     ("POST", "/api/carriers/{carrier_code}/targets/values"): {},
 }
 

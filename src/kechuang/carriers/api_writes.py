@@ -486,6 +486,20 @@ def remove_incubated(
     return _incubated_out(link)
 
 
+@router.post(
+    "/{carrier_code}/incubated/{credit_code}/exit/revoke",
+    response=CarrierIncubatedOut,
+    summary="撤销在孵企业的退出（运营方）：退出登记有误或企业重新入驻；清除退出日期与原因（及毕业退出自动填写的毕业年度）",
+)
+def undo_incubated_exit(request, carrier_code: str, credit_code: str):
+    link = _kept_link(request.user, carrier_code, credit_code)
+    try:
+        upkeep.undo_exit(link)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return _incubated_out(link)
+
+
 class CarrierTargetOut(Schema):
     code: str
     name: str

@@ -128,6 +128,8 @@ class IncubatedEnterprise(models.Model):
     invested_year = models.PositiveSmallIntegerField(_("股权投资年度"), null=True, blank=True)
     left_on = models.DateField(_("退出日期"), null=True, blank=True)
     exit_reason = models.CharField(_("退出原因"), max_length=20, choices=ExitReason.choices, blank=True)
+    # the graduation year was set by a graduation exit (撤销退出 then clears it again)
+    graduated_by_exit = models.BooleanField(_("毕业年度由毕业退出登记"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("在孵企业")

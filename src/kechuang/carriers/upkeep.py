@@ -97,10 +97,20 @@ def add_incubated(
         enterprise = Enterprise.objects.filter(credit_code=code).first()
         if enterprise is None:
             errors["credit_code"] = [_("企业库中没有统一社会信用代码为 %(c)s 的企业") % {"c": code}]
-        elif IncubatedEnterprise.objects.filter(carrier=carrier, enterprise=enterprise).exists():
-            errors["credit_code"] = [
-                _("%(n)s 已是本载体的在孵（或毕业）企业，请修改该行") % {"n": enterprise.name}
-            ]
+        elif (
+            old := IncubatedEnterprise.objects.filter(carrier=carrier, enterprise=enterprise).first()
+        ) is not None:
+            if old.left_on is not None:  # one row per carrier: moving back in undoes the exit
+                errors["credit_code"] = [
+                    _(
+                        "%(n)s 已于 %(d)s 退出本载体（%(r)s）；如重新入驻或退出登记有误，请在「已退出的企业」中撤销退出，再修改该行"
+                    )
+                    % {"n": enterprise.name, "d": old.left_on.isoformat(), "r": old.get_exit_reason_display()}
+                ]
+            else:
+                errors["credit_code"] = [
+                    _("%(n)s 已是本载体的在孵（或毕业）企业，请修改该行") % {"n": enterprise.name}
+                ]
     link = IncubatedEnterprise(
         carrier=carrier,
         enterprise=enterprise,
@@ -121,8 +131,17 @@ def edit_incubated(link: IncubatedEnterprise, **changes) -> IncubatedEnterprise:
     errors: dict[str, list[str]] = {}
     if "entered_year" in changes:
         link.entered_year = _year(changes["entered_year"], "entered_year", errors)
+        if link.left_on is not None and link.entered_year and link.entered_year > link.left_on.year:
+            errors.setdefault("entered_year", []).append(
+                _("不能晚于退出日期（%(d)s）所在年度") % {"d": link.left_on.isoformat()}
+            )
     if "graduated_year" in changes:
-        link.graduated_year = _year(changes["graduated_year"], "graduated_year", errors, required=False)
+        graduated = _year(changes["graduated_year"], "graduated_year", errors, required=False)
+        if graduated is None and link.exit_reason == ExitReason.GRADUATED and "graduated_year" not in errors:
+            errors["graduated_year"] = [_("该企业已以毕业退出，毕业年度不能清空；如退出登记有误，请撤销退出")]
+        if graduated != link.graduated_year:
+            link.graduated_by_exit = False  # the year is now the operator's, not the exit's
+        link.graduated_year = graduated
     if "invested" in changes and changes["invested"] is not None:
         link.invested = bool(changes["invested"])
         if not link.invested and "invested_year" not in changes:
@@ -142,11 +161,6 @@ def leave_incubated(link: IncubatedEnterprise, reason, left_on=None) -> Incubate
     import datetime as dt
 
     errors: dict[str, list[str]] = {}
-    if link.left_on is not None:
-        raise ValidationError(
-            _("%(n)s 已于 %(d)s 退出（%(r)s）")
-            % {"n": link.enterprise.name, "d": link.left_on.isoformat(), "r": link.get_exit_reason_display()}
-        )
     if reason not in ExitReason.values:
         choices = "、".join(str(label) for label in ExitReason.labels)
         errors["exit_reason"] = [_("请选择：%(c)s") % {"c": choices}]
@@ -167,9 +181,28 @@ def leave_incubated(link: IncubatedEnterprise, reason, left_on=None) -> Incubate
             errors.setdefault("left_on", []).append(_("不能早于入驻年度（%(y)s）") % {"y": link.entered_year})
     if errors:
         raise _labelled(errors)
+    if link.left_on is not None:  # the request's own faults first, then the row's state
+        raise ValidationError(
+            _("%(n)s 已于 %(d)s 退出（%(r)s）")
+            % {"n": link.enterprise.name, "d": link.left_on.isoformat(), "r": link.get_exit_reason_display()}
+        )
     link.left_on, link.exit_reason = day, reason
     if reason == ExitReason.GRADUATED and link.graduated_year is None:
-        link.graduated_year = day.year
+        link.graduated_year, link.graduated_by_exit = day.year, True
+    link.save()
+    return link
+
+
+def undo_exit(link: IncubatedEnterprise) -> IncubatedEnterprise:
+    """撤销退出: an exit recorded by mistake, or an enterprise moving back in (one row per carrier),
+    is undone — the date and reason are cleared, and the graduation year too when the exit set it.
+    Audited as every change; refused for an enterprise that has not left."""
+    if link.left_on is None:
+        raise ValidationError(_("%(n)s 没有退出登记，无需撤销") % {"n": link.enterprise.name})
+    link.left_on, link.exit_reason = None, ""
+    if link.graduated_by_exit:
+        link.graduated_year = None
+    link.graduated_by_exit = False
     link.save()
     return link
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 from kechuang import access
 from kechuang.carriers import upkeep
 from kechuang.carriers.models import Carrier
-from kechuang.carriers.views import named
+from kechuang.carriers.views import named, named_refusal
 from kechuang.carriers.vocabulary import INCUBATION_KINDS, ExitReason
+from kechuang.enterprises.models import Enterprise
 
 
 def _kept_carrier(request, code: str) -> Carrier:
@@ -45,7 +46,7 @@ def incubated(request, code: str):
                     post.get("invested_year"),
                 )
                 messages.success(request, named(_("已添加在孵企业：%(n)s"), n=link.enterprise.name))
-            elif action in ("edit", "leave"):
+            elif action in ("edit", "leave", "undo_exit"):
                 link = upkeep.find_incubated(carrier, post.get("credit_code", ""))
                 if link is None:
                     raise ValidationError(_("该企业不是本载体的在孵企业"))
@@ -61,6 +62,9 @@ def incubated(request, code: str):
                         invested_year=invested_year,
                     )
                     messages.success(request, named(_("已保存：%(n)s"), n=link.enterprise.name))
+                elif action == "undo_exit":
+                    upkeep.undo_exit(link)
+                    messages.success(request, named(_("已撤销退出：%(n)s"), n=link.enterprise.name))
                 else:
                     upkeep.leave_incubated(link, post.get("exit_reason", ""), post.get("left_on"))
                     messages.success(
@@ -75,7 +79,9 @@ def incubated(request, code: str):
             else:
                 raise ValidationError(_("未知的操作"))
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            code = (post.get("credit_code") or "").strip().upper()
+            name = Enterprise.objects.filter(credit_code=code).values_list("name", flat=True).first()
+            messages.error(request, named_refusal(exc.messages, name))
             if action != "add":
                 return redirect("carriers:incubated", code=carrier.code)
         else:
