@@ -48,13 +48,16 @@ def test_the_page_reads_what_was_stored_until_run_again_which_replaces_it_and_ke
     _run(c, app)
     first = TalentEvaluation.objects.get(application=app)
     TalentApplication.objects.filter(pk=app.pk).update(expert_score=97.5)  # a later expert score
-    assert 'data-testid="template-total">83.5<' in c.get(app.get_absolute_url()).content.decode()
+    page = c.get(app.get_absolute_url()).content.decode()
+    assert 'data-testid="template-total">83.5<' in page  # what was stored, marked out of date
+    assert "结果已过期：专家评分已由 90 变为 97.5，请重新运行" in page
     _run(c, app)
     now = TalentEvaluation.objects.get(application=app)
     assert (
         now.total == 88.0 and now.grade == "B" and not TalentEvaluation.objects.filter(pk=first.pk).exists()
     )
-    assert 'data-testid="template-total">88<' in c.get(app.get_absolute_url()).content.decode()
+    page = c.get(app.get_absolute_url()).content.decode()
+    assert 'data-testid="template-total">88<' in page and "结果已过期" not in page
     gone = ObjectChange.objects.get(
         object_type__icontains="talentevaluation", object_id=str(first.pk), action="delete"
     )
@@ -83,10 +86,42 @@ def test_the_api_gives_the_stored_result_with_when_and_by_whom(world, login):
     assert c.get(url).json()["evaluation"] is None  # not run yet
     _run(c, app)
     ev = c.get(url).json()["evaluation"]
+    assert (ev["stale"], ev["stale_reason"], ev["stale_reason_en"]) == (False, "", "")
     stored = TalentEvaluation.objects.get(application=app)
     assert (ev["total"], ev["grade"], ev["rank"], ev["period"]) == (83.5, "C", 1, stored.period)
     assert ev["computed_by"] == "bureau" and ev["computed_at"].startswith(
         stored.computed_at.date().isoformat()
     )
     TalentApplication.objects.filter(pk=app.pk).update(expert_score=97.5)
-    assert c.get(url).json()["evaluation"]["total"] == 83.5  # what was stored, not computed again
+    ev = c.get(url).json()["evaluation"]
+    assert ev["total"] == 83.5  # what was stored, not computed again, and said to be out of date
+    assert ev["stale"] and ev["stale_reason"] == "专家评分已由 90 变为 97.5"
+    assert ev["stale_reason_en"] == "the expert score changed from 90 to 97.5"
+
+
+def test_changed_facts_and_a_new_application_in_the_cohort_make_the_result_out_of_date(world, login):
+    app = _expert_app(world.users["app_1"], 90, **FACTS_29_5)
+    c = login("bureau")
+    _run(c, app)
+    TalentApplication.objects.filter(pk=app.pk).update(facts=FACTS_29_5 | {"title_level": 3})
+    page = c.get(app.get_absolute_url()).content.decode()
+    assert "结果已过期：申报事实已变更（专业技术职称），请重新运行" in page
+    TalentApplication.objects.filter(pk=app.pk).update(facts=FACTS_29_5)  # back as computed
+    assert "结果已过期" not in c.get(app.get_absolute_url()).content.decode()
+    other = _expert_app(world.users["app_2"], 95, **FACTS_29_5)  # a new application, same year
+    page = c.get(app.get_absolute_url()).content.decode()
+    assert "结果已过期：同批申报由 1 件变为 2 件，请重新运行" in page and "同批排名</th><td>1/1" in page
+    _run(c, app)
+    assert "结果已过期" not in c.get(app.get_absolute_url()).content.decode()
+    # another application's later score changes the cohort's ranks: this one's result is out of date too
+    TalentApplication.objects.filter(pk=other.pk).update(expert_score=60)
+    ev = c.get(f"/api/carriers/talent/{app.pk}").json()["evaluation"]
+    assert ev["stale"] and ev["stale_reason"] == "同批其他申报的专家评分或申报事实已变更"
+    world.users["bureau"].language = "en"
+    world.users["bureau"].save(update_fields=["language"])
+    TalentApplication.objects.filter(pk=app.pk).update(expert_score=97.5)
+    page = login("bureau").get(app.get_absolute_url()).content.decode()
+    assert (
+        "Result out of date: the expert score changed from 90 to 97.5; the expert score or stated facts "
+        "of another application in the cohort changed; please run again" in page
+    )

@@ -308,6 +308,11 @@ class CarrierTalentEvaluationOut(Schema):
     period: str = Field(description="评价期（申报年度）")
     computed_at: dt.datetime = Field(description="计算时间（决定页的「运行」或 carriers run 命令）")
     computed_by: str = Field(description="计算人（用户名，命令为 cli:carriers run）")
+    stale: bool = Field(
+        description="结果已过期：计算后专家评分、申报事实或同批申报（数量或其评分、事实）有变，须重新运行"
+    )
+    stale_reason: str = Field(description="过期原因（未过期为空）")
+    stale_reason_en: str = Field(description="过期原因（英文）")
     total: float = Field(description="模板总分")
     grade: str = Field(description="模板建议类别（代码）")
     grade_label: str
@@ -380,6 +385,7 @@ def _talent_detail(a: TalentApplication, user) -> dict:
         tpl, row, stored = zh["tpl"], zh["row"], zh["stored"]
         with translation.override("en"):
             en = talent_rules.evaluation(a, row)
+            en_stale = talent_rules.stale_reason(a, stored) if zh["stale"] else ""
         evaluation = {
             "template": tpl.code,
             "template_name": tpl.name,
@@ -391,6 +397,9 @@ def _talent_detail(a: TalentApplication, user) -> dict:
             "period": stored.period,
             "computed_at": stored.computed_at,
             "computed_by": stored.computed_by_name,
+            "stale": bool(zh["stale"]),
+            "stale_reason": zh["stale"],
+            "stale_reason_en": en_stale,
             "total": row["total"],
             "grade": row["grade"],
             "grade_label": zh["grade"],

@@ -214,6 +214,64 @@ def stored_result(app: TalentApplication) -> TalentEvaluation | None:
     ).first()
 
 
+def _same(stored, now) -> bool:
+    if stored is None or now is None:
+        return stored is None and now is None
+    return abs(float(stored) - float(now)) < 1e-9
+
+
+def _changed_inputs(app: TalentApplication, detail: dict) -> tuple[bool, list[str]]:
+    """(the expert score changed, the names of the facts that changed) between the values a stored
+    result was computed on (its row: each indicator's ``<id>_value``) and the application's now."""
+    now = {"expert_score": app.expert_score, **(app.facts or {})}
+    expert, facts = False, []
+    for ind in template().indicators:
+        if not _same(detail.get(f"{ind.id}_value"), now.get(ind.column)):
+            if ind.column == "expert_score":
+                expert = True
+            else:
+                facts.append(ind.column)
+    return expert, facts
+
+
+def stale_reason(app: TalentApplication, stored: TalentEvaluation) -> str:
+    """Why a stored result no longer matches the application and its cohort, in the reader's
+    language ("" when it still does): the expert score or a fact it was computed on changed since,
+    another application of the cohort changed, or the cohort grew or shrank (its rank and size)."""
+    reasons = []
+    detail = stored.detail or {}
+    expert, facts = _changed_inputs(app, detail)
+    if expert:
+        was = detail.get("expert_value")
+        reasons.append(
+            _("专家评分已由 %(a)s 变为 %(b)s")
+            % {
+                "a": "—" if was is None else f"{was:g}",
+                "b": "—" if app.expert_score is None else f"{app.expert_score:g}",
+            }
+        )
+    if facts:
+        english = names.english()
+        labels = (", " if english else "、").join(person_label(f, english) for f in facts)
+        reasons.append(_("申报事实已变更（%(f)s）") % {"f": labels})
+    members = cohort(stored.period)
+    size = members.count()
+    if size != stored.cohort_size:
+        reasons.append(_("同批申报由 %(a)s 件变为 %(b)s 件") % {"a": stored.cohort_size, "b": size})
+    else:
+        others = {
+            r.application_id: r.detail or {}
+            for r in TalentEvaluation.objects.filter(
+                template=stored.template, template_version=stored.template_version, period=stored.period
+            ).exclude(application=app)
+        }
+        for other in members.exclude(pk=app.pk):
+            if other.pk not in others or any(_changed_inputs(other, others[other.pk])):
+                reasons.append(_("同批其他申报的专家评分或申报事实已变更"))
+                break
+    return _("；").join(reasons)
+
+
 def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
     """The 专家评定 template's stored result for one application within its cohort, as the decision
     page shows it beside the expert average; None for another route or before the template was run
@@ -246,6 +304,7 @@ def evaluation(app: TalentApplication, row: dict | None = None) -> dict | None:
         "tpl": tpl,
         "row": row,
         "stored": stored,
+        "stale": stale_reason(app, stored) if stored is not None else "",
         "rows": rows,
         "grade": grades.get(row["grade"], row["grade"]),
         "lift": row["lift_en"] if english else row["lift"],
