@@ -138,6 +138,8 @@ def projects_walk(personas):
         "projects:stake": ({"pk": project.pk}, None),
         "projects:output_new": ({"pk": project.pk}, project),
         "projects:output_verify": ({"pk": project.pk, "output": output.pk}, None),
+        "projects:output_withdraw": ({"pk": project.pk, "output": output.pk}, project),
+        "projects:output_reject": ({"pk": project.pk, "output": output.pk}, None),
         "projects:ethics_committee_edit": ({"pk": committee.pk}, None),
         "projects:security_indicator": ({"code": indicator.code}, None),
         "api:{call_code}": (call.code, None),

@@ -111,6 +111,8 @@ PAGES: dict[str, Rule] = {
     "projects:stake": Needs("project_oversight", "change"),
     "projects:output_new": Needs("major_project", "change"),
     "projects:output_verify": Needs("project_oversight", "change"),
+    "projects:output_withdraw": Needs("major_project", "change"),
+    "projects:output_reject": Needs("project_oversight", "change"),
     # 成果转化
     "transfer:home": Needs("transfer"),
     "transfer:achievements": Needs("achievement"),
@@ -324,6 +326,8 @@ API: dict[tuple[str, str], Rule] = {
     # 项目产出: the holder records papers and products, the programme officer verifies them
     ("POST", "/api/projects/outputs"): Needs("major_project", "change"),
     ("POST", "/api/projects/outputs/verify"): Needs("project_oversight", "change"),
+    ("POST", "/api/projects/outputs/withdraw"): Needs("major_project", "change"),
+    ("POST", "/api/projects/outputs/reject"): Needs("project_oversight", "change"),
     ("GET", "/api/projects/{project_code}/outputs"): Needs("major_project"),
     ("GET", "/api/projects/{project_code}/exemption"): Needs("major_project"),
     # the programme officer, as the call and project pages: milestone verification, the 赛马制 stage

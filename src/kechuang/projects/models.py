@@ -529,6 +529,19 @@ class ProjectOutput(models.Model):
         blank=True,
     )
     verified_on = models.DateField(_("核验日期"), null=True, blank=True)
+    withdrawn_on = models.DateField(
+        _("撤回日期"), null=True, blank=True
+    )  # by the holder, before verification
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("退回人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    rejected_on = models.DateField(_("未通过核验日期"), null=True, blank=True)
+    rejection = models.CharField(_("未通过原因"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("项目产出")
@@ -537,3 +550,12 @@ class ProjectOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.get_kind_display()} {self.title}"
+
+    @property
+    def state(self) -> str:
+        """pending (待核验), verified (已核验), withdrawn (已撤回) or rejected (未通过核验)."""
+        if self.withdrawn_on:
+            return "withdrawn"
+        if self.rejected_on:
+            return "rejected"
+        return "verified" if self.verified else "pending"

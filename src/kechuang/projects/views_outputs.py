@@ -1,5 +1,6 @@
-"""项目产出 on a project's page: the holder records a paper or product, the programme officer verifies
-it (projects.outputs); who may is decided by kechuang.access."""
+"""项目产出 on a project's page: the holder records a paper or product and withdraws a mistaken one, the
+programme officer verifies or rejects it with a reason (projects.outputs); who may is decided by
+kechuang.access."""
 
 from __future__ import annotations
 
@@ -52,17 +53,48 @@ def record(request, pk: int):
     return render(request, "projects/output_new.html", {"project": project, "form": form})
 
 
+def _overseen(request, pk: int) -> Project:
+    access.scoped(request.user, "project_oversight", Project.objects.none(), "change")
+    return get_object_or_404(access.scoped(request.user, "major_project", Project.objects.all()), pk=pk)
+
+
+def _done(request, project: Project, change, done: str) -> HttpResponseRedirect:
+    """Apply ``change`` (a projects.outputs call); its refusal or ``done`` as the page's message."""
+    try:
+        change()
+    except services.ProjectError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(project.get_absolute_url() + "#outputs")
+
+
 @login_required
 @require_POST
 def verify(request, pk: int, output: int):
     """The programme officer verifies a recorded output."""
-    access.scoped(request.user, "project_oversight", Project.objects.none(), "change")
-    project = get_object_or_404(access.scoped(request.user, "major_project", Project.objects.all()), pk=pk)
+    project = _overseen(request, pk)
     row = get_object_or_404(project.outputs, pk=output)
-    try:
-        outputs.verify(row, by=request.user)
-    except services.ProjectError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("产出已核验：%(title)s") % {"title": row.title})
-    return HttpResponseRedirect(project.get_absolute_url() + "#outputs")
+    done = _("产出已核验：%(title)s") % {"title": row.title}
+    return _done(request, project, lambda: outputs.verify(row, by=request.user), done)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int, output: int):
+    """The holder withdraws a mistaken output before it is verified."""
+    project = _project(request, pk)
+    row = get_object_or_404(project.outputs, pk=output)
+    done = _("产出已撤回，不计入项目组合：%(title)s") % {"title": row.title}
+    return _done(request, project, lambda: outputs.withdraw(row, by=request.user), done)
+
+
+@login_required
+@require_POST
+def reject(request, pk: int, output: int):
+    """The programme officer rejects an output with a reason (the holder sees it)."""
+    project = _overseen(request, pk)
+    row = get_object_or_404(project.outputs, pk=output)
+    reason = request.POST.get("reason", "")
+    done = _("产出未通过核验，已退回：%(title)s") % {"title": row.title}
+    return _done(request, project, lambda: outputs.reject(row, reason, by=request.user), done)
