@@ -47,9 +47,13 @@ def test_six_classes_each_a_sample_citing_the_measures(sets):
         ("talent_a", {"academician": False, "top_international_award": False}, "no"),
         ("talent_a", {"academician": False}, "unknown"),  # the award not stated
         ("talent_b", {"national_award": 2, "national_award_rank": 3}, "yes"),
-        ("talent_b", {"national_award": 2, "national_award_rank": 4}, "no"),
-        ("talent_b", {"national_award": 1, "national_award_rank": 1}, "no"),  # second class only
-        ("talent_b", {"national_award": 0}, "no"),  # no award: the rank does not matter
+        ("talent_b", {"national_award": 2, "national_award_rank": 4, "chief_scientist": False}, "no"),
+        # second class only
+        ("talent_b", {"national_award": 1, "national_award_rank": 1, "chief_scientist": False}, "no"),
+        ("talent_b", {"national_award": 0, "chief_scientist": False}, "no"),  # the rank does not matter
+        # B02: a chief scientist's class B depends on the experts' score (possible); not stated: unknown
+        ("talent_b", {"national_award": 0, "chief_scientist": True}, "possible"),
+        ("talent_b", {"national_award": 0}, "unknown"),
         ("talent_c", {"programme_level": 3}, "yes"),
         ("talent_c", {"programme_level": 2, "national_award": 1, "national_award_rank": 5}, "yes"),
         ("talent_c", {"programme_level": 2, "national_award": 1, "national_award_rank": 6}, "no"),
