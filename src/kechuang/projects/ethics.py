@@ -67,6 +67,11 @@ COUNTS = Q(registered_committee__valid_until__gte=F("approved_on"))
 UNKNOWN_VALIDITY = Q(registered_committee__valid_until__isnull=True)
 
 
+def validity_unknown(approval: EthicsApproval) -> bool:
+    """``UNKNOWN_VALIDITY`` for one approval already read (with its committee)."""
+    return approval.registered_committee is None or approval.registered_committee.valid_until is None
+
+
 def missing_approval(projects=None):
     """Projects running or in acceptance in a listed field without an ethics approval that counts
     (``COUNTS``; their funds are held), oldest first; ``projects`` narrows the rows (the reader's scope)."""

@@ -467,7 +467,7 @@ def needs_ethics(project: Project) -> bool:
 
 def ethics_missing(project: Project) -> list[str]:
     """What is missing before funds may be released on ethics grounds (empty: nothing)."""
-    from kechuang.projects.ethics import COUNTS, UNKNOWN_VALIDITY
+    from kechuang.projects.ethics import COUNTS, validity_unknown
 
     if not needs_ethics(project):
         return []
@@ -476,7 +476,7 @@ def ethics_missing(project: Project) -> list[str]:
     held = []
     for a in project.ethics_approvals.select_related("registered_committee").order_by("approved_on", "pk"):
         committee = a.registered_committee.name if a.registered_committee else a.committee
-        if project.ethics_approvals.filter(UNKNOWN_VALIDITY, pk=a.pk).exists():
+        if validity_unknown(a):
             # a committee whose validity is unknown (有效期待补录): its approval does not count yet
             held.append(
                 gettext(
