@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import polars as pl
 import pytest
@@ -176,10 +175,9 @@ def test_write_population_writes_csv_and_parquet(population, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_million_enterprises_take_well_under_a_minute(towns):
-    started = time.perf_counter()
+def test_a_million_enterprises_are_synthesized(towns):
+    # its speed is measured by benchmarks/bench_synth.py (docs/benchmarks.md), not asserted here
     registry, facts = synth.synthesize(1_000_000, range(2022, 2025), 3, towns)
-    assert time.perf_counter() - started < 45
     assert registry.height == 1_000_000 and facts.height > 2_500_000
 
 
